@@ -1,0 +1,9 @@
+/**
+ * Every built-in phase type, listed once. Add a new type here (one import, one register call).
+ */
+import { PhaseRegistry } from './registry.js';
+import { pausePhase } from './pause/index.js';
+
+export function builtinRegistry(): PhaseRegistry {
+  return new PhaseRegistry().register(pausePhase);
+}

@@ -1,0 +1,148 @@
+/**
+ * results.json, schemaVersion 1. Documented in docs/results-schema.md; every field added here must be
+ * documented there. The zod schema is the single source: types are inferred from it and tests validate
+ * written files against it.
+ */
+import { z } from 'zod';
+
+export const LatencySummarySchema = z.object({
+  min: z.number(),
+  mean: z.number(),
+  stddev: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+});
+
+export const SeriesPointSchema = z.object({
+  /** Window start, seconds since the phase started. */
+  t: z.number(),
+  count: z.number(),
+  errors: z.number(),
+  /** Successful ops per second in this window. */
+  throughput: z.number(),
+  p50: z.number(),
+  p99: z.number(),
+  mean: z.number(),
+});
+export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
+
+export const OpStatsSchema = z.object({
+  /** Requests that finished (successes + classified errors). */
+  count: z.number().int(),
+  errors: z.number().int(),
+  retries: z.number().int(),
+  errorsByReason: z.record(z.string(), z.number()),
+  errorsByCode: z.record(z.string(), z.number()),
+  /** Successful ops per second over the op's active span. */
+  throughput: z.number(),
+  durationMs: z.number(),
+  /** Latency of successful ops, in ms. */
+  latencyMs: LatencySummarySchema,
+  /** HDR histogram of successful latencies in µs, compressed base64 (mergeable). */
+  histogram: z.string(),
+  series: z.array(SeriesPointSchema),
+});
+export type OpStats = z.infer<typeof OpStatsSchema>;
+
+export const SweepSchema = z.object({
+  /** What was varied: concurrency, payloadBytes, objects, nodes… */
+  parameter: z.string(),
+  unit: z.string().optional(),
+  points: z.array(
+    z.object({
+      x: z.number(),
+      /** Flat metric map, e.g. "create.throughput", "get.p99" (ms), "buildMs". */
+      metrics: z.record(z.string(), z.number()),
+      ops: z.record(z.string(), OpStatsSchema).optional(),
+    }),
+  ),
+});
+export type Sweep = z.infer<typeof SweepSchema>;
+
+export const ResourceUsageSchema = z.object({
+  /** Where the samples came from, e.g. "embedded control plane /metrics". */
+  source: z.string(),
+  samples: z.array(z.object({ t: z.number(), cpuCores: z.number(), rssBytes: z.number() })),
+  cpuCores: z.object({ mean: z.number(), max: z.number() }),
+  rssBytes: z.object({ mean: z.number(), max: z.number() }),
+});
+export type ResourceUsage = z.infer<typeof ResourceUsageSchema>;
+
+export const PhaseStatusSchema = z.enum(['ok', 'failed', 'interrupted', 'skipped']);
+
+export const PhaseResultSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  tags: z.array(z.string()),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationMs: z.number(),
+  status: PhaseStatusSchema,
+  error: z.string().optional(),
+  /** Per op type: create, get, update, patch, delete, list, watch, readiness… */
+  ops: z.record(z.string(), OpStatsSchema),
+  sweeps: z.array(SweepSchema).optional(),
+  resources: ResourceUsageSchema.optional(),
+  /** Repeats of the same phase (phase `repeat: N`): ops of each repeat, for confidence intervals. */
+  repeats: z.array(z.object({ ops: z.record(z.string(), OpStatsSchema) })).optional(),
+  /** Type-specific typed records (e.g. cel: {expressions}, graph: {sizes, exponent}). */
+  data: z.record(z.string(), z.unknown()).optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type PhaseResult = z.infer<typeof PhaseResultSchema>;
+
+export const ThresholdResultSchema = z.object({
+  expression: z.string(),
+  /** The metric the expression named, resolved (e.g. "crud/create.p99"). */
+  metric: z.string(),
+  actual: z.number().nullable(),
+  limit: z.number(),
+  unit: z.string(),
+  pass: z.boolean(),
+  message: z.string(),
+  /** "threshold" for user thresholds, "slo" for built-in Kubernetes SLO checks. */
+  source: z.enum(['threshold', 'slo']),
+});
+export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;
+
+export const VerdictSchema = z.enum(['pass', 'fail', 'invalid']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const ResultsSchema = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  name: z.string(),
+  tool: z.object({ name: z.literal('kubeperf'), version: z.string() }),
+  environment: z.object({
+    node: z.string(),
+    os: z.string(),
+    arch: z.string(),
+    cpus: z.number(),
+    cpuModel: z.string(),
+    totalMemoryBytes: z.number(),
+  }),
+  target: z.object({
+    kind: z.enum(['embedded', 'kubeconfig', 'none']),
+    server: z.string(),
+    version: z.string(),
+    context: z.string().optional(),
+  }),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  interrupted: z.boolean(),
+  /** The resolved study config, secrets redacted. */
+  config: z.unknown(),
+  verdict: VerdictSchema,
+  /** Why the verdict is what it is (failed thresholds, invalid-run guards). */
+  verdictReasons: z.array(z.string()),
+  phases: z.array(PhaseResultSchema),
+  thresholds: z.array(ThresholdResultSchema),
+  /** Filled by analysis: statistics, scaling fits, recommendations. */
+  analysis: z.record(z.string(), z.unknown()).optional(),
+  warnings: z.array(z.string()),
+});
+export type Results = z.infer<typeof ResultsSchema>;
