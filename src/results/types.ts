@@ -92,6 +92,8 @@ export const PhaseResultSchema = z.object({
   /** Type-specific typed records (e.g. cel: {expressions}, graph: {sizes, exponent}). */
   data: z.record(z.string(), z.unknown()).optional(),
   warnings: z.array(z.string()).optional(),
+  /** Why this phase's numbers cannot be trusted (lost watch, missing data); makes the verdict "invalid". */
+  invalidReasons: z.array(z.string()).optional(),
 });
 export type PhaseResult = z.infer<typeof PhaseResultSchema>;
 
