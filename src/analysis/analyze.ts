@@ -1,0 +1,45 @@
+/**
+ * The analysis step of a run: statistics, thresholds and SLO checks, the invalid-run guard, scaling
+ * fits and generated recommendations, written into results (verdict, verdictReasons, thresholds,
+ * analysis). Verdict precedence: invalid > fail > pass.
+ */
+import type { Results, Verdict } from '../results/types.js';
+import { invalidReasons, type GuardOptions } from './guard.js';
+import { analyzePhase } from './op-analysis.js';
+import { recommend } from './recommendations.js';
+import { fitSweeps } from './scaling-analysis.js';
+import { evaluateSlos } from './slo.js';
+import { evaluateThresholds } from './thresholds.js';
+import type { Analysis } from './types.js';
+
+export interface AnalyzeOptions {
+  thresholds: string[];
+  /** Also check the built-in Kubernetes API call SLOs. */
+  slo: boolean;
+  guard: GuardOptions;
+}
+
+export function analyzeResults(results: Results, options: AnalyzeOptions): Results {
+  const thresholds = [
+    ...evaluateThresholds(results, options.thresholds),
+    ...(options.slo ? evaluateSlos(results) : []),
+  ];
+  const invalid = invalidReasons(results, options.guard);
+  const failed = thresholds.filter((t) => !t.pass);
+  const verdict: Verdict = invalid.length ? 'invalid' : failed.length ? 'fail' : 'pass';
+  const verdictReasons = [
+    ...invalid,
+    ...failed.map((t) => `${t.source === 'slo' ? 'SLO' : 'threshold'} failed: ${t.expression}: ${t.message}`),
+  ];
+  const withThresholds: Results = { ...results, thresholds, verdict, verdictReasons };
+  const phases = results.phases.map(analyzePhase);
+  const scaling = results.phases.flatMap(fitSweeps);
+  const analysis: Analysis = {
+    version: 1,
+    confidence: 0.95,
+    phases,
+    scaling,
+    recommendations: recommend(withThresholds, phases, scaling, invalid),
+  };
+  return { ...withThresholds, analysis: analysis as unknown as Record<string, unknown> };
+}
