@@ -1,6 +1,68 @@
-import { Command } from 'commander';
-import { notAvailable } from '../not-available.js';
+import { Command, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { loadStudyFile } from '../../config/load.js';
+import { buildPlan, formatPlan } from '../../config/plan.js';
+import { builtinRegistry } from '../../phases/builtin.js';
+import { newRunId } from '../../run/run-id.js';
+import { executeStudy } from '../../run/run-study.js';
+import { collect, printHuman, printJson } from '../io.js';
+import { printOutcome } from '../summary.js';
+
+/** The study `kubeperf run` runs without a file (packaged with the tool). */
+export const defaultStudyPath = fileURLToPath(new URL('../../../studies/default.yaml', import.meta.url));
+
+interface RunFlags {
+  kubeconfig?: string;
+  context?: string;
+  out?: string;
+  set?: string[];
+  dryRun?: boolean;
+  keep?: boolean;
+  json?: boolean;
+}
 
 export function runCommand(): Command {
-  return new Command('run').action(notAvailable('kubeperf run'));
+  return new Command('run')
+    .description('Run a study (default: the built-in study on the embedded control plane)')
+    .argument('[study]', 'study YAML file (default: the built-in study)')
+    .option('--kubeconfig <path>', 'run against the cluster of this kubeconfig (default: embedded control plane)')
+    .option('--context <name>', 'kubeconfig context to use (implies a kubeconfig target)')
+    .option('--out <dir>', 'output directory (default: kubeperf-results/<run-id>)')
+    .addOption(new Option('--set <path=value>', 'override a config value, e.g. phases.0.objects=100 (repeatable)').argParser(collect))
+    .option('--dry-run', 'print the resolved plan without sending a request')
+    .option('--keep', 'keep the objects the run created (default: delete them at the end)')
+    .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kubeperf run                                   built-in study on the embedded control plane
+  kubeperf run examples/crud-configmaps.yaml --dry-run
+  kubeperf run study.yaml --kubeconfig ~/.kube/config --context kind-perf
+  kubeperf run study.yaml --set phases.0.objects=5000 --json | jq .verdict
+
+Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid, 130 interrupted.`,
+    )
+    .action(async (study: string | undefined, flags: RunFlags) => {
+      const registry = builtinRegistry();
+      const loaded = loadStudyFile(study ?? defaultStudyPath, { registry, set: flags.set });
+      if (flags.dryRun) {
+        const plan = buildPlan(loaded, { runId: newRunId(), kubeconfig: flags.kubeconfig, context: flags.context });
+        if (flags.json) printJson(plan);
+        else printHuman(formatPlan(plan));
+        return;
+      }
+      const outcome = await executeStudy(loaded, {
+        source: loaded.source,
+        baseDir: loaded.baseDir,
+        kubeconfig: flags.kubeconfig,
+        context: flags.context,
+        out: flags.out,
+        keep: flags.keep,
+        json: flags.json,
+        registry,
+      });
+      printOutcome(outcome, flags.json);
+      process.exitCode = outcome.exitCode;
+    });
 }

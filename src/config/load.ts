@@ -1,0 +1,219 @@
+/**
+ * Loads a study: YAML with positions → --set overrides → ${ENV} expansion → schema validation of the
+ * top level and of each phase's own options → a LoadedStudy. Every problem is collected and reported
+ * at once (InputError, exit 2) as `FILE:LINE:COL: path.to.field: message`. Pure: no requests.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYamlValue, visit, type Scalar } from 'yaml';
+import { InputError } from '../core/errors.js';
+import type { PhaseRegistry } from '../phases/registry.js';
+import type { PhaseType } from '../phases/types.js';
+import { expandEnv } from './env.js';
+import { parseOverride, type Override } from './overrides.js';
+import { issuesToProblems, type Locator } from './problems.js';
+import { redact } from './redact.js';
+import { PhaseCommonKeys, StudySchema, type Study } from './schema.js';
+import { locate, parseYamlSource } from './yaml-source.js';
+import { validateExtensions } from './extensions.js';
+
+export interface ResolvedPhase {
+  name: string;
+  type: string;
+  tags: string[];
+  repeat: number;
+  /** The phase type's validated options. */
+  options: unknown;
+  phaseType: PhaseType;
+}
+
+export interface LoadedStudy {
+  /** Where the study came from: a file path, or a label such as "kubeperf bench crud". */
+  source: string;
+  /** Relative paths in the study (templates, RGDs, kubeconfig) resolve against this. */
+  baseDir: string;
+  study: Study;
+  phases: ResolvedPhase[];
+  /** The config as given (overrides applied, env references unexpanded, secrets redacted). */
+  configForResults: unknown;
+}
+
+export interface LoadOptions {
+  registry: PhaseRegistry;
+  set?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export function loadStudyFile(file: string, options: LoadOptions): LoadedStudy {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      code === 'ENOENT' ? `study file not found: ${file}` : `cannot read study file ${file}: ${(e as Error).message}`,
+      { hint: 'pass the path of a study YAML file, or no file to run the default study' },
+    );
+  }
+  return loadStudyText(text, file, dirname(resolve(file)), options);
+}
+
+export function loadStudyText(text: string, file: string, baseDir: string, options: LoadOptions): LoadedStudy {
+  const src = parseYamlSource(text, file);
+  if (src.errors.length) throw invalid(file, src.errors);
+  if (src.doc.contents === null) throw invalid(file, [`${file}:1:1: the file is empty; a study needs at least "phases:"`]);
+
+  const overrides = (options.set ?? []).map(parseOverride);
+  for (const o of overrides) src.doc.setIn(o.path, src.doc.createNode(o.value));
+  const configForResults = redact(src.doc.toJS());
+
+  const problems: string[] = [];
+  const locator: Locator = (path, key) => {
+    const o = overrideCovering(overrides, path);
+    if (o) return `--set ${o.raw}`;
+    const p = locate(src, path, key);
+    return `${file}:${p.line}:${p.col}`;
+  };
+
+  visit(src.doc, {
+    Scalar(_key, node: Scalar) {
+      if (typeof node.value !== 'string') return;
+      const { value, missing } = expandEnv(node.value, options.env);
+      for (const name of missing) {
+        const pos = src.lineCounter.linePos(node.range?.[0] ?? 0);
+        problems.push(
+          `${file}:${pos.line}:${pos.col}: environment variable ${name} is not set (use \${${name}:-default} for a default)`,
+        );
+      }
+      if (value === node.value) return;
+      // `replicas: ${N}` written unquoted means the number, as if the value had been typed in place.
+      node.value = node.type === 'PLAIN' && /^\$\{[^}]+\}$/.test(node.value.trim()) ? parseScalar(value) : value;
+    },
+  });
+
+  return validate(src.doc.toJS(), { source: file, baseDir, locator, problems, configForResults, options });
+}
+
+/** A study given as an object (built by `kubeperf bench …`): same validation, paths without lines. */
+export function loadStudyObject(
+  config: unknown,
+  source: string,
+  baseDir: string,
+  options: LoadOptions,
+): LoadedStudy {
+  const value = structuredClone(config) as Record<string, unknown>;
+  const overrides = (options.set ?? []).map(parseOverride);
+  for (const o of overrides) setIn(value, o.path, o.value);
+  const locator: Locator = () => source;
+  return validate(value, { source, baseDir, locator, problems: [], configForResults: redact(value), options });
+}
+
+function validate(
+  value: unknown,
+  ctx: {
+    source: string;
+    baseDir: string;
+    locator: Locator;
+    problems: string[];
+    configForResults: unknown;
+    options: LoadOptions;
+  },
+): LoadedStudy {
+  const { locator, problems, options } = ctx;
+  const parsed = StudySchema.safeParse(value);
+  if (!parsed.success) problems.push(...issuesToProblems(parsed.error.issues, StudySchema, locator));
+
+  // Phase options are validated even when the top level has problems, so one run shows everything.
+  const rawPhases = Array.isArray((value as { phases?: unknown })?.phases)
+    ? ((value as { phases: unknown[] }).phases as unknown[])
+    : [];
+  const phases: ResolvedPhase[] = [];
+  const names = new Map<string, number>();
+  rawPhases.forEach((entry, i) => {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return;
+    const e = entry as Record<string, unknown>;
+    if (typeof e.type !== 'string') return;
+    const phaseType = options.registry.get(e.type);
+    if (!phaseType) {
+      const hint = options.registry.suggest(e.type);
+      problems.push(
+        `${locator(['phases', i, 'type'])}: phases[${i}].type: unknown phase type "${e.type}"` +
+          (hint ? ` (did you mean "${hint}"?)` : '') +
+          `; known types: ${options.registry.names().join(', ')}`,
+      );
+      return;
+    }
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e)) if (!(PhaseCommonKeys as readonly string[]).includes(k)) own[k] = v;
+    const r = phaseType.options.safeParse(own);
+    if (!r.success) {
+      problems.push(...issuesToProblems(r.error.issues, phaseType.options, locator, ['phases', i], PhaseCommonKeys));
+      return;
+    }
+    const base = typeof e.name === 'string' ? e.name : phaseType.type;
+    const seen = names.get(base) ?? 0;
+    if (typeof e.name === 'string' && seen > 0) {
+      problems.push(`${locator(['phases', i, 'name'])}: phases[${i}].name: duplicate phase name "${e.name}"`);
+    }
+    names.set(base, seen + 1);
+    phases.push({
+      name: seen === 0 ? base : `${base}-${seen + 1}`,
+      type: phaseType.type,
+      tags: Array.isArray(e.tags) ? (e.tags as string[]) : [],
+      repeat: typeof e.repeat === 'number' ? e.repeat : 1,
+      options: r.data,
+      phaseType,
+    });
+  });
+
+  if (parsed.success) problems.push(...validateExtensions(parsed.data, locator));
+
+  if (problems.length || !parsed.success) throw invalid(ctx.source, withoutCascades(problems));
+  return {
+    source: ctx.source,
+    baseDir: ctx.baseDir,
+    study: parsed.data,
+    phases,
+    configForResults: ctx.configForResults,
+  };
+}
+
+/** A missing ${VAR} also makes its field invalid; report the cause once, not its echo. */
+function withoutCascades(problems: string[]): string[] {
+  const envAt = new Set(problems.filter((p) => p.includes(': environment variable ')).map((p) => p.split(': ')[0]));
+  return problems.filter((p) => p.includes(': environment variable ') || !envAt.has(p.split(': ')[0]));
+}
+
+function invalid(source: string, problems: string[]): InputError {
+  const n = problems.length;
+  return new InputError(`${source}: ${n} problem${n === 1 ? '' : 's'} in the study config`, {
+    problems,
+    hint: 'fix the fields above; `kubeperf run STUDY.yaml --dry-run` checks a study without sending a request',
+  });
+}
+
+function overrideCovering(overrides: Override[], path: readonly PropertyKey[]): Override | undefined {
+  return overrides.find((o) => o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i])));
+}
+
+function parseScalar(text: string): unknown {
+  try {
+    const v = parseYamlValue(text);
+    return v === null || typeof v === 'object' ? text : v;
+  } catch {
+    return text;
+  }
+}
+
+function setIn(obj: Record<string, unknown>, path: (string | number)[], value: unknown): void {
+  let cur: any = obj;
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i]!;
+    if (cur[seg] === undefined || cur[seg] === null || typeof cur[seg] !== 'object') {
+      cur[seg] = typeof path[i + 1] === 'number' ? [] : {};
+    }
+    cur = cur[seg];
+  }
+  cur[path[path.length - 1]!] = value;
+}
+

@@ -1,0 +1,68 @@
+/**
+ * The resolved plan of a study: what --dry-run prints and what the run executes. Descriptions come
+ * from each phase type's plan(), so the text always matches what will run.
+ */
+import type { PhasePlan } from '../phases/types.js';
+import type { LoadedStudy } from './load.js';
+
+export interface StudyPlan {
+  name: string;
+  source: string;
+  target: { kind: 'embedded' | 'kubeconfig' | 'none'; kubeconfig?: string; context?: string };
+  phases: { name: string; type: string; tags: string[]; repeat: number; plan: PhasePlan }[];
+  totals: { phases: number; requests: number | null; objects: number | null };
+  thresholds: string[];
+  slo: boolean;
+}
+
+export function buildPlan(
+  loaded: LoadedStudy,
+  ctx: { runId: string; kubeconfig?: string; context?: string },
+): StudyPlan {
+  const phases = loaded.phases.map((p) => ({
+    name: p.name,
+    type: p.type,
+    tags: p.tags,
+    repeat: p.repeat,
+    plan: p.phaseType.plan(p.options, { baseDir: loaded.baseDir, runId: ctx.runId }),
+  }));
+  const needsCluster = phases.some((p) => p.plan.needsCluster);
+  const kubeconfig = ctx.kubeconfig ?? loaded.study.target?.kubeconfig;
+  const context = ctx.context ?? loaded.study.target?.context;
+  const kind = kubeconfig || context ? 'kubeconfig' : needsCluster ? 'embedded' : 'none';
+  const sum = (f: (p: PhasePlan) => number | undefined) =>
+    phases.every((p) => f(p.plan) !== undefined)
+      ? phases.reduce((acc, p) => acc + (f(p.plan) ?? 0) * p.repeat, 0)
+      : null;
+  return {
+    name: loaded.study.name,
+    source: loaded.source,
+    target: { kind, kubeconfig, context },
+    phases,
+    totals: { phases: phases.length, requests: sum((p) => p.requests), objects: sum((p) => p.objects) },
+    thresholds: loaded.study.thresholds,
+    slo: loaded.study.slo,
+  };
+}
+
+export function formatPlan(plan: StudyPlan): string {
+  const lines: string[] = [];
+  const target =
+    plan.target.kind === 'embedded'
+      ? 'embedded control plane (started for the run, stopped after)'
+      : plan.target.kind === 'kubeconfig'
+        ? `kubeconfig ${plan.target.kubeconfig ?? '(KUBECONFIG)'}${plan.target.context ? ` context ${plan.target.context}` : ''}`
+        : 'none (no phase needs a cluster)';
+  lines.push(`study ${plan.name} (${plan.source})`, `target: ${target}`, `phases: ${plan.totals.phases}`);
+  plan.phases.forEach((p, i) => {
+    const tags = p.tags.length ? ` [${p.tags.join(', ')}]` : '';
+    const rep = p.repeat > 1 ? ` ×${p.repeat}` : '';
+    lines.push(`  ${i + 1}. ${p.name} (${p.type})${rep}${tags}`);
+    for (const s of p.plan.steps) lines.push(`       ${s}`);
+  });
+  const fmt = (n: number | null) => (n === null ? 'unknown up front' : n.toLocaleString('en-US'));
+  lines.push(`totals: ${fmt(plan.totals.requests)} requests, ${fmt(plan.totals.objects)} objects created`);
+  if (plan.thresholds.length) lines.push(`thresholds: ${plan.thresholds.join('; ')}`);
+  if (plan.slo) lines.push('SLO checks: on (mutating/read p99 ≤ 1 s, list p99 ≤ 30 s)');
+  return lines.join('\n');
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs one phase of a study (with its repeats) and turns what it recorded into a PhaseResult.
+ * A phase that throws is recorded as failed with its message; results are never lost.
+ */
+import type { Clock } from '../core/clock.js';
+import { isKubeperfError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { ProgressReporter } from '../core/progress.js';
+import type { ResolvedPhase } from '../config/load.js';
+import type { UsageSampler } from '../metrics/control-plane-usage.js';
+import { mergeOpMaps } from '../metrics/merge.js';
+import { Recorder } from '../metrics/recorder.js';
+import type { PhaseOutput, Target } from '../phases/types.js';
+import type { OpStats, PhaseResult } from '../results/types.js';
+import { settleWithin } from './interrupt.js';
+
+export interface PhaseEnv {
+  runId: string;
+  baseDir: string;
+  outDir: string;
+  target: Target;
+  clock: Clock;
+  signal: AbortSignal;
+  log: Logger;
+  progress: (phaseName: string) => ProgressReporter;
+  /** A control-plane usage sampler for this phase, when the target exposes /metrics. */
+  usage?: () => UsageSampler | undefined;
+  onCleanup: (fn: () => Promise<void>) => void;
+  /** How long in-flight work may take to finish after an interrupt. */
+  drainMs?: number;
+}
+
+export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEnv): Promise<PhaseResult> {
+  const startedAt = env.clock.wallIso();
+  const t0 = env.clock.nowMs();
+  const log = env.log.child(phase.name);
+  const sampler = phase.phaseType.plan(phase.options, env).needsCluster ? env.usage?.() : undefined;
+  sampler?.start();
+
+  const repeats: { ops: Record<string, OpStats> }[] = [];
+  let output: PhaseOutput = {};
+  let status: PhaseResult['status'] = 'ok';
+  let error: string | undefined;
+
+  for (let r = 0; r < phase.repeat && !env.signal.aborted; r++) {
+    if (phase.repeat > 1) log.info(`repeat ${r + 1}/${phase.repeat}`);
+    const recorder = new Recorder(env.clock.nowMs());
+    const progress = env.progress(phase.repeat > 1 ? `${phase.name} ${r + 1}/${phase.repeat}` : phase.name);
+    const running = phase.phaseType.run(phase.options, {
+      runId: env.runId,
+      baseDir: env.baseDir,
+      outDir: env.outDir,
+      phaseName: phase.name,
+      phaseIndex: index,
+      tags: phase.tags,
+      target: env.target,
+      clock: env.clock,
+      recorder,
+      signal: env.signal,
+      progress,
+      log,
+      onCleanup: env.onCleanup,
+    });
+    try {
+      output = await untilDoneOrDrained(running, env);
+    } catch (e) {
+      status = 'failed';
+      error = isKubeperfError(e) ? e.message : `${(e as Error)?.message ?? String(e)}`;
+      log.error(`failed: ${error}`);
+    } finally {
+      progress.finish();
+    }
+    repeats.push({ ops: output.ops ?? recorder.snapshot() });
+    if (status === 'failed') break;
+  }
+  if (env.signal.aborted && status === 'ok') status = 'interrupted';
+
+  const resources = output.resources ?? (await sampler?.stop());
+  const result: PhaseResult = {
+    name: phase.name,
+    type: phase.type,
+    tags: phase.tags,
+    startedAt,
+    endedAt: env.clock.wallIso(),
+    durationMs: Math.round((env.clock.nowMs() - t0) * 100) / 100,
+    status,
+    ops: mergeOpMaps(repeats.map((r) => r.ops)),
+  };
+  if (error) result.error = error;
+  if (repeats.length > 1) result.repeats = repeats;
+  if (output.sweeps) result.sweeps = output.sweeps;
+  if (output.data) result.data = output.data;
+  if (output.warnings?.length) result.warnings = output.warnings;
+  if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
+  if (resources) result.resources = resources;
+  return result;
+}
+
+/** Waits for the phase; after an interrupt, only for a bounded drain of in-flight work. */
+async function untilDoneOrDrained(running: Promise<PhaseOutput>, env: PhaseEnv): Promise<PhaseOutput> {
+  if (!env.signal.aborted) {
+    const aborted = new Promise<'aborted'>((resolve) =>
+      env.signal.addEventListener('abort', () => resolve('aborted'), { once: true }),
+    );
+    const first = await Promise.race([running, aborted]);
+    if (first !== 'aborted') return first;
+  }
+  const drained = await settleWithin(running, env.drainMs ?? 10_000);
+  if (drained.done) return drained.value;
+  env.log.warn(`in-flight work did not finish within ${(env.drainMs ?? 10_000) / 1000}s of the interrupt; recording what was measured`);
+  running.catch(() => {});
+  return {};
+}

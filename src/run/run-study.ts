@@ -1,0 +1,181 @@
+/**
+ * The run lifecycle: study → plan → target → phases (results.json written atomically after each) →
+ * cleanup → analysis (verdict, thresholds) → reports. Used by `kubeperf run` and every `kubeperf bench`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeResults } from '../analysis/analyze.js';
+import { loadStudyObject, type LoadedStudy } from '../config/load.js';
+import { buildPlan } from '../config/plan.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { ExitCode } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { UsageSampler } from '../metrics/control-plane-usage.js';
+import { builtinRegistry } from '../phases/builtin.js';
+import type { PhaseRegistry } from '../phases/registry.js';
+import { writeReports } from '../report/write.js';
+import { writeResultsFile } from '../results/file.js';
+import type { Results } from '../results/types.js';
+import { toolVersion } from '../core/version.js';
+import { progressFactory, type ProgressFactory } from './progress.js';
+import { describeEnvironment } from './environment.js';
+import { watchInterrupts } from './interrupt.js';
+import { runPhase } from './phase-runner.js';
+import { newRunId } from './run-id.js';
+import { openTarget, type OpenTarget } from './target.js';
+
+export interface RunStudyOptions {
+  /** Name shown in errors: the study file, or e.g. "kubeperf bench crud". */
+  source: string;
+  baseDir?: string;
+  kubeconfig?: string;
+  context?: string;
+  /** The run's output directory (default kubeperf-results/<run-id>). */
+  out?: string;
+  keep?: boolean;
+  /** Only recorded for the caller's convenience: printing is the command's job (src/cli/summary.ts). */
+  json?: boolean;
+  set?: string[];
+  registry?: PhaseRegistry;
+  log?: Logger;
+  progress?: ProgressFactory;
+  clock?: Clock;
+}
+
+export interface RunOutcome {
+  results: Results;
+  outDir: string;
+  exitCode: number;
+}
+
+/** Runs a study given as an object (the bench commands build one-phase studies). */
+export async function runStudyObject(config: unknown, options: RunStudyOptions): Promise<RunOutcome> {
+  const registry = options.registry ?? builtinRegistry();
+  const loaded = loadStudyObject(config, options.source, options.baseDir ?? process.cwd(), { registry, set: options.set });
+  return executeStudy(loaded, options);
+}
+
+export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions): Promise<RunOutcome> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger();
+  const runId = newRunId();
+  const plan = buildPlan(loaded, { runId, kubeconfig: options.kubeconfig, context: options.context });
+  const outDir = resolve(options.out ?? loaded.study.output?.dir ?? join('kubeperf-results', runId));
+  mkdirSync(outDir, { recursive: true });
+  const resultsPath = join(outDir, 'results.json');
+
+  const results: Results = {
+    schemaVersion: 1,
+    runId,
+    name: loaded.study.name,
+    tool: { name: 'kubeperf', version: toolVersion() },
+    environment: describeEnvironment(),
+    target: { kind: plan.target.kind, server: '', version: '' },
+    startedAt: clock.wallIso(),
+    endedAt: null,
+    interrupted: false,
+    config: loaded.configForResults,
+    verdict: 'pass',
+    verdictReasons: [],
+    phases: [],
+    thresholds: [],
+    warnings: [],
+  };
+  const save = () => writeResultsFile(resultsPath, results);
+  save();
+  log.info(`run ${runId}: ${loaded.study.name}, ${plan.phases.length} phase(s) → ${outDir}`);
+
+  const interrupts = watchInterrupts(() => {
+    // Second Ctrl-C: no more waiting; keep what was measured and leave (the one exit outside cli/main).
+    results.interrupted = true;
+    results.endedAt = clock.wallIso();
+    save();
+    process.stderr.write(`interrupted again: results kept in ${resultsPath}\n`);
+    process.exit(ExitCode.interrupted);
+  }, log.warn);
+
+  let open: OpenTarget | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    open = await openTarget(plan, loaded.study, {
+      baseDir: loaded.baseDir,
+      kubeconfigFlag: options.kubeconfig,
+      contextFlag: options.context,
+      log,
+    });
+    results.target = {
+      kind: open.target.kind,
+      server: open.target.server,
+      version: open.target.version,
+      ...(open.target.context ? { context: open.target.context } : {}),
+    };
+    save();
+
+    const progress = options.progress ?? progressFactory();
+    const target = open;
+    for (const [i, phase] of loaded.phases.entries()) {
+      if (interrupts.signal.aborted) break;
+      log.info(`phase ${i + 1}/${loaded.phases.length}: ${phase.name} (${phase.type})`);
+      const result = await runPhase(phase, i, {
+        runId,
+        baseDir: loaded.baseDir,
+        outDir,
+        target: target.target,
+        clock,
+        signal: interrupts.signal,
+        log,
+        progress,
+        usage: target.metrics ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`) : undefined,
+        onCleanup: (fn) => cleanups.push(fn),
+      });
+      results.phases.push(result);
+      save();
+      if (result.status === 'failed') {
+        results.warnings.push(`phase ${phase.name} failed; the phases after it were not run`);
+        break;
+      }
+    }
+  } finally {
+    results.interrupted = interrupts.interrupted();
+    if (options.keep) {
+      if (open?.target.kind === 'embedded') {
+        results.warnings.push('--keep has no lasting effect on the embedded control plane: it stops with the run');
+      } else if (open && open.target.kind !== 'none') {
+        log.info(`--keep: objects of run ${runId} left in place; remove them with: kubeperf cleanup --run-id ${runId}`);
+      }
+    } else {
+      for (const fn of cleanups.reverse()) {
+        await fn().catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
+      }
+      if (open?.cleanupRun && results.phases.length) {
+        await open.cleanupRun(runId, log).catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
+      }
+    }
+    await open?.stop().catch((e) => log.warn(`stopping the target: ${(e as Error).message}`));
+    interrupts.dispose();
+    results.endedAt = clock.wallIso();
+    save();
+  }
+
+  const analysed = analyzeResults(results, {
+    thresholds: loaded.study.thresholds,
+    slo: loaded.study.slo,
+    guard: { maxErrorRate: loaded.study.guard.maxErrorRate },
+  });
+  writeResultsFile(resultsPath, analysed);
+  const formats = new Set(loaded.study.output?.formats ?? ['json', 'html', 'md', 'junit']);
+  await writeReports(analysed, {
+    html: formats.has('html') ? join(outDir, 'report.html') : undefined,
+    md: formats.has('md') ? join(outDir, 'report.md') : undefined,
+    junit: formats.has('junit') ? join(outDir, 'junit.xml') : undefined,
+  });
+
+  const exitCode = analysed.interrupted
+    ? ExitCode.interrupted
+    : analysed.verdict === 'invalid'
+      ? ExitCode.runInvalid
+      : analysed.verdict === 'fail'
+        ? ExitCode.thresholdFailed
+        : ExitCode.ok;
+  return { results: analysed, outDir, exitCode };
+}

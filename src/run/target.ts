@@ -1,0 +1,69 @@
+/**
+ * Opens the target of a run. The safety rule: with neither --kubeconfig nor --context nor `target:`
+ * in the study, the run uses the embedded control plane, started for the run in its own process and
+ * stopped after; the user's current kube context is never loaded silently.
+ */
+import { resolve } from 'node:path';
+import type { StudyPlan } from '../config/plan.js';
+import type { Study } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
+import type { MetricsFetcher } from '../metrics/control-plane-usage.js';
+import type { Target } from '../phases/types.js';
+
+export interface OpenTarget {
+  target: Target;
+  /** Text of the API server's /metrics, for control-plane CPU/memory; undefined when not reachable. */
+  metrics?: MetricsFetcher;
+  /** Deletes what this run created (selected by its run label), for targets that outlive the run. */
+  cleanupRun?: (runId: string, log: Logger) => Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function openTarget(
+  plan: StudyPlan,
+  study: Study,
+  opts: { baseDir: string; kubeconfigFlag?: string; contextFlag?: string; log: Logger },
+): Promise<OpenTarget> {
+  if (plan.target.kind === 'none') {
+    return { target: { kind: 'none', server: '', version: '' }, stop: async () => {} };
+  }
+  if (plan.target.kind === 'embedded') {
+    const { launchEmbeddedCluster } = await import('../cluster/launch.js');
+    const { ClusterOptionsSchema } = await import('../cluster/options.js');
+    const options = ClusterOptionsSchema.parse(study.cluster ?? {});
+    const cluster = await launchEmbeddedCluster(options);
+    opts.log.info(`target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`);
+    const headers = { authorization: `Bearer ${cluster.token}` };
+    return {
+      target: { kind: 'embedded', server: cluster.server, kubeconfigPath: cluster.kubeconfigPath, version: cluster.version },
+      metrics: async () => {
+        const r = await fetch(`${cluster.server}/metrics`, { headers });
+        if (!r.ok) throw new Error(`GET /metrics: ${r.status}`);
+        return r.text();
+      },
+      stop: () => cluster.stop(),
+    };
+  }
+  // A kubeconfig path from the study is relative to the study file; one from a flag, to the cwd.
+  const kubeconfig = opts.kubeconfigFlag ?? (study.target?.kubeconfig ? resolve(opts.baseDir, study.target.kubeconfig) : undefined);
+  const context = opts.contextFlag ?? study.target?.context;
+  const { resolveKubeconfigTarget } = await import('../kube/target.js');
+  const target = await resolveKubeconfigTarget({ kubeconfig, context });
+  opts.log.info(`target: ${target.server} (context ${target.context ?? '-'}, ${target.version})`);
+  const { connect } = await import('../kube/connect.js');
+  const { cleanupRun } = await import('../kube/cleanup.js');
+  const client = await connect(target, { connections: 1 });
+  return {
+    target,
+    metrics: async () => {
+      const r = await client.rest.request({ method: 'GET', path: '/metrics', timeoutMs: 5000 });
+      if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
+      return r.body;
+    },
+    cleanupRun: async (runId, log) => {
+      const r = await cleanupRun(target, { runId, log });
+      log.info(`cleanup: deleted ${r.deleted} objects of run ${runId}`);
+    },
+    stop: () => client.close(),
+  };
+}
