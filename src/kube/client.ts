@@ -1,0 +1,158 @@
+/**
+ * KubeClient: the fast REST path plus the REST mapper, with one method that sends a request, retries
+ * it by policy and records exactly one outcome per request. Verb helpers build paths and content
+ * types; they return the final response (any status) or undefined when the transport failed.
+ */
+import type { Recorder } from '../metrics/recorder.js';
+import { defaultRetryPolicy, withRetries, type RetryPolicy } from '../load/retry.js';
+import { collectionPath, objectPath, RestMapper, type ResourceMapping } from './discovery.js';
+import { judgeAttempt, outcomeOfError, outcomeOfResponse, type KubeResponse } from './response.js';
+import type { RestClient, RestRequest } from './rest.js';
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export const patchContentType: Record<PatchType, string> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+export const FIELD_MANAGER = 'kubeperf';
+
+export interface SendOptions {
+  recorder?: Recorder;
+  /** Intended start (monotonic ms); default: now. Latency is recorded from here. */
+  intendedMs?: number;
+  retry?: RetryPolicy;
+  signal?: AbortSignal;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export function listQuery(o: ListOptions): string {
+  const q = new URLSearchParams();
+  if (o.labelSelector) q.set('labelSelector', o.labelSelector);
+  if (o.fieldSelector) q.set('fieldSelector', o.fieldSelector);
+  if (o.limit) q.set('limit', String(o.limit));
+  if (o.continue) q.set('continue', o.continue);
+  if (o.resourceVersion !== undefined) q.set('resourceVersion', o.resourceVersion);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export class KubeClient {
+  readonly mapper: RestMapper;
+  retry: RetryPolicy = defaultRetryPolicy;
+
+  constructor(
+    readonly rest: RestClient,
+    readonly version: string,
+  ) {
+    this.mapper = new RestMapper(rest);
+  }
+
+  /**
+   * Send with retries; record one outcome under `op` from the intended start to the final response,
+   * and count every retry. Returns the final response, or undefined after a transport failure.
+   */
+  async send(op: string, req: RestRequest, o: SendOptions = {}): Promise<KubeResponse | undefined> {
+    const start = o.intendedMs ?? performance.now();
+    const { value, error } = await withRetries(() => this.rest.request({ ...req, signal: o.signal }), judgeAttempt, {
+      policy: o.retry ?? this.retry,
+      onRetry: o.recorder ? () => o.recorder!.retry(op) : undefined,
+      signal: o.signal,
+    });
+    const end = performance.now();
+    if (o.recorder) o.recorder.record(op, start, end, value ? outcomeOfResponse(value) : outcomeOfError(error));
+    return value;
+  }
+
+  create(m: ResourceMapping, ns: string | undefined, body: string, op = 'create', o?: SendOptions) {
+    return this.send(op, { method: 'POST', path: collectionPath(m, ns), body }, o);
+  }
+
+  get(m: ResourceMapping, ns: string | undefined, name: string, op = 'get', o?: SendOptions) {
+    return this.send(op, { method: 'GET', path: objectPath(m, ns, name) }, o);
+  }
+
+  update(m: ResourceMapping, ns: string | undefined, name: string, body: string, op = 'update', o?: SendOptions) {
+    return this.send(op, { method: 'PUT', path: objectPath(m, ns, name), body }, o);
+  }
+
+  patch(
+    m: ResourceMapping,
+    ns: string | undefined,
+    name: string,
+    body: string,
+    type: PatchType,
+    op = 'patch',
+    o?: SendOptions,
+  ) {
+    const q = type === 'apply' ? `?fieldManager=${FIELD_MANAGER}&force=true` : '';
+    return this.send(
+      op,
+      { method: 'PATCH', path: objectPath(m, ns, name) + q, body, contentType: patchContentType[type] },
+      o,
+    );
+  }
+
+  delete(m: ResourceMapping, ns: string | undefined, name: string, op = 'delete', o?: SendOptions) {
+    return this.send(
+      op,
+      {
+        method: 'DELETE',
+        path: objectPath(m, ns, name),
+        body: '{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}',
+      },
+      o,
+    );
+  }
+
+  list(m: ResourceMapping, ns: string | undefined, lo: ListOptions = {}, op = 'list', o?: SendOptions) {
+    return this.send(op, { method: 'GET', path: collectionPath(m, ns) + listQuery(lo) }, o);
+  }
+
+  /** Every item matching, following `continue` (unrecorded; for setup, cleanup and verification). */
+  async listAll<T = KubeObject>(m: ResourceMapping, ns: string | undefined, lo: ListOptions = {}): Promise<{ items: T[]; resourceVersion: string }> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      const r = await this.list(m, ns, { ...lo, limit: lo.limit ?? 500, continue: cont }, 'list', {});
+      if (!r) throw new Error(`list ${m.resource}: connection failed`);
+      if (r.status !== 200) throw new Error(`list ${m.resource}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+      const page = JSON.parse(r.body) as { items: T[]; metadata: { continue?: string; resourceVersion: string } };
+      items.push(...page.items);
+      cont = page.metadata.continue || undefined;
+      rv = rv || page.metadata.resourceVersion;
+    } while (cont);
+    return { items, resourceVersion: rv };
+  }
+
+  async close(): Promise<void> {
+    await this.rest.close();
+  }
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+    generation?: number;
+    deletionTimestamp?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}

@@ -1,0 +1,118 @@
+/**
+ * The hot-path REST client: an undici Pool of keep-alive connections to one API server (HTTP/2 when
+ * the server offers it over TLS), raw JSON bodies in and out. Auth headers and TLS material come from
+ * the kubeconfig (see credentials.ts); everything else about a request is explicit, so what we time
+ * is the API server plus one lean client, not a generated SDK.
+ *
+ * Measured against @kubernetes/client-node's generated CoreV1Api on the same embedded server (see
+ * bench/client/official-vs-fast.bench.ts and docs/load-engine.md for the numbers).
+ */
+import { Pool } from 'undici';
+import type { KubeResponse } from './response.js';
+import type { Credentials } from './credentials.js';
+
+export interface RestRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query, e.g. /api/v1/namespaces/default/configmaps?limit=500 */
+  path: string;
+  body?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Per-request timeout for the response headers and body, ms (default 60 s). */
+  timeoutMs?: number;
+}
+
+export interface RestClientOptions {
+  /** TCP connections in the pool (default 64). */
+  connections?: number;
+  /** Allow HTTP/2 over TLS (ALPN). Default true. */
+  allowH2?: boolean;
+  userAgent?: string;
+}
+
+export class RestClient {
+  readonly origin: string;
+  /** Path prefix of the server URL (a server behind a proxy path), without trailing slash. */
+  private readonly prefix: string;
+  private readonly pool: Pool;
+  private headers: Record<string, string>;
+
+  constructor(
+    readonly credentials: Credentials,
+    opts: RestClientOptions = {},
+  ) {
+    const url = new URL(credentials.server);
+    this.origin = url.origin;
+    this.prefix = url.pathname.replace(/\/+$/, '');
+    const tls = url.protocol === 'https:';
+    this.pool = new Pool(this.origin, {
+      connections: opts.connections ?? 64,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      allowH2: tls && (opts.allowH2 ?? true),
+      connect: tls
+        ? {
+            ca: credentials.tls.ca,
+            cert: credentials.tls.cert,
+            key: credentials.tls.key,
+            rejectUnauthorized: credentials.tls.rejectUnauthorized,
+            servername: credentials.tls.servername,
+          }
+        : undefined,
+    });
+    this.headers = this.buildHeaders(opts.userAgent);
+  }
+
+  private buildHeaders(userAgent = 'kubeperf'): Record<string, string> {
+    return { ...this.credentials.headers, 'user-agent': userAgent, accept: 'application/json' };
+  }
+
+  /** Re-read auth headers (exec plugins and OIDC tokens expire). */
+  async refreshAuth(): Promise<void> {
+    await this.credentials.refresh();
+    this.headers = this.buildHeaders(this.headers['user-agent']);
+  }
+
+  async request(req: RestRequest): Promise<KubeResponse> {
+    const headers = req.body !== undefined ? { ...this.headers, 'content-type': req.contentType ?? 'application/json' } : this.headers;
+    const timeout = req.timeoutMs ?? 60_000;
+    const res = await this.pool.request({
+      path: this.prefix + req.path,
+      method: req.method,
+      headers,
+      body: req.body,
+      signal: req.signal,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    const body = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, body };
+  }
+
+  /**
+   * A streaming GET (watch): resolves once headers arrive; the caller consumes `body` chunk by chunk.
+   * No body timeout: watches are long-lived and end by server timeout or our abort.
+   */
+  async stream(
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; headers: KubeResponse['headers']; body: AsyncIterable<Buffer> & { text(): Promise<string> } }> {
+    const res = await this.pool.request({
+      path: this.prefix + path,
+      method: 'GET',
+      headers: this.headers,
+      signal,
+      headersTimeout: 60_000,
+      bodyTimeout: 0,
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body as never };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close().catch(() => this.pool.destroy());
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

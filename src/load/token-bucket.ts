@@ -1,0 +1,58 @@
+/**
+ * client-go's client-side rate limiter (flowcontrol.NewTokenBucketRateLimiter over x/time/rate):
+ * the bucket starts full with `burst` tokens and refills at `qps` per second. Each request reserves a
+ * token and waits until its reservation matures, so waiters are served in FIFO order and a burst of
+ * callers is spread out exactly like client-go spreads them.
+ */
+import { sleep } from './sleep.js';
+
+export interface RateLimiter {
+  /**
+   * Reserve one token; resolves at the monotonic ms when the request may be sent (its intended start).
+   * Rejects with the signal's reason when aborted.
+   */
+  take(signal?: AbortSignal): Promise<number>;
+}
+
+export class TokenBucket implements RateLimiter {
+  private tokens: number;
+  private lastMs: number;
+
+  /**
+   * @param qps tokens per second; 0 or less means unlimited (as client-go's QPS < 0)
+   * @param burst bucket size; client-go treats burst < 1 with qps > 0 as 1
+   */
+  constructor(
+    readonly qps: number,
+    readonly burst: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.burst = Math.max(1, Math.floor(burst));
+    this.tokens = this.burst;
+    this.lastMs = now();
+  }
+
+  get unlimited(): boolean {
+    return !(this.qps > 0) || !Number.isFinite(this.qps);
+  }
+
+  /** Reserve a token without waiting; returns how many ms the caller must wait before sending. */
+  reserve(): number {
+    if (this.unlimited) return 0;
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastMs) * this.qps) / 1000);
+    this.lastMs = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : (-this.tokens * 1000) / this.qps;
+  }
+
+  async take(signal?: AbortSignal): Promise<number> {
+    const wait = this.reserve();
+    const at = this.now() + wait;
+    if (wait > 0) await sleep(wait, signal);
+    return at;
+  }
+}
+
+/** A limiter that never waits. */
+export const unlimited: RateLimiter = { take: async () => performance.now() };
