@@ -1,10 +1,18 @@
 /**
- * Checks of study blocks whose schemas belong to other capabilities (the embedded cluster's options,
- * threshold expressions), so that they too fail at load time with positions.
+ * Checks of study values whose grammar belongs to another capability (threshold expressions), so they
+ * too fail at load time with positions instead of after a long run.
  */
+import { parseThreshold } from '../analysis/thresholds.js';
 import type { Locator } from './problems.js';
-import type { Study } from './schema.js';
 
-export function validateExtensions(_study: Study, _locate: Locator): string[] {
-  return [];
+export function validateExtensions(study: unknown, locate: Locator): string[] {
+  const problems: string[] = [];
+  const thresholds = (study as { thresholds?: unknown })?.thresholds;
+  if (!Array.isArray(thresholds)) return problems;
+  thresholds.forEach((expr, i) => {
+    if (typeof expr !== 'string') return;
+    const r = parseThreshold(expr);
+    if ('error' in r) problems.push(`${locate(['thresholds', i])}: thresholds[${i}]: ${r.error}`);
+  });
+  return problems;
 }

@@ -110,3 +110,16 @@ describe('loadStudyFile', () => {
     expect(() => loadStudyFile(join(dir, 'nope.yaml'), { registry })).toThrow(/study file not found/);
   });
 });
+
+describe('cross-capability checks at load time', () => {
+  it('reports a malformed threshold and a bad cluster option with positions', () => {
+    const f = write(
+      'ext.yaml',
+      'cluster:\n  nodes: many\nthresholds:\n  - create.p99 < 500ms\n  - create.p99 <<< fast\nphases:\n  - type: pause\n    duration: 1s\n',
+    );
+    const problems = problemsOf(() => loadStudyFile(f, { registry }));
+    expect(problems.some((p) => p.startsWith(`${f}:2:10: cluster.nodes:`))).toBe(true);
+    expect(problems.some((p) => p.startsWith(`${f}:5:5: thresholds[1]:`))).toBe(true);
+    expect(problems).toHaveLength(2);
+  });
+});

@@ -166,7 +166,7 @@ function validate(
     });
   });
 
-  if (parsed.success) problems.push(...validateExtensions(parsed.data, locator));
+  problems.push(...validateExtensions(value, locator));
 
   if (problems.length || !parsed.success) throw invalid(ctx.source, withoutCascades(problems));
   return {

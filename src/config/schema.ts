@@ -4,6 +4,7 @@
  * field paths. `schema/study.schema.json` is generated from these schemas (scripts/gen-schema.ts).
  */
 import { z } from 'zod';
+import { ClusterOptionsSchema } from '../cluster/options.js';
 
 const percentOrFraction = z
   .union([z.number().min(0).max(1), z.string().regex(/^\d+(\.\d+)?%$/, 'must be a fraction (0.05) or a percentage ("5%")')])
@@ -66,10 +67,9 @@ export const StudySchema = z.strictObject({
     .describe('Name of the study, shown in reports.'),
   description: z.string().optional(),
   target: TargetSchema.optional(),
-  cluster: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('Options of the embedded control plane (latency models, faults, simulated nodes).'),
+  cluster: ClusterOptionsSchema.optional().describe(
+    'Options of the embedded control plane (latency models, faults, simulated nodes); ignored for kubeconfig targets.',
+  ),
   phases: z.array(PhaseEntrySchema).min(1, 'a study needs at least one phase').describe('The phases, run in order.'),
   thresholds: z
     .array(z.string().min(1))

@@ -29,9 +29,7 @@ export async function openTarget(
   }
   if (plan.target.kind === 'embedded') {
     const { launchEmbeddedCluster } = await import('../cluster/launch.js');
-    const { ClusterOptionsSchema } = await import('../cluster/options.js');
-    const options = ClusterOptionsSchema.parse(study.cluster ?? {});
-    const cluster = await launchEmbeddedCluster(options);
+    const cluster = await launchEmbeddedCluster(study.cluster ?? {});
     opts.log.info(`target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`);
     const headers = { authorization: `Bearer ${cluster.token}` };
     return {

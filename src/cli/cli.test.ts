@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ResultsSchema } from '../results/types.js';
+import { runCli, spawnCli } from './test-support.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kubeperf-cli-'));
+const write = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('kubeperf CLI', () => {
+  it('--help lists every command of the contract', () => {
+    const r = runCli(['--help']);
+    expect(r.status).toBe(0);
+    for (const cmd of ['run', 'bench', 'rgd', 'report', 'compare', 'cluster', 'cleanup']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
+    }
+  });
+
+  it('run --help documents every flag', () => {
+    const r = runCli(['run', '--help']);
+    expect(r.status).toBe(0);
+    for (const flag of ['--kubeconfig', '--context', '--out', '--set', '--dry-run', '--keep', '--json']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it('an unknown flag is bad input: exit 2', () => {
+    const r = runCli(['run', '--frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('a bad study exits 2 with FILE:LINE:COL and no stack trace', () => {
+    const f = write('bad.yaml', 'phases:\n  - type: pause\n    duration: 1s\n    qps: 3\n');
+    const r = runCli(['run', f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${f}:4:5: phases[0].qps: unknown field "qps"`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--dry-run --json prints only the plan on stdout', () => {
+    const f = write('plan.yaml', 'name: p\nphases:\n  - type: pause\n    duration: 5ms\n');
+    const r = runCli(['run', f, '--dry-run', '--json']);
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan).toMatchObject({ name: 'p', target: { kind: 'none' }, totals: { phases: 1 } });
+  });
+
+  it('a run writes schema-valid results.json with --json on stdout and the reports beside it', () => {
+    const f = write('tiny.yaml', 'name: tiny\nphases:\n  - type: pause\n    duration: 10ms\n');
+    const out = join(dir, 'tiny-out');
+    const r = runCli(['run', f, '--out', out, '--json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const printed = ResultsSchema.parse(JSON.parse(r.stdout));
+    const onDisk = ResultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    expect(onDisk.runId).toBe(printed.runId);
+    expect(onDisk).toMatchObject({ schemaVersion: 1, name: 'tiny', interrupted: false, verdict: 'pass' });
+    expect(onDisk.phases.map((p) => [p.name, p.status])).toEqual([['pause', 'ok']]);
+    for (const file of ['report.html', 'report.md', 'junit.xml']) expect(existsSync(join(out, file))).toBe(true);
+  });
+
+  it('SIGINT stops the run, keeps a valid results.json with interrupted: true, exits 130', async () => {
+    const f = write('long.yaml', 'name: long\nphases:\n  - type: pause\n    duration: 60s\n  - type: pause\n    duration: 60s\n');
+    const out = join(dir, 'long-out');
+    const child = spawnCli(['run', f, '--out', out]);
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`phase never started: ${stderr}`)), 30_000);
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('phase 1/2')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    const results = ResultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    expect(results.interrupted).toBe(true);
+    expect(results.endedAt).not.toBeNull();
+    expect(results.phases.map((p) => p.status)).toEqual(['interrupted']);
+  });
+});
