@@ -32,14 +32,21 @@ export function analyzeResults(results: Results, options: AnalyzeOptions): Resul
     ...failed.map((t) => `${t.source === 'slo' ? 'SLO' : 'threshold'} failed: ${t.expression}: ${t.message}`),
   ];
   const withThresholds: Results = { ...results, thresholds, verdict, verdictReasons };
+  return {
+    ...withThresholds,
+    analysis: buildAnalysis(withThresholds, invalid) as unknown as Record<string, unknown>,
+  };
+}
+
+/** Statistics, fits and recommendations for results whose verdict and thresholds are already set. */
+export function buildAnalysis(results: Results, invalid: string[] = []): Analysis {
   const phases = results.phases.map(analyzePhase);
   const scaling = results.phases.flatMap(fitSweeps);
-  const analysis: Analysis = {
+  return {
     version: 1,
     confidence: 0.95,
     phases,
     scaling,
-    recommendations: recommend(withThresholds, phases, scaling, invalid),
+    recommendations: recommend(results, phases, scaling, invalid),
   };
-  return { ...withThresholds, analysis: analysis as unknown as Record<string, unknown> };
 }

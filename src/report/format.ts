@@ -1,0 +1,47 @@
+/** Number and text formatting shared by the HTML, Markdown and JUnit writers. */
+import { formatValue } from '../analysis/thresholds.js';
+
+export { formatValue };
+
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** XML 1.0 text: escaped, with characters XML cannot carry removed. */
+export function escapeXml(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return escapeHtml(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ''));
+}
+
+/** Markdown table cell: pipes escaped, newlines flattened. */
+export function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export const ms = (v: number) => formatValue(v, 'ms');
+export const perSec = (v: number) => formatValue(v, '/s');
+export const num = (v: number) => formatValue(v, '');
+export const pct = (f: number) => formatValue(f, '%');
+export const bytes = (v: number) => formatValue(v, 'B');
+
+export function duration(msTotal: number): string {
+  if (msTotal < 1000) return `${Math.round(msTotal)} ms`;
+  const s = msTotal / 1000;
+  if (s < 120) return `${Math.round(s * 10) / 10} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** Markdown table from a header row and rows of already-formatted cells. */
+export function mdTable(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const sep = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.map(mdCell).join(' | ')} |`).join('\n');
+}
+
+export function verdictWord(v: string): string {
+  return v === 'pass' ? 'PASS' : v === 'fail' ? 'FAIL' : 'INVALID';
+}
