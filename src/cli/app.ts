@@ -35,4 +35,3 @@ export function reportError(e: unknown): number {
   else process.stderr.write('hint: re-run with KUBEPERF_DEBUG=1 for the stack trace and report it\n');
   return ExitCode.toolFailure;
 }
-

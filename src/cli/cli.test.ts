@@ -62,11 +62,15 @@ describe('kubeperf CLI', () => {
     expect(onDisk.runId).toBe(printed.runId);
     expect(onDisk).toMatchObject({ schemaVersion: 1, name: 'tiny', interrupted: false, verdict: 'pass' });
     expect(onDisk.phases.map((p) => [p.name, p.status])).toEqual([['pause', 'ok']]);
-    for (const file of ['report.html', 'report.md', 'junit.xml']) expect(existsSync(join(out, file))).toBe(true);
+    for (const file of ['report.html', 'report.md', 'junit.xml'])
+      expect(existsSync(join(out, file))).toBe(true);
   });
 
   it('SIGINT stops the run, keeps a valid results.json with interrupted: true, exits 130', async () => {
-    const f = write('long.yaml', 'name: long\nphases:\n  - type: pause\n    duration: 60s\n  - type: pause\n    duration: 60s\n');
+    const f = write(
+      'long.yaml',
+      'name: long\nphases:\n  - type: pause\n    duration: 60s\n  - type: pause\n    duration: 60s\n',
+    );
     const out = join(dir, 'long-out');
     const child = spawnCli(['run', f, '--out', out]);
     let stderr = '';

@@ -17,12 +17,18 @@ function ms(x: number): string {
 export function formatSummary(results: Results, outDir: string): string {
   const lines: string[] = [];
   const mark = results.verdict === 'pass' ? '✓' : '✗';
-  lines.push('', `${mark} ${results.name}: ${results.verdict.toUpperCase()}${results.interrupted ? ' (interrupted)' : ''}`);
+  lines.push(
+    '',
+    `${mark} ${results.name}: ${results.verdict.toUpperCase()}${results.interrupted ? ' (interrupted)' : ''}`,
+  );
   for (const r of results.verdictReasons) lines.push(`  - ${r}`);
   const t = results.target;
   lines.push(`  target: ${t.kind}${t.server ? ` ${t.server}` : ''}${t.version ? ` (${t.version})` : ''}`);
   for (const p of results.phases) {
-    lines.push('', `  ${p.name} (${p.type}) ${p.status}, ${(p.durationMs / 1000).toFixed(1)}s${p.error ? `: ${p.error}` : ''}`);
+    lines.push(
+      '',
+      `  ${p.name} (${p.type}) ${p.status}, ${(p.durationMs / 1000).toFixed(1)}s${p.error ? `: ${p.error}` : ''}`,
+    );
     const ops = Object.entries(p.ops);
     if (ops.length) {
       lines.push(

@@ -2,7 +2,15 @@
  * Durations as people write them in study files and flags: 250us, 20ms, 1.5s, 2m, 1h, or combined
  * Go-style (1m30s). A bare number is milliseconds.
  */
-const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const unitMs: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
 
 /** Milliseconds, or undefined when `text` is not a duration. */

@@ -7,7 +7,9 @@ describe('schema/study.schema.json', () => {
   const generated = studyJsonSchema(builtinRegistry());
 
   it('is current with the zod schemas (run `npm run schema` after changing a phase option)', () => {
-    const committed = JSON.parse(readFileSync(new URL('../../schema/study.schema.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(new URL('../../schema/study.schema.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(generated)));
   });
 

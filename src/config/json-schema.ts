@@ -13,7 +13,10 @@ const opts = { io: 'input', unrepresentable: 'any', target: 'draft-7' } as const
 
 export function studyJsonSchema(registry: PhaseRegistry): JsonSchema {
   const study = z.toJSONSchema(StudySchema, opts) as JsonSchema;
-  const common = (z.toJSONSchema(PhaseEntrySchema, opts) as JsonSchema).properties as Record<string, JsonSchema>;
+  const common = (z.toJSONSchema(PhaseEntrySchema, opts) as JsonSchema).properties as Record<
+    string,
+    JsonSchema
+  >;
   const variants = registry.names().map((name) => {
     const t = registry.get(name)!;
     const own = z.toJSONSchema(t.options, opts) as JsonSchema;
@@ -29,7 +32,11 @@ export function studyJsonSchema(registry: PhaseRegistry): JsonSchema {
       };
     }
     delete own.additionalProperties;
-    return { title: name, description: t.description, allOf: [{ type: 'object', properties: head, required: ['type'] }, own] };
+    return {
+      title: name,
+      description: t.description,
+      allOf: [{ type: 'object', properties: head, required: ['type'] }, own],
+    };
   });
   study.properties.phases.items = { oneOf: variants };
   return {

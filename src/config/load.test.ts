@@ -28,7 +28,10 @@ function problemsOf(fn: () => unknown): string[] {
 
 describe('loadStudyFile', () => {
   it('loads a valid study, applies defaults and names repeated phases uniquely', () => {
-    const f = write('ok.yaml', 'name: s1\nphases:\n  - type: pause\n    duration: 10ms\n  - type: pause\n    duration: 1s\n    tags: [a]\n');
+    const f = write(
+      'ok.yaml',
+      'name: s1\nphases:\n  - type: pause\n    duration: 10ms\n  - type: pause\n    duration: 1s\n    tags: [a]\n',
+    );
     const loaded = loadStudyFile(f, { registry });
     expect(loaded.study.name).toBe('s1');
     expect(loaded.study.thresholds).toEqual([]);
@@ -39,7 +42,10 @@ describe('loadStudyFile', () => {
   });
 
   it('reports an unknown field with FILE:LINE:COL, its path and a suggestion', () => {
-    const f = write('unknown.yaml', 'name: s\nthreshold:\n  - x\nphases:\n  - type: pause\n    duration: 1s\n');
+    const f = write(
+      'unknown.yaml',
+      'name: s\nthreshold:\n  - x\nphases:\n  - type: pause\n    duration: 1s\n',
+    );
     const problems = problemsOf(() => loadStudyFile(f, { registry }));
     expect(problems).toEqual([`${f}:2:1: threshold: unknown field "threshold" (did you mean "thresholds"?)`]);
   });
@@ -61,7 +67,11 @@ describe('loadStudyFile', () => {
   it('rejects an unknown phase type with "did you mean"', () => {
     const f = write('phase.yaml', 'phases:\n  - type: pasue\n    duration: 1s\n');
     const problems = problemsOf(() => loadStudyFile(f, { registry }));
-    expect(problems[0]).toMatch(new RegExp(`^${f}:2:11: phases\\[0\\]\\.type: unknown phase type "pasue" \\(did you mean "pause"\\?\\)`));
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `^${f}:2:11: phases\\[0\\]\\.type: unknown phase type "pasue" \\(did you mean "pause"\\?\\)`,
+      ),
+    );
   });
 
   it("validates a phase's own options with their path, and reports every problem at once", () => {
@@ -72,9 +82,13 @@ describe('loadStudyFile', () => {
     const problems = problemsOf(() => loadStudyFile(f, { registry }));
     expect(problems).toHaveLength(4);
     expect(problems.some((p) => p.startsWith(`${f}:1:7: name:`))).toBe(true);
-    expect(problems).toContain(`${f}:4:5: phases[0].durations: unknown field "durations" (did you mean "duration"?)`);
+    expect(problems).toContain(
+      `${f}:4:5: phases[0].durations: unknown field "durations" (did you mean "duration"?)`,
+    );
     expect(problems.some((p) => p.startsWith(`${f}:3:5: phases[0].duration:`))).toBe(true);
-    expect(problems.some((p) => p.startsWith(`${f}:6:15: phases[1].duration: must be a duration`))).toBe(true);
+    expect(problems.some((p) => p.startsWith(`${f}:6:15: phases[1].duration: must be a duration`))).toBe(
+      true,
+    );
   });
 
   it('applies --set overrides and blames the flag for a bad value', () => {
@@ -83,26 +97,40 @@ describe('loadStudyFile', () => {
     expect((loaded.phases[0]!.options as { duration: string }).duration).toBe('5ms');
     expect(loaded.study.name).toBe('other');
     const problems = problemsOf(() => loadStudyFile(f, { registry, set: ['phases.0.duration=later'] }));
-    expect(problems[0]).toMatch(/^--set phases\.0\.duration=later: phases\[0\]\.duration: must be a duration/);
+    expect(problems[0]).toMatch(
+      /^--set phases\.0\.duration=later: phases\[0\]\.duration: must be a duration/,
+    );
   });
 
   it('expands ${ENV}, types whole-value references, and leaves CEL ${a.b} alone', () => {
-    const text = 'name: ${STUDY:-fallback}\nslo: ${SLO}\ndescription: "uses ${schema.spec.name}"\nphases:\n  - type: pause\n    duration: ${D}\n';
+    const text =
+      'name: ${STUDY:-fallback}\nslo: ${SLO}\ndescription: "uses ${schema.spec.name}"\nphases:\n  - type: pause\n    duration: ${D}\n';
     const loaded = loadStudyText(text, 'env.yaml', dir, { registry, env: { SLO: 'true', D: '20ms' } });
     expect(loaded.study.name).toBe('fallback');
     expect(loaded.study.slo).toBe(true);
     expect(loaded.study.description).toBe('uses ${schema.spec.name}');
     expect(loaded.configForResults).toMatchObject({ name: '${STUDY:-fallback}' });
-    const problems = problemsOf(() => loadStudyText(text, 'env.yaml', dir, { registry, env: { SLO: 'true' } }));
-    expect(problems).toEqual(['env.yaml:6:15: environment variable D is not set (use ${D:-default} for a default)']);
+    const problems = problemsOf(() =>
+      loadStudyText(text, 'env.yaml', dir, { registry, env: { SLO: 'true' } }),
+    );
+    expect(problems).toEqual([
+      'env.yaml:6:15: environment variable D is not set (use ${D:-default} for a default)',
+    ]);
   });
 
   it('redacts secrets in the config kept for results', () => {
-    const loaded = loadStudyText('name: s\ndescription: x\nphases:\n  - type: pause\n    duration: 1s\n', 'r.yaml', dir, {
+    const loaded = loadStudyText(
+      'name: s\ndescription: x\nphases:\n  - type: pause\n    duration: 1s\n',
+      'r.yaml',
+      dir,
+      {
+        registry,
+      },
+    );
+    expect(loaded.configForResults).toMatchObject({ name: 's' });
+    const obj = loadStudyObject({ phases: [{ type: 'pause', duration: '1ms' }] }, 'kubeperf bench x', dir, {
       registry,
     });
-    expect(loaded.configForResults).toMatchObject({ name: 's' });
-    const obj = loadStudyObject({ phases: [{ type: 'pause', duration: '1ms' }] }, 'kubeperf bench x', dir, { registry });
     expect(obj.phases[0]!.name).toBe('pause');
   });
 

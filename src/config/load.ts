@@ -51,17 +51,25 @@ export function loadStudyFile(file: string, options: LoadOptions): LoadedStudy {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      code === 'ENOENT' ? `study file not found: ${file}` : `cannot read study file ${file}: ${(e as Error).message}`,
+      code === 'ENOENT'
+        ? `study file not found: ${file}`
+        : `cannot read study file ${file}: ${(e as Error).message}`,
       { hint: 'pass the path of a study YAML file, or no file to run the default study' },
     );
   }
   return loadStudyText(text, file, dirname(resolve(file)), options);
 }
 
-export function loadStudyText(text: string, file: string, baseDir: string, options: LoadOptions): LoadedStudy {
+export function loadStudyText(
+  text: string,
+  file: string,
+  baseDir: string,
+  options: LoadOptions,
+): LoadedStudy {
   const src = parseYamlSource(text, file);
   if (src.errors.length) throw invalid(file, src.errors);
-  if (src.doc.contents === null) throw invalid(file, [`${file}:1:1: the file is empty; a study needs at least "phases:"`]);
+  if (src.doc.contents === null)
+    throw invalid(file, [`${file}:1:1: the file is empty; a study needs at least "phases:"`]);
 
   const overrides = (options.set ?? []).map(parseOverride);
   for (const o of overrides) src.doc.setIn(o.path, src.doc.createNode(o.value));
@@ -87,7 +95,8 @@ export function loadStudyText(text: string, file: string, baseDir: string, optio
       }
       if (value === node.value) return;
       // `replicas: ${N}` written unquoted means the number, as if the value had been typed in place.
-      node.value = node.type === 'PLAIN' && /^\$\{[^}]+\}$/.test(node.value.trim()) ? parseScalar(value) : value;
+      node.value =
+        node.type === 'PLAIN' && /^\$\{[^}]+\}$/.test(node.value.trim()) ? parseScalar(value) : value;
     },
   });
 
@@ -105,7 +114,14 @@ export function loadStudyObject(
   const overrides = (options.set ?? []).map(parseOverride);
   for (const o of overrides) setIn(value, o.path, o.value);
   const locator: Locator = () => source;
-  return validate(value, { source, baseDir, locator, problems: [], configForResults: redact(value), options });
+  return validate(value, {
+    source,
+    baseDir,
+    locator,
+    problems: [],
+    configForResults: redact(value),
+    options,
+  });
 }
 
 function validate(
@@ -144,10 +160,13 @@ function validate(
       return;
     }
     const own: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(e)) if (!(PhaseCommonKeys as readonly string[]).includes(k)) own[k] = v;
+    for (const [k, v] of Object.entries(e))
+      if (!(PhaseCommonKeys as readonly string[]).includes(k)) own[k] = v;
     const r = phaseType.options.safeParse(own);
     if (!r.success) {
-      problems.push(...issuesToProblems(r.error.issues, phaseType.options, locator, ['phases', i], PhaseCommonKeys));
+      problems.push(
+        ...issuesToProblems(r.error.issues, phaseType.options, locator, ['phases', i], PhaseCommonKeys),
+      );
       return;
     }
     const base = typeof e.name === 'string' ? e.name : phaseType.type;
@@ -180,7 +199,9 @@ function validate(
 
 /** A missing ${VAR} also makes its field invalid; report the cause once, not its echo. */
 function withoutCascades(problems: string[]): string[] {
-  const envAt = new Set(problems.filter((p) => p.includes(': environment variable ')).map((p) => p.split(': ')[0]));
+  const envAt = new Set(
+    problems.filter((p) => p.includes(': environment variable ')).map((p) => p.split(': ')[0]),
+  );
   return problems.filter((p) => p.includes(': environment variable ') || !envAt.has(p.split(': ')[0]));
 }
 
@@ -193,7 +214,9 @@ function invalid(source: string, problems: string[]): InputError {
 }
 
 function overrideCovering(overrides: Override[], path: readonly PropertyKey[]): Override | undefined {
-  return overrides.find((o) => o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i])));
+  return overrides.find(
+    (o) => o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i])),
+  );
 }
 
 function parseScalar(text: string): unknown {
@@ -216,4 +239,3 @@ function setIn(obj: Record<string, unknown>, path: (string | number)[], value: u
   }
   cur[path[path.length - 1]!] = value;
 }
-

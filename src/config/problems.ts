@@ -60,7 +60,11 @@ export function issuesToProblems(
         const hint = closest(key, known);
         out.push(
           `${locate(path, key)}: ${formatPath([...path, key])}: unknown field "${key}"` +
-            (hint ? ` (did you mean "${hint}"?)` : known.length ? ` (known fields: ${known.join(', ')})` : ''),
+            (hint
+              ? ` (did you mean "${hint}"?)`
+              : known.length
+                ? ` (known fields: ${known.join(', ')})`
+                : ''),
         );
       }
       continue;

@@ -9,7 +9,8 @@ export function redact(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = sensitive.test(k) && (typeof v === 'string' || typeof v === 'number') ? '[redacted]' : redact(v);
+      out[k] =
+        sensitive.test(k) && (typeof v === 'string' || typeof v === 'number') ? '[redacted]' : redact(v);
     }
     return out;
   }

@@ -7,12 +7,19 @@ import { z } from 'zod';
 import { ClusterOptionsSchema } from '../cluster/options.js';
 
 const percentOrFraction = z
-  .union([z.number().min(0).max(1), z.string().regex(/^\d+(\.\d+)?%$/, 'must be a fraction (0.05) or a percentage ("5%")')])
+  .union([
+    z.number().min(0).max(1),
+    z.string().regex(/^\d+(\.\d+)?%$/, 'must be a fraction (0.05) or a percentage ("5%")'),
+  ])
   .transform((v) => (typeof v === 'number' ? v : Number(v.slice(0, -1)) / 100));
 
 export const TargetSchema = z
   .strictObject({
-    kubeconfig: z.string().min(1).optional().describe('Path of a kubeconfig file (relative to the study file).'),
+    kubeconfig: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Path of a kubeconfig file (relative to the study file).'),
     context: z.string().min(1).optional().describe('Context to use in that kubeconfig.'),
   })
   .describe('A real cluster to run against. Absent: the embedded control plane, started for the run.');
@@ -28,7 +35,10 @@ export const PhaseEntrySchema = z
       .optional()
       .describe('Unique phase name; defaults to the type (type-2, type-3… when repeated).'),
     type: z.string().min(1).describe('A registered phase type: crud, job, cel, graph, pause…'),
-    tags: z.array(z.string().min(1)).optional().describe('Labels for grouping and filtering in results and reports.'),
+    tags: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Labels for grouping and filtering in results and reports.'),
     repeat: z
       .number()
       .int()
@@ -59,18 +69,16 @@ export const OutputSchema = z
 
 export const StudySchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .default('study')
-    .describe('Name of the study, shown in reports.'),
+  name: z.string().min(1).max(100).default('study').describe('Name of the study, shown in reports.'),
   description: z.string().optional(),
   target: TargetSchema.optional(),
   cluster: ClusterOptionsSchema.optional().describe(
     'Options of the embedded control plane (latency models, faults, simulated nodes); ignored for kubeconfig targets.',
   ),
-  phases: z.array(PhaseEntrySchema).min(1, 'a study needs at least one phase').describe('The phases, run in order.'),
+  phases: z
+    .array(PhaseEntrySchema)
+    .min(1, 'a study needs at least one phase')
+    .describe('The phases, run in order.'),
   thresholds: z
     .array(z.string().min(1))
     .default([])

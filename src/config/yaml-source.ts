@@ -43,7 +43,9 @@ export function locate(src: YamlSource, path: readonly PropertyKey[], key?: stri
     const seg = segments[i];
     const last = i === segments.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) break;
       // For an unknown key point at the key itself; otherwise at the value.
       const target = (last && key !== undefined) || pair.value == null ? pair.key : pair.value;

@@ -61,7 +61,11 @@ export class UsageSampler {
       const b = this.samples[i]!;
       const dt = b.t - a.t;
       if (dt <= 0) continue;
-      out.push({ t: round(b.t, 2), cpuCores: round(Math.max(0, b.cpuSeconds - a.cpuSeconds) / dt, 3), rssBytes: b.rssBytes });
+      out.push({
+        t: round(b.t, 2),
+        cpuCores: round(Math.max(0, b.cpuSeconds - a.cpuSeconds) / dt, 3),
+        rssBytes: b.rssBytes,
+      });
     }
     if (!out.length) return undefined;
     const mean = (f: (s: (typeof out)[number]) => number) => out.reduce((x, s) => x + f(s), 0) / out.length;
@@ -69,7 +73,16 @@ export class UsageSampler {
     return {
       source: this.source,
       samples: out,
-      cpuCores: { mean: round(mean((s) => s.cpuCores), 3), max: round(max((s) => s.cpuCores), 3) },
+      cpuCores: {
+        mean: round(
+          mean((s) => s.cpuCores),
+          3,
+        ),
+        max: round(
+          max((s) => s.cpuCores),
+          3,
+        ),
+      },
       rssBytes: { mean: Math.round(mean((s) => s.rssBytes)), max: max((s) => s.rssBytes) },
     };
   }

@@ -2,7 +2,12 @@
  * HDR histograms of latencies in microseconds (hdr-histogram-js, 3 significant digits),
  * serialised in the standard compressed base64 encoding so results from different runs merge.
  */
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+} from 'hdr-histogram-js';
 
 export type { Histogram };
 
@@ -41,7 +46,8 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** Latency summary in ms from a µs histogram; all zero for an empty histogram. */
 export function summarizeUs(h: Histogram): LatencySummaryMs {
-  if (h.totalCount === 0) return { min: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  if (h.totalCount === 0)
+    return { min: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   const ms = (us: number) => round3(us / 1000);
   return {
     min: ms(h.minNonZeroValue),

@@ -59,7 +59,10 @@ export interface PhaseContext extends PlanContext {
 }
 
 /** What a phase returns besides the recorder's ops. */
-export type PhaseOutput = Pick<PhaseResult, 'sweeps' | 'data' | 'warnings' | 'resources' | 'invalidReasons'> & {
+export type PhaseOutput = Pick<
+  PhaseResult,
+  'sweeps' | 'data' | 'warnings' | 'resources' | 'invalidReasons'
+> & {
   /** Ops to report instead of the recorder's snapshot (e.g. when the phase ran sub-runs itself). */
   ops?: PhaseResult['ops'];
 };

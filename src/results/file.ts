@@ -19,17 +19,24 @@ export function readResultsFile(path: string): Results {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
-      code === 'ENOENT' ? `results file not found: ${path}` : `${path}: not a JSON results file (${(e as Error).message})`,
+      code === 'ENOENT'
+        ? `results file not found: ${path}`
+        : `${path}: not a JSON results file (${(e as Error).message})`,
       { hint: 'pass the results.json written by `kubeperf run` or `kubeperf bench`' },
     );
   }
   const r = ResultsSchema.safeParse(raw);
   if (!r.success) {
-    const problems = r.error.issues.slice(0, 20).map((i) => `${path}: ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    const problems = r.error.issues
+      .slice(0, 20)
+      .map((i) => `${path}: ${i.path.join('.') || '(top level)'}: ${i.message}`);
     const version = (raw as { schemaVersion?: unknown })?.schemaVersion;
     throw new InputError(`${path}: not a valid kubeperf results file`, {
       problems,
-      hint: version !== undefined && version !== 1 ? `schemaVersion ${String(version)} is not supported; this kubeperf reads schemaVersion 1` : undefined,
+      hint:
+        version !== undefined && version !== 1
+          ? `schemaVersion ${String(version)} is not supported; this kubeperf reads schemaVersion 1`
+          : undefined,
     });
   }
   return r.data;

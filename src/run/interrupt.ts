@@ -16,7 +16,9 @@ export function watchInterrupts(onForce: () => void, log: (msg: string) => void)
   const handler = (sig: NodeJS.Signals) => {
     count++;
     if (count === 1) {
-      log(`${sig}: stopping load, waiting for in-flight requests, then writing results (press Ctrl-C again to stop now)`);
+      log(
+        `${sig}: stopping load, waiting for in-flight requests, then writing results (press Ctrl-C again to stop now)`,
+      );
       controller.abort(new Error(sig));
     } else {
       onForce();
@@ -35,7 +37,10 @@ export function watchInterrupts(onForce: () => void, log: (msg: string) => void)
 }
 
 /** Resolves when `p` settles or after `ms`, whichever is first (bounded wait for in-flight work). */
-export async function settleWithin<T>(p: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
+export async function settleWithin<T>(
+  p: Promise<T>,
+  ms: number,
+): Promise<{ done: true; value: T } | { done: false }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<{ done: false }>((resolve) => {
     timer = setTimeout(() => resolve({ done: false }), ms);

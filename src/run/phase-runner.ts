@@ -107,7 +107,9 @@ async function untilDoneOrDrained(running: Promise<PhaseOutput>, env: PhaseEnv):
   }
   const drained = await settleWithin(running, env.drainMs ?? 10_000);
   if (drained.done) return drained.value;
-  env.log.warn(`in-flight work did not finish within ${(env.drainMs ?? 10_000) / 1000}s of the interrupt; recording what was measured`);
+  env.log.warn(
+    `in-flight work did not finish within ${(env.drainMs ?? 10_000) / 1000}s of the interrupt; recording what was measured`,
+  );
   running.catch(() => {});
   return {};
 }

@@ -7,7 +7,9 @@ import type { ProgressReporter } from '../core/progress.js';
 
 export type ProgressFactory = (phase: string) => ProgressReporter;
 
-export function progressFactory(opts: { interactive?: boolean; write?: (line: string) => void } = {}): ProgressFactory {
+export function progressFactory(
+  opts: { interactive?: boolean; write?: (line: string) => void } = {},
+): ProgressFactory {
   const interactive = opts.interactive ?? (Boolean(process.stderr.isTTY) && !process.env.CI);
   const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
   return (phase) => (interactive ? barReporter(phase) : lineReporter(phase, write));

@@ -51,7 +51,10 @@ export interface RunOutcome {
 /** Runs a study given as an object (the bench commands build one-phase studies). */
 export async function runStudyObject(config: unknown, options: RunStudyOptions): Promise<RunOutcome> {
   const registry = options.registry ?? builtinRegistry();
-  const loaded = loadStudyObject(config, options.source, options.baseDir ?? process.cwd(), { registry, set: options.set });
+  const loaded = loadStudyObject(config, options.source, options.baseDir ?? process.cwd(), {
+    registry,
+    set: options.set,
+  });
   return executeStudy(loaded, options);
 }
 
@@ -125,7 +128,9 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         signal: interrupts.signal,
         log,
         progress,
-        usage: target.metrics ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`) : undefined,
+        usage: target.metrics
+          ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`)
+          : undefined,
         onCleanup: (fn) => cleanups.push(fn),
       });
       results.phases.push(result);
@@ -139,16 +144,22 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     results.interrupted = interrupts.interrupted();
     if (options.keep) {
       if (open?.target.kind === 'embedded') {
-        results.warnings.push('--keep has no lasting effect on the embedded control plane: it stops with the run');
+        results.warnings.push(
+          '--keep has no lasting effect on the embedded control plane: it stops with the run',
+        );
       } else if (open && open.target.kind !== 'none') {
-        log.info(`--keep: objects of run ${runId} left in place; remove them with: kubeperf cleanup --run-id ${runId}`);
+        log.info(
+          `--keep: objects of run ${runId} left in place; remove them with: kubeperf cleanup --run-id ${runId}`,
+        );
       }
     } else {
       for (const fn of cleanups.reverse()) {
         await fn().catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
       if (open?.cleanupRun && results.phases.length) {
-        await open.cleanupRun(runId, log).catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
+        await open
+          .cleanupRun(runId, log)
+          .catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
     }
     await open?.stop().catch((e) => log.warn(`stopping the target: ${(e as Error).message}`));

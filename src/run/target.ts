@@ -30,10 +30,17 @@ export async function openTarget(
   if (plan.target.kind === 'embedded') {
     const { launchEmbeddedCluster } = await import('../cluster/launch.js');
     const cluster = await launchEmbeddedCluster(study.cluster ?? {});
-    opts.log.info(`target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`);
+    opts.log.info(
+      `target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`,
+    );
     const headers = { authorization: `Bearer ${cluster.token}` };
     return {
-      target: { kind: 'embedded', server: cluster.server, kubeconfigPath: cluster.kubeconfigPath, version: cluster.version },
+      target: {
+        kind: 'embedded',
+        server: cluster.server,
+        kubeconfigPath: cluster.kubeconfigPath,
+        version: cluster.version,
+      },
       metrics: async () => {
         const r = await fetch(`${cluster.server}/metrics`, { headers });
         if (!r.ok) throw new Error(`GET /metrics: ${r.status}`);
@@ -43,7 +50,9 @@ export async function openTarget(
     };
   }
   // A kubeconfig path from the study is relative to the study file; one from a flag, to the cwd.
-  const kubeconfig = opts.kubeconfigFlag ?? (study.target?.kubeconfig ? resolve(opts.baseDir, study.target.kubeconfig) : undefined);
+  const kubeconfig =
+    opts.kubeconfigFlag ??
+    (study.target?.kubeconfig ? resolve(opts.baseDir, study.target.kubeconfig) : undefined);
   const context = opts.contextFlag ?? study.target?.context;
   const { resolveKubeconfigTarget } = await import('../kube/target.js');
   const target = await resolveKubeconfigTarget({ kubeconfig, context });

@@ -25,10 +25,18 @@ export function runCommand(): Command {
   return new Command('run')
     .description('Run a study (default: the built-in study on the embedded control plane)')
     .argument('[study]', 'study YAML file (default: the built-in study)')
-    .option('--kubeconfig <path>', 'run against the cluster of this kubeconfig (default: embedded control plane)')
+    .option(
+      '--kubeconfig <path>',
+      'run against the cluster of this kubeconfig (default: embedded control plane)',
+    )
     .option('--context <name>', 'kubeconfig context to use (implies a kubeconfig target)')
     .option('--out <dir>', 'output directory (default: kubeperf-results/<run-id>)')
-    .addOption(new Option('--set <path=value>', 'override a config value, e.g. phases.0.objects=100 (repeatable)').argParser(collect))
+    .addOption(
+      new Option(
+        '--set <path=value>',
+        'override a config value, e.g. phases.0.objects=100 (repeatable)',
+      ).argParser(collect),
+    )
     .option('--dry-run', 'print the resolved plan without sending a request')
     .option('--keep', 'keep the objects the run created (default: delete them at the end)')
     .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
@@ -47,7 +55,11 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
       const registry = builtinRegistry();
       const loaded = loadStudyFile(study ?? defaultStudyPath, { registry, set: flags.set });
       if (flags.dryRun) {
-        const plan = buildPlan(loaded, { runId: newRunId(), kubeconfig: flags.kubeconfig, context: flags.context });
+        const plan = buildPlan(loaded, {
+          runId: newRunId(),
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+        });
         if (flags.json) printJson(plan);
         else printHuman(formatPlan(plan));
         return;

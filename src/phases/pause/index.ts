@@ -7,7 +7,9 @@ import { parseDuration } from '../../config/duration.js';
 import type { PhaseType } from '../types.js';
 
 const Options = z.strictObject({
-  duration: z.string().refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m'),
+  duration: z
+    .string()
+    .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m'),
 });
 type Options = z.infer<typeof Options>;
 
