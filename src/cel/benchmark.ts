@@ -52,7 +52,11 @@ export function benchmarkExpression(
     program = engine.compile(input.expression);
     program.evaluate(activation);
   } catch (e) {
-    let classification: CelProgram['classification'] = { complexity: 'simple', costOrder: 'O(1)', reason: '' };
+    let classification: CelProgram['classification'] = {
+      complexity: 'simple',
+      costOrder: 'O(1)',
+      reason: '',
+    };
     try {
       classification = new CelEngine().compile(input.expression).classification;
     } catch {
@@ -95,7 +99,10 @@ export function benchmarkExpression(
     evalsPerSec: Math.round(timing.opsPerSec),
     bytesPerProgram: bytes,
     ...(baselineNs !== undefined
-      ? { baselineNs: round(baselineNs, 1), baselineRatio: round(timing.meanNs / Math.max(baselineNs, 0.01), 2) }
+      ? {
+          baselineNs: round(baselineNs, 1),
+          baselineRatio: round(timing.meanNs / Math.max(baselineNs, 0.01), 2),
+        }
       : {}),
     ...(celGoNs !== undefined ? { celGoNs } : {}),
     resultType: program.type,
@@ -111,7 +118,9 @@ export function round(x: number, digits: number): number {
 export function summarizeByComplexity(
   results: readonly ExpressionResult[],
 ): Partial<Record<Complexity, { evalNs: number; evalNsP95: number; compileUs: number; count: number }>> {
-  const out: Partial<Record<Complexity, { evalNs: number; evalNsP95: number; compileUs: number; count: number }>> = {};
+  const out: Partial<
+    Record<Complexity, { evalNs: number; evalNsP95: number; compileUs: number; count: number }>
+  > = {};
   for (const r of results) {
     if (r.error) continue;
     const s = (out[r.complexity] ??= { evalNs: 0, evalNsP95: 0, compileUs: 0, count: 0 });

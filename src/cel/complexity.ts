@@ -29,7 +29,17 @@ export function costOrder(comprehensionDepth: number): string {
 }
 
 /** Functions whose cost grows with string length (regex, split…): at least complex. */
-const LINEAR_FUNCTIONS = new Set(['matches', 'find', 'findAll', 'split', 'join', 'replace', 'format', 'unmarshal', 'marshal']);
+const LINEAR_FUNCTIONS = new Set([
+  'matches',
+  'find',
+  'findAll',
+  'split',
+  'join',
+  'replace',
+  'format',
+  'unmarshal',
+  'marshal',
+]);
 
 export function classify(f: AstFacts): Classification {
   const order = costOrder(f.comprehensionDepth);

@@ -43,12 +43,17 @@ export interface CelEngineOptions {
 }
 
 let baseEnv: Environment | undefined;
+let knownFunctionNames: Set<string> | undefined;
 
 /** The shared base environment (≈ 0.3 ms to build with the library; built once per process). */
 function base(): Environment {
   if (!baseEnv) {
     baseEnv = registerKroLibrary(
-      new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
+      new Environment({
+        unlistedVariablesAreDyn: true,
+        enableOptionalTypes: true,
+        homogeneousAggregateLiterals: false,
+      }),
     );
   }
   return baseEnv;
@@ -117,6 +122,29 @@ export class CelEngine {
       const err = e as { message: string; code?: string };
       throw new CelCompileError(err.message, expression, err.code);
     }
+  }
+
+  /** Names of every function and method the environment knows (macros included). */
+  knownFunctions(): ReadonlySet<string> {
+    if (!knownFunctionNames) {
+      knownFunctionNames = new Set([
+        'has',
+        'all',
+        'exists',
+        'exists_one',
+        'map',
+        'filter',
+        'bind',
+        'cel.bind',
+      ]);
+      for (const f of this.env.getDefinitions().functions) {
+        const sig =
+          (f as { signature?: string; name?: string }).signature ?? (f as { name?: string }).name ?? '';
+        const m = /([A-Za-z_][A-Za-z0-9_]*)\(/.exec(sig);
+        if (m) knownFunctionNames.add(m[1]!);
+      }
+    }
+    return knownFunctionNames;
   }
 
   get cachedPrograms(): number {

@@ -63,11 +63,15 @@ export function formatString(fmt: string, args: readonly unknown[]): string {
       case 'f':
         return toNum(a).toFixed(digits);
       case 'e':
-        return toNum(a).toExponential(digits).replace(/e([+-])(\d)$/, 'e$10$2');
+        return toNum(a)
+          .toExponential(digits)
+          .replace(/e([+-])(\d)$/, 'e$10$2');
       case 'x':
       case 'X': {
         const s =
-          typeof a === 'string' ? Buffer.from(a).toString('hex') : (typeof a === 'bigint' ? a : BigInt(toNum(a))).toString(16);
+          typeof a === 'string'
+            ? Buffer.from(a).toString('hex')
+            : (typeof a === 'bigint' ? a : BigInt(toNum(a))).toString(16);
         return verb === 'X' ? s.toUpperCase() : s;
       }
       case 'o':
@@ -83,7 +87,12 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
     out[k] =
-      prev && v && typeof prev === 'object' && typeof v === 'object' && !Array.isArray(prev) && !Array.isArray(v)
+      prev &&
+      v &&
+      typeof prev === 'object' &&
+      typeof v === 'object' &&
+      !Array.isArray(prev) &&
+      !Array.isArray(v)
         ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
@@ -111,25 +120,31 @@ function listIndex(list: readonly unknown[], i: bigint, inclusiveEnd: boolean): 
   return n;
 }
 
-const compare = (a: unknown, b: unknown): number => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
+const compare = (a: unknown, b: unknown): number =>
+  (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 
 export function registerKroLibrary(env: Environment): Environment {
   // cel-go ext.Strings
   env
-    .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => s.split(a).join(b))
-    .registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => {
-      let count = Number(n);
-      if (count < 0) return s.split(a).join(b);
-      let out = '';
-      let rest = s;
-      while (count-- > 0) {
-        const at = rest.indexOf(a);
-        if (at < 0) break;
-        out += rest.slice(0, at) + b;
-        rest = rest.slice(at + a.length);
-      }
-      return out + rest;
-    })
+    .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) =>
+      s.split(a).join(b),
+    )
+    .registerFunction(
+      'string.replace(string, string, int): string',
+      (s: string, a: string, b: string, n: bigint) => {
+        let count = Number(n);
+        if (count < 0) return s.split(a).join(b);
+        let out = '';
+        let rest = s;
+        while (count-- > 0) {
+          const at = rest.indexOf(a);
+          if (at < 0) break;
+          out += rest.slice(0, at) + b;
+          rest = rest.slice(at + a.length);
+        }
+        return out + rest;
+      },
+    )
     .registerFunction('string.charAt(int): string', (s: string, i: bigint) => {
       const cps = [...s];
       const n = Number(i);
@@ -139,12 +154,17 @@ export function registerKroLibrary(env: Environment): Environment {
     .registerFunction('string.reverse(): string', (s: string) => [...s].reverse().join(''))
     .registerFunction('string.format(list): string', (s: string, args: unknown[]) => formatString(s, args))
     // Kubernetes regex library
-    .registerFunction('string.find(string): string', (s: string, re: string) => new RegExp(re).exec(s)?.[0] ?? '')
+    .registerFunction(
+      'string.find(string): string',
+      (s: string, re: string) => new RegExp(re).exec(s)?.[0] ?? '',
+    )
     .registerFunction('string.findAll(string): list<string>', (s: string, re: string) =>
       [...s.matchAll(new RegExp(re, 'g'))].map((m) => m[0]),
     )
     // Kubernetes lists library + cel-go ext.Lists methods
-    .registerFunction('list.isSorted(): bool', (l: unknown[]) => l.every((v, i) => i === 0 || compare(l[i - 1], v) <= 0))
+    .registerFunction('list.isSorted(): bool', (l: unknown[]) =>
+      l.every((v, i) => i === 0 || compare(l[i - 1], v) <= 0),
+    )
     .registerFunction('list.sum(): dyn', (l: unknown[]) =>
       l.length === 0 ? 0n : l.reduce((a, b) => (a as number) + (b as number)),
     )
@@ -159,10 +179,13 @@ export function registerKroLibrary(env: Environment): Environment {
     .registerFunction('list.indexOf(dyn): int', (l: unknown[], v: unknown) => BigInt(l.indexOf(v)))
     .registerFunction('list.lastIndexOf(dyn): int', (l: unknown[], v: unknown) => BigInt(l.lastIndexOf(v)))
     .registerFunction('list.slice(int, int): list', (l: unknown[], a: bigint, b: bigint) => {
-      if (a < 0n || b > BigInt(l.length) || a > b) throw new Error(`cannot slice(${a}, ${b}), index out of bounds`);
+      if (a < 0n || b > BigInt(l.length) || a > b)
+        throw new Error(`cannot slice(${a}, ${b}), index out of bounds`);
       return l.slice(Number(a), Number(b));
     })
-    .registerFunction('list.flatten(): list', (l: unknown[]) => l.flatMap((x) => (Array.isArray(x) ? x : [x])))
+    .registerFunction('list.flatten(): list', (l: unknown[]) =>
+      l.flatMap((x) => (Array.isArray(x) ? x : [x])),
+    )
     .registerFunction('list.distinct(): list', (l: unknown[]) => [...new Set(l)])
     .registerFunction('list.reverse(): list', (l: unknown[]) => [...l].reverse())
     .registerFunction('list.sort(): list', (l: unknown[]) => [...l].sort(compare));
@@ -172,16 +195,22 @@ export function registerKroLibrary(env: Environment): Environment {
     .registerFunction(`${lists}.range(int): list<int>`, (_: unknown, n: bigint) =>
       Array.from({ length: Number(n) }, (_v, i) => BigInt(i)),
     )
-    .registerFunction(`${lists}.setAtIndex(list, int, dyn): list`, (_: unknown, l: unknown[], i: bigint, v: unknown) => {
-      const out = [...l];
-      out[listIndex(l, i, false)] = v;
-      return out;
-    })
-    .registerFunction(`${lists}.insertAtIndex(list, int, dyn): list`, (_: unknown, l: unknown[], i: bigint, v: unknown) => {
-      const out = [...l];
-      out.splice(listIndex(l, i, true), 0, v);
-      return out;
-    })
+    .registerFunction(
+      `${lists}.setAtIndex(list, int, dyn): list`,
+      (_: unknown, l: unknown[], i: bigint, v: unknown) => {
+        const out = [...l];
+        out[listIndex(l, i, false)] = v;
+        return out;
+      },
+    )
+    .registerFunction(
+      `${lists}.insertAtIndex(list, int, dyn): list`,
+      (_: unknown, l: unknown[], i: bigint, v: unknown) => {
+        const out = [...l];
+        out.splice(listIndex(l, i, true), 0, v);
+        return out;
+      },
+    )
     .registerFunction(`${lists}.removeAtIndex(list, int): list`, (_: unknown, l: unknown[], i: bigint) => {
       const out = [...l];
       out.splice(listIndex(l, i, false), 1);
@@ -193,7 +222,9 @@ export function registerKroLibrary(env: Environment): Environment {
 
   const base64 = namespace(env, 'base64');
   env
-    .registerFunction(`${base64}.encode(bytes): string`, (_: unknown, b: Uint8Array) => Buffer.from(b).toString('base64'))
+    .registerFunction(`${base64}.encode(bytes): string`, (_: unknown, b: Uint8Array) =>
+      Buffer.from(b).toString('base64'),
+    )
     .registerFunction(
       `${base64}.decode(string): bytes`,
       (_: unknown, s: string) => new Uint8Array(Buffer.from(s, 'base64')),
@@ -205,13 +236,19 @@ export function registerKroLibrary(env: Environment): Environment {
     .registerFunction(`${random}.seededString(int, string): string`, (_: unknown, n: bigint, seed: string) =>
       seededString(Number(n), seed),
     )
-    .registerFunction(`${random}.seededInt(int, int, string): int`, (_: unknown, min: bigint, max: bigint, seed: string) => {
-      if (max <= min) throw new Error('max must be greater than min');
-      const digest = createHash('sha256').update(seed).digest();
-      return min + (digest.readBigUInt64BE(0) % (max - min));
-    });
+    .registerFunction(
+      `${random}.seededInt(int, int, string): int`,
+      (_: unknown, min: bigint, max: bigint, seed: string) => {
+        if (max <= min) throw new Error('max must be greater than min');
+        const digest = createHash('sha256').update(seed).digest();
+        return min + (digest.readBigUInt64BE(0) % (max - min));
+      },
+    );
   env
-    .registerFunction('map.merge(map): map', (a: Record<string, unknown>, b: Record<string, unknown>) => ({ ...a, ...b }))
+    .registerFunction('map.merge(map): map', (a: Record<string, unknown>, b: Record<string, unknown>) => ({
+      ...a,
+      ...b,
+    }))
     .registerFunction('map.deepMerge(map): map', deepMerge);
   const json = namespace(env, 'json');
   env

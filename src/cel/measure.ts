@@ -82,7 +82,10 @@ export function timeBatched(fn: () => unknown, options: BatchOptions = {}): Batc
 }
 
 /** Time a single call that is long enough to time alone (compile, graph build), repeated. */
-export function timeRepeated(fn: () => unknown, repeats: number): { meanNs: number; minNs: number; medianNs: number } {
+export function timeRepeated(
+  fn: () => unknown,
+  repeats: number,
+): { meanNs: number; minNs: number; medianNs: number } {
   const xs: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = now();

@@ -40,9 +40,11 @@ export const REFERENCE_EXPRESSIONS: readonly ReferenceExpression[] = [
   },
   {
     name: 'very-complex',
-    expression: 'spec.items.filter(i, i.enabled).map(i, i.name).size() > 2 && spec.items.all(i, i.weight >= 0)',
+    expression:
+      'spec.items.filter(i, i.enabled).map(i, i.name).size() > 2 && spec.items.all(i, i.weight >= 0)',
     baseline: (a) =>
-      a.spec.items.filter((i) => i.enabled).map((i) => i.name).length > 2 && a.spec.items.every((i) => i.weight >= 0n),
+      a.spec.items.filter((i) => i.enabled).map((i) => i.name).length > 2 &&
+      a.spec.items.every((i) => i.weight >= 0n),
     celGoNs: 18_000,
   },
   {
@@ -58,10 +60,16 @@ export function referenceActivation(items = 8): { spec: Record<string, unknown> 
   return {
     spec: {
       replicas: 3,
-      items: Array.from({ length: items }, (_, i) => ({ name: `item-${i}`, enabled: i % 3 !== 0, weight: (i * 7) % 10 })),
+      items: Array.from({ length: items }, (_, i) => ({
+        name: `item-${i}`,
+        enabled: i % 3 !== 0,
+        weight: (i * 7) % 10,
+      })),
       template: {
         spec: {
-          containers: [{ name: 'app', image: 'nginx:1.27', resources: { limits: { cpu: '500m', memory: '256Mi' } } }],
+          containers: [
+            { name: 'app', image: 'nginx:1.27', resources: { limits: { cpu: '500m', memory: '256Mi' } } },
+          ],
         },
       },
     },

@@ -27,7 +27,8 @@ export function toCelValue(value: unknown, schema?: SchemaLike): unknown {
   const out: Record<string, unknown> = {};
   const props = schema?.properties;
   const extra = typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toCelValue(v, props?.[k] ?? extra);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = toCelValue(v, props?.[k] ?? extra);
   return out;
 }
 
@@ -37,7 +38,8 @@ export function fromCelValue(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(fromCelValue);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCelValue(v)]));
+  if (value instanceof Map)
+    return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCelValue(v)]));
   if (value instanceof Date) return value.toISOString();
   const maybeOptional = value as { hasValue?: () => boolean; value?: () => unknown };
   if (typeof maybeOptional.hasValue === 'function' && typeof maybeOptional.value === 'function') {

@@ -1,0 +1,528 @@
+/**
+ * Compiles an RGD the way kro's builder does (pkg/graph/builder.go), in kro's order: names → SimpleSchema
+ * → per-resource structure and expressions → duplicate ids → DAG and cycles → topological order and
+ * apply orders → CEL compile (forEach → template → includeWhen → readyWhen) → status. The first
+ * violation throws RgdError with kro's message, as kro's GraphAccepted condition would show it.
+ * Kinds' OpenAPI schemas are not available offline, so resource variables are `dyn`.
+ */
+import { CelCompileError, CelEngine, celErrorSummary } from '../cel/engine.js';
+import { LIBRARY_NAMESPACES } from '../cel/library.js';
+import { CycleError, Dag } from '../graph/dag.js';
+import {
+  ExpressionSyntaxError,
+  findExpressionFields,
+  findPlainLeaves,
+  scanString,
+  templateExpression,
+} from './extract.js';
+import { SimpleSchemaError, simpleSchemaToOpenApi } from './simpleschema.js';
+import type { CompiledExpression, CompiledResource, CompiledRgd, ExpressionKind } from './types.js';
+
+export class RgdError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RgdError';
+  }
+}
+
+export const KRO_RESERVED_WORDS: ReadonlySet<string> = new Set([
+  'apiVersion', 'context', 'dependency', 'dependencies', 'each', 'externalRef', 'externalReference', 'externalRefs',
+  'externalReferences', 'graph', 'graphengine', 'instance', 'item', 'items', 'kind', 'kro', 'metadata', 'namespace',
+  'object', 'resource', 'resourcegraphdefinition', 'resourceGraphDefinition', 'resources', 'root', 'runtime', 'schema',
+  'self', 'serviceAccountName', 'spec', 'status', 'this', 'variables', 'vars', 'version',
+  // CEL reserved symbols
+  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let',
+  'loop', 'package', 'return', 'var', 'void', 'while',
+]); // prettier-ignore
+
+const LOWER_CAMEL = /^[a-z][a-zA-Z0-9]*$/;
+const UPPER_CAMEL = /^[A-Z][a-zA-Z0-9]*$/;
+const K8S_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
+const MAX_FOREACH_DIMENSIONS = 10;
+const NAMING = 'failed to validate resourcegraphdefinition: naming convention violation';
+
+/** Built-in cluster-scoped kinds (the offline stand-in for REST mapping). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding',
+  'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding', 'APIService', 'ResourceGraphDefinition',
+]); // prettier-ignore
+
+/** flect-like pluralisation of a lowercased kind (enough for CRD names). */
+export function pluralize(word: string): string {
+  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
+  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
+  return `${word}s`;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export interface CompileOptions {
+  engine?: CelEngine;
+}
+
+export function compileRgd(doc: unknown, options: CompileOptions = {}): CompiledRgd {
+  const engine = options.engine ?? new CelEngine();
+  if (!isMap(doc)) throw new RgdError('the document is not a map');
+  const kind = String(doc.kind ?? '');
+  if (kind !== 'ResourceGraphDefinition' && kind !== 'ResourceGroup') {
+    throw new RgdError(
+      `kind must be ResourceGraphDefinition (or the legacy ResourceGroup), got ${JSON.stringify(doc.kind)}`,
+    );
+  }
+  if (typeof doc.apiVersion !== 'string' || doc.apiVersion !== 'kro.run/v1alpha1') {
+    throw new RgdError(`apiVersion must be kro.run/v1alpha1, got ${JSON.stringify(doc.apiVersion)}`);
+  }
+  const name = isMap(doc.metadata) && typeof doc.metadata.name === 'string' ? doc.metadata.name : '';
+  const spec = doc.spec;
+  if (!isMap(spec)) throw new RgdError('spec is required');
+  const schema = spec.schema;
+  if (!isMap(schema)) throw new RgdError('spec.schema is required');
+  const rawResources = spec.resources ?? [];
+  if (!Array.isArray(rawResources)) throw new RgdError('spec.resources must be a list');
+
+  // 1. names
+  const schemaKind = String(schema.kind ?? '');
+  if (!UPPER_CAMEL.test(schemaKind)) {
+    throw new RgdError(
+      `${NAMING}: kind '${schemaKind}' is not a valid KRO kind name: must be UpperCamelCase`,
+    );
+  }
+  const ids = rawResources.map((r) => (isMap(r) ? String(r.id ?? '') : ''));
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (KRO_RESERVED_WORDS.has(id)) throw new RgdError(`${NAMING}: id ${id} is a reserved keyword in KRO`);
+    if (!LOWER_CAMEL.test(id))
+      throw new RgdError(`${NAMING}: id ${id} is not a valid KRO resource id: must be lower camelCase`);
+    if (seen.has(id)) throw new RgdError(`${NAMING}: found duplicate resource IDs ${id}`);
+    seen.add(id);
+  }
+  const idSet = new Set(ids);
+  rawResources.forEach((r, i) => validateForEach(ids[i]!, (r as Record<string, unknown>).forEach, idSet));
+
+  // 2. SimpleSchema → OpenAPI
+  const apiVersion = String(schema.apiVersion ?? '');
+  if (!K8S_VERSION.test(apiVersion))
+    throw new RgdError(`version ${apiVersion} is not a valid Kubernetes version`);
+  const group = typeof schema.group === 'string' && schema.group ? schema.group : 'kro.run';
+  const scope = schema.scope === 'Cluster' ? 'Cluster' : 'Namespaced';
+  if (schema.scope !== undefined && schema.scope !== 'Cluster' && schema.scope !== 'Namespaced') {
+    throw new RgdError(`scope must be Namespaced or Cluster, got ${JSON.stringify(schema.scope)}`);
+  }
+  let specSchema;
+  try {
+    specSchema = simpleSchemaToOpenApi(schema.spec ?? {}, isMap(schema.types) ? schema.types : {});
+  } catch (e) {
+    if (e instanceof SimpleSchemaError)
+      throw new RgdError(`failed to build OpenAPI schema for instance: ${e.message}`);
+    throw e;
+  }
+
+  // 3. per-resource structure and expression extraction
+  const resources: CompiledResource[] = [];
+  const pending: { res: CompiledResource; fields: Pending[] }[] = [];
+  rawResources.forEach((raw, index) => {
+    const r = raw as Record<string, unknown>;
+    const id = ids[index]!;
+    const hasTemplate = r.template !== undefined && r.template !== null;
+    const hasExternal = r.externalRef !== undefined && r.externalRef !== null;
+    const forEachRaw = Array.isArray(r.forEach) ? (r.forEach as Record<string, unknown>[]) : [];
+    if (!hasTemplate && !hasExternal)
+      throw new RgdError(`resource "${id}": exactly one of template or externalRef must be provided`);
+    if (hasTemplate && hasExternal)
+      throw new RgdError(`resource "${id}": cannot use externalRef with template`);
+    if (hasExternal && forEachRaw.length > 0)
+      throw new RgdError(`resource "${id}": cannot use externalRef with forEach`);
+    const body = (hasTemplate ? r.template : r.externalRef) as unknown;
+    if (!isMap(body))
+      throw new RgdError(`resource "${id}": ${hasTemplate ? 'template' : 'externalRef'} must be a map`);
+    try {
+      validateObjectStructure(body);
+    } catch (e) {
+      throw new RgdError(`failed to build resource "${id}": ${(e as Error).message}`);
+    }
+    const meta = body.metadata as Record<string, unknown>;
+    if (hasExternal) {
+      const hasName = meta.name !== undefined;
+      const hasSelector = meta.selector !== undefined;
+      if (hasName === hasSelector)
+        throw new RgdError(`resource "${id}": exactly one of name or selector must be provided`);
+    } else {
+      validateTemplateConstraints(id, body, scope === 'Namespaced');
+    }
+    const fields: Pending[] = [];
+    const forEach: { name: string; expression: string }[] = [];
+    forEachRaw.forEach((dim, d) => {
+      const [iter, value] = Object.entries(dim)[0]!;
+      const scan = typeof value === 'string' ? safeScan(value, id) : undefined;
+      if (!scan?.standalone)
+        throw new RgdError(`resource "${id}" forEach: only standalone expressions are allowed`);
+      forEach.push({ name: iter, expression: scan.expressions[0]! });
+      fields.push({
+        kind: 'forEach',
+        path: `forEach[${d}].${iter}`,
+        raw: value as string,
+        expression: scan.expressions[0]!,
+        standalone: true,
+      });
+    });
+    let found;
+    try {
+      found = findExpressionFields(body);
+    } catch (e) {
+      if (e instanceof ExpressionSyntaxError) throw new RgdError(`resource "${id}": ${e.message}`);
+      throw e;
+    }
+    for (const f of found) {
+      fields.push({
+        kind: hasExternal ? 'externalRef' : 'template',
+        path: f.path,
+        raw: f.raw,
+        expression: f.expression,
+        standalone: f.scan.standalone,
+      });
+    }
+    for (const key of ['includeWhen', 'readyWhen'] as const) {
+      const list = r[key];
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) throw new RgdError(`resource "${id}": ${key} must be a list of expressions`);
+      list.forEach((c, k) => {
+        const scan = typeof c === 'string' ? safeScan(c, id) : undefined;
+        if (!scan?.standalone)
+          throw new RgdError(`resource "${id}" ${key}: only standalone expressions are allowed`);
+        fields.push({
+          kind: key,
+          path: `${key}[${k}]`,
+          raw: c as string,
+          expression: scan.expressions[0]!,
+          standalone: true,
+        });
+      });
+    }
+    const res: CompiledResource = {
+      id,
+      index,
+      apiVersion: String(body.apiVersion),
+      kind: String(body.kind),
+      external: hasExternal,
+      forEach,
+      template: body,
+      dependencies: [],
+      expressions: [],
+      readyWhen: [],
+      includeWhen: [],
+    };
+    resources.push(res);
+    pending.push({ res, fields });
+  });
+
+  // Parse every expression once to get its references (dependencies come from the AST, not regex).
+  const knownFns = engine.knownFunctions();
+  const parsed = pending.map(({ res, fields }) =>
+    fields.map((f) => {
+      let facts;
+      try {
+        facts = engine.parseOnly(f.expression).facts;
+      } catch (e) {
+        throw new RgdError(
+          `failed to parse ${f.kind} expression "${f.raw}" in resource "${res.id}": ${celErrorSummary(e)}`,
+        );
+      }
+      const unknownFns = facts.functions.filter((fn) => !knownFns.has(fn));
+      if (unknownFns.length > 0)
+        throw new RgdError(
+          `resource "${res.id}" ${f.kind} expression "${f.raw}" uses unknown functions: [${unknownFns.join(' ')}]`,
+        );
+      return {
+        ...f,
+        references: facts.identifiers.filter((x) => !LIBRARY_NAMESPACES.has(x) || idSet.has(x)),
+      };
+    }),
+  );
+
+  // 4. scope rules and dependencies
+  const deps: number[][] = [];
+  resources.forEach((res, i) => {
+    const iterators = new Set(res.forEach.map((d) => d.name));
+    const depSet = new Set<string>();
+    for (const f of parsed[i]!) {
+      const refs = f.references;
+      if (refs.includes('runtime'))
+        throw new RgdError(`resource "${res.id}" ${f.kind}: runtime is only available in status.conditions`);
+      let allowed: (x: string) => boolean;
+      if (f.kind === 'readyWhen') {
+        allowed = res.forEach.length > 0 ? (x) => x === 'each' : (x) => x === res.id;
+      } else if (f.kind === 'forEach') {
+        const other = refs.filter((x) => iterators.has(x));
+        if (other.length > 0)
+          throw new RgdError(
+            `resource "${res.id}": forEach iterator expressions cannot reference other iterators: [${other.join(' ')}]`,
+          );
+        allowed = (x) => x === 'schema' || idSet.has(x);
+      } else if (f.kind === 'includeWhen') {
+        allowed = (x) => x === 'schema' || idSet.has(x);
+      } else {
+        allowed = (x) => x === 'schema' || idSet.has(x) || iterators.has(x);
+      }
+      const unknown = refs.filter((x) => !allowed(x));
+      if (unknown.length > 0) {
+        throw new RgdError(
+          `resource "${res.id}" ${f.kind}: references unknown identifiers: [${unknown.join(' ')}]`,
+        );
+      }
+      if (f.kind !== 'readyWhen') {
+        if (refs.includes(res.id))
+          throw new RgdError(`resource "${res.id}": self references are not allowed`);
+        for (const x of refs) if (idSet.has(x)) depSet.add(x);
+      }
+    }
+    if (res.forEach.length > 0) {
+      const identity = parsed[i]!.filter(
+        (f) => f.kind === 'template' && (f.path === 'metadata.name' || f.path === 'metadata.namespace'),
+      );
+      const used = new Set(identity.flatMap((f) => f.references));
+      const missing = res.forEach.map((d) => d.name).filter((n) => !used.has(n));
+      if (missing.length > 0) {
+        throw new RgdError(
+          `resource "${res.id}": all forEach dimensions must be used to produce a unique resource identity, missing: [${missing.join(' ')}]`,
+        );
+      }
+    }
+    res.dependencies = ids.filter((x) => depSet.has(x));
+    deps.push(res.dependencies.map((d) => ids.indexOf(d)));
+  });
+
+  // 5–6. DAG, cycles, order, apply orders
+  const dag = new Dag(ids, deps);
+  const cycle = dag.findCycle();
+  if (cycle) throw new RgdError(`failed to build dependency graph: ${new CycleError(cycle).message}`);
+  const topologicalOrder = dag.topologicalIds();
+  const applyOrders = dag.applyOrders();
+  const deletionLayers = dag.deletionLayers();
+  const depth = dag.depth();
+
+  // 7–8. compile (forEach → template → includeWhen → readyWhen)
+  const rank: Record<ExpressionKind, number> = {
+    forEach: 0,
+    template: 1,
+    externalRef: 1,
+    includeWhen: 2,
+    readyWhen: 3,
+    status: 4,
+  };
+  resources.forEach((res, i) => {
+    const ordered = [...parsed[i]!].sort((a, b) => rank[a.kind] - rank[b.kind]);
+    for (const f of ordered) {
+      const compiled = compileOne(engine, res.id, f);
+      if (f.kind === 'readyWhen' || f.kind === 'includeWhen') {
+        if (!['bool', 'dyn', 'optional<bool>', 'optional<dyn>'].includes(compiled.program.type)) {
+          throw new RgdError(
+            `resource "${res.id}" ${f.kind}: expression "${f.raw}" must return bool, got ${compiled.program.type}`,
+          );
+        }
+        (f.kind === 'readyWhen' ? res.readyWhen : res.includeWhen).push(compiled);
+      } else {
+        if (f.kind === 'forEach' && !['list', 'dyn'].some((t) => compiled.program.type.startsWith(t))) {
+          throw new RgdError(
+            `resource "${res.id}": forEach expression "${f.raw}" must return a list, got ${compiled.program.type}`,
+          );
+        }
+        if (f.kind === 'template' && !f.standalone && !['string', 'dyn'].includes(compiled.program.type)) {
+          throw new RgdError(
+            `resource "${res.id}" at path "${f.path}": string template "${f.raw}" does not evaluate to a string (${compiled.program.type})`,
+          );
+        }
+        res.expressions.push(compiled);
+      }
+    }
+  });
+
+  // 9. status
+  const warnings: string[] = [];
+  const status = compileStatus(engine, schema.status, idSet, warnings);
+
+  return {
+    kind,
+    name,
+    schema: {
+      kind: schemaKind,
+      apiVersion,
+      group,
+      scope,
+      crdName: `${pluralize(schemaKind.toLowerCase())}.${group}`,
+      spec: specSchema,
+    },
+    resources,
+    status,
+    dag,
+    topologicalOrder,
+    applyOrders,
+    deletionLayers,
+    depth,
+    warnings,
+  };
+}
+
+interface Pending {
+  kind: ExpressionKind;
+  path: string;
+  raw: string;
+  expression: string;
+  standalone: boolean;
+}
+
+function safeScan(s: string, id: string) {
+  try {
+    return scanString(s);
+  } catch (e) {
+    throw new RgdError(`resource "${id}": ${(e as Error).message}`);
+  }
+}
+
+function compileOne(
+  engine: CelEngine,
+  resource: string,
+  f: Pending & { references: string[] },
+): CompiledExpression {
+  try {
+    const program = engine.compile(f.expression);
+    return {
+      resource,
+      kind: f.kind,
+      path: f.path,
+      raw: f.raw,
+      expression: f.expression,
+      standalone: f.standalone,
+      references: f.references,
+      program,
+    };
+  } catch (e) {
+    const msg = e instanceof CelCompileError ? celErrorSummary(e) : String(e);
+    throw new RgdError(
+      `failed to compile ${f.kind} expression "${f.raw}" in resource "${resource}" at path "${f.path}": ${msg}`,
+    );
+  }
+}
+
+function validateForEach(id: string, forEach: unknown, ids: Set<string>): void {
+  if (forEach === undefined || forEach === null) return;
+  if (!Array.isArray(forEach)) throw new RgdError(`resource "${id}": forEach must be a list`);
+  if (forEach.length > MAX_FOREACH_DIMENSIONS) {
+    throw new RgdError(
+      `resource "${id}": forEach cannot have more than ${MAX_FOREACH_DIMENSIONS} dimensions, got ${forEach.length}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const dim of forEach) {
+    if (!isMap(dim) || Object.keys(dim).length !== 1)
+      throw new RgdError(`resource "${id}": each forEach entry must be a single-key map`);
+    const iter = Object.keys(dim)[0]!;
+    if (!LOWER_CAMEL.test(iter))
+      throw new RgdError(
+        `resource "${id}": forEach iterator name "${iter}" is not valid: must be lowerCamelCase`,
+      );
+    if (KRO_RESERVED_WORDS.has(iter))
+      throw new RgdError(`resource "${id}": forEach iterator name "${iter}" is a reserved keyword`);
+    if (ids.has(iter))
+      throw new RgdError(`resource "${id}": forEach iterator name "${iter}" conflicts with resource ID`);
+    if (seen.has(iter)) throw new RgdError(`resource "${id}": duplicate forEach iterator name "${iter}"`);
+    seen.add(iter);
+  }
+}
+
+function validateObjectStructure(obj: Record<string, unknown>): void {
+  if (!('apiVersion' in obj)) throw new Error('apiVersion field not found');
+  if (typeof obj.apiVersion !== 'string') throw new Error('apiVersion field is not a string');
+  if (!('kind' in obj)) throw new Error('kind field not found');
+  if (typeof obj.kind !== 'string') throw new Error('kind field is not a string');
+  if (!('metadata' in obj)) throw new Error('metadata field not found');
+  if (!isMap(obj.metadata)) throw new Error('metadata field is not a map');
+}
+
+function validateTemplateConstraints(
+  id: string,
+  obj: Record<string, unknown>,
+  instanceNamespaced: boolean,
+): void {
+  const meta = obj.metadata as Record<string, unknown>;
+  const namespaced = !CLUSTER_SCOPED_KINDS.has(String(obj.kind));
+  if (!namespaced && meta.namespace !== undefined) {
+    throw new RgdError(`resource "${id}" is cluster-scoped and must not set metadata.namespace`);
+  }
+  if (
+    namespaced &&
+    !instanceNamespaced &&
+    (typeof meta.namespace !== 'string' || meta.namespace.trim() === '')
+  ) {
+    throw new RgdError(
+      `resource "${id}" is namespaced and must set metadata.namespace when the instance CRD is cluster-scoped`,
+    );
+  }
+  for (const what of ['labels', 'annotations'] as const) {
+    const m = meta[what];
+    if (!isMap(m)) continue;
+    for (const key of Object.keys(m)) {
+      for (const prefix of ['kro.run/', 'internal.kro.run/']) {
+        if (key.startsWith(prefix)) {
+          const noun = what === 'labels' ? 'label' : 'annotation';
+          throw new RgdError(
+            `invalid ${noun} for resource "${id}". ${what} with prefix "${prefix}" are reserved for internal use`,
+          );
+        }
+      }
+    }
+  }
+}
+
+function compileStatus(
+  engine: CelEngine,
+  status: unknown,
+  ids: Set<string>,
+  warnings: string[],
+): CompiledExpression[] {
+  if (!isMap(status)) return [];
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(status)) {
+    if (k === 'conditions' && Array.isArray(v)) continue; // custom conditions: runtime.* expressions, not evaluated here
+    if (k === 'conditions' || k === 'state') {
+      warnings.push(`status.${k} is reserved: kro overwrites whatever the RGD puts there`);
+      continue;
+    }
+    body[k] = v;
+  }
+  const plain = findPlainLeaves(body, 'status');
+  if (plain.length > 0)
+    throw new RgdError(`status fields without expressions are not supported: [${plain.join(' ')}]`);
+  let fields;
+  try {
+    fields = findExpressionFields(body, 'status');
+  } catch (e) {
+    throw new RgdError(`status: ${(e as Error).message}`);
+  }
+  return fields.map((f) => {
+    let refs: string[];
+    try {
+      refs = engine
+        .parseOnly(f.expression)
+        .facts.identifiers.filter((x) => !LIBRARY_NAMESPACES.has(x) || ids.has(x));
+    } catch (e) {
+      throw new RgdError(
+        `failed to parse status expression "${f.raw}" at path "${f.path}": ${celErrorSummary(e)}`,
+      );
+    }
+    if (refs.length === 0 || refs.some((x) => x !== 'schema' && !ids.has(x))) {
+      throw new RgdError('instance status field must refer to a resource or schema');
+    }
+    return compileOne(engine, 'instance', {
+      kind: 'status',
+      path: f.path,
+      raw: f.raw,
+      expression: f.expression,
+      standalone: f.scan.standalone,
+      references: refs,
+    });
+  });
+}
+
+export { templateExpression };
