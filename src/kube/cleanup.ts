@@ -25,17 +25,26 @@ export async function discoverDeletableResources(client: KubeClient): Promise<Re
     return r.status === 200 ? (JSON.parse(r.body) as T) : undefined;
   };
   const gvs: { group: string; version: string }[] = [{ group: '', version: 'v1' }];
-  const groups = await getJson<{ groups: { name: string; preferredVersion: { version: string } }[] }>('/apis');
+  const groups = await getJson<{ groups: { name: string; preferredVersion: { version: string } }[] }>(
+    '/apis',
+  );
   for (const g of groups?.groups ?? []) gvs.push({ group: g.name, version: g.preferredVersion.version });
   const out: ResourceMapping[] = [];
   await Promise.all(
     gvs.map(async ({ group, version }) => {
-      const list = await getJson<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>(
-        group ? `/apis/${group}/${version}` : `/api/${version}`,
-      );
+      const list = await getJson<{
+        resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[];
+      }>(group ? `/apis/${group}/${version}` : `/api/${version}`);
       for (const r of list?.resources ?? []) {
         if (r.name.includes('/') || !r.verbs?.includes('list') || !r.verbs.includes('delete')) continue;
-        out.push({ group, version, resource: r.name, kind: r.kind, namespaced: r.namespaced, verbs: r.verbs });
+        out.push({
+          group,
+          version,
+          resource: r.name,
+          kind: r.kind,
+          namespaced: r.namespaced,
+          verbs: r.verbs,
+        });
       }
     }),
   );
@@ -59,9 +68,20 @@ export async function cleanupRun(
 
 export async function cleanupWith(
   client: KubeClient,
-  opts: { runId?: string; all?: boolean; log: Logger; progress?: ProgressReporter; timeoutMs?: number },
+  opts: {
+    runId?: string;
+    all?: boolean;
+    log: Logger;
+    progress?: ProgressReporter;
+    timeoutMs?: number;
+    /** Narrows the selection further (e.g. `kubeperf.io/job in (a,b)`); never widens it. */
+    extraSelector?: string;
+    /** Also delete namespaces kubeperf created (default true). */
+    namespaces?: boolean;
+  },
 ): Promise<CleanupResult> {
-  const selector = opts.runId ? `${LABEL_RUN_ID}=${opts.runId}` : LABEL_RUN_ID;
+  const base = opts.runId ? `${LABEL_RUN_ID}=${opts.runId}` : LABEL_RUN_ID;
+  const selector = opts.extraSelector ? `${base},${opts.extraSelector}` : base;
   const owned = (o: KubeObject) => {
     const v = o.metadata.labels?.[LABEL_RUN_ID];
     return v !== undefined && (opts.all || v === opts.runId);
@@ -83,11 +103,12 @@ export async function cleanupWith(
     }),
   );
   const nsTargets: KubeObject[] = [];
-  if (namespaces) {
+  if (namespaces && opts.namespaces !== false) {
     const { items } = await client.listAll(namespaces, undefined, {
       labelSelector: `${selector},${LABEL_CREATED_NAMESPACE}=true`,
     });
-    for (const o of items) if (owned(o) && o.metadata.labels?.[LABEL_CREATED_NAMESPACE] === 'true') nsTargets.push(o);
+    for (const o of items)
+      if (owned(o) && o.metadata.labels?.[LABEL_CREATED_NAMESPACE] === 'true') nsTargets.push(o);
   }
   const total = targets.length + nsTargets.length;
   opts.progress?.start(total, 'objects');
@@ -100,7 +121,9 @@ export async function cleanupWith(
       byResource[keyOf(m)] = (byResource[keyOf(m)] ?? 0) + 1;
       deleted++;
     } else {
-      opts.log.warn(`cleanup: delete ${keyOf(m)} ${o.metadata.namespace ?? ''}/${o.metadata.name}: ${r ? `HTTP ${r.status}` : 'connection failed'}`);
+      opts.log.warn(
+        `cleanup: delete ${keyOf(m)} ${o.metadata.namespace ?? ''}/${o.metadata.name}: ${r ? `HTTP ${r.status}` : 'connection failed'}`,
+      );
     }
     opts.progress?.advance(1, ok ? 0 : 1);
   };
@@ -117,7 +140,10 @@ export async function cleanupWith(
   for (const [key, m] of pending) {
     for (;;) {
       const sel = m === namespaces ? `${selector},${LABEL_CREATED_NAMESPACE}=true` : selector;
-      const r = await client.rest.request({ method: 'GET', path: `${collectionPath(m)}?labelSelector=${encodeURIComponent(sel)}&limit=1` });
+      const r = await client.rest.request({
+        method: 'GET',
+        path: `${collectionPath(m)}?labelSelector=${encodeURIComponent(sel)}&limit=1`,
+      });
       const left = r.status === 200 ? (JSON.parse(r.body) as { items: unknown[] }).items.length : 0;
       if (left === 0) break;
       if (performance.now() > deadline) {
@@ -138,4 +164,3 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
     }),
   );
 }
-

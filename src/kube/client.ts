@@ -64,13 +64,15 @@ export class KubeClient {
    */
   async send(op: string, req: RestRequest, o: SendOptions = {}): Promise<KubeResponse | undefined> {
     const start = o.intendedMs ?? performance.now();
-    const { value, error } = await withRetries(() => this.rest.request({ ...req, signal: o.signal }), judgeAttempt, {
+    // In-flight requests are not aborted on SIGINT: they finish (bounded by their timeout) and are recorded.
+    const { value, error } = await withRetries(() => this.rest.request(req), judgeAttempt, {
       policy: o.retry ?? this.retry,
       onRetry: o.recorder ? () => o.recorder!.retry(op) : undefined,
       signal: o.signal,
     });
     const end = performance.now();
-    if (o.recorder) o.recorder.record(op, start, end, value ? outcomeOfResponse(value) : outcomeOfError(error));
+    if (o.recorder)
+      o.recorder.record(op, start, end, value ? outcomeOfResponse(value) : outcomeOfError(error));
     return value;
   }
 
@@ -82,7 +84,14 @@ export class KubeClient {
     return this.send(op, { method: 'GET', path: objectPath(m, ns, name) }, o);
   }
 
-  update(m: ResourceMapping, ns: string | undefined, name: string, body: string, op = 'update', o?: SendOptions) {
+  update(
+    m: ResourceMapping,
+    ns: string | undefined,
+    name: string,
+    body: string,
+    op = 'update',
+    o?: SendOptions,
+  ) {
     return this.send(op, { method: 'PUT', path: objectPath(m, ns, name), body }, o);
   }
 
@@ -120,7 +129,11 @@ export class KubeClient {
   }
 
   /** Every item matching, following `continue` (unrecorded; for setup, cleanup and verification). */
-  async listAll<T = KubeObject>(m: ResourceMapping, ns: string | undefined, lo: ListOptions = {}): Promise<{ items: T[]; resourceVersion: string }> {
+  async listAll<T = KubeObject>(
+    m: ResourceMapping,
+    ns: string | undefined,
+    lo: ListOptions = {},
+  ): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let cont: string | undefined;
     let rv = '';
@@ -128,7 +141,10 @@ export class KubeClient {
       const r = await this.list(m, ns, { ...lo, limit: lo.limit ?? 500, continue: cont }, 'list', {});
       if (!r) throw new Error(`list ${m.resource}: connection failed`);
       if (r.status !== 200) throw new Error(`list ${m.resource}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
-      const page = JSON.parse(r.body) as { items: T[]; metadata: { continue?: string; resourceVersion: string } };
+      const page = JSON.parse(r.body) as {
+        items: T[];
+        metadata: { continue?: string; resourceVersion: string };
+      };
       items.push(...page.items);
       cont = page.metadata.continue || undefined;
       rv = rv || page.metadata.resourceVersion;

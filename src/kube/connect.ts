@@ -15,8 +15,14 @@ export async function connect(
 ): Promise<KubeClient> {
   if (target.kind === 'none') throw new KubeperfError('this run has no Kubernetes target to connect to');
   const creds = target.kubeconfigPath
-    ? await credentialsFromKubeConfig(loadKubeConfig({ kubeconfig: target.kubeconfigPath, context: target.context }).kc)
+    ? await credentialsFromKubeConfig(
+        loadKubeConfig({ kubeconfig: target.kubeconfigPath, context: target.context }).kc,
+      )
     : credentialsFromToken(target.server);
-  const rest = new RestClient(creds, { connections: opts.connections, allowH2: opts.allowH2, userAgent: opts.userAgent });
+  const rest = new RestClient(creds, {
+    connections: opts.connections,
+    allowH2: opts.allowH2,
+    userAgent: opts.userAgent,
+  });
   return new KubeClient(rest, target.version);
 }

@@ -30,7 +30,13 @@ export async function credentialsFromKubeConfig(kc: KubeConfig): Promise<Credent
     tls: {},
     refresh: async () => {
       const opts: RequestOptions = {};
-      await kc.applyToHTTPSOptions(opts);
+      // applyToHTTPSOptions also builds an https Agent and refuses plain-http servers (the embedded
+      // control plane, kubectl proxy); applyOptions is the auth/TLS part alone.
+      const k = kc as unknown as { applyOptions?: (o: RequestOptions) => Promise<void> };
+      if (typeof k.applyOptions === 'function') await k.applyOptions.call(kc, opts);
+      else await kc.applyToHTTPSOptions(opts);
+      const user = kc.getCurrentUser();
+      if (user?.username && !opts.auth) opts.auth = `${user.username}:${user.password ?? ''}`;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(opts.headers ?? {})) {
         if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);

@@ -28,7 +28,9 @@ export class UnknownKindError extends Error {}
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 export class RestMapper {
@@ -60,7 +62,10 @@ export class RestMapper {
       const k = kindOrResource.toLowerCase();
       return (
         list.find((r) => r.kind === kindOrResource) ??
-        list.find((r) => r.name === k || r.singularName === k || r.kind.toLowerCase() === k || r.shortNames?.includes(k))
+        list.find(
+          (r) =>
+            r.name === k || r.singularName === k || r.kind.toLowerCase() === k || r.shortNames?.includes(k),
+        )
       );
     };
     let hit = find(await this.groupVersion(apiVersion));
@@ -85,7 +90,9 @@ export class RestMapper {
 /** `/api/v1/namespaces/ns/configmaps` (namespace ignored for cluster-scoped resources; omitted = all namespaces). */
 export function collectionPath(m: ResourceMapping, namespace?: string): string {
   const base = m.group ? `/apis/${m.group}/${m.version}` : `/api/${m.version}`;
-  return m.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${m.resource}` : `${base}/${m.resource}`;
+  return m.namespaced && namespace
+    ? `${base}/namespaces/${encodeURIComponent(namespace)}/${m.resource}`
+    : `${base}/${m.resource}`;
 }
 
 export function objectPath(m: ResourceMapping, namespace: string | undefined, name: string): string {

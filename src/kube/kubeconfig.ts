@@ -65,9 +65,12 @@ export function loadKubeConfig(sel: KubeconfigSelection): { kc: KubeConfig; path
     throw new InputError(`${path}: the kubeconfig has no current-context`, { hint: 'pass --context NAME' });
   }
   if (!kc.getCurrentCluster()) {
-    throw new InputError(`${path}: context "${kc.getCurrentContext()}" names a cluster that is not in the file`, {
-      hint: 'fix the context\'s cluster entry',
-    });
+    throw new InputError(
+      `${path}: context "${kc.getCurrentContext()}" names a cluster that is not in the file`,
+      {
+        hint: "fix the context's cluster entry",
+      },
+    );
   }
   return { kc, path };
 }

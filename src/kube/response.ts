@@ -121,12 +121,17 @@ function retryAfterMs(r: KubeResponse, s?: StatusInfo): number | undefined {
 export function judgeAttempt(r: KubeResponse | undefined, e: unknown): AttemptVerdict {
   if (r) {
     if (r.status === 429 || (r.status >= 500 && r.status !== 501)) {
-      return { retryable: true, retryAfterMs: retryAfterMs(r, r.body.startsWith('{') ? statusOf(r) : undefined) };
+      return {
+        retryable: true,
+        retryAfterMs: retryAfterMs(r, r.body.startsWith('{') ? statusOf(r) : undefined),
+      };
     }
     return { retryable: false };
   }
   const o = outcomeOfError(e);
-  return { retryable: ['ECONNRESET', 'ECONNREFUSED', 'Timeout', 'EAI_AGAIN', 'ENOTFOUND'].includes(o.reason) };
+  return {
+    retryable: ['ECONNRESET', 'ECONNREFUSED', 'Timeout', 'EAI_AGAIN', 'ENOTFOUND'].includes(o.reason),
+  };
 }
 
 /** Human message for an unexpected response, e.g. `404 NotFound: configmaps "x" not found`. */

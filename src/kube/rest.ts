@@ -74,7 +74,10 @@ export class RestClient {
   }
 
   async request(req: RestRequest): Promise<KubeResponse> {
-    const headers = req.body !== undefined ? { ...this.headers, 'content-type': req.contentType ?? 'application/json' } : this.headers;
+    const headers =
+      req.body !== undefined
+        ? { ...this.headers, 'content-type': req.contentType ?? 'application/json' }
+        : this.headers;
     const timeout = req.timeoutMs ?? 60_000;
     const res = await this.pool.request({
       path: this.prefix + req.path,
@@ -96,7 +99,11 @@ export class RestClient {
   async stream(
     path: string,
     signal?: AbortSignal,
-  ): Promise<{ status: number; headers: KubeResponse['headers']; body: AsyncIterable<Buffer> & { text(): Promise<string> } }> {
+  ): Promise<{
+    status: number;
+    headers: KubeResponse['headers'];
+    body: AsyncIterable<Buffer> & { text(): Promise<string> };
+  }> {
     const res = await this.pool.request({
       path: this.prefix + path,
       method: 'GET',

@@ -16,10 +16,13 @@ export async function resolveKubeconfigTarget(opts: KubeconfigSelection): Promis
   try {
     creds = await credentialsFromKubeConfig(kc);
   } catch (e) {
-    throw new InputError(`${path}: cannot get credentials for context "${context}": ${(e as Error).message}`, {
-      hint: 'check the user entry (token, client certificate or exec plugin) of this context',
-      cause: e,
-    });
+    throw new InputError(
+      `${path}: cannot get credentials for context "${context}": ${(e as Error).message}`,
+      {
+        hint: 'check the user entry (token, client certificate or exec plugin) of this context',
+        cause: e,
+      },
+    );
   }
   const version = await fetchVersion(new RestClient(creds, { connections: 1 }), creds.server, context);
   return { kind: 'kubeconfig', server: creds.server, kubeconfigPath: path, context, version };
@@ -44,7 +47,9 @@ export async function fetchVersion(rest: RestClient, server: string, context?: s
     try {
       v = JSON.parse(r.body) as { gitVersion?: string };
     } catch {
-      throw new InputError(`GET ${server}/version did not return JSON`, { hint: 'is this URL a Kubernetes API server?' });
+      throw new InputError(`GET ${server}/version did not return JSON`, {
+        hint: 'is this URL a Kubernetes API server?',
+      });
     }
     return v.gitVersion ?? 'unknown';
   } catch (e) {
@@ -54,7 +59,10 @@ export async function fetchVersion(rest: RestClient, server: string, context?: s
     const tlsHint = /certificate|self.signed|unable to verify/i.test(msg)
       ? 'the server certificate is not trusted: set certificate-authority(-data) in the kubeconfig, or insecure-skip-tls-verify for a test cluster'
       : 'check that the cluster is running and the server URL in the kubeconfig is right';
-    throw new InputError(`cannot reach the API server at ${where}: ${o.reason} (${msg})`, { hint: tlsHint, cause: e });
+    throw new InputError(`cannot reach the API server at ${where}: ${o.reason} (${msg})`, {
+      hint: tlsHint,
+      cause: e,
+    });
   } finally {
     await rest.close();
   }

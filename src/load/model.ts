@@ -28,7 +28,10 @@ export const loadModelShape = {
   /** Open model: linear ramp of the arrival rate. */
   ramp: z.strictObject({ from: z.number().min(0), to: z.number().min(0), duration }).optional(),
   /** Open model: piecewise-constant arrival rates. */
-  steps: z.array(z.strictObject({ rate: z.number().min(0), duration })).min(1).optional(),
+  steps: z
+    .array(z.strictObject({ rate: z.number().min(0), duration }))
+    .min(1)
+    .optional(),
   /** Open model: most requests in flight at once (memory bound); beyond it starts queue and count as late. */
   maxInFlight: z.number().int().min(1).optional(),
   /** Seed of the Poisson arrivals and any randomised choice. */
@@ -52,9 +55,13 @@ export function isOpenModel(o: LoadModelOptions): boolean {
 }
 
 export function arrivalSpec(o: LoadModelOptions): ArrivalSpec | undefined {
-  if (o.ramp) return { kind: 'ramp', from: o.ramp.from, to: o.ramp.to, durationMs: parseDuration(o.ramp.duration)! };
+  if (o.ramp)
+    return { kind: 'ramp', from: o.ramp.from, to: o.ramp.to, durationMs: parseDuration(o.ramp.duration)! };
   if (o.steps)
-    return { kind: 'steps', steps: o.steps.map((s) => ({ rate: s.rate, durationMs: parseDuration(s.duration)! })) };
+    return {
+      kind: 'steps',
+      steps: o.steps.map((s) => ({ rate: s.rate, durationMs: parseDuration(s.duration)! })),
+    };
   if (o.arrivalRate !== undefined)
     return o.arrival === 'poisson'
       ? { kind: 'poisson', rate: o.arrivalRate, seed: o.seed ?? 1 }

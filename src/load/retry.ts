@@ -17,7 +17,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxRetries: 5, baseMs: 25, capMs: 2000, maxRetryAfterMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxRetries: 5,
+  baseMs: 25,
+  capMs: 2000,
+  maxRetryAfterMs: 30_000,
+};
 
 export interface AttemptVerdict {
   retryable: boolean;

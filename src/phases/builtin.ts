@@ -3,7 +3,8 @@
  */
 import { PhaseRegistry } from './registry.js';
 import { pausePhase } from './pause/index.js';
+import { crudPhase } from './crud/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
-  return new PhaseRegistry().register(pausePhase);
+  return new PhaseRegistry().register(pausePhase).register(crudPhase);
 }

@@ -45,7 +45,8 @@ const num = (v: unknown): number => {
   throw new Error(`expected a number, got ${goString(v)}`);
 };
 const int = (v: unknown): number => Math.trunc(num(v));
-const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : goString(v));
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : goString(v);
 
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -69,44 +70,47 @@ function eq(a: unknown, ...bs: unknown[]): boolean {
 
 function sprintf(format: string, ...args: unknown[]): string {
   let i = 0;
-  return format.replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([vdsqfxXtTgeb%])/g, (m, flags: string, width, prec, verb: string) => {
-    if (verb === '%') return '%';
-    const a = args[i++];
-    let s: string;
-    switch (verb) {
-      case 'd':
-        s = String(int(a));
-        break;
-      case 'f':
-        s = num(a).toFixed(prec !== undefined ? Number(prec) : 6);
-        break;
-      case 'g':
-      case 'e':
-        s = verb === 'e' ? num(a).toExponential(prec !== undefined ? Number(prec) : 6) : String(num(a));
-        break;
-      case 'q':
-        s = JSON.stringify(str(a));
-        break;
-      case 'x':
-      case 'X':
-        s = typeof a === 'number' ? Math.trunc(a).toString(16) : Buffer.from(str(a)).toString('hex');
-        if (verb === 'X') s = s.toUpperCase();
-        break;
-      case 'b':
-        s = int(a).toString(2);
-        break;
-      case 't':
-        s = String(!!a);
-        break;
-      default:
-        s = goString(a);
-    }
-    if (width !== undefined && s.length < Number(width)) {
-      const pad = flags.includes('0') && !flags.includes('-') ? '0' : ' ';
-      s = flags.includes('-') ? s.padEnd(Number(width), ' ') : s.padStart(Number(width), pad);
-    }
-    return s;
-  });
+  return format.replace(
+    /%([-+ 0#]*)(\d+)?(?:\.(\d+))?([vdsqfxXtTgeb%])/g,
+    (m, flags: string, width, prec, verb: string) => {
+      if (verb === '%') return '%';
+      const a = args[i++];
+      let s: string;
+      switch (verb) {
+        case 'd':
+          s = String(int(a));
+          break;
+        case 'f':
+          s = num(a).toFixed(prec !== undefined ? Number(prec) : 6);
+          break;
+        case 'g':
+        case 'e':
+          s = verb === 'e' ? num(a).toExponential(prec !== undefined ? Number(prec) : 6) : String(num(a));
+          break;
+        case 'q':
+          s = JSON.stringify(str(a));
+          break;
+        case 'x':
+        case 'X':
+          s = typeof a === 'number' ? Math.trunc(a).toString(16) : Buffer.from(str(a)).toString('hex');
+          if (verb === 'X') s = s.toUpperCase();
+          break;
+        case 'b':
+          s = int(a).toString(2);
+          break;
+        case 't':
+          s = String(!!a);
+          break;
+        default:
+          s = goString(a);
+      }
+      if (width !== undefined && s.length < Number(width)) {
+        const pad = flags.includes('0') && !flags.includes('-') ? '0' : ' ';
+        s = flags.includes('-') ? s.padEnd(Number(width), ' ') : s.padStart(Number(width), pad);
+      }
+      return s;
+    },
+  );
 }
 
 function toYaml(v: unknown): string {
@@ -196,7 +200,10 @@ export const builtinFuncs: Record<string, TemplateFn> = {
   not: (a) => !truthy(a),
   len,
   index,
-  print: (...a) => a.map((x, i) => (i > 0 && typeof x !== 'string' && typeof a[i - 1] !== 'string' ? ' ' : '') + str(x)).join(''),
+  print: (...a) =>
+    a
+      .map((x, i) => (i > 0 && typeof x !== 'string' && typeof a[i - 1] !== 'string' ? ' ' : '') + str(x))
+      .join(''),
   println: (...a) => a.map(str).join(' ') + '\n',
   printf: (f, ...a) => sprintf(str(f), ...a),
   eq: (a, ...b) => eq(a, ...b),
@@ -250,9 +257,18 @@ export const builtinFuncs: Record<string, TemplateFn> = {
   substr: (a, b, s) => str(s).slice(int(a), int(b) < 0 ? undefined : int(b)),
   indent,
   nindent: (n, s) => '\n' + indent(n, s),
-  cat: (...a) => a.filter((x) => x !== null && x !== undefined).map(str).join(' '),
+  cat: (...a) =>
+    a
+      .filter((x) => x !== null && x !== undefined)
+      .map(str)
+      .join(' '),
   join: (sep, l) => (Array.isArray(l) ? l.map(str).join(str(sep)) : str(l)),
-  split: (sep, s) => Object.fromEntries(str(s).split(str(sep)).map((p, i) => [`_${i}`, p])),
+  split: (sep, s) =>
+    Object.fromEntries(
+      str(s)
+        .split(str(sep))
+        .map((p, i) => [`_${i}`, p]),
+    ),
   splitList: (sep, s) => str(s).split(str(sep)),
   toJson: (v) => JSON.stringify(v ?? null),
   toYaml,
@@ -281,7 +297,7 @@ export const builtinFuncs: Record<string, TemplateFn> = {
   uniq: (l) => (Array.isArray(l) ? [...new Set(l)] : []),
   dict,
   get: (d, k) => (d as Record<string, unknown>)?.[str(k)] ?? '',
-  set: (d, k, v) => ((d as Record<string, unknown>)[str(k)] = v, d),
+  set: (d, k, v) => (((d as Record<string, unknown>)[str(k)] = v), d),
   hasKey: (d, k) => !!d && typeof d === 'object' && str(k) in (d as object),
   keys: (...ds) => ds.flatMap((d) => Object.keys((d as object) ?? {})),
   values: (d) => Object.values((d as object) ?? {}),

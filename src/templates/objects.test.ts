@@ -98,7 +98,7 @@ spec:
     );
     const objs = t.renderObjects(vars);
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ConfigMap/a-3', 'Secret/b-2']);
-    expect(String((objs[0] as { data: { r: string } }).data.r)).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(String((objs[0] as unknown as { data: { r: string } }).data.r)).toMatch(/^[A-Za-z0-9]{12}$/);
   });
 
   it('rejects unsupported syntax and unknown functions at compile time with file:line:col', () => {
@@ -113,7 +113,9 @@ spec:
       throw new Error('expected an InputError');
     };
     expect(bad('a: 1\nb: {{ template "x" . }}\n')).toContain('obj.yaml:2:7: "template" is not supported');
-    expect(bad('a: 1\n\nc: {{ frobnicate .Iteration }}\n')).toContain('obj.yaml:3:7: function "frobnicate" not defined');
+    expect(bad('a: 1\n\nc: {{ frobnicate .Iteration }}\n')).toContain(
+      'obj.yaml:3:7: function "frobnicate" not defined',
+    );
     expect(bad('a: {{ if .X }}yes\n')).toContain('obj.yaml:1:4: unexpected EOF');
     expect(bad('a: {{ .X \n')).toContain('obj.yaml:1:4: unclosed action');
   });

@@ -33,7 +33,9 @@ export class CompiledTemplate {
     const unknown = this.renderer.unknownFunctions(nodes);
     if (unknown.length) {
       throw new InputError(`${source}: template calls functions kubeperf does not define`, {
-        problems: unknown.map((u) => `${source}:${u.pos.line}:${u.pos.col}: function "${u.name}" not defined`),
+        problems: unknown.map(
+          (u) => `${source}:${u.pos.line}:${u.pos.col}: function "${u.name}" not defined`,
+        ),
         hint: 'supported: Go template builtins, common sprig helpers (add, mul, mod, default, quote, toYaml, randAlphaNum, list, until…) and kube-burner extras; see docs/load-engine.md',
       });
     }
@@ -44,7 +46,10 @@ export class CompiledTemplate {
     try {
       return this.renderer.render(this.nodes, vars);
     } catch (e) {
-      if (e instanceof TemplateError) throw new InputError(`cannot render ${e.message}`, { hint: 'check the variable names (kube-burner names: .Iteration .Replica .JobName .UUID .RunID and inputVars)' });
+      if (e instanceof TemplateError)
+        throw new InputError(`cannot render ${e.message}`, {
+          hint: 'check the variable names (kube-burner names: .Iteration .Replica .JobName .UUID .RunID and inputVars)',
+        });
       throw e;
     }
   }
@@ -58,17 +63,23 @@ export class CompiledTemplate {
       if (d.errors.length) {
         const err = d.errors[0]!;
         const line = err.linePos?.[0]?.line;
-        throw new InputError(`${this.source}: rendered template is not valid YAML${line ? ` (rendered line ${line})` : ''}: ${err.message.split('\n')[0]}`, {
-          hint: 'render it with `kubeperf run --dry-run` and check indentation around the template actions',
-        });
+        throw new InputError(
+          `${this.source}: rendered template is not valid YAML${line ? ` (rendered line ${line})` : ''}: ${err.message.split('\n')[0]}`,
+          {
+            hint: 'render it with `kubeperf run --dry-run` and check indentation around the template actions',
+          },
+        );
       }
       const v = d.toJS() as unknown;
       if (v === null || v === undefined) continue;
       if (typeof v !== 'object' || Array.isArray(v)) {
-        throw new InputError(`${this.source}: a rendered document is not a Kubernetes object (got ${Array.isArray(v) ? 'a list' : typeof v})`);
+        throw new InputError(
+          `${this.source}: a rendered document is not a Kubernetes object (got ${Array.isArray(v) ? 'a list' : typeof v})`,
+        );
       }
       const o = v as KubeObject;
-      if (!o.apiVersion || !o.kind) throw new InputError(`${this.source}: a rendered object has no apiVersion or kind`);
+      if (!o.apiVersion || !o.kind)
+        throw new InputError(`${this.source}: a rendered object has no apiVersion or kind`);
       o.metadata ??= {};
       out.push(o);
     }
@@ -81,7 +92,10 @@ export function compileTemplate(text: string, source: string): CompiledTemplate 
     return new CompiledTemplate(source, parseTemplate(text, source));
   } catch (e) {
     if (e instanceof TemplateError) {
-      throw new InputError(`template syntax error in ${source}`, { problems: [e.message], hint: 'kubeperf supports Go template actions, if/else, range, with, variables and pipelines; not define/template/block' });
+      throw new InputError(`template syntax error in ${source}`, {
+        problems: [e.message],
+        hint: 'kubeperf supports Go template actions, if/else, range, with, variables and pipelines; not define/template/block',
+      });
     }
     throw e;
   }
@@ -89,7 +103,9 @@ export function compileTemplate(text: string, source: string): CompiledTemplate 
 
 /** Inline YAML if it looks like YAML with a newline, else a path relative to baseDir. */
 export function isInlineTemplate(spec: string): boolean {
-  return spec.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(spec) || spec.trimStart().startsWith('{');
+  return (
+    spec.includes('\n') || /^\s*(apiVersion|kind|metadata)\s*:/.test(spec) || spec.trimStart().startsWith('{')
+  );
 }
 
 export function loadObjectTemplate(spec: string, baseDir: string, where: string): CompiledTemplate {

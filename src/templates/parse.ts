@@ -58,7 +58,7 @@ type Piece = { kind: 'text'; text: string } | { kind: 'action'; a: RawAction };
 function posAt(src: string, index: number): Pos {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < index; i++) if (src.charCodeAt(i) === 10) ((line++), (last = i));
+  for (let i = 0; i < index; i++) if (src.charCodeAt(i) === 10) (line++, (last = i));
   return { line, col: index - last };
 }
 
@@ -111,7 +111,8 @@ function lex(src: string, name: string): Piece[] {
       trimRight = true;
     }
     const body = src.slice(start, end);
-    if (!/^\s*\/\*[\s\S]*\*\/\s*$/.test(body)) out.push({ kind: 'action', a: { text: body, pos: posAt(src, open) } });
+    if (!/^\s*\/\*[\s\S]*\*\/\s*$/.test(body))
+      out.push({ kind: 'action', a: { text: body, pos: posAt(src, open) } });
     i = close + 2;
     if (trimRight) {
       while (i < src.length && /[ \t\r\n]/.test(src[i]!)) i++;
@@ -209,7 +210,9 @@ export function parseTemplate(src: string, name = 'template'): Node[] {
       const before = a.text.slice(0, o);
       const nl = before.lastIndexOf('\n');
       const extraLines = (before.match(/\n/g) ?? []).length;
-      return extraLines ? { line: a.pos.line + extraLines, col: o - nl } : { line: a.pos.line, col: a.pos.col + 2 + o };
+      return extraLines
+        ? { line: a.pos.line + extraLines, col: o - nl }
+        : { line: a.pos.line, col: a.pos.col + 2 + o };
     };
     const fail = (o: number, msg: string): never => {
       const p = offsetPos(o);
@@ -321,7 +324,9 @@ export function parseTemplate(src: string, name = 'template'): Node[] {
   };
 
   // Parse a list of nodes until one of the stop keywords; returns the keyword that stopped it.
-  const parseList = (stops: string[]): { nodes: Node[]; stop?: string; ap?: ReturnType<typeof actionParser> } => {
+  const parseList = (
+    stops: string[],
+  ): { nodes: Node[]; stop?: string; ap?: ReturnType<typeof actionParser> } => {
     const nodes: Node[] = [];
     while (idx < pieces.length) {
       const piece = pieces[idx++]!;
@@ -336,7 +341,8 @@ export function parseTemplate(src: string, name = 'template'): Node[] {
         ap.skip();
         return { nodes, stop: kw, ap };
       }
-      if (kw && unsupported.has(kw)) ap.fail(0, `"${kw}" is not supported by kubeperf templates (use one file per object template)`);
+      if (kw && unsupported.has(kw))
+        ap.fail(0, `"${kw}" is not supported by kubeperf templates (use one file per object template)`);
       if (kw === 'end' || kw === 'else') ap.fail(0, `unexpected {{${kw}}}`);
       if (kw === 'if' || kw === 'range' || kw === 'with') {
         ap.skip();
@@ -346,7 +352,13 @@ export function parseTemplate(src: string, name = 'template'): Node[] {
           let elseBody: Node[] | undefined;
           for (;;) {
             const r = parseList(['else', 'end']);
-            if (!r.stop) throw new TemplateError(name, piece.a.pos.line, piece.a.pos.col, 'unexpected EOF: {{if}} has no {{end}}');
+            if (!r.stop)
+              throw new TemplateError(
+                name,
+                piece.a.pos.line,
+                piece.a.pos.col,
+                'unexpected EOF: {{if}} has no {{end}}',
+              );
             if (elseBody) elseBody.push(...r.nodes);
             else branches[branches.length - 1]!.body.push(...r.nodes);
             if (r.stop === 'end') break;
@@ -362,11 +374,23 @@ export function parseTemplate(src: string, name = 'template'): Node[] {
           nodes.push({ t: 'if', branches, else: elseBody });
         } else {
           const r = parseList(['else', 'end']);
-          if (!r.stop) throw new TemplateError(name, piece.a.pos.line, piece.a.pos.col, `unexpected EOF: {{${kw}}} has no {{end}}`);
+          if (!r.stop)
+            throw new TemplateError(
+              name,
+              piece.a.pos.line,
+              piece.a.pos.col,
+              `unexpected EOF: {{${kw}}} has no {{end}}`,
+            );
           let elseBody: Node[] | undefined;
           if (r.stop === 'else') {
             const r2 = parseList(['end']);
-            if (!r2.stop) throw new TemplateError(name, piece.a.pos.line, piece.a.pos.col, `unexpected EOF: {{${kw}}} has no {{end}}`);
+            if (!r2.stop)
+              throw new TemplateError(
+                name,
+                piece.a.pos.line,
+                piece.a.pos.col,
+                `unexpected EOF: {{${kw}}} has no {{end}}`,
+              );
             elseBody = r2.nodes;
           }
           nodes.push({ t: kw, pipe, body: r.nodes, else: elseBody });

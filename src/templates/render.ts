@@ -119,8 +119,12 @@ export class Renderer {
     const v = this.pipeline({ ...n.pipe, decl: undefined }, dot, scope);
     let entries: [unknown, unknown][];
     if (Array.isArray(v)) entries = v.map((x, i) => [i, x]);
-    else if (typeof v === 'number') entries = Array.from({ length: Math.max(0, Math.trunc(v)) }, (_, i) => [i, i]);
-    else if (v && typeof v === 'object') entries = Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]);
+    else if (typeof v === 'number')
+      entries = Array.from({ length: Math.max(0, Math.trunc(v)) }, (_, i) => [i, i]);
+    else if (v && typeof v === 'object')
+      entries = Object.keys(v)
+        .sort()
+        .map((k) => [k, (v as Record<string, unknown>)[k]]);
     else if (v === null || v === undefined) entries = [];
     else this.fail(n.pipe.pos, `range can't iterate over ${goString(v)}`);
     if (!entries.length) {
@@ -170,7 +174,8 @@ export class Renderer {
         this.fail(head!.pos, `error calling ${head!.name}: ${(e as Error).message}`);
       }
     }
-    if (rest.length || piped.length) this.fail(c.pos, `can't give argument to non-function ${describe(head!)}`);
+    if (rest.length || piped.length)
+      this.fail(c.pos, `can't give argument to non-function ${describe(head!)}`);
     return this.arg(head!, dot, scope);
   }
 
@@ -209,7 +214,8 @@ export class Renderer {
       if (cur === null || cur === undefined || typeof cur !== 'object') {
         this.fail(pos, `can't evaluate field ${key} in ${seen ? `.${seen}` : 'dot'} (${goString(cur)})`);
       }
-      if (!(key in (cur as object))) this.fail(pos, `map has no entry for key "${key}"${seen ? ` in .${seen}` : ''}`);
+      if (!(key in (cur as object)))
+        this.fail(pos, `map has no entry for key "${key}"${seen ? ` in .${seen}` : ''}`);
       cur = (cur as Record<string, unknown>)[key];
       seen = seen ? `${seen}.${key}` : key;
     }

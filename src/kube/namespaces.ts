@@ -1,0 +1,46 @@
+/**
+ * Namespaces for a run: created with the run labels plus kubeperf.io/created-namespace=true (the only
+ * namespaces cleanup may delete). An existing namespace is used as it is and never deleted.
+ */
+import type { KubeClient } from './client.js';
+import type { ResourceMapping } from './discovery.js';
+import { LABEL_CREATED_NAMESPACE, runLabels } from './labels.js';
+import { describeResponse } from './response.js';
+
+export const namespaceMapping: ResourceMapping = {
+  group: '',
+  version: 'v1',
+  resource: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+  verbs: ['create', 'delete', 'get', 'list', 'watch'],
+};
+
+/** Ensures the namespace exists; returns true when this call created it. */
+export async function ensureNamespace(
+  client: KubeClient,
+  name: string,
+  labels: { runId: string; job: string; iteration?: number },
+): Promise<boolean> {
+  const got = await client.get(namespaceMapping, undefined, name, 'setup');
+  if (got?.status === 200) return false;
+  const body = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: {
+        ...runLabels(labels.runId, labels.job, labels.iteration ?? 0),
+        [LABEL_CREATED_NAMESPACE]: 'true',
+      },
+    },
+  });
+  const r = await client.create(namespaceMapping, undefined, body, 'setup');
+  if (r?.status === 201 || r?.status === 200) return true;
+  if (r?.status === 409) return false; // created concurrently by another worker of this run
+  throw new Error(`cannot create namespace ${name}: ${r ? describeResponse(r) : 'connection failed'}`);
+}
+
+export async function deleteNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.delete(namespaceMapping, undefined, name, 'cleanup');
+}

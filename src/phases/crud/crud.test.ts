@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCluster, testPhaseContext, type TestCluster } from '../../kube/testing.js';
+import { connect } from '../../kube/connect.js';
+import { crudPhase } from './index.js';
+import { CrudOptions } from './options.js';
+
+let cluster: TestCluster;
+beforeAll(async () => {
+  cluster = await startTestCluster();
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('crud phase against the embedded control plane', () => {
+  it('records every op with counts that match the requests sent, and leaves no object behind', async () => {
+    const o = CrudOptions.parse({
+      objects: 40,
+      concurrency: 8,
+      lists: 3,
+      listPageSize: 15,
+      payloadBytes: 1024,
+    });
+    const ctx = testPhaseContext(cluster.target);
+    await crudPhase.run(o, ctx);
+    const ops = ctx.recorder.snapshot();
+    for (const op of ['create', 'get', 'update', 'patch', 'delete']) {
+      expect(ops[op]?.count, op).toBe(40);
+      expect(ops[op]?.errors, op).toBe(0);
+      expect(ops[op]!.latencyMs.p50).toBeGreaterThan(0);
+      expect(ops[op]!.throughput).toBeGreaterThan(0);
+    }
+    expect(ops.list?.count).toBe(3);
+    expect(ops['list-paged']?.count).toBe(3); // 40 objects / 15 per page
+    const c = await connect(cluster.target);
+    const m = await c.mapper.resolve('v1', 'ConfigMap');
+    const left = await c.listAll(m, undefined, { labelSelector: `kubeperf.io/run-id=${ctx.runId}` });
+    expect(left.items).toHaveLength(0);
+    // The namespace it created is deleted by the run's cleanup, never before.
+    for (const f of ctx.cleanups) await f();
+    const ns = await c.get(
+      { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false, verbs: [] },
+      undefined,
+      'kubeperf-crud',
+    );
+    expect([404, 200]).toContain(ns?.status);
+    if (ns?.status === 200) expect(JSON.parse(ns.body).status.phase).toBe('Terminating');
+    await c.close();
+  });
+
+  it('a concurrency sweep returns one point per worker count with flat metrics', async () => {
+    const o = CrudOptions.parse({
+      objects: 20,
+      concurrencySweep: [1, 4],
+      ops: ['create', 'get', 'delete'],
+      namespace: 'crud-sweep',
+    });
+    const ctx = testPhaseContext(cluster.target);
+    const out = await crudPhase.run(o, ctx);
+    const sweep = out.sweeps![0]!;
+    expect(sweep.parameter).toBe('concurrency');
+    expect(sweep.points.map((p) => p.x)).toEqual([1, 4]);
+    for (const p of sweep.points) {
+      expect(p.metrics['create.throughput']).toBeGreaterThan(0);
+      expect(p.metrics['get.p99']).toBeGreaterThan(0);
+      expect(p.ops!.create!.count).toBe(20);
+    }
+    expect(out.ops?.get?.count).toBe(20);
+  });
+
+  it('an unknown resource is an InputError naming it', async () => {
+    const o = CrudOptions.parse({ objects: 1, resource: 'Frobnicator', apiVersion: 'v1' });
+    await expect(crudPhase.run(o, testPhaseContext(cluster.target))).rejects.toThrow(/Frobnicator/);
+  });
+});
