@@ -80,6 +80,35 @@ export class GraphWalker {
     return count;
   }
 
+  /**
+   * One full traversal: BFS from every root (no dependencies) along dependents, visiting every vertex
+   * and edge once. Returns vertices visited.
+   */
+  traverseAll(): number {
+    const { depOffsets, revOffsets, revTargets, size } = this.dag;
+    const s = this.nextStamp();
+    const q = this.queue;
+    let head = 0;
+    let tail = 0;
+    for (let i = 0; i < size; i++) {
+      if (depOffsets[i] === depOffsets[i + 1]) {
+        this.seen[i] = s;
+        q[tail++] = i;
+      }
+    }
+    while (head < tail) {
+      const v = q[head++]!;
+      for (let e = revOffsets[v]!; e < revOffsets[v + 1]!; e++) {
+        const u = revTargets[e]!;
+        if (this.seen[u] !== s) {
+          this.seen[u] = s;
+          q[tail++] = u;
+        }
+      }
+    }
+    return tail;
+  }
+
   /** Fewest-edges path from → to (inclusive), or undefined when `to` is unreachable. */
   shortestPath(from: number, to: number, direction: Direction = 'dependencies'): number[] | undefined {
     const [off, tgt] = this.edges(direction);

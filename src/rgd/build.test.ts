@@ -11,7 +11,10 @@ const rgd = (resources: Res[], schema: Res = {}): Res => ({
   apiVersion: 'kro.run/v1alpha1',
   kind: 'ResourceGraphDefinition',
   metadata: { name: 'test.kro.run' },
-  spec: { schema: { apiVersion: 'v1alpha1', kind: 'App', spec: { name: 'string | default=app' }, ...schema }, resources },
+  spec: {
+    schema: { apiVersion: 'v1alpha1', kind: 'App', spec: { name: 'string | default=app' }, ...schema },
+    resources,
+  },
 });
 const err = (doc: Res) => {
   try {
@@ -56,15 +59,15 @@ describe('compileRgd: graph', () => {
   });
 
   it('reports cycles with kro message', () => {
-    expect(err(rgd([cm('a', {}, { v: '${b.metadata.name}' }), cm('b', {}, { v: '${a.metadata.name}' })]))).toBe(
-      'failed to build dependency graph: graph contains a cycle: a -> b -> a',
-    );
+    expect(
+      err(rgd([cm('a', {}, { v: '${b.metadata.name}' }), cm('b', {}, { v: '${a.metadata.name}' })])),
+    ).toBe('failed to build dependency graph: graph contains a cycle: a -> b -> a');
   });
 
   it('detects cycles created only through includeWhen', () => {
-    expect(err(rgd([cm('a', { includeWhen: ['${b.data.x == "1"}'] }), cm('b', {}, { v: '${a.data.x}' })]))).toContain(
-      'graph contains a cycle: a -> b -> a',
-    );
+    expect(
+      err(rgd([cm('a', { includeWhen: ['${b.data.x == "1"}'] }), cm('b', {}, { v: '${a.data.x}' })])),
+    ).toContain('graph contains a cycle: a -> b -> a');
   });
 
   it('compiles string templates to concatenations', () => {
@@ -102,7 +105,9 @@ describe('compileRgd: kro validation messages', () => {
     );
   });
   it('self references', () => {
-    expect(err(rgd([cm('a', {}, { v: '${a.metadata.name}' })]))).toBe('resource "a": self references are not allowed');
+    expect(err(rgd([cm('a', {}, { v: '${a.metadata.name}' })]))).toBe(
+      'resource "a": self references are not allowed',
+    );
   });
   it('unknown identifiers', () => {
     expect(err(rgd([cm('a', {}, { v: '${nope.metadata.name}' })]))).toBe(
@@ -118,7 +123,9 @@ describe('compileRgd: kro validation messages', () => {
     expect(err(rgd([cm('a', { readyWhen: ['x ${a.data.x}'] })]))).toBe(
       'resource "a" readyWhen: only standalone expressions are allowed',
     );
-    expect(err(rgd([cm('a', { includeWhen: ['${schema.spec.name} '] })]))).toContain('only standalone expressions are allowed');
+    expect(err(rgd([cm('a', { includeWhen: ['${schema.spec.name} '] })]))).toContain(
+      'only standalone expressions are allowed',
+    );
   });
   it('readyWhen must return bool', () => {
     expect(err(rgd([cm('a', { readyWhen: ['${"yes"}'] })]))).toContain('must return bool, got string');
@@ -134,13 +141,20 @@ describe('compileRgd: kro validation messages', () => {
     );
   });
   it('template xor externalRef', () => {
-    expect(err(rgd([{ id: 'a' }]))).toBe('resource "a": exactly one of template or externalRef must be provided');
-    const both = { ...cm('a'), externalRef: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } };
+    expect(err(rgd([{ id: 'a' }]))).toBe(
+      'resource "a": exactly one of template or externalRef must be provided',
+    );
+    const both = {
+      ...cm('a'),
+      externalRef: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+    };
     expect(err(rgd([both]))).toBe('resource "a": cannot use externalRef with template');
   });
   it('externalRef with forEach, and name xor selector', () => {
     const ext = { id: 'e', externalRef: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } } };
-    expect(err(rgd([{ ...ext, forEach: [{ i: '${[1]}' }] }]))).toBe('resource "e": cannot use externalRef with forEach');
+    expect(err(rgd([{ ...ext, forEach: [{ i: '${[1]}' }] }]))).toBe(
+      'resource "e": cannot use externalRef with forEach',
+    );
     const neither = { id: 'e', externalRef: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} } };
     expect(err(rgd([neither]))).toBe('resource "e": exactly one of name or selector must be provided');
   });
@@ -153,13 +167,20 @@ describe('compileRgd: kro validation messages', () => {
     );
   });
   it('reserved labels and annotations', () => {
-    const t = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: { 'kro.run/owned': 'x' } } };
+    const t = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { 'kro.run/owned': 'x' } },
+    };
     expect(err(rgd([{ id: 'a', template: t }]))).toBe(
       'invalid label for resource "a". labels with prefix "kro.run/" are reserved for internal use',
     );
   });
   it('scope rules', () => {
-    const ns = { id: 'ns', template: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', namespace: 'y' } } };
+    const ns = {
+      id: 'ns',
+      template: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', namespace: 'y' } },
+    };
     expect(err(rgd([ns]))).toBe('resource "ns" is cluster-scoped and must not set metadata.namespace');
     expect(err(rgd([cm('a')], { scope: 'Cluster' }))).toBe(
       'resource "a" is namespaced and must set metadata.namespace when the instance CRD is cluster-scoped',
@@ -186,16 +207,20 @@ describe('compileRgd: kro validation messages', () => {
     expect(err(rgd([{ id: 'a', forEach: dims, template: t }]))).toBe(
       'resource "a": forEach cannot have more than 10 dimensions, got 11',
     );
-    expect(err(rgd([{ id: 'a', forEach: [{ tier: '${["a"]}' }, { zone: '${[tier]}' }], template: t }]))).toContain(
-      'cannot reference other iterators',
-    );
+    expect(
+      err(rgd([{ id: 'a', forEach: [{ tier: '${["a"]}' }, { zone: '${[tier]}' }], template: t }])),
+    ).toContain('cannot reference other iterators');
   });
   it('status rules', () => {
     expect(err(rgd([cm('a')], { status: { url: 'http://x' } }))).toBe(
       'status fields without expressions are not supported: [status.url]',
     );
-    expect(err(rgd([cm('a')], { status: { x: '${1 + 1}' } }))).toBe('instance status field must refer to a resource or schema');
-    const ok = compileRgd(rgd([cm('a')], { status: { name: '${a.metadata.name}', n: '${schema.spec.name}' } }));
+    expect(err(rgd([cm('a')], { status: { x: '${1 + 1}' } }))).toBe(
+      'instance status field must refer to a resource or schema',
+    );
+    const ok = compileRgd(
+      rgd([cm('a')], { status: { name: '${a.metadata.name}', n: '${schema.spec.name}' } }),
+    );
     expect(ok.status.map((s) => s.path)).toEqual(['status.name', 'status.n']);
   });
   it('SimpleSchema errors surface with their message', () => {

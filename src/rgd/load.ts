@@ -22,9 +22,12 @@ export function readYamlDocuments(file: string, text?: string): LoadedDocument[]
   try {
     source = text ?? readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      hint: 'check the path',
-    });
+    throw new InputError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        hint: 'check the path',
+      },
+    );
   }
   const lines = new LineCounter();
   const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
@@ -36,7 +39,10 @@ export function readYamlDocuments(file: string, text?: string): LoadedDocument[]
         const pos = lines.linePos(err.pos[0]);
         return `${file}:${pos.line}:${pos.col}: ${err.message.split('\n')[0]}`;
       });
-      throw new InputError(`${file} is not valid YAML`, { problems, hint: 'fix the YAML syntax at the position shown' });
+      throw new InputError(`${file} is not valid YAML`, {
+        problems,
+        hint: 'fix the YAML syntax at the position shown',
+      });
     }
     const value = document.toJS({ maxAliasCount: 1000 }) as unknown;
     if (value !== null && value !== undefined) out.push({ file, index, value, document, lines });

@@ -1,0 +1,306 @@
+/**
+ * `rgd inspect`: validation result, graph facts, each expression's class and measured evaluation
+ * cost against a sample instance, and advice with reasons.
+ */
+import { CelEngine } from '../cel/engine.js';
+import { timeBatched } from '../cel/measure.js';
+import { criticalPath } from '../graph/traverse.js';
+import { RgdError, compileRgd } from './build.js';
+import { activationFor, buildSampleWorld, sampleInstance } from './sample.js';
+import type { CompiledRgd } from './types.js';
+
+export interface InspectedExpression {
+  resource: string;
+  kind: string;
+  path: string;
+  expression: string;
+  complexity: string;
+  costOrder: string;
+  /** Mean eval ns against the sample instance; null when the data is not there offline (e.g. status). */
+  evalNs: number | null;
+  pending?: string;
+}
+
+export interface Advice {
+  severity: 'info' | 'warning' | 'error';
+  resource?: string;
+  message: string;
+  reason: string;
+}
+
+export interface InspectReport {
+  file?: string;
+  name: string;
+  kind: string;
+  valid: boolean;
+  schema?: { kind: string; apiVersion: string; group: string; scope: string; crdName: string };
+  resources: {
+    id: string;
+    kind: string;
+    apiVersion: string;
+    external: boolean;
+    dependencies: string[];
+    dependents: string[];
+    fanIn: number;
+    fanOut: number;
+    applyOrder: number;
+    level: number;
+    collection?: { dimensions: string[]; sampleSize: number };
+  }[];
+  topologicalOrder: string[];
+  deletionLayers: string[][];
+  depth: number;
+  criticalPath: string[];
+  expressions: InspectedExpression[];
+  advice: Advice[];
+  warnings: string[];
+  errors: string[];
+}
+
+export interface InspectOptions {
+  /** Instance `spec` to evaluate against (else built from schema defaults and placeholders). */
+  instanceSpec?: Record<string, unknown>;
+  /** Total time budget for eval measurements (default 1000 ms). */
+  measureBudgetMs?: number;
+  /** Skip timing (round-trip tests): evalNs is then null. */
+  measure?: boolean;
+  file?: string;
+  engine?: CelEngine;
+}
+
+const NON_STRING_FIELDS = new Set([
+  'replicas', 'port', 'containerPort', 'targetPort', 'nodePort', 'number', 'minReplicas', 'maxReplicas',
+  'enabled', 'suspend', 'parallelism', 'completions', 'backoffLimit', 'ttlSecondsAfterFinished', 'weight',
+  'revisionHistoryLimit', 'minReadySeconds', 'progressDeadlineSeconds', 'terminationGracePeriodSeconds',
+  'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold', 'runAsUser',
+]); // prettier-ignore
+
+export function inspectDocument(doc: unknown, options: InspectOptions = {}): InspectReport {
+  const meta = (doc as { metadata?: { name?: string }; kind?: string }) ?? {};
+  const empty: InspectReport = {
+    ...(options.file ? { file: options.file } : {}),
+    name: String(meta.metadata?.name ?? ''),
+    kind: String(meta.kind ?? ''),
+    valid: false,
+    resources: [],
+    topologicalOrder: [],
+    deletionLayers: [],
+    depth: 0,
+    criticalPath: [],
+    expressions: [],
+    advice: [],
+    warnings: [],
+    errors: [],
+  };
+  let rgd: CompiledRgd;
+  try {
+    rgd = compileRgd(doc, { engine: options.engine ?? new CelEngine() });
+  } catch (e) {
+    if (e instanceof RgdError) return { ...empty, errors: [e.message] };
+    throw e;
+  }
+  return inspectCompiled(rgd, options, empty);
+}
+
+export function inspectCompiled(
+  rgd: CompiledRgd,
+  options: InspectOptions,
+  base: InspectReport,
+): InspectReport {
+  const dag = rgd.dag;
+  const levels = dag.size > 0 ? dag.levels() : new Int32Array(0);
+  const world = buildSampleWorld(rgd, sampleInstance(rgd, options.instanceSpec));
+  const resources = rgd.resources.map((r, i) => {
+    const dependents = Array.from(dag.dependentsOf(i), (d) => dag.ids[d]!);
+    return {
+      id: r.id,
+      kind: r.kind,
+      apiVersion: r.apiVersion,
+      external: r.external,
+      dependencies: r.dependencies,
+      dependents,
+      fanIn: r.dependencies.length,
+      fanOut: dependents.length,
+      applyOrder: rgd.applyOrders[r.id]!,
+      level: levels[i]!,
+      ...(r.forEach.length > 0
+        ? {
+            collection: {
+              dimensions: r.forEach.map((d) => d.name),
+              sampleSize: world.collectionSizes[r.id] ?? 0,
+            },
+          }
+        : {}),
+    };
+  });
+
+  const all = [
+    ...rgd.resources.flatMap((r) => [...r.expressions, ...r.includeWhen, ...r.readyWhen]),
+    ...rgd.status,
+  ];
+  const measure = options.measure ?? true;
+  const perExprMs = Math.min(25, Math.max(1, (options.measureBudgetMs ?? 1000) / Math.max(1, all.length)));
+  const byId = new Map(rgd.resources.map((r) => [r.id, r]));
+  const expressions: InspectedExpression[] = all.map((e) => {
+    const activation = activationFor(world, byId.get(e.resource), e.kind);
+    let evalNs: number | null = null;
+    let pending: string | undefined;
+    try {
+      e.program.evaluate(activation);
+      if (measure) {
+        const fn = e.program.evaluate;
+        evalNs = Math.round(
+          timeBatched(() => fn(activation), {
+            budgetMs: perExprMs,
+            batchTargetMs: 0.25,
+            warmupMs: 1,
+            minSamples: 3,
+          }).meanNs,
+        );
+      }
+    } catch (err) {
+      pending = (err as Error).message.split('\n')[0];
+    }
+    return {
+      resource: e.resource,
+      kind: e.kind,
+      path: e.path,
+      expression: e.expression,
+      complexity: e.program.classification.complexity,
+      costOrder: e.program.classification.costOrder,
+      evalNs,
+      ...(pending ? { pending } : {}),
+    };
+  });
+
+  const advice = adviseOn(rgd, resources, all, world.collectionSizes);
+  for (const f of world.failures) {
+    if (/no_matching_overload|no matching overload/.test(f.error)) {
+      advice.push({
+        severity: 'warning',
+        resource: f.path.split('.')[0],
+        message: `${f.path}: ${f.error}`,
+        reason:
+          'a string template whose parts are not all strings fails at runtime in kro; wrap non-strings in string()',
+      });
+    }
+  }
+  return {
+    ...base,
+    name: rgd.name,
+    kind: rgd.kind,
+    valid: true,
+    schema: {
+      kind: rgd.schema.kind,
+      apiVersion: rgd.schema.apiVersion,
+      group: rgd.schema.group,
+      scope: rgd.schema.scope,
+      crdName: rgd.schema.crdName,
+    },
+    resources,
+    topologicalOrder: rgd.topologicalOrder,
+    deletionLayers: rgd.deletionLayers,
+    depth: rgd.depth,
+    criticalPath: criticalPath(dag),
+    expressions,
+    advice,
+    warnings: [...rgd.warnings],
+    errors: [],
+  };
+}
+
+function adviseOn(
+  rgd: CompiledRgd,
+  resources: InspectReport['resources'],
+  all: CompiledRgd['status'],
+  collectionSizes: Record<string, number>,
+): Advice[] {
+  const advice: Advice[] = [];
+  for (const e of all) {
+    const f = e.program.facts;
+    if (f.comprehensionDepth >= 2) {
+      advice.push({
+        severity: 'warning',
+        resource: e.resource,
+        message: `${e.resource} ${e.path}: nested quantifiers cost ${e.program.classification.costOrder}`,
+        reason:
+          'every reconcile evaluates it; with lists of n items the cost grows as n^depth — precompute or restructure',
+      });
+    }
+    if (e.kind === 'template' && !e.standalone) {
+      const last = e.path.split('.').pop()!.replace(/\[.*$/, '');
+      if (NON_STRING_FIELDS.has(last)) {
+        advice.push({
+          severity: 'warning',
+          resource: e.resource,
+          message: `${e.resource} ${e.path}: string template "${e.raw}" at a field that is usually not a string`,
+          reason:
+            'a template always yields a string; kro rejects it where the schema expects integer/boolean — use a standalone ${…}',
+        });
+      }
+    }
+  }
+  if (rgd.depth >= 5) {
+    advice.push({
+      severity: 'warning',
+      message: `dependency chain of depth ${rgd.depth}: ${criticalPath(rgd.dag).join(' → ')}`,
+      reason: `a kro-like controller needs at least ${rgd.depth} reconcile passes (≈3 s requeue each plus readiness) to create everything`,
+    });
+  }
+  for (const r of resources) {
+    if (r.fanIn >= 8) {
+      advice.push({
+        severity: 'info',
+        resource: r.id,
+        message: `${r.id} depends on ${r.fanIn} resources`,
+        reason: 'wide fan-in: it waits for the slowest of them; consider splitting or depending on fewer',
+      });
+    }
+    if (r.fanOut >= 10) {
+      advice.push({
+        severity: 'info',
+        resource: r.id,
+        message: `${r.fanOut} resources depend on ${r.id}`,
+        reason: 'every change to it re-renders all its dependents',
+      });
+    }
+    const res = rgd.resources.find((x) => x.id === r.id)!;
+    if (r.fanOut > 0 && res.readyWhen.length === 0 && !res.external) {
+      advice.push({
+        severity: 'info',
+        resource: r.id,
+        message: `${r.id} has ${r.fanOut} dependent(s) but no readyWhen`,
+        reason: 'dependents proceed as soon as it exists, before it is actually ready',
+      });
+    }
+    const size = collectionSizes[r.id];
+    if (size !== undefined && size > 100) {
+      advice.push({
+        severity: size > 1000 ? 'error' : 'warning',
+        resource: r.id,
+        message: `${r.id}: forEach product of ${size} items for the sample instance`,
+        reason:
+          size > 1000
+            ? 'over kro’s maximum collection size of 1000'
+            : 'each item is a separate object to apply and watch',
+      });
+    }
+    if (res.forEach.length >= 3) {
+      advice.push({
+        severity: 'info',
+        resource: r.id,
+        message: `${r.id}: ${res.forEach.length} forEach dimensions`,
+        reason: 'the cartesian product grows multiplicatively with every dimension',
+      });
+    }
+  }
+  return advice;
+}
+
+/** Mermaid flowchart: edges point from a dependency to its dependents (creation order). */
+export function toMermaid(report: InspectReport): string {
+  const lines = ['flowchart TD'];
+  for (const r of report.resources) lines.push(`  ${r.id}["${r.id}<br/>${r.kind}"]`);
+  for (const r of report.resources) for (const d of r.dependencies) lines.push(`  ${d} --> ${r.id}`);
+  return lines.join('\n');
+}
