@@ -1,0 +1,144 @@
+/** The HTML report of one run: header, thresholds, recommendations, per-phase tables and charts. */
+import { celExpressions, graphNumber, graphSizes, opNames } from '../analysis/select.js';
+import type { Results } from '../results/types.js';
+import type { ChartSpec } from './chart-spec.js';
+import { graphChart, phaseCharts, sweepCharts } from './charts.js';
+import { bytes, duration, escapeHtml as e, formatValue, num, pct, perSec, verdictWord } from './format.js';
+import { reportModel } from './model.js';
+import { chartBox, renderPage } from './page.js';
+
+export function renderHtml(results: Results): string {
+  const { analysis } = reportModel(results);
+  const r = results;
+  const charts: ChartSpec[] = [];
+  const parts: string[] = [];
+  const runMs = r.endedAt ? Date.parse(r.endedAt) - Date.parse(r.startedAt) : NaN;
+  parts.push(`<header class="top"><div><h1>${e(r.name)}</h1><div class="muted">kubeperf performance report · run <code>${e(r.runId)}</code></div></div>
+<div><span class="badge ${r.verdict}" id="verdict">${verdictWord(r.verdict)}</span></div></header>`);
+  const env: [string, string][] = [
+    ['Started', r.startedAt],
+    ['Duration', Number.isFinite(runMs) ? duration(runMs) : r.interrupted ? 'interrupted' : '–'],
+    ['Target', `${r.target.kind} ${r.target.server}`],
+    ['Kubernetes', r.target.version || 'unknown'],
+    ['kubeperf', r.tool.version],
+    ['Node', r.environment.node],
+    [
+      'Machine',
+      `${r.environment.cpus} × ${r.environment.cpuModel}, ${bytes(r.environment.totalMemoryBytes)}`,
+    ],
+    ['OS', `${r.environment.os}/${r.environment.arch}`],
+  ];
+  parts.push(
+    `<section class="env">${env.map(([k, v]) => `<div><span>${e(k)}</span>${e(v)}</div>`).join('')}</section>`,
+  );
+  if (r.verdictReasons.length)
+    parts.push(
+      `<ul class="reasons">${r.verdictReasons.map((x) => `<li class="${r.verdict === 'invalid' ? 'warn' : 'bad'}">${e(x)}</li>`).join('')}</ul>`,
+    );
+
+  if (r.thresholds.length) {
+    parts.push(
+      `<h2>Thresholds and SLOs</h2><table><thead><tr><th></th><th>Check</th><th class="n">Actual</th><th class="n">Limit</th><th>Source</th><th>Detail</th></tr></thead><tbody>${r.thresholds
+        .map(
+          (t) =>
+            `<tr><td class="${t.pass ? 'ok' : 'bad'}">${t.pass ? 'pass' : 'FAIL'}</td><td><code>${e(t.expression)}</code></td><td class="n">${t.actual === null ? 'no data' : e(formatValue(t.actual, t.unit))}</td><td class="n">${e(formatValue(t.limit, t.unit))}</td><td>${t.source === 'slo' ? 'Kubernetes SLO' : 'threshold'}</td><td class="muted">${e(t.message)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`,
+    );
+  }
+
+  parts.push('<h2>Recommendations</h2>');
+  parts.push(
+    analysis.recommendations.length
+      ? `<ul class="recs">${analysis.recommendations.map((x) => `<li><b>${e(x.area)}</b>: ${e(x.text)}</li>`).join('')}</ul>`
+      : '<p class="muted">None: no fit, threshold or error pattern in this run calls for action.</p>',
+  );
+
+  const allOps = opNames(r.phases);
+  r.phases.forEach((p, idx) => {
+    const pa = analysis.phases.find((x) => x.name === p.name);
+    parts.push(
+      `<h2>Phase ${e(p.name)} <span class="muted">(${e(p.type)}, ${e(p.status)}, ${duration(p.durationMs)})</span></h2>`,
+    );
+    if (p.error) parts.push(`<p class="bad">${e(p.error)}</p>`);
+    for (const x of p.invalidReasons ?? []) parts.push(`<p class="warn">invalid: ${e(x)}</p>`);
+    for (const w of p.warnings ?? []) parts.push(`<p class="warn">${e(w)}</p>`);
+    const ops = Object.entries(p.ops);
+    if (ops.length) {
+      parts.push(
+        `<table><thead><tr><th>Op</th><th class="n">Requests</th><th class="n">Errors</th><th class="n">Retries</th><th class="n">Throughput</th><th class="n">min</th><th class="n">mean</th><th class="n">p50</th><th class="n">p90</th><th class="n">p95</th><th class="n">p99</th><th class="n">p99.9</th><th class="n">max</th><th class="n">p99 95% CI</th><th>Steady state</th></tr></thead><tbody>${ops
+          .map(([op, s]) => {
+            const a = pa?.ops[op];
+            const ci = a?.ci.p99;
+            const l = s.latencyMs;
+            const errs = s.errors
+              ? `${s.errors} (${pct(s.errors / s.count)})<br><span class="muted">${e(
+                  Object.entries(s.errorsByReason)
+                    .map(([k, v]) => `${k} ×${v}`)
+                    .join(', '),
+                )}</span>`
+              : '0';
+            return `<tr><td>${e(op)}</td><td class="n">${s.count.toLocaleString('en-US')}</td><td class="n">${errs}</td><td class="n">${s.retries}</td><td class="n">${perSec(s.throughput)}</td>${[l.min, l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map((v) => `<td class="n">${num(v)}</td>`).join('')}<td class="n">${ci ? `${num(ci.low)}–${num(ci.high)}` : '–'}</td><td class="muted">${e(a?.steadyState.note ?? '')}</td></tr>`;
+          })
+          .join(
+            '',
+          )}</tbody></table><p class="muted">Latency in ms of successful requests, from HDR histograms.</p>`,
+      );
+    }
+    const exprs = celExpressions(p);
+    if (exprs.length) {
+      parts.push(
+        `<h3>CEL expressions</h3><table><thead><tr><th>Expression</th><th>Complexity</th><th>Cost order</th><th class="n">Compile</th><th class="n">Eval mean</th><th class="n">Eval p95</th><th class="n">Evals/s</th><th class="n">Program</th></tr></thead><tbody>${exprs
+          .map(
+            (x) =>
+              `<tr><td><b>${e(x.name)}</b><br><code class="muted">${e(x.expression)}</code></td><td>${e(x.complexity)}</td><td>${e(x.costOrder ?? '–')}</td><td class="n">${opt(x.compileUs, 'us')}</td><td class="n">${opt(x.evalNs, 'ns')}</td><td class="n">${opt(x.evalNsP95, 'ns')}</td><td class="n">${opt(x.evalsPerSec, '/s')}</td><td class="n">${opt(x.bytesPerProgram, 'B')}</td></tr>`,
+          )
+          .join('')}</tbody></table>`,
+      );
+    }
+    const sizes = graphSizes(p);
+    if (sizes.length) {
+      const k = graphNumber(p, 'exponent');
+      parts.push(
+        `<h3>Resource graph</h3>${k !== undefined ? `<p>Build time grows as n<sup>${k.toFixed(2)}</sup>${graphNumber(p, 'exponentR2') !== undefined ? ` (R² ${graphNumber(p, 'exponentR2')!.toFixed(3)})` : ''}.</p>` : ''}<table><thead><tr><th class="n">Nodes</th><th class="n">Edges</th><th class="n">Build</th><th class="n">Topo sort</th><th class="n">Traversal ops/s</th><th class="n">Path-finding ops/s</th><th class="n">Bytes/node</th></tr></thead><tbody>${sizes
+          .map(
+            (s) =>
+              `<tr><td class="n">${num(s.nodes)}</td><td class="n">${s.edges === undefined ? '–' : num(s.edges)}</td><td class="n">${opt(s.buildMs, 'ms')}</td><td class="n">${opt(s.topoSortUs, 'us')}</td><td class="n">${opt(s.traversalOpsPerSec, '/s')}</td><td class="n">${opt(s.pathFindingOpsPerSec, '/s')}</td><td class="n">${opt(s.bytesPerNode, 'B')}</td></tr>`,
+          )
+          .join('')}</tbody></table>`,
+      );
+    }
+    if (p.resources) {
+      const res = p.resources;
+      parts.push(
+        `<p>Control plane (${e(res.source)}): CPU mean ${e(formatValue(res.cpuCores.mean, 'cores'))}, max ${e(formatValue(res.cpuCores.max, 'cores'))}; RSS mean ${bytes(res.rssBytes.mean)}, max ${bytes(res.rssBytes.max)}.</p>`,
+      );
+    }
+    const specs = [...phaseCharts(p, idx, allOps), ...sweepCharts(p, idx)];
+    const g = graphChart(p, idx, analysis.scaling);
+    if (g) specs.push(g);
+    if (specs.length) parts.push(`<div class="charts">${specs.map((s) => chartBox(s)).join('')}</div>`);
+    charts.push(...specs);
+  });
+
+  if (analysis.scaling.length) {
+    parts.push(
+      `<h2>Scaling fits</h2><table><thead><tr><th>Phase</th><th>Swept</th><th>Metric</th><th class="n">Points</th><th>Linear (base + per unit)</th><th>Power law</th><th>Knee</th></tr></thead><tbody>${analysis.scaling
+        .map(
+          (f) =>
+            `<tr><td>${e(f.phase)}</td><td>${e(f.parameter)}</td><td>${e(f.metric)}</td><td class="n">${f.points.length}</td><td>${f.linear ? `${num(f.linear.intercept)} + ${num(f.linear.slope)}·x (R² ${f.linear.r2.toFixed(3)})` : '–'}</td><td>${f.power ? `x<sup>${f.power.exponent.toFixed(2)}</sup> (R² ${f.power.r2.toFixed(3)})` : '–'}</td><td>${f.knee ? `beyond ${num(f.knee.x)}` : '–'}</td></tr>`,
+        )
+        .join('')}</tbody></table>`,
+    );
+  }
+  if (r.warnings.length)
+    parts.push(
+      `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li class="warn">${e(w)}</li>`).join('')}</ul>`,
+    );
+  parts.push(
+    `<p class="muted">Generated by kubeperf ${e(r.tool.version)}. Charts: hover for values, click a legend entry to hide or show a series.</p>`,
+  );
+  return renderPage(`kubeperf: ${r.name} (${verdictWord(r.verdict)})`, parts.join('\n'), charts);
+}
+
+const opt = (v: number | undefined, unit: string) => (typeof v === 'number' ? e(formatValue(v, unit)) : '–');
