@@ -4,9 +4,10 @@
 import { PhaseRegistry } from './registry.js';
 import { pausePhase } from './pause/index.js';
 import { crudPhase } from './crud/index.js';
+import { jobPhase } from './job/index.js';
 import { celPhase } from './cel/index.js';
 import { graphPhase } from './graph/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
-  return new PhaseRegistry().register(pausePhase).register(crudPhase).register(celPhase).register(graphPhase);
+  return new PhaseRegistry().register(pausePhase).register(crudPhase).register(jobPhase).register(celPhase).register(graphPhase);
 }

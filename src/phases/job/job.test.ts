@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../kube/connect.js';
+import type { KubeClient } from '../../kube/client.js';
+import { cleanupWith } from '../../kube/cleanup.js';
+import { startTestCluster, testPhaseContext, type TestCluster } from '../../kube/testing.js';
+import { silentLogger } from '../../core/logger.js';
+import { jobPhase } from './index.js';
+import { JobOptions } from './options.js';
+
+let cluster: TestCluster;
+let client: KubeClient;
+beforeAll(async () => {
+  cluster = await startTestCluster();
+  client = await connect(cluster.target);
+});
+afterAll(async () => {
+  await client?.close();
+  await cluster?.stop();
+});
+
+const cmTemplate = (prefix: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${prefix}-{{.Iteration}}-{{.Replica}}
+  labels:
+    app: burner
+data:
+  iteration: "{{.Iteration}}"
+  replica: "{{.Replica}}"
+  job: {{.JobName}}
+  size: {{.size}}
+`;
+
+describe('job phase (kube-burner job model) against the embedded control plane', () => {
+  it('create 20 iterations × 3 replicas × 2 objects = 120 labelled objects; read/patch/delete select them; cleanup spares others', async () => {
+    const cm = await client.mapper.resolve('v1', 'ConfigMap');
+    const ns = await client.mapper.resolve('v1', 'Namespace');
+    // Pre-existing objects that must survive: an unlabelled ConfigMap and another run's ConfigMap.
+    await client.create(
+      ns,
+      undefined,
+      JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'keep-me' } }),
+    );
+    await client.create(
+      cm,
+      'keep-me',
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'user-owned' } }),
+    );
+    await client.create(
+      cm,
+      'keep-me',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'other-run',
+          labels: { 'kubeperf.io/run-id': 'other-run', 'kubeperf.io/job': 'x', 'kubeperf.io/iteration': '0' },
+        },
+      }),
+    );
+
+    const ctx = testPhaseContext(cluster.target, { phaseName: 'burn' });
+    const create = JobOptions.parse({
+      jobIterations: 20,
+      namespace: 'burn',
+      iterationsPerNamespace: 10,
+      qps: 500,
+      burst: 50,
+      objects: [
+        { objectTemplate: cmTemplate('a'), replicas: 3, inputVars: { size: 'small' } },
+        { objectTemplate: cmTemplate('b'), replicas: 3, inputVars: { size: 'big' } },
+      ],
+    });
+    const out = await jobPhase.run(create, ctx);
+    expect(out.data).toMatchObject({ job: { created: 120, failed: 0 } });
+    const sel = `kubeperf.io/run-id=${ctx.runId}`;
+    const { items } = await client.listAll(cm, undefined, { labelSelector: sel });
+    expect(items).toHaveLength(120);
+    expect(new Set(items.map((i) => i.metadata.namespace))).toEqual(new Set(['burn-0', 'burn-1']));
+    const a5 = items.find((i) => i.metadata.name === 'a-5-2')!;
+    expect(a5.metadata.labels).toMatchObject({
+      'kubeperf.io/job': 'burn',
+      'kubeperf.io/iteration': '5',
+      app: 'burner',
+    });
+    expect((a5 as unknown as { data: Record<string, string> }).data).toEqual({
+      iteration: '5',
+      replica: '2',
+      job: 'burn',
+      size: 'small',
+    });
+    expect(ctx.recorder.snapshot().create?.count).toBe(120);
+
+    const read = JobOptions.parse({
+      jobType: 'read',
+      jobIterations: 2,
+      objects: [{ kind: 'ConfigMap', apiVersion: 'v1', labelSelector: { app: 'burner' } }],
+    });
+    const r = await jobPhase.run(read, ctx);
+    expect(r.data).toMatchObject({ job: { selected: 120, requests: 240, failed: 0 } });
+
+    const patch = JobOptions.parse({
+      jobType: 'patch',
+      objects: [
+        {
+          kind: 'ConfigMap',
+          apiVersion: 'v1',
+          labelSelector: { app: 'burner' },
+          patchType: 'merge',
+          objectTemplate: 'data:\n  patched: "{{.Iteration}}-{{.Name}}"\n',
+        },
+      ],
+    });
+    await jobPhase.run(patch, ctx);
+    const after = await client.listAll(cm, undefined, { labelSelector: sel });
+    expect(
+      after.items.every(
+        (i) => (i as unknown as { data: { patched: string } }).data.patched === `0-${i.metadata.name}`,
+      ),
+    ).toBe(true);
+    // The unlabelled ConfigMap was not patched.
+    const user = await client.get(cm, 'keep-me', 'user-owned');
+    expect(JSON.parse(user!.body).data?.patched).toBeUndefined();
+
+    const del = JobOptions.parse({
+      jobType: 'delete',
+      objects: [{ kind: 'ConfigMap', apiVersion: 'v1', labelSelector: { 'kubeperf.io/iteration': '3' } }],
+    });
+    await jobPhase.run(del, ctx);
+    expect((await client.listAll(cm, undefined, { labelSelector: sel })).items).toHaveLength(114);
+    const ops = ctx.recorder.snapshot();
+    expect(ops.get?.count).toBe(240);
+    expect(ops.patch?.count).toBe(120);
+    expect(ops.delete?.count).toBe(6);
+
+    // kubeperf cleanup --run-id: everything of this run goes, including the namespaces it created.
+    const c = await cleanupWith(client, { runId: ctx.runId, log: silentLogger, timeoutMs: 10_000 });
+    expect(c.byResource.configmaps).toBe(114);
+    expect(c.byResource.namespaces).toBe(2);
+    expect((await client.listAll(cm, undefined, { labelSelector: sel })).items).toHaveLength(0);
+    expect((await client.get(cm, 'keep-me', 'user-owned'))?.status).toBe(200);
+    expect((await client.get(cm, 'keep-me', 'other-run'))?.status).toBe(200);
+    expect((await client.get(ns, undefined, 'keep-me'))?.status).toBe(200);
+  });
+
+  it('plan renders iteration 0 at load time and rejects a template with an unknown variable before running', () => {
+    const o = JobOptions.parse({
+      jobIterations: 4,
+      objects: [{ objectTemplate: cmTemplate('x'), replicas: 2, inputVars: { size: 's' } }],
+    });
+    const plan = jobPhase.plan(o, { baseDir: '.', runId: 'r1' });
+    expect(plan.objects).toBe(8);
+    const bad = JobOptions.parse({ objects: [{ objectTemplate: cmTemplate('x') }] });
+    expect(() => jobPhase.plan(bad, { baseDir: '.', runId: 'r1' })).toThrow(
+      /map has no entry for key "size"/,
+    );
+  });
+});
