@@ -1,6 +1,54 @@
 import { Command, Option } from 'commander';
-import { collect } from '../io.js';
-import { notAvailable } from '../not-available.js';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { collect, printHuman } from '../io.js';
+
+interface StartFlags {
+  host: string;
+  port: string;
+  kubeconfigOut?: string;
+  nodes: string;
+  tls?: boolean;
+  latency?: string[];
+  fault?: string[];
+  maxInflight?: string;
+  maxMutatingInflight?: string;
+  dropWatchesEvery?: string;
+}
+
+async function start(flags: StartFlags): Promise<void> {
+  const { clusterOptionsFromFlags } = await import('../../cluster/options.js');
+  const { startClusterServer } = await import('../../cluster/server.js');
+  const { writeKubeconfig } = await import('../../cluster/kubeconfig.js');
+  if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
+    throw new InputError(`--port: "${flags.port}" is not a port number (0-65535; 0 picks a free port)`);
+  }
+  const options = clusterOptionsFromFlags(flags);
+  const server = await startClusterServer({
+    ...options,
+    host: flags.host,
+    port: Number(flags.port),
+    tls: !!flags.tls,
+  });
+  const port = new URL(server.url).port;
+  const kubeconfigPath = resolve(
+    flags.kubeconfigOut ?? join(tmpdir(), `kubeperf-cluster-${port}.kubeconfig`),
+  );
+  await writeKubeconfig(kubeconfigPath, { server: server.url, token: server.token, caPem: server.caPem });
+  printHuman(
+    `server:     ${server.url}\nkubeconfig: ${kubeconfigPath}\n\nexport KUBECONFIG=${kubeconfigPath}\n(Ctrl-C to stop)`,
+  );
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
 
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description('Run the embedded Kubernetes-compatible control plane');
@@ -12,11 +60,15 @@ export function clusterCommand(): Command {
     .option('--kubeconfig-out <path>', 'where to write the kubeconfig for this cluster')
     .option('--nodes <n>', 'simulated Ready nodes', '0')
     .option('--tls', 'serve HTTPS (self-signed CA, HTTP/2) instead of HTTP')
-    .addOption(new Option('--latency <verb=model>', 'latency model per verb, e.g. create=fixed:20ms').argParser(collect))
+    .addOption(
+      new Option('--latency <verb=model>', 'latency model per verb, e.g. create=fixed:20ms').argParser(
+        collect,
+      ),
+    )
     .addOption(new Option('--fault <verb=code:rate>', 'inject errors, e.g. get=503:0.05').argParser(collect))
     .option('--max-inflight <n>', 'max non-mutating requests in flight (429 beyond)')
     .option('--max-mutating-inflight <n>', 'max mutating requests in flight (429 beyond)')
     .option('--drop-watches-every <duration>', 'close every watch connection at this interval')
-    .action(notAvailable('kubeperf cluster start'));
+    .action(start);
   return cluster;
 }

@@ -1,0 +1,90 @@
+/**
+ * DELETE on a collection (deletecollection) and server-side apply entry point.
+ */
+import type { KubeObject, Stored } from '../store/store.js';
+import { decodeLoose } from './codec.js';
+import type { ApiContext, ApiRequest, ApiResult } from './context.js';
+import { deleteObject, insertNew, parseDeleteOptions, writeUpdate } from './handlers.js';
+import { itemJson, listBody, selectList } from './list.js';
+import { clone, nowSeconds, objectFields, type ManagedFieldsEntry } from './objects.js';
+import { mergePatch } from './patch.js';
+import { ApiError, errors } from './status.js';
+
+export function deleteCollection(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const rt = req.rt;
+  const opts = parseDeleteOptions(req);
+  const q = new URLSearchParams(req.query);
+  q.delete('limit');
+  q.delete('continue');
+  const sel = selectList(ctx, { ...req, query: q });
+  const deleted: Stored[] = [];
+  for (const s of sel.items) {
+    try {
+      deleteObject(ctx, { ...req, name: s.name, ns: s.ns, body: undefined }, opts);
+      deleted.push(s);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e;
+    }
+  }
+  void itemJson;
+  return { code: 200, body: listBody(rt, { rv: ctx.store.currentRv, items: deleted }) };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Server-side apply (application/apply-patch+yaml): create if missing, otherwise merge the config. */
+export function applyPatch(ctx: ApiContext, req: ApiRequest, cur: Stored | undefined): ApiResult {
+  const rt = req.rt;
+  const manager = req.query.get('fieldManager');
+  if (!manager) {
+    throw new ApiError(
+      422,
+      'Invalid',
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: is required for apply patch',
+            field: 'fieldManager',
+          },
+        ],
+      },
+    );
+  }
+  const cfg = decodeLoose(req.body ?? Buffer.alloc(0), true);
+  if (!isObj(cfg))
+    throw errors.badRequest('error decoding YAML: the applied configuration must be an object');
+  if (cfg.apiVersion !== rt.groupVersion || cfg.kind !== rt.kind) {
+    throw errors.badRequest(
+      `the API version in the data (${String(cfg.apiVersion ?? '')}) does not match the expected API version (${rt.groupVersion})`,
+    );
+  }
+  const meta = isObj(cfg.metadata) ? cfg.metadata : {};
+  cfg.metadata = meta;
+  if (meta.name !== undefined && meta.name !== req.name) {
+    throw errors.badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${req.name})`,
+    );
+  }
+  meta.name = req.name;
+  const fields = objectFields(cfg as KubeObject, false);
+  if (!cur) return insertNew(ctx, req, clone(cfg) as KubeObject, nowSeconds(), 'Apply', fields);
+  const next = mergePatch(clone(cur.obj), cfg) as KubeObject;
+  const prev =
+    ((cur.obj.metadata as Record<string, unknown>).managedFields as ManagedFieldsEntry[] | undefined) ?? [];
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation: 'Apply',
+    apiVersion: rt.groupVersion,
+    time: nowSeconds(),
+    fieldsType: 'FieldsV1',
+    fieldsV1: fields,
+  };
+  if (req.subresource) entry.subresource = req.subresource;
+  const managedFields = [...prev.filter((e) => !(e.manager === manager && e.operation === 'Apply')), entry];
+  return writeUpdate(ctx, req, cur, next, { manager, operation: 'Apply', managedFields });
+}

@@ -1,0 +1,534 @@
+/**
+ * get / create / update / patch / delete of single objects, generic over the resource table.
+ */
+import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
+import { bodyMediaType, decodeBody, decodeLoose } from './codec.js';
+import type { ApiContext, ApiRequest, ApiResult } from './context.js';
+import {
+  canonicalize,
+  clone,
+  generateSuffix,
+  jsonEqual,
+  managerName,
+  newUid,
+  nowSeconds,
+  objectFields,
+  recordUpdate,
+  validateName,
+  type ManagedFieldsEntry,
+} from './objects.js';
+import { jsonPatch, mergePatch } from './patch.js';
+import type { ResourceType } from './resources.js';
+import { strategicMergePatch } from './strategic-merge.js';
+import { ApiError, errors } from './status.js';
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Server-owned metadata that clients cannot set on create. */
+const serverMeta = [
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+  'selfLink',
+];
+
+function decodeObject(rt: ResourceType, req: ApiRequest): KubeObject {
+  const type = bodyMediaType(req.contentType);
+  const v = decodeBody(req.body ?? Buffer.alloc(0), type, rt.kind);
+  if (!isObj(v)) {
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${rt.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+    );
+  }
+  checkTypeMeta(rt, v);
+  if (v.metadata === undefined || v.metadata === null) v.metadata = {};
+  if (!isObj(v.metadata)) {
+    throw errors.badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v.metadata} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`,
+    );
+  }
+  return v as KubeObject;
+}
+
+function checkTypeMeta(rt: ResourceType, v: Record<string, unknown>): void {
+  if (rt.custom) {
+    if (v.apiVersion !== rt.groupVersion) {
+      throw errors.badRequest(
+        `the API version in the data (${typeof v.apiVersion === 'string' ? v.apiVersion : ''}) does not match the expected API version (${rt.groupVersion})`,
+      );
+    }
+    if (v.kind !== rt.kind) {
+      throw errors.badRequest(
+        `the kind in the data (${typeof v.kind === 'string' ? v.kind : ''}) does not match the expected kind (${rt.kind})`,
+      );
+    }
+    return;
+  }
+  const kind = v.kind === undefined || v.kind === '' ? rt.kind : v.kind;
+  const apiVersion = v.apiVersion === undefined || v.apiVersion === '' ? rt.groupVersion : v.apiVersion;
+  if (kind !== rt.kind || apiVersion !== rt.groupVersion) {
+    throw errors.badRequest(
+      `${String(kind)} in version "${String(apiVersion).split('/').pop()}" cannot be handled as a ${rt.kind}: converting (${String(apiVersion).split('/').pop()}.${String(kind)}) to (${rt.group || 'core'}.${rt.kind}): unknown conversion`,
+    );
+  }
+  v.kind = rt.kind;
+  v.apiVersion = rt.groupVersion;
+}
+
+function checkStringMaps(rt: ResourceType, obj: KubeObject): void {
+  const meta = obj.metadata as Record<string, unknown>;
+  for (const f of ['labels', 'annotations']) {
+    const m = meta[f];
+    if (m === undefined || m === null) {
+      delete meta[f];
+      continue;
+    }
+    if (!isObj(m) || Object.values(m).some((x) => typeof x !== 'string')) {
+      throw errors.badRequest(
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${isObj(m) ? 'number' : typeof m} into Go struct field ObjectMeta.metadata.${f} of type string`,
+      );
+    }
+  }
+  if (
+    meta.finalizers !== undefined &&
+    (!Array.isArray(meta.finalizers) || meta.finalizers.some((f) => typeof f !== 'string'))
+  ) {
+    throw errors.badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: metadata.finalizers must be a list of strings`,
+    );
+  }
+  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+  if (typeof meta.name !== 'string' && meta.name !== undefined) {
+    throw errors.badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof meta.name} into Go struct field ObjectMeta.metadata.name of type string`,
+    );
+  }
+}
+
+export function requireNamespace(ctx: ApiContext, rt: ResourceType, ns: string, name: string): void {
+  if (!rt.namespaced) return;
+  const nsObj = ctx.store.get('namespaces', ns);
+  if (!nsObj) throw errors.notFound({ plural: 'namespaces', group: '' }, ns);
+  if ((nsObj.obj.metadata as Record<string, unknown>).deletionTimestamp) {
+    throw errors.forbidden(
+      `${rt.group ? `${rt.plural}.${rt.group}` : rt.plural} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+      {
+        name,
+        ...(rt.group ? { group: rt.group } : {}),
+        kind: rt.plural,
+        causes: [
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${ns} is being terminated`,
+            field: 'metadata.namespace',
+          },
+        ],
+      },
+    );
+  }
+}
+
+function dryRun(req: ApiRequest): boolean {
+  const d = req.query.getAll('dryRun');
+  for (const v of d) if (v !== 'All') throw errors.badRequest(`Invalid dry run value: ${v}`);
+  return d.length > 0;
+}
+
+function ok(code: number, s: Stored | string, warnings?: string[]): ApiResult {
+  return { code, body: typeof s === 'string' ? s : s.json, warnings };
+}
+
+export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
+  if (!s) throw errors.notFound(req.rt, req.name!);
+  return ok(200, s);
+}
+
+/** Create: POST to a collection. */
+export function createObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const rt = req.rt;
+  const obj = decodeObject(rt, req);
+  const now = nowSeconds();
+  return insertNew(ctx, req, obj, now, 'Update');
+}
+
+export function insertNew(
+  ctx: ApiContext,
+  req: ApiRequest,
+  obj: KubeObject,
+  now: string,
+  operation: 'Update' | 'Apply',
+  applyFields?: Record<string, unknown>,
+): ApiResult {
+  const rt = req.rt;
+  checkStringMaps(rt, obj);
+  const meta = obj.metadata as Record<string, unknown>;
+  if (rt.namespaced) {
+    if (meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== req.ns) {
+      throw errors.badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    meta.namespace = req.ns;
+  } else delete meta.namespace;
+  if (!meta.name) {
+    if (typeof meta.generateName === 'string' && meta.generateName) {
+      meta.name = meta.generateName + generateSuffix();
+    } else {
+      throw errors.invalid(rt.kind, rt.custom ? rt.group : '', '', [
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: name or generateName is required',
+          field: 'metadata.name',
+        },
+      ]);
+    }
+  }
+  const name = meta.name as string;
+  validateName(rt, name);
+  requireNamespace(ctx, rt, req.ns, name);
+  const key = objectKey(rt.namespaced ? req.ns : '', name);
+  if (ctx.store.get(rt.storageKey, key)) throw errors.alreadyExists(rt, name);
+  for (const k of serverMeta) delete meta[k];
+  delete meta.managedFields;
+  if (rt.subresources.status && (rt.custom || rt.plural === 'deployments')) delete obj.status;
+  meta.uid = newUid();
+  meta.creationTimestamp = now;
+  if (rt.hasGeneration) meta.generation = 1;
+  ctx.hooks.defaults?.(rt, obj, 'create');
+  ctx.hooks.validate?.(rt, obj);
+  const manager = managerName(req.query.get('fieldManager'), req.userAgent);
+  meta.managedFields = [
+    {
+      manager,
+      operation,
+      apiVersion: rt.groupVersion,
+      time: now,
+      fieldsType: 'FieldsV1',
+      fieldsV1: applyFields ?? objectFields(obj, true),
+    } satisfies ManagedFieldsEntry,
+  ];
+  if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)));
+  const rv = ctx.store.nextRv();
+  meta.resourceVersion = String(rv);
+  const stored = makeStored(canonicalize(rt, obj), rv);
+  ctx.store.commit(rt.storageKey, 'ADDED', stored);
+  return ok(201, stored);
+}
+
+/** Spec-ish content: everything but metadata and status. */
+function specOf(o: KubeObject): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  for (const k of Object.keys(o))
+    if (k !== 'metadata' && k !== 'status' && k !== 'apiVersion' && k !== 'kind') r[k] = o[k];
+  return r;
+}
+
+/**
+ * Commits `next` as the new state of `cur` (after PUT or PATCH). Handles subresource rules,
+ * generation, no-op detection, finalizer-driven removal and managedFields.
+ */
+export function writeUpdate(
+  ctx: ApiContext,
+  req: ApiRequest,
+  cur: Stored,
+  next: KubeObject,
+  opts: { manager: string; operation?: 'Update' | 'Apply'; managedFields?: ManagedFieldsEntry[] },
+): ApiResult {
+  const rt = req.rt;
+  checkStringMaps(rt, next);
+  const old = cur.obj;
+  const oldMeta = old.metadata as Record<string, unknown>;
+  const sub = req.subresource;
+  let result: KubeObject;
+  if (sub === 'status') {
+    // Status writes change only status (spec and metadata other than what the server keeps stay).
+    result = clone(old);
+    if (next.status === undefined) delete result.status;
+    else result.status = next.status;
+  } else {
+    result = next;
+    const meta = result.metadata as Record<string, unknown>;
+    for (const k of [
+      'uid',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+      'generateName',
+    ]) {
+      if (oldMeta[k] === undefined) delete meta[k];
+      else meta[k] = oldMeta[k];
+    }
+    if (rt.subresources.status) {
+      if (old.status === undefined) delete result.status;
+      else result.status = clone(old.status);
+    }
+    if (oldMeta.deletionTimestamp) {
+      const before = new Set((oldMeta.finalizers as string[] | undefined) ?? []);
+      const added = ((meta.finalizers as string[] | undefined) ?? []).filter((f) => !before.has(f));
+      if (added.length) {
+        const msg = `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`;
+        throw errors.invalid(rt.kind, rt.custom ? rt.group : '', cur.name, [
+          { reason: 'FieldValueForbidden', message: msg, field: 'metadata.finalizers' },
+          { reason: 'FieldValueForbidden', message: msg, field: 'metadata.finalizers' },
+        ]);
+      }
+    }
+  }
+  const meta = result.metadata as Record<string, unknown>;
+  meta.name = cur.name;
+  if (rt.namespaced) meta.namespace = cur.ns;
+  ctx.hooks.defaults?.(rt, result, 'update');
+  ctx.hooks.validate?.(rt, result, old);
+  if (rt.hasGeneration && typeof oldMeta.generation === 'number') {
+    const changed = rt.subresources.status
+      ? !jsonEqual(specOf(old), specOf(result))
+      : !jsonEqual(specOf(old), specOf(result)) || !jsonEqual(old.status, result.status);
+    meta.generation = changed && sub !== 'status' ? oldMeta.generation + 1 : oldMeta.generation;
+  }
+  // No-op: same content → same RV, no event, managedFields untouched.
+  meta.managedFields = oldMeta.managedFields;
+  meta.resourceVersion = oldMeta.resourceVersion;
+  if (jsonEqual(canonicalizeLoose(old), canonicalizeLoose(result))) return ok(200, cur);
+  meta.managedFields =
+    opts.managedFields ??
+    recordUpdate(
+      oldMeta.managedFields as ManagedFieldsEntry[] | undefined,
+      opts.manager,
+      rt.groupVersion,
+      objectFields(result, true, sub),
+      sub,
+    );
+  if (dryRun(req)) return ok(200, JSON.stringify(canonicalize(rt, result)));
+  const rv = ctx.store.nextRv();
+  meta.resourceVersion = String(rv);
+  const stored = makeStored(canonicalize(rt, result), rv);
+  if (meta.deletionTimestamp && !(meta.finalizers as string[] | undefined)?.length) {
+    ctx.store.commit(rt.storageKey, 'DELETED', stored, cur);
+    return ok(200, stored);
+  }
+  ctx.store.commit(rt.storageKey, 'MODIFIED', stored, cur);
+  return ok(200, stored);
+}
+
+function canonicalizeLoose(o: KubeObject): unknown {
+  return o;
+}
+
+/** PUT on an object or its status. */
+export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const rt = req.rt;
+  const next = decodeObject(rt, req);
+  const meta = next.metadata as Record<string, unknown>;
+  if (meta.name !== undefined && meta.name !== req.name) {
+    throw errors.badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${req.name})`,
+    );
+  }
+  if (rt.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== req.ns) {
+    throw errors.badRequest(
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
+  }
+  const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
+  if (!cur) throw errors.notFound(rt, req.name!);
+  const rv = meta.resourceVersion;
+  if (rv === undefined || rv === '') {
+    if (rt.custom) {
+      throw errors.invalid(
+        rt.plural,
+        rt.group,
+        req.name!,
+        [
+          {
+            reason: 'FieldValueInvalid',
+            message: 'Invalid value: 0x0: must be specified for an update',
+            field: 'metadata.resourceVersion',
+          },
+        ],
+        `${rt.plural}.${rt.group}`,
+      );
+    }
+  } else if (String(rv) !== String(cur.rv)) {
+    throw errors.conflict(rt, req.name!);
+  }
+  meta.name = req.name;
+  const manager = managerName(req.query.get('fieldManager'), req.userAgent);
+  return writeUpdate(ctx, req, cur, next, { manager });
+}
+
+const patchTypes: Record<string, 'json' | 'merge' | 'strategic' | 'apply'> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+  'application/apply-patch+cbor': 'apply',
+};
+
+/** PATCH on an object or its status. */
+export function patchObject(
+  ctx: ApiContext,
+  req: ApiRequest,
+  apply: (ctx: ApiContext, req: ApiRequest, cur: Stored | undefined) => ApiResult,
+): ApiResult {
+  const rt = req.rt;
+  const ct = (req.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = patchTypes[ct];
+  if (!type || (rt.custom && type === 'strategic')) {
+    if (rt.custom || type === 'strategic') {
+      throw errors.unsupportedMediaType(
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+      );
+    }
+    throw errors.unsupportedMediaType();
+  }
+  const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
+  if (type === 'apply') return apply(ctx, req, cur);
+  if (!cur) throw errors.notFound(rt, req.name!);
+  const patch = decodeLoose(req.body ?? Buffer.alloc(0), false);
+  let next: unknown;
+  if (type === 'json') next = jsonPatch(cur.obj, patch);
+  else {
+    if (!isObj(patch))
+      throw errors.badRequest(
+        `error decoding patch: json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`,
+      );
+    const pm = patch.metadata;
+    if (
+      isObj(pm) &&
+      pm.resourceVersion !== undefined &&
+      pm.resourceVersion !== null &&
+      String(pm.resourceVersion) !== String(cur.rv)
+    ) {
+      throw errors.conflict(rt, req.name!);
+    }
+    next =
+      type === 'merge' ? mergePatch(clone(cur.obj), patch) : strategicMergePatch(rt, clone(cur.obj), patch);
+  }
+  if (!isObj(next)) throw errors.unprocessable();
+  const nextObj = next as KubeObject;
+  if (!isObj(nextObj.metadata)) throw errors.unprocessable();
+  checkTypeMeta(rt, nextObj);
+  const nm = nextObj.metadata as Record<string, unknown>;
+  if (nm.name !== cur.name)
+    throw errors.badRequest(
+      `the name of the object (${String(nm.name)}) does not match the name on the URL (${req.name})`,
+    );
+  if (type === 'json' && nm.resourceVersion !== undefined && String(nm.resourceVersion) !== String(cur.rv)) {
+    throw errors.conflict(rt, req.name!);
+  }
+  const manager = managerName(req.query.get('fieldManager'), req.userAgent);
+  return writeUpdate(ctx, req, cur, nextObj, { manager });
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: string;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  gracePeriodSeconds?: number;
+  dryRun?: string[];
+}
+
+export function parseDeleteOptions(req: ApiRequest): DeleteOptions {
+  let opts: DeleteOptions = {};
+  if (req.body && req.body.length > 0) {
+    const v = decodeLoose(req.body, (req.contentType ?? '').includes('yaml'));
+    if (v !== null && !isObj(v))
+      throw errors.badRequest('the body of the request was in an unknown format - DeleteOptions expected');
+    opts = (v ?? {}) as DeleteOptions;
+  }
+  const qp = req.query.get('propagationPolicy');
+  if (qp) opts.propagationPolicy = qp;
+  if (opts.propagationPolicy !== undefined && opts.propagationPolicy !== null) {
+    const p = opts.propagationPolicy;
+    if (!['Foreground', 'Background', 'Orphan'].includes(p)) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+        {
+          group: 'meta.k8s.io',
+          kind: 'DeleteOptions',
+          causes: [
+            {
+              reason: 'FieldValueNotSupported',
+              message: `Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+              field: 'propagationPolicy',
+            },
+          ],
+        },
+      );
+    }
+  }
+  return opts;
+}
+
+/** DELETE of one object: finalizers and non-background policies mark it Terminating instead. */
+export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDeleteOptions(req)): ApiResult {
+  const rt = req.rt;
+  const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
+  if (!cur) throw errors.notFound(rt, req.name!);
+  const meta = cur.obj.metadata as Record<string, unknown>;
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== meta.uid) {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${rt.kind} "${cur.name}": the UID in the precondition (${pre.uid}) does not match the UID in record (${String(meta.uid)}). The object might have been deleted and then recreated`,
+      { name: cur.name, ...(rt.group ? { group: rt.group } : {}), kind: rt.kind },
+    );
+  }
+  if (pre?.resourceVersion && String(pre.resourceVersion) !== String(cur.rv)) {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${rt.kind} "${cur.name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.rv}). The object might have been modified`,
+      { name: cur.name, ...(rt.group ? { group: rt.group } : {}), kind: rt.kind },
+    );
+  }
+  const isDry = dryRun(req);
+  const finalizers = (meta.finalizers as string[] | undefined) ?? [];
+  const policy = opts.propagationPolicy;
+  const extra = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+  const isNamespace = rt.plural === 'namespaces' && !rt.group;
+  if (finalizers.length > 0 || extra || isNamespace) {
+    if (meta.deletionTimestamp) return ok(200, cur);
+    const next = clone(cur.obj);
+    const nm = next.metadata as Record<string, unknown>;
+    nm.deletionTimestamp = nowSeconds();
+    nm.deletionGracePeriodSeconds = 0;
+    if (extra && !finalizers.includes(extra)) nm.finalizers = [...finalizers, extra];
+    if (rt.hasGeneration && typeof nm.generation === 'number') nm.generation++;
+    if (isNamespace) {
+      next.spec = { finalizers: ['kubernetes'], ...((next.spec as object) ?? {}) };
+      next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+    }
+    if (isDry) return ok(200, JSON.stringify(canonicalize(rt, next)));
+    const rv = ctx.store.nextRv();
+    nm.resourceVersion = String(rv);
+    const stored = makeStored(canonicalize(rt, next), rv);
+    ctx.store.commit(rt.storageKey, 'MODIFIED', stored, cur);
+    return ok(200, stored);
+  }
+  const status = JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: cur.name, ...(rt.group ? { group: rt.group } : {}), kind: rt.plural, uid: meta.uid },
+  });
+  if (isDry) return ok(200, status);
+  removeNow(ctx, rt, cur);
+  return ok(200, status);
+}
+
+/** Removes an object immediately: the DELETED event carries its last state at the delete's RV. */
+export function removeNow(ctx: ApiContext, rt: ResourceType, cur: Stored): void {
+  const rv = ctx.store.nextRv();
+  const last = { ...cur.obj, metadata: { ...cur.obj.metadata, resourceVersion: String(rv) } } as KubeObject;
+  ctx.store.commit(rt.storageKey, 'DELETED', makeStored(last, rv), cur);
+}

@@ -1,0 +1,186 @@
+/**
+ * Object metadata as kube-apiserver fills it: uid, creationTimestamp (second precision),
+ * generateName suffixes, name validation, built-in key order and managedFields.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '../store/store.js';
+import type { ResourceType } from './resources.js';
+import { errors } from './status.js';
+
+export function nowSeconds(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export const newUid = randomUUID;
+
+const nameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+export function generateSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(Math.random() * nameAlphabet.length)];
+  return s;
+}
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Namespaces and services need an RFC 1123 label; the rest a subdomain. */
+export function validateName(rt: ResourceType, name: string): void {
+  const label = rt.plural === 'namespaces' || rt.plural === 'services';
+  const ok = label
+    ? name.length <= 63 && dns1123Label.test(name)
+    : name.length <= 253 && dns1123Subdomain.test(name);
+  if (ok) return;
+  const what = label
+    ? `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
+    : `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
+  throw errors.invalid(rt.kind, rt.custom ? rt.group : '', name, [
+    { reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${what}`, field: 'metadata.name' },
+  ]);
+}
+
+const metaOrder = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o).sort()) out[k] = sortDeep(o[k]);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * Key order of the stored object: built-ins follow the Go structs (kind, apiVersion, metadata, the
+ * rest, status last); custom resources are sorted at every level like the real unstructured encoder.
+ */
+export function canonicalize(rt: ResourceType, obj: KubeObject): KubeObject {
+  if (rt.custom) return sortDeep(obj) as KubeObject;
+  const meta = obj.metadata as Record<string, unknown>;
+  const m: Record<string, unknown> = {};
+  for (const k of metaOrder) if (meta[k] !== undefined) m[k] = meta[k];
+  for (const k of Object.keys(meta)) if (!(k in m) && meta[k] !== undefined) m[k] = meta[k];
+  const out: Record<string, unknown> = { kind: obj.kind, apiVersion: obj.apiVersion, metadata: m };
+  for (const k of Object.keys(obj)) {
+    if (k !== 'kind' && k !== 'apiVersion' && k !== 'metadata' && k !== 'status') out[k] = obj[k];
+  }
+  if (obj.status !== undefined) out.status = obj.status;
+  return out as KubeObject;
+}
+
+/** fieldsV1 of everything in `v` (maps get "." markers when `marks`; lists are atomic leaves). */
+export function fieldsOf(v: Record<string, unknown>, marks: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (marks) out['.'] = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (val === undefined) continue;
+    out[`f:${k}`] =
+      val && typeof val === 'object' && !Array.isArray(val)
+        ? fieldsOf(val as Record<string, unknown>, marks)
+        : {};
+  }
+  return out;
+}
+
+/** The user-set fields of an object as fieldsV1 (no apiVersion/kind, no server-owned metadata). */
+export function objectFields(obj: KubeObject, marks: boolean, subresource?: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const meta = obj.metadata as Record<string, unknown>;
+  const m: Record<string, unknown> = {};
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    const v = meta[k];
+    if (v === undefined) continue;
+    m[`f:${k}`] = Array.isArray(v) ? {} : fieldsOf(v as Record<string, unknown>, marks);
+  }
+  if (Object.keys(m).length && subresource !== 'status') out['f:metadata'] = m;
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'apiVersion' || k === 'kind' || k === 'metadata' || v === undefined) continue;
+    if (subresource === 'status' && k !== 'status') continue;
+    out[`f:${k}`] =
+      v && typeof v === 'object' && !Array.isArray(v) ? fieldsOf(v as Record<string, unknown>, marks) : {};
+  }
+  return sortDeep(out) as Record<string, unknown>;
+}
+
+/** Manager name: ?fieldManager= or the User-Agent up to the first `/`. */
+export function managerName(fieldManager: string | null, userAgent: string | undefined): string {
+  if (fieldManager) return fieldManager;
+  const ua = userAgent ?? '';
+  const slash = ua.indexOf('/');
+  return (slash >= 0 ? ua.slice(0, slash) : ua) || 'unknown';
+}
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Update' | 'Apply';
+  apiVersion: string;
+  time: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+/** Records an Update by `manager`: its entry (per manager+subresource) is replaced by the new field set. */
+export function recordUpdate(
+  prev: ManagedFieldsEntry[] | undefined,
+  manager: string,
+  apiVersion: string,
+  fields: Record<string, unknown>,
+  subresource?: string,
+): ManagedFieldsEntry[] {
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation: 'Update',
+    apiVersion,
+    time: nowSeconds(),
+    fieldsType: 'FieldsV1',
+    fieldsV1: fields,
+  };
+  if (subresource) entry.subresource = subresource;
+  const list = (prev ?? []).filter(
+    (e) =>
+      !(e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '')),
+  );
+  list.push(entry);
+  return list;
+}
+
+/** Deep equality of JSON values (no-op write detection). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!jsonEqual(ao[k], bo[k])) return false;
+  return true;
+}
+
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}

@@ -1,0 +1,194 @@
+/**
+ * WATCH: newline-delimited JSON events over a chunked (HTTP/1.1) or plain (HTTP/2) stream. Starts
+ * with synthetic ADDED events (no RV / RV=0) or a replay of the event log (RV=N), then live events;
+ * label-selector transitions become ADDED/DELETED; bookmarks and timeouts like kube-apiserver.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+import { makeStored, type KubeObject, type StoreEvent, type Stored } from '../store/store.js';
+import type { ApiContext, ApiRequest } from './context.js';
+import { matcherFor, parseRv, type Matcher } from './list.js';
+import { ApiError } from './status.js';
+
+export type StreamResponse = ServerResponse | Http2ServerResponse;
+
+export interface WatchOptions {
+  /** Periodic bookmark interval in ms (real server: ~60 s). */
+  bookmarkIntervalMs: number;
+  /** Called with a closer so the server can drop all watches (fault knob) and on shutdown. */
+  register(close: () => void): () => void;
+  /** Counts sent events (apiserver_watch_events_total). */
+  onEvent?(rtKindKey: string, bytes: number): void;
+}
+
+const lineCache = new WeakMap<Stored, string>();
+const typePrefix = {
+  ADDED: '{"type":"ADDED","object":',
+  MODIFIED: '{"type":"MODIFIED","object":',
+  DELETED: '{"type":"DELETED","object":',
+};
+
+function line(type: keyof typeof typePrefix, s: Stored): string {
+  // Serialize the event line once per stored state (shared by every watcher).
+  if (type === 'ADDED' || type === 'DELETED' || type === 'MODIFIED') {
+    const key = s;
+    const cached = lineCache.get(key);
+    if (cached !== undefined && cached.startsWith(typePrefix[type])) return cached;
+    const l = `${typePrefix[type]}${s.json}}\n`;
+    lineCache.set(key, l);
+    return l;
+  }
+  return '';
+}
+
+function watchValidation(message: string, cause: string, field: string): ApiError {
+  return new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: ${cause}`, {
+    group: 'meta.k8s.io',
+    kind: 'ListOptions',
+    causes: [{ reason: 'FieldValueForbidden', message: cause, field }],
+  });
+}
+
+/** Validates options before any header is written (errors are normal Status responses). */
+export function prepareWatch(
+  ctx: ApiContext,
+  req: ApiRequest,
+): { match?: Matcher; startRv?: number; timeoutMs: number; bookmarks: boolean } {
+  const q = req.query;
+  if (q.get('sendInitialEvents') !== null) {
+    throw watchValidation(
+      '',
+      'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
+      'sendInitialEvents',
+    );
+  }
+  if (q.get('resourceVersionMatch') !== null) {
+    throw watchValidation(
+      '',
+      'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
+      'resourceVersionMatch',
+    );
+  }
+  const match = matcherFor(req);
+  const rvText = q.get('resourceVersion');
+  const startRv = rvText && rvText !== '0' ? parseRv(rvText) : undefined;
+  const t = q.get('timeoutSeconds');
+  let timeoutMs = (1800 + Math.random() * 1800) * 1000;
+  if (t !== null && /^\d+$/.test(t) && Number(t) > 0) timeoutMs = Number(t) * 1000;
+  const b = q.get('allowWatchBookmarks');
+  return { match, startRv, timeoutMs, bookmarks: b === 'true' || b === '1' };
+}
+
+function stamp(s: Stored, rv: number): Stored {
+  if (s.rv === rv) return s;
+  const obj = { ...s.obj, metadata: { ...s.obj.metadata, resourceVersion: String(rv) } } as KubeObject;
+  return makeStored(obj, rv);
+}
+
+export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse, opts: WatchOptions): void {
+  const rt = req.rt;
+  const { match, startRv, timeoutMs, bookmarks } = prepareWatch(ctx, req);
+  const nsPrefix = rt.namespaced && req.ns ? `${req.ns}/` : '';
+  const matches = (s: Stored): boolean => (!nsPrefix || s.key.startsWith(nsPrefix)) && (!match || match(s));
+  const metricKey = `${rt.group}|${rt.version}|${rt.kind}`;
+
+  (res as ServerResponse).writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+  });
+  // Clients (client-go, fetch) wait for the headers before reading: send them before any event.
+  (res as ServerResponse).flushHeaders();
+  let closed = false;
+  let lastSentRv = startRv ?? ctx.store.currentRv;
+  const write = (text: string): void => {
+    if (closed) return;
+    (res as ServerResponse).write(text);
+    opts.onEvent?.(metricKey, text.length);
+  };
+
+  const deliver = (e: StoreEvent): void => {
+    const curMatch = matches(e.cur);
+    const prevMatch = e.prev ? matches(e.prev) : false;
+    if (e.type === 'ADDED') {
+      if (curMatch) write(line('ADDED', e.cur));
+    } else if (e.type === 'MODIFIED') {
+      if (curMatch && prevMatch) write(line('MODIFIED', e.cur));
+      else if (curMatch) write(line('ADDED', e.cur));
+      else if (prevMatch) write(line('DELETED', stamp(e.prev!, e.rv)));
+    } else if (curMatch || prevMatch) write(line('DELETED', e.cur));
+    lastSentRv = e.rv;
+  };
+
+  let unsubscribe: () => void = () => {};
+  const timers: NodeJS.Timeout[] = [];
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    unregister();
+    for (const t of timers) clearTimeout(t);
+    (res as ServerResponse).end();
+  };
+  const unregister = opts.register(close);
+  res.on('close', close);
+
+  if (startRv === undefined) {
+    const objects = ctx.store.objects(rt.storageKey);
+    for (const key of ctx.store.sortedKeys(rt.storageKey)) {
+      const s = objects.get(key)!;
+      if (matches(s)) write(line('ADDED', s));
+    }
+    unsubscribe = ctx.store.subscribe(rt.storageKey, deliver);
+  } else {
+    const replay = ctx.store.eventsSince(rt.storageKey, startRv);
+    if (!replay) {
+      const oldest = ctx.store.oldestResumableRv;
+      const status = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `too old resource version: ${startRv} (${oldest})`,
+        reason: 'Expired',
+        code: 410,
+      };
+      write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      close();
+      return;
+    }
+    for (const e of replay) deliver(e);
+    unsubscribe = ctx.store.subscribe(rt.storageKey, deliver);
+  }
+
+  const startedAt = startRv ?? ctx.store.currentRv;
+  const sendBookmark = (): void => {
+    // Like the real cacher: only once this resource's RV has moved past the watch start.
+    const rv = Math.max(ctx.store.lastRvOf(rt.storageKey), lastSentRv);
+    if (rv <= startedAt) return;
+    const obj = rt.custom
+      ? {
+          apiVersion: rt.groupVersion,
+          kind: rt.kind,
+          metadata: { creationTimestamp: null, resourceVersion: String(rv) },
+        }
+      : {
+          kind: rt.kind,
+          apiVersion: rt.groupVersion,
+          metadata: { resourceVersion: String(rv), creationTimestamp: null },
+        };
+    write(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`);
+  };
+  if (bookmarks) {
+    const every = setInterval(sendBookmark, opts.bookmarkIntervalMs);
+    every.unref();
+    timers.push(every);
+    if (timeoutMs > 2000) {
+      const before = setTimeout(sendBookmark, timeoutMs - 2000);
+      before.unref();
+      timers.push(before);
+    }
+  }
+  const end = setTimeout(close, timeoutMs);
+  end.unref();
+  timers.push(end);
+}

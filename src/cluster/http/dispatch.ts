@@ -1,0 +1,52 @@
+/**
+ * Verb dispatch of resource requests (built-in resources answer 405 for impossible method/target
+ * pairs, custom resources 400, as the real server does).
+ */
+import { applyPatch, deleteCollection } from '../api/collection.js';
+import type { ApiContext, ApiRequest, ApiResult } from '../api/context.js';
+import { createObject, deleteObject, getObject, patchObject, updateObject } from '../api/handlers.js';
+import { listObjects } from '../api/list.js';
+import { errors } from '../api/status.js';
+
+export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  switch (req.method) {
+    case 'GET':
+    case 'HEAD':
+      return getObject(ctx, req);
+    case 'PUT':
+      return updateObject(ctx, req);
+    case 'PATCH':
+      return patchObject(ctx, req, applyPatch);
+    case 'DELETE':
+      if (req.subresource) throw errors.methodNotAllowed();
+      return deleteObject(ctx, req);
+    case 'POST':
+      if (req.rt.custom) {
+        throw errors.badRequest(
+          `the object provided is unrecognized (must be of type ${req.rt.kind}): Object 'Kind' is missing in '{}' ({})`,
+        );
+      }
+      throw errors.methodNotAllowed();
+    default:
+      throw errors.methodNotAllowed();
+  }
+}
+
+export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  switch (req.method) {
+    case 'GET':
+    case 'HEAD':
+      return listObjects(ctx, req);
+    case 'POST':
+      return createObject(ctx, req);
+    case 'DELETE':
+      if (req.rt.storageKey === 'namespaces') throw errors.methodNotAllowed();
+      return deleteCollection(ctx, req);
+    case 'PATCH':
+    case 'PUT':
+      if (req.rt.custom) throw errors.badRequest('name must be provided');
+      throw errors.methodNotAllowed();
+    default:
+      throw errors.methodNotAllowed();
+  }
+}

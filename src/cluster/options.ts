@@ -1,0 +1,228 @@
+/**
+ * Options of the embedded control plane: the study file's top-level `cluster:` block and the
+ * `kubeperf cluster start` flags map onto the same ClusterOptions.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../config/duration.js';
+import { InputError } from '../core/errors.js';
+
+/** Verbs a knob can target; `*` is every verb without its own entry. */
+export const knobVerbs = [
+  '*',
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'apply',
+  'delete',
+  'deletecollection',
+] as const;
+export type KnobVerb = (typeof knobVerbs)[number];
+
+export type LatencyModel =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'lognormal'; p50Ms: number; p99Ms: number };
+
+export interface FaultSpec {
+  code: number;
+  rate: number;
+}
+
+function durationPart(text: string, what: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`"${text}" is not a duration for ${what} (e.g. 20ms, 1.5s)`);
+  return ms;
+}
+
+/** `fixed:20ms`, `uniform:1ms:5ms`, `lognormal:2ms:40ms` (p50:p99). */
+export function parseLatencyModel(text: string): LatencyModel {
+  const [kind, a, b, ...rest] = text.trim().split(':');
+  if (rest.length > 0) throw new Error(`too many parts in "${text}"`);
+  if (kind === 'fixed' && a !== undefined && b === undefined) return { kind, ms: durationPart(a, 'fixed') };
+  if (kind === 'uniform' && a !== undefined && b !== undefined) {
+    const minMs = durationPart(a, 'uniform min');
+    const maxMs = durationPart(b, 'uniform max');
+    if (maxMs < minMs) throw new Error(`uniform max ${b} is below min ${a}`);
+    return { kind, minMs, maxMs };
+  }
+  if (kind === 'lognormal' && a !== undefined && b !== undefined) {
+    const p50Ms = durationPart(a, 'lognormal p50');
+    const p99Ms = durationPart(b, 'lognormal p99');
+    if (p50Ms <= 0 || p99Ms < p50Ms) throw new Error(`lognormal needs 0 < p50 <= p99, got "${text}"`);
+    return { kind, p50Ms, p99Ms };
+  }
+  throw new Error(`"${text}" is not a latency model: use fixed:D, uniform:MIN:MAX or lognormal:P50:P99`);
+}
+
+/** `503:0.05` = answer 5% of requests with HTTP 503. */
+export function parseFault(text: string): FaultSpec {
+  const m = /^(\d{3}):(\d*\.?\d+)$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a fault: use CODE:RATE, e.g. 503:0.05`);
+  const code = Number(m[1]);
+  const rate = Number(m[2]);
+  if (code < 400 || code > 599) throw new Error(`fault code ${code} must be a 4xx or 5xx status`);
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`fault rate ${m[2]} must be between 0 and 1`);
+  return { code, rate };
+}
+
+const LatencyModelSchema = z.union([
+  z.string().transform((s, ctx) => {
+    try {
+      return parseLatencyModel(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+  }),
+  z.strictObject({ kind: z.literal('fixed'), ms: z.number().nonnegative() }),
+  z.strictObject({
+    kind: z.literal('uniform'),
+    minMs: z.number().nonnegative(),
+    maxMs: z.number().nonnegative(),
+  }),
+  z.strictObject({
+    kind: z.literal('lognormal'),
+    p50Ms: z.number().positive(),
+    p99Ms: z.number().positive(),
+  }),
+]);
+
+const FaultSchema = z.union([
+  z.string().transform((s, ctx) => {
+    try {
+      return parseFault(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+  }),
+  z.strictObject({ code: z.number().int().min(400).max(599), rate: z.number().min(0).max(1) }),
+]);
+
+const DurationMsSchema = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (e.g. 500ms, 2s)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const VerbSchema = z.enum(knobVerbs);
+
+/** Delay distribution of one simulated lifecycle step (pods Pending→Running→Ready, …). */
+const StepDelaySchema = LatencyModelSchema;
+
+export const ClusterOptionsSchema = z.strictObject({
+  /** Per-verb added latency before the handler runs. */
+  latency: z.partialRecord(VerbSchema, LatencyModelSchema).optional(),
+  /** Per-verb injected error responses (a list per verb so several codes can mix). */
+  faults: z.partialRecord(VerbSchema, z.union([FaultSchema, z.array(FaultSchema)])).optional(),
+  /** Max read-only requests in flight; beyond it 429 + Retry-After (0 = unlimited). */
+  maxInflight: z.number().int().nonnegative().default(0),
+  /** Max mutating requests in flight; beyond it 429 + Retry-After (0 = unlimited). */
+  maxMutatingInflight: z.number().int().nonnegative().default(0),
+  /** Close every open watch at this interval (ms after parsing); clients must re-watch. */
+  dropWatchesEvery: DurationMsSchema.optional(),
+  /** Fraction of requests whose TCP connection is reset instead of answered. */
+  resetRate: z.number().min(0).max(1).default(0),
+  /** Simulated Ready nodes. */
+  nodes: z.number().int().nonnegative().default(0),
+  /** Simulated pod lifecycle delays. */
+  pods: z
+    .strictObject({
+      scheduleDelay: StepDelaySchema.optional(),
+      runningDelay: StepDelaySchema.optional(),
+      readyDelay: StepDelaySchema.optional(),
+    })
+    .optional(),
+  /** Simulated deployment controller delay before it creates/deletes pods. */
+  deployments: z.strictObject({ syncDelay: StepDelaySchema.optional() }).optional(),
+  /** Events kept for watch resume and consistent paging; older resourceVersions get 410 Gone. */
+  watchCacheSize: z.number().int().positive().default(100_000),
+  /** Seconds between periodic watch bookmarks (the real server: about 60). */
+  bookmarkInterval: DurationMsSchema.optional(),
+  /** Fixed bearer token (default: random per start). */
+  token: z.string().min(1).optional(),
+});
+
+export type ClusterOptionsInput = z.input<typeof ClusterOptionsSchema>;
+export type ClusterOptions = z.output<typeof ClusterOptionsSchema>;
+
+export interface ClusterFlags {
+  nodes?: string;
+  latency?: string[];
+  fault?: string[];
+  maxInflight?: string;
+  maxMutatingInflight?: string;
+  dropWatchesEvery?: string;
+}
+
+function flagInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) {
+    throw new InputError(`${flag}: "${value}" is not a non-negative integer`, { hint: `e.g. ${flag} 100` });
+  }
+  return Number(value);
+}
+
+function splitVerb(flag: string, text: string): [KnobVerb, string] {
+  const eq = text.indexOf('=');
+  const verb = eq > 0 ? text.slice(0, eq).trim().toLowerCase() : '';
+  if (!(knobVerbs as readonly string[]).includes(verb)) {
+    throw new InputError(`${flag}: "${text}" must be VERB=VALUE with VERB one of ${knobVerbs.join(', ')}`);
+  }
+  return [verb as KnobVerb, text.slice(eq + 1)];
+}
+
+/** Parses the CLI strings into ClusterOptions; every problem is an InputError naming the flag. */
+export function clusterOptionsFromFlags(flags: ClusterFlags): ClusterOptions {
+  const latency: Partial<Record<KnobVerb, LatencyModel>> = {};
+  for (const text of flags.latency ?? []) {
+    const [verb, model] = splitVerb('--latency', text);
+    try {
+      latency[verb] = parseLatencyModel(model);
+    } catch (e) {
+      throw new InputError(`--latency ${text}: ${(e as Error).message}`, {
+        hint: 'e.g. --latency create=fixed:20ms',
+      });
+    }
+  }
+  const faults: Partial<Record<KnobVerb, FaultSpec[]>> = {};
+  for (const text of flags.fault ?? []) {
+    const [verb, spec] = splitVerb('--fault', text);
+    try {
+      (faults[verb] ??= []).push(parseFault(spec));
+    } catch (e) {
+      throw new InputError(`--fault ${text}: ${(e as Error).message}`, { hint: 'e.g. --fault get=503:0.05' });
+    }
+  }
+  let dropWatchesEvery: number | undefined;
+  if (flags.dropWatchesEvery !== undefined) {
+    dropWatchesEvery = parseDuration(flags.dropWatchesEvery);
+    if (dropWatchesEvery === undefined || dropWatchesEvery <= 0) {
+      throw new InputError(`--drop-watches-every: "${flags.dropWatchesEvery}" is not a positive duration`, {
+        hint: 'e.g. --drop-watches-every 30s',
+      });
+    }
+  }
+  return ClusterOptionsSchema.parse({
+    latency: Object.keys(latency).length ? latency : undefined,
+    faults: Object.keys(faults).length ? faults : undefined,
+    nodes: flagInt('--nodes', flags.nodes),
+    maxInflight: flagInt('--max-inflight', flags.maxInflight),
+    maxMutatingInflight: flagInt('--max-mutating-inflight', flags.maxMutatingInflight),
+    dropWatchesEvery,
+  });
+}
+
+/** Validates a `cluster:` block (already-parsed values pass through unchanged). */
+export function parseClusterOptions(input: unknown, source = 'cluster'): ClusterOptions {
+  const r = ClusterOptionsSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${source}.${i.path.join('.')}: ${i.message}`);
+  throw new InputError(`invalid ${source} options`, { problems });
+}

@@ -1,0 +1,443 @@
+/**
+ * The embedded Kubernetes-compatible API server (in-process). `launch.ts` runs it in a child
+ * process so it never shares an event loop with a load generator.
+ */
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { collectionRequest, objectRequest } from './http/dispatch.js';
+import { Discovery, wantsAggregated } from './api/discovery.js';
+import { negotiate } from './api/codec.js';
+import { ApiError, errors } from './api/status.js';
+import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
+import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
+import { insertNew } from './api/handlers.js';
+import { builtinDefaults } from './builtins/defaults.js';
+import { startNamespaceController } from './controllers/namespace.js';
+import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
+import { Metrics, type RequestLabels } from './http/metrics.js';
+import { route } from './http/route.js';
+import { serveWatch } from './api/watch.js';
+import { ClusterOptionsSchema, type ClusterOptions } from './options.js';
+import { Store } from './store/store.js';
+import { encodeYaml } from './api/codec.js';
+import { nowSeconds } from './api/objects.js';
+import { makeTlsMaterial } from './tls.js';
+import { handleNonResource } from './http/non-resource.js';
+
+export interface ClusterServer {
+  url: string;
+  token: string;
+  caPem?: string;
+  close(): Promise<void>;
+}
+
+export type ClusterServerOptions = Partial<ClusterOptions> & { host?: string; port?: number; tls?: boolean };
+
+/** The real request cap of kube-apiserver (3 MiB). */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+export { serverVersion } from './version.js';
+
+type AnyReq = IncomingMessage | http2.Http2ServerRequest;
+type AnyRes = ServerResponse | http2.Http2ServerResponse;
+
+const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class ApiServer {
+  readonly ctx: ApiContext;
+  readonly discovery: Discovery;
+  readonly metrics: Metrics;
+  readonly knobs: Knobs;
+  readonly token: string;
+  private address = '127.0.0.1:0';
+  private watches = new Set<() => void>();
+  private stopFns: (() => void)[] = [];
+  readonly opts: ClusterOptions;
+
+  constructor(options: Partial<ClusterOptions> = {}) {
+    this.opts = ClusterOptionsSchema.parse(options);
+    const store = new Store(this.opts.watchCacheSize);
+    const registry = new ResourceRegistry();
+    this.ctx = { store, registry, hooks: { defaults: builtinDefaults } };
+    this.token = this.opts.token ?? randomBytes(24).toString('hex');
+    this.discovery = new Discovery(registry, () => this.address);
+    this.knobs = new Knobs(this.opts);
+    this.metrics = new Metrics(store, () => this.knobs.current);
+    this.bootstrap();
+    this.stopFns.push(startNamespaceController(this.ctx));
+    if (this.opts.dropWatchesEvery) {
+      const t = setInterval(() => this.dropWatches(), this.opts.dropWatchesEvery);
+      t.unref();
+      this.stopFns.push(() => clearInterval(t));
+    }
+  }
+
+  setAddress(hostPort: string): void {
+    this.address = hostPort;
+  }
+
+  private bootstrap(): void {
+    const nsType = this.ctx.registry.get('v1', 'namespaces')!;
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      insertNew(
+        this.ctx,
+        {
+          method: 'POST',
+          rt: nsType,
+          ns: '',
+          query: new URLSearchParams(),
+          userAgent: 'kube-apiserver/v1.28.7',
+        },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+        nowSeconds(),
+        'Update',
+      );
+    }
+  }
+
+  /** Closes every open watch (fault knob and shutdown). */
+  dropWatches(): void {
+    for (const close of [...this.watches]) close();
+  }
+
+  stop(): void {
+    this.dropWatches();
+    for (const f of this.stopFns) f();
+  }
+
+  /** Entry point for every HTTP request. */
+  handle = (req: AnyReq, res: AnyRes): void => {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    const labels: RequestLabels = {
+      verb: req.method ?? 'GET',
+      group: '',
+      version: '',
+      resource: '',
+      subresource: '',
+      scope: '',
+      component: '',
+    };
+    const done = (code: number): void =>
+      this.metrics.observe(labels, code, (performance.now() - started) / 1000);
+    try {
+      const auth = req.headers.authorization;
+      if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      const r = route(pathname);
+      if (r.kind === 'nonResource') {
+        labels.subresource = pathname;
+        const code = handleNonResource(this, pathname, query, req, res);
+        done(code);
+        return;
+      }
+      if (r.kind === 'discovery') {
+        labels.subresource = pathname;
+        done(this.serveDiscovery(r, req, res));
+        return;
+      }
+      const [group, version] = r.groupVersion.includes('/')
+        ? r.groupVersion.split('/')
+        : ['', r.groupVersion];
+      labels.group = group!;
+      labels.version = version!;
+      const rt = this.ctx.registry.get(r.groupVersion, r.plural);
+      if (!rt || r.bad || !this.subresourceOk(rt, r.subresource)) {
+        throw builtinGroupVersions.includes(r.groupVersion) || (rt && r.subresource)
+          ? rt && rt.custom && r.subresource === 'status'
+            ? errors.notFound(rt, r.name ?? '')
+            : errors.unknownResource()
+          : errors.pageNotFound();
+      }
+      labels.resource = rt.plural;
+      labels.subresource = r.subresource ?? '';
+      labels.component = 'apiserver';
+      labels.scope = r.name ? 'resource' : r.ns ? 'namespace' : 'cluster';
+      const method = req.method ?? 'GET';
+      const isWatch =
+        method === 'GET' &&
+        !r.name &&
+        (r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1');
+      const knobVerb = this.knobVerb(method, !!r.name, isWatch, req.headers['content-type']);
+      labels.verb = metricVerb(method, !!r.name, isWatch, req.headers['content-type']);
+      if (labels.verb === 'WATCH' && r.watchPath && r.name) labels.verb = 'WATCH';
+      const apiReq: ApiRequest = {
+        method,
+        rt,
+        ns: rt.namespaced ? r.ns : '',
+        name: r.name,
+        subresource: r.subresource,
+        query,
+        contentType: req.headers['content-type'],
+        userAgent: req.headers['user-agent'],
+      };
+      if (!rt.namespaced && r.ns) throw errors.unknownResource();
+      const neg = negotiate(req.headers.accept);
+      if (!neg) {
+        throw errors.notAcceptable('application/json, application/yaml, application/vnd.kubernetes.protobuf');
+      }
+      if (isWatch) {
+        this.metrics.longrunning(labels, +1);
+        res.on('close', () => this.metrics.longrunning(labels, -1));
+        this.knobs.before(knobVerb, mutating.has(method), true, (err) => {
+          if (err) return this.fail(err, req, res, done);
+          try {
+            serveWatch(this.ctx, apiReq, res, {
+              bookmarkIntervalMs: this.opts.bookmarkInterval ?? 60_000,
+              register: (close) => {
+                this.watches.add(close);
+                return () => this.watches.delete(close);
+              },
+              onEvent: (k, bytes) => this.metrics.watchEvent(k, bytes),
+            });
+            res.on('close', () => done(200));
+          } catch (e) {
+            this.fail(e, req, res, done);
+          }
+        });
+        return;
+      }
+      this.knobs.before(knobVerb, mutating.has(method), false, (err, release) => {
+        if (err) return this.fail(err, req, res, done);
+        const finish = (code: number): void => {
+          release?.();
+          done(code);
+        };
+        const run = (body?: Buffer): void => {
+          try {
+            apiReq.body = body;
+            const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            finish(this.send(req, res, result, neg.type, query));
+          } catch (e) {
+            release?.();
+            this.fail(e, req, res, done);
+          }
+        };
+        if (method === 'GET' || method === 'HEAD') run();
+        else this.readBody(req, (e, body) => (e ? (release?.(), this.fail(e, req, res, done)) : run(body)));
+      });
+    } catch (e) {
+      this.fail(e, req, res, done);
+    }
+  };
+
+  private subresourceOk(rt: ResourceType, sub: string | undefined): boolean {
+    if (sub === undefined) return true;
+    if (sub === 'status') return !!rt.subresources.status || rt.custom;
+    if (sub === 'scale') return !!rt.subresources.scale;
+    return false;
+  }
+
+  private knobVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): KnobVerbName {
+    if (watch) return 'watch';
+    switch (method) {
+      case 'GET':
+        return named ? 'get' : 'list';
+      case 'POST':
+        return 'create';
+      case 'PUT':
+        return 'update';
+      case 'PATCH':
+        return ct?.startsWith('application/apply-patch') ? 'apply' : 'patch';
+      case 'DELETE':
+        return named ? 'delete' : 'deletecollection';
+      default:
+        return 'get';
+    }
+  }
+
+  private readBody(req: AnyReq, cb: (e: unknown, body?: Buffer) => void): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    const len = Number(req.headers['content-length'] ?? '-1');
+    if (len > maxRequestBodyBytes) {
+      cb(errors.requestEntityTooLarge(maxRequestBodyBytes));
+      req.resume();
+      return;
+    }
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > maxRequestBodyBytes) {
+        failed = true;
+        cb(errors.requestEntityTooLarge(maxRequestBodyBytes));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!failed) cb(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!failed) {
+        failed = true;
+        cb(e);
+      }
+    });
+  }
+
+  private pretty(req: AnyReq, query: URLSearchParams): boolean {
+    const p = query.get('pretty');
+    if (p !== null) return p === 'true' || p === '1' || p === '';
+    const ua = req.headers['user-agent'];
+    return !!ua && (ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0'));
+  }
+
+  /** Writes a JSON result; returns the status code. */
+  send(req: AnyReq, res: AnyRes, result: ApiResult, type: 'json' | 'yaml', query: URLSearchParams): number {
+    const headers: Record<string, string | string[]> = {
+      'Cache-Control': 'no-cache, private',
+      'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
+    };
+    if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    let body: string;
+    if (type === 'yaml') body = encodeYaml(result.body);
+    else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
+    else body = result.body + '\n';
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    (res as ServerResponse).writeHead(result.code, headers);
+    res.end(body);
+    return result.code;
+  }
+
+  private fail(e: unknown, req: AnyReq, res: AnyRes, done: (code: number) => void): void {
+    if (e instanceof ResetConnection) {
+      // The fault knob: drop the TCP connection without an answer (clients see ECONNRESET).
+      const stream = (res as http2.Http2ServerResponse).stream;
+      if (stream && typeof stream.close === 'function') stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      else req.socket.destroy();
+      done(0);
+      return;
+    }
+    const err = e instanceof ApiError ? e : errors.internal(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof ApiError))
+      process.stderr.write(`kubeperf cluster: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    if (res.headersSent) {
+      res.end();
+      done(err.code);
+      return;
+    }
+    const headers: Record<string, string> = { 'Cache-Control': 'no-cache, private', ...(err.headers ?? {}) };
+    let body: string;
+    if (err.plain !== undefined) {
+      headers['Content-Type'] = 'text/plain; charset=utf-8';
+      body = err.plain;
+    } else {
+      headers['Content-Type'] = 'application/json';
+      body = this.pretty(req, new URLSearchParams())
+        ? JSON.stringify(err.toStatus(), null, 2)
+        : JSON.stringify(err.toStatus()) + '\n';
+    }
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    (res as ServerResponse).writeHead(err.code, headers);
+    res.end(body);
+    done(err.code);
+  }
+
+  private serveDiscovery(
+    r: { doc: 'api' | 'apis' | 'group' | 'resources'; group?: string; groupVersion?: string },
+    req: AnyReq,
+    res: AnyRes,
+  ): number {
+    const accept = req.headers.accept;
+    let doc;
+    if (r.doc === 'api' || r.doc === 'apis') {
+      const mode = wantsAggregated(accept);
+      if (mode === 'none')
+        throw errors.notAcceptable('application/json, application/yaml, application/vnd.kubernetes.protobuf');
+      doc =
+        r.doc === 'api'
+          ? this.discovery.api(mode === 'aggregated')
+          : this.discovery.apis(mode === 'aggregated');
+    } else if (r.doc === 'group') {
+      doc = this.discovery.group(r.group!);
+    } else {
+      doc = this.discovery.resources(r.groupVersion!);
+      if (!doc && builtinGroupVersions.some((gv) => gv.split('/')[0] === r.groupVersion!.split('/')[0])) {
+        throw errors.unknownResource();
+      }
+    }
+    if (!doc) throw errors.pageNotFound();
+    const headers: Record<string, string> = { 'Content-Type': doc.contentType };
+    if (doc.etag) {
+      headers.ETag = doc.etag;
+      headers['Cache-Control'] = 'public';
+      headers.Vary = 'Accept';
+      if (req.headers['if-none-match'] === doc.etag) {
+        (res as ServerResponse).writeHead(304, headers);
+        res.end();
+        return 304;
+      }
+    } else headers['Cache-Control'] = 'no-cache, private';
+    const body = doc.body + '\n';
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+    (res as ServerResponse).writeHead(200, headers);
+    res.end(body);
+    return 200;
+  }
+}
+
+function metricVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): string {
+  if (watch) return 'WATCH';
+  if (method === 'GET') return named ? 'GET' : 'LIST';
+  if (method === 'PATCH' && ct?.startsWith('application/apply-patch')) return 'APPLY';
+  return method;
+}
+
+/** Starts an in-process server (tests and the child process of launch.ts). */
+export async function startClusterServer(
+  opts: ClusterServerOptions = {},
+): Promise<ClusterServer & { api: ApiServer }> {
+  const { host = '127.0.0.1', port = 0, tls = false, ...clusterOpts } = opts;
+  const api = new ApiServer(clusterOpts);
+  let caPem: string | undefined;
+  let server: http.Server | http2.Http2SecureServer;
+  if (tls) {
+    const material = await makeTlsMaterial(host);
+    caPem = material.caPem;
+    server = http2.createSecureServer(
+      { cert: material.certPem, key: material.keyPem, allowHTTP1: true },
+      api.handle,
+    );
+  } else {
+    server = http.createServer(
+      { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
+      api.handle,
+    );
+    server.maxHeadersCount = 200;
+  }
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s: import('node:net').Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('clientError', (_err: Error, socket: import('node:net').Socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  api.setAddress(`${hostPart}:${addr.port}`);
+  const url = `${tls ? 'https' : 'http'}://${hostPart}:${addr.port}`;
+  return {
+    url,
+    token: api.token,
+    caPem,
+    api,
+    close: () =>
+      new Promise<void>((resolve) => {
+        api.stop();
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
