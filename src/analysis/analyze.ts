@@ -3,6 +3,7 @@
  * fits and generated recommendations, written into results (verdict, verdictReasons, thresholds,
  * analysis). Verdict precedence: invalid > fail > pass.
  */
+import { ExitCode } from '../core/errors.js';
 import type { Results, Verdict } from '../results/types.js';
 import { invalidReasons, type GuardOptions } from './guard.js';
 import { analyzePhase } from './op-analysis.js';
@@ -49,4 +50,13 @@ export function buildAnalysis(results: Results, invalid: string[] = []): Analysi
     scaling,
     recommendations: recommend(results, phases, scaling, invalid),
   };
+}
+
+/** Exit code of a finished run by verdict: pass 0, fail 3 (threshold/SLO), invalid 4. */
+export function exitCodeForVerdict(verdict: Verdict): ExitCode {
+  return verdict === 'pass'
+    ? ExitCode.ok
+    : verdict === 'fail'
+      ? ExitCode.thresholdFailed
+      : ExitCode.runInvalid;
 }

@@ -86,6 +86,9 @@ export function percentileIntervalMs(
   const n = h.totalCount;
   if (n < 2) return undefined;
   const q = percentile / 100;
+  // The normal approximation of the binomial needs n·q·(1−q) ≥ 5; below that (e.g. a p99 of 300
+  // values) the tail holds too few values to bound the percentile at all.
+  if (n * q * (1 - q) < 5) return undefined;
   const z = confidence === 0.95 ? Z95 : inverseNormal(1 - (1 - confidence) / 2);
   const spread = z * Math.sqrt(n * q * (1 - q));
   const lowRank = Math.max(1, Math.floor(n * q - spread));

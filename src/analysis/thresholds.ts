@@ -159,7 +159,8 @@ function convert(value: number, rawUnit: string, dim: Dimension, native: string)
       if (!unit) return value;
       const f = TIME[unit] ?? TIME[u];
       if (f === undefined) return `"${unit}" is not a time unit (use ns, us, ms, s, m, h)`;
-      return (value * f) / TIME[native];
+      // toPrecision: 5 × 1e-6 / 1e-9 is 4999.999… in floating point; a limit should read as written.
+      return Number(((value * f) / TIME[native]).toPrecision(12));
     }
     case 'fraction':
       if (u === '%') return value / 100;

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Opens the generated HTML report in a real Chromium with the network disabled: no console errors,
  * every chart rendered, hover shows a value, legend toggles; screenshots (light and dark) are kept in
@@ -129,7 +131,9 @@ describe('HTML report in Chromium', () => {
         .poll(() =>
           page.evaluate(() => {
             const w = window as unknown as { Chart: { getChart(c: Element): any } };
-            return w.Chart.getChart(document.querySelector('[data-chart="lat-0"] canvas')!).isDatasetVisible(1);
+            return w.Chart.getChart(document.querySelector('[data-chart="lat-0"] canvas')!).isDatasetVisible(
+              1,
+            );
           }),
         )
         .toBe(false);

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../core/errors.js';
+import { ResultsSchema } from '../results/types.js';
+import { analyzeResults, exitCodeForVerdict } from './analyze.js';
+import { crudPhase, fullResults, makeResults } from './test-fixtures.js';
+import { readAnalysis } from './types.js';
+
+const guard = { maxErrorRate: 0.05 };
+// Built once: analyzeResults never mutates its input.
+const full = fullResults();
+
+describe('analyzeResults', () => {
+  it('passes a healthy run and fills a schema-valid analysis', () => {
+    const r = analyzeResults(full, {
+      thresholds: ['create.p99 < 500ms', 'errors.rate < 1%'],
+      slo: true,
+      guard,
+    });
+    expect(r.verdict).toBe('pass');
+    expect(r.verdictReasons).toEqual([]);
+    expect(ResultsSchema.safeParse(r).success).toBe(true);
+    expect(r.thresholds.filter((t) => t.source === 'slo').map((t) => t.expression)).toContain(
+      'crud:list.p99 <= 30s',
+    );
+    const a = readAnalysis(r.analysis)!;
+    const create = a.phases[0].ops.create;
+    expect(create.ci.p99!.low).toBeLessThanOrEqual(create.latencyMs.p99);
+    expect(create.ci.p99!.high).toBeGreaterThanOrEqual(create.latencyMs.p99);
+    expect(create.steadyState.warmupWindows).toBe(2);
+    expect(exitCodeForVerdict(r.verdict)).toBe(ExitCode.ok);
+  });
+
+  it('fails on a threshold breach (exit 3) and says which', () => {
+    const r = analyzeResults(full, { thresholds: ['crud:create.p99 < 1ms'], slo: false, guard });
+    expect(r.verdict).toBe('fail');
+    expect(r.verdictReasons[0]).toContain('crud:create.p99 < 1ms');
+    expect(exitCodeForVerdict(r.verdict)).toBe(ExitCode.thresholdFailed);
+    const recs = readAnalysis(r.analysis)!.recommendations.map((x) => x.text);
+    expect(recs.some((t) => /crud\/create\.p99 is [\d,.]+ ms, [\d,.]+% over its limit/.test(t))).toBe(true);
+  });
+
+  it('fails an SLO when single-object calls are slower than 1 s', () => {
+    const slow = makeResults([crudPhase({ ops: ['create'], scale: 300 })]);
+    const r = analyzeResults(slow, { thresholds: [], slo: true, guard });
+    expect(r.verdict).toBe('fail');
+    expect(r.thresholds[0]).toMatchObject({ source: 'slo', pass: false, metric: 'crud/create.p99' });
+  });
+
+  it('is invalid above the error-rate guard, even when thresholds also fail', () => {
+    const errs = makeResults([crudPhase({ ops: ['create'], errorRate: 0.2 })]);
+    const r = analyzeResults(errs, { thresholds: ['create.p99 < 1ms'], slo: false, guard });
+    expect(r.verdict).toBe('invalid');
+    expect(r.verdictReasons[0]).toMatch(
+      /error rate 2\d(\.\d+)?% .* above the guard's 5% \(TooManyRequests ×\d+\)/,
+    );
+    expect(exitCodeForVerdict(r.verdict)).toBe(ExitCode.runInvalid);
+    const recs = readAnalysis(r.analysis)!.recommendations.map((x) => x.text);
+    expect(recs.some((t) => t.includes('Priority and Fairness'))).toBe(true);
+  });
+
+  it('is invalid for a failed phase, declared invalid reasons, and an interruption with no data', () => {
+    const p = crudPhase({ ops: ['create'] });
+    expect(
+      analyzeResults(makeResults([{ ...p, status: 'failed', error: 'boom' }]), {
+        thresholds: [],
+        slo: false,
+        guard,
+      }).verdictReasons,
+    ).toEqual(['phase crud failed: boom']);
+    expect(
+      analyzeResults(makeResults([{ ...p, invalidReasons: ['watch lost'] }]), {
+        thresholds: [],
+        slo: false,
+        guard,
+      }).verdict,
+    ).toBe('invalid');
+    const empty = makeResults([{ ...p, ops: {} }], { interrupted: true });
+    expect(analyzeResults(empty, { thresholds: [], slo: false, guard }).verdictReasons).toContain(
+      'run was interrupted before any phase recorded data',
+    );
+  });
+
+  it('generates recommendations that cite fitted numbers', () => {
+    const r = analyzeResults(full, { thresholds: [], slo: false, guard });
+    const recs = readAnalysis(r.analysis)!.recommendations.map((x) => x.text);
+    expect(recs).toContain(
+      'sweep: create.throughput stops scaling beyond 8 workers: 1,200 /s at 8 vs 1,240 /s at 16 (3.3% of linear gain).',
+    );
+    expect(recs.some((t) => t.startsWith('sweep: rssBytes ≈ 119 MB + 500 KB per object (R² 1.00'))).toBe(
+      true,
+    );
+    expect(
+      recs.some((t) =>
+        /expression pairwise-unique is O\(n²\): nested quantifiers \(depth 2\) \(48,000 ns\/eval, 565×/.test(
+          t,
+        ),
+      ),
+    ).toBe(true);
+    expect(recs.some((t) => /graph: buildMs grows as nodes\^1\.10 \(linear/.test(t))).toBe(true);
+  });
+});
