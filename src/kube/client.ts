@@ -3,6 +3,7 @@
  * it by policy and records exactly one outcome per request. Verb helpers build paths and content
  * types; they return the final response (any status) or undefined when the transport failed.
  */
+import { setMaxListeners } from 'node:events';
 import type { Recorder } from '../metrics/recorder.js';
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from '../load/retry.js';
 import { collectionPath, objectPath, RestMapper, type ResourceMapping } from './discovery.js';
@@ -19,6 +20,8 @@ export const patchContentType: Record<PatchType, string> = {
 };
 
 export const FIELD_MANAGER = 'kubeperf';
+
+const raisedLimit = new WeakSet<AbortSignal>();
 
 export interface SendOptions {
   recorder?: Recorder;
@@ -64,6 +67,11 @@ export class KubeClient {
    */
   async send(op: string, req: RestRequest, o: SendOptions = {}): Promise<KubeResponse | undefined> {
     const start = o.intendedMs ?? performance.now();
+    if (o.signal && !raisedLimit.has(o.signal)) {
+      // Every retry sleeping on the phase's signal adds a listener; hundreds in flight are expected.
+      setMaxListeners(0, o.signal);
+      raisedLimit.add(o.signal);
+    }
     // In-flight requests are not aborted on SIGINT: they finish (bounded by their timeout) and are recorded.
     const { value, error } = await withRetries(() => this.rest.request(req), judgeAttempt, {
       policy: o.retry ?? this.retry,

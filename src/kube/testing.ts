@@ -17,6 +17,8 @@ export interface TestCluster {
   target: Target;
   token: string;
   dir: string;
+  /** Server process id (child-process clusters only). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function launchTestCluster(opts: LaunchOptions = {}): Promise<TestC
     target: { kind: 'embedded', server: c.server, kubeconfigPath: c.kubeconfigPath, version: c.version },
     token: c.token,
     dir: '',
+    pid: c.pid,
     stop: () => c.stop(),
   };
 }
