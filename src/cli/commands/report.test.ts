@@ -1,0 +1,55 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fullResults } from '../../analysis/test-fixtures.js';
+import { ExitCode, KubeperfError } from '../../core/errors.js';
+import { reportCommand } from './report.js';
+
+let dir: string;
+
+async function run(args: string[]): Promise<number> {
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    await reportCommand().exitOverride().parseAsync(args, { from: 'user' });
+    return 0;
+  } catch (e) {
+    return e instanceof KubeperfError ? e.exitCode : -1;
+  } finally {
+    out.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kubeperf-report-cmd-'));
+  await writeFile(join(dir, 'results.json'), JSON.stringify(fullResults()));
+  await writeFile(join(dir, 'bad.json'), JSON.stringify({ schemaVersion: 1, runId: 3 }));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('kubeperf report', () => {
+  it('writes report.html, report.md and junit.xml beside results.json by default', async () => {
+    expect(await run([join(dir, 'results.json')])).toBe(0);
+    for (const f of ['report.html', 'report.md', 'junit.xml'])
+      expect((await stat(join(dir, f))).size).toBeGreaterThan(500);
+  });
+
+  it('writes only the files asked for', async () => {
+    const md = join(dir, 'only.md');
+    expect(await run([join(dir, 'results.json'), '--md', md])).toBe(0);
+    expect(await readFile(md, 'utf8')).toContain('# Performance report: fixture-study');
+  });
+
+  it('rejects a missing or malformed results file as bad input (exit 2)', async () => {
+    expect(await run([join(dir, 'nope.json')])).toBe(ExitCode.badInput);
+    let problems: string[] = [];
+    try {
+      await reportCommand()
+        .exitOverride()
+        .parseAsync([join(dir, 'bad.json')], { from: 'user' });
+    } catch (e) {
+      problems = (e as { problems: string[] }).problems;
+    }
+    expect(problems.join('\n')).toMatch(/bad\.json: runId: /);
+  });
+});
