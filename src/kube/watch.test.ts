@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect } from './connect.js';
+import { startTestCluster, type TestCluster } from './testing.js';
+import { watch, type WatchEvent } from './watch.js';
+
+let cluster: TestCluster;
+beforeAll(async () => {
+  cluster = await startTestCluster({ dropWatchesEvery: 150 });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+it('a watch resumes from its last resourceVersion after the server drops it, without missing or repeating events', async () => {
+  const c = await connect(cluster.target);
+  const m = await c.mapper.resolve('v1', 'ConfigMap');
+  const seen: WatchEvent[] = [];
+  const w = await watch(c, m, {
+    namespace: 'default',
+    labelSelector: 'w=resume',
+    onEvent: (e) => seen.push(e),
+  });
+  for (let i = 0; i < 30; i++) {
+    await c.create(
+      m,
+      'default',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `w-${i}`, labels: { w: 'resume' } },
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  await w.stop();
+  await c.close();
+  expect(w.reconnects).toBeGreaterThan(0);
+  expect(w.lost).toBeUndefined();
+  const added = seen.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name);
+  expect(added).toEqual(Array.from({ length: 30 }, (_, i) => `w-${i}`));
+});

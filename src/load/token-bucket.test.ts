@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { TokenBucket } from './token-bucket.js';
+import { arrivalOffsets, scheduleDurationMs } from './arrivals.js';
+import { backoffMs, defaultRetryPolicy, withRetries } from './retry.js';
+import { runClosed, runOpen } from './executor.js';
+import { incrementalSteps, JobOptions } from '../phases/job/options.js';
+
+describe('token bucket (client-go semantics)', () => {
+  it('starts full with burst tokens, then spaces requests at 1/qps in FIFO order', () => {
+    let now = 0;
+    const b = new TokenBucket(10, 3, () => now);
+    expect([b.reserve(), b.reserve(), b.reserve()]).toEqual([0, 0, 0]);
+    expect(b.reserve()).toBeCloseTo(100);
+    expect(b.reserve()).toBeCloseTo(200);
+    now = 1000; // a second later the bucket refilled: 10 tokens earned, 2 owed, capped at burst
+    expect(b.reserve()).toBe(0);
+  });
+
+  it('qps 0 is unlimited', () => {
+    const b = new TokenBucket(0, 1);
+    for (let i = 0; i < 100; i++) expect(b.reserve()).toBe(0);
+  });
+
+  it('paces a real closed-model run: 20 requests at qps 100 burst 1 take ≈190 ms', async () => {
+    const starts: number[] = [];
+    const t0 = performance.now();
+    const s = await runClosed({
+      total: 20,
+      concurrency: 4,
+      limiter: new TokenBucket(100, 1),
+      task: async (_i, t) => void starts.push(t),
+    });
+    expect(s.started).toBe(20);
+    const span = performance.now() - t0;
+    expect(span).toBeGreaterThan(180);
+    expect(span).toBeLessThan(400);
+  });
+});
+
+describe('arrival schedules', () => {
+  const take = (g: Generator<number>, n: number) => Array.from({ length: n }, () => g.next().value as number);
+  it('constant rate: evenly spaced', () => {
+    expect(take(arrivalOffsets({ kind: 'constant', rate: 4 }), 4)).toEqual([0, 250, 500, 750]);
+  });
+  it('poisson: seeded (replayable) with the right mean gap', () => {
+    const a = take(arrivalOffsets({ kind: 'poisson', rate: 100, seed: 7 }), 5000);
+    const b = take(arrivalOffsets({ kind: 'poisson', rate: 100, seed: 7 }), 5000);
+    expect(a).toEqual(b);
+    expect(a[4999]! / 4999).toBeGreaterThan(9);
+    expect(a[4999]! / 4999).toBeLessThan(11);
+  });
+  it('ramp: integrates the rate (0→100/s over 2 s = 100 arrivals), increasing density', () => {
+    const r = [...arrivalOffsets({ kind: 'ramp', from: 0, to: 100, durationMs: 2000 })];
+    expect(r).toHaveLength(100);
+    expect(r[99]!).toBeLessThan(2000);
+    expect(r[1]! - r[0]!).toBeGreaterThan(r[99]! - r[98]!);
+  });
+  it('steps: piecewise constant', () => {
+    const s = [
+      ...arrivalOffsets({
+        kind: 'steps',
+        steps: [
+          { rate: 10, durationMs: 1000 },
+          { rate: 20, durationMs: 500 },
+        ],
+      }),
+    ];
+    expect(s).toHaveLength(20);
+    expect(s[10]).toBe(1000);
+    expect(scheduleDurationMs({ kind: 'steps', steps: [{ rate: 1, durationMs: 5 }] })).toBe(5);
+  });
+  it('open model keeps the schedule while tasks are slow (no waiting for completions)', async () => {
+    const t0 = performance.now();
+    const s = await runOpen({
+      arrivals: { kind: 'constant', rate: 200 },
+      total: 40,
+      task: () => new Promise((r) => setTimeout(r, 100)),
+    });
+    expect(s.started).toBe(40);
+    // 40 arrivals at 200/s = 195 ms of schedule + 100 ms for the last task; a closed loop would take 4 s.
+    expect(performance.now() - t0).toBeLessThan(600);
+    expect(s.late).toBeLessThan(5);
+  });
+});
+
+describe('retries', () => {
+  it('honours Retry-After and otherwise backs off exponentially with a cap', () => {
+    const p = { ...defaultRetryPolicy, baseMs: 10, capMs: 80 };
+    expect(backoffMs(0, p, 1000, () => 0)).toBe(1000);
+    expect(backoffMs(0, p, undefined, () => 1)).toBe(10);
+    expect(backoffMs(3, p, undefined, () => 1)).toBe(80);
+    expect(backoffMs(10, p, undefined, () => 1)).toBe(80);
+    expect(backoffMs(2, p, undefined, () => 0)).toBe(20);
+  });
+  it('retries retryable outcomes up to maxRetries and reports the last outcome', async () => {
+    let n = 0;
+    let retried = 0;
+    const r = await withRetries(
+      async () => ++n,
+      (v) => ({ retryable: (v ?? 0) < 3 }),
+      { policy: { ...defaultRetryPolicy, baseMs: 1 }, onRetry: () => retried++ },
+    );
+    expect(r).toEqual({ value: 3, retries: 2 });
+    expect(retried).toBe(2);
+    const capped = await withRetries(
+      async () => 1,
+      () => ({ retryable: true }),
+      { policy: { ...defaultRetryPolicy, baseMs: 1, maxRetries: 2 } },
+    );
+    expect(capped.retries).toBe(2);
+  });
+});
+
+describe('incremental load', () => {
+  const base = { objects: [{ objectTemplate: 'a: 1\n' }] };
+  it('linear and exponential steps sum to jobIterations', () => {
+    expect(
+      incrementalSteps(
+        JobOptions.parse({
+          ...base,
+          jobIterations: 20,
+          incrementalLoad: { pattern: 'linear', startIterations: 2, step: 2 },
+        }),
+      ),
+    ).toEqual([2, 4, 6, 8]);
+    expect(
+      incrementalSteps(
+        JobOptions.parse({
+          ...base,
+          jobIterations: 30,
+          incrementalLoad: { pattern: 'exponential', startIterations: 2, step: 2 },
+        }),
+      ),
+    ).toEqual([2, 4, 8, 16]);
+  });
+});
