@@ -8,12 +8,17 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { analyzeAst, type AstFacts } from './ast.js';
 import { classify, type Classification } from './complexity.js';
+import { compileFast, type Evaluator } from './jit.js';
 import { registerKroLibrary } from './library.js';
 
 export interface CelProgram {
   readonly expression: string;
   /** Evaluate against an activation whose numbers are already converted (toCelValue). */
   readonly evaluate: (activation: Record<string, unknown>) => unknown;
+  /** The cel-js interpreter alone (the reference semantics the fast path falls back to). */
+  readonly interpret: (activation: Record<string, unknown>) => unknown;
+  /** Whether `evaluate` runs generated JS (jit.ts) before falling back to the interpreter. */
+  readonly jit: boolean;
   readonly ast: ASTNode;
   /** Checked result type (`dyn` when inputs are dyn). */
   readonly type: string;
@@ -40,6 +45,8 @@ export interface CelEngineOptions {
   cache?: boolean;
   /** Max cached programs; the oldest are evicted first. */
   cacheSize?: number;
+  /** Generate a JS fast path for supported expressions (default true). */
+  jit?: boolean;
 }
 
 let baseEnv: Environment | undefined;
@@ -64,6 +71,7 @@ export class CelEngine {
   private readonly cache = new Map<string, CelProgram>();
   private readonly useCache: boolean;
   private readonly cacheSize: number;
+  private readonly useJit: boolean;
   hits = 0;
   misses = 0;
 
@@ -73,6 +81,7 @@ export class CelEngine {
     for (const [name, type] of Object.entries(options.variables ?? {})) this.env.registerVariable(name, type);
     this.useCache = options.cache ?? true;
     this.cacheSize = options.cacheSize ?? 10_000;
+    this.useJit = options.jit ?? true;
   }
 
   /** Parse + type-check. Throws CelCompileError with the library's caret excerpt. */
@@ -98,9 +107,13 @@ export class CelEngine {
       throw new CelCompileError(err?.message ?? 'type check failed', expression, err?.code);
     }
     const facts = analyzeAst(parsed.ast);
+    const interpret = parsed as unknown as Evaluator;
+    const fast = this.useJit ? compileFast(parsed.ast, interpret) : undefined;
     const program: CelProgram = {
       expression,
-      evaluate: parsed as unknown as (a: Record<string, unknown>) => unknown,
+      evaluate: fast ?? interpret,
+      interpret,
+      jit: fast !== undefined,
       ast: parsed.ast,
       type: checked.type ?? 'dyn',
       facts,

@@ -1,0 +1,41 @@
+/** Terminal table for `bench cel` (numbers straight from the phase data). */
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+export function ns(x: number): string {
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}ms`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(2)}µs`;
+  return `${x.toFixed(x < 10 ? 1 : 0)}ns`;
+}
+
+interface CelRow {
+  name: string;
+  complexity: string;
+  costOrder: string;
+  compileUs: number;
+  evalNs: number;
+  evalNsP95: number;
+  evalsPerSec: number;
+  bytesPerProgram: number;
+  baselineNs?: number;
+  celGoNs?: number;
+  error?: string;
+}
+
+export function formatCelTable(data: Record<string, unknown>): string {
+  const rows = (data.expressions ?? []) as CelRow[];
+  const head = `${pad('expression', 28)}${pad('class', 14)}${pad('cost', 7)}${lpad('compile', 10)}${lpad('eval', 10)}${lpad('p95', 10)}${lpad('evals/s', 12)}${lpad('bytes', 8)}${lpad('JS', 9)}${lpad('cel-go', 9)}`;
+  const lines = [head];
+  for (const r of rows) {
+    if (r.error) {
+      lines.push(`${pad(r.name.slice(0, 27), 28)}error: ${r.error}`);
+      continue;
+    }
+    lines.push(
+      `${pad(r.name.slice(0, 27), 28)}${pad(r.complexity, 14)}${pad(r.costOrder, 7)}${lpad(`${r.compileUs.toFixed(1)}µs`, 10)}` +
+        `${lpad(ns(r.evalNs), 10)}${lpad(ns(r.evalNsP95), 10)}${lpad(r.evalsPerSec.toLocaleString('en-US'), 12)}` +
+        `${lpad(String(r.bytesPerProgram), 8)}${lpad(r.baselineNs !== undefined ? ns(r.baselineNs) : '-', 9)}${lpad(r.celGoNs !== undefined ? ns(r.celGoNs) : '-', 9)}`,
+    );
+  }
+  return lines.join('\n');
+}
