@@ -80,6 +80,19 @@ describe('analyzeResults', () => {
     );
   });
 
+  it('takes confidence intervals over repeats when a phase declares repeat: N', () => {
+    const phase = crudPhase({ ops: ['get'], seconds: 3 });
+    const repeats = [1, 2, 3, 4].map((seed) => ({ ops: crudPhase({ seed, ops: ['get'], seconds: 3 }).ops }));
+    const r = analyzeResults(makeResults([{ ...phase, repeats }]), { thresholds: [], slo: false, guard });
+    const a = readAnalysis(r.analysis)!.phases[0];
+    expect(a.repeats).toBe(4);
+    const ci = a.ops.get.ci.p99!;
+    expect(ci).toMatchObject({ method: 'bootstrap-repeats', n: 4 });
+    const p99s = repeats.map((x) => x.ops.get.latencyMs.p99);
+    expect(ci.low).toBeGreaterThanOrEqual(Math.min(...p99s));
+    expect(ci.high).toBeLessThanOrEqual(Math.max(...p99s));
+  });
+
   it('generates recommendations that cite fitted numbers', () => {
     const r = analyzeResults(full, { thresholds: [], slo: false, guard });
     const recs = readAnalysis(r.analysis)!.recommendations.map((x) => x.text);

@@ -68,6 +68,23 @@ describe('compareRuns', () => {
   });
 });
 
+describe('compareRuns with repeats', () => {
+  const repeated = (seed: number, scale: number) => {
+    const phase = crudPhase({ seed, scale, ops: ['create'], seconds: 3, rate: 60 });
+    const repeats = [0, 1, 2, 3, 4].map((i) => ({
+      ops: crudPhase({ seed: seed * 10 + i, scale, ops: ['create'], seconds: 3, rate: 60 }).ops,
+    }));
+    return { label: `r${seed}`, results: makeResults([{ ...phase, repeats }]) };
+  };
+
+  it('tests significance over the repeats when both runs have enough', () => {
+    const c = compareRuns(repeated(1, 1), repeated(2, 1.3));
+    const p50 = c.metrics.find((m) => m.key === 'crud/create.p50')!;
+    expect(p50).toMatchObject({ method: 'mann-whitney-repeats', status: 'regressed' });
+    expect(p50.note).toContain('5+5 repeats');
+  });
+});
+
 describe('trend', () => {
   it('orders runs by start time and tracks each metric', () => {
     const t = trend([

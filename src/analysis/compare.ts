@@ -25,7 +25,7 @@ export interface MetricDelta {
   /** (candidate − base) / base × 100; null when base is 0. */
   deltaPct: number | null;
   status: ChangeStatus;
-  method: 'mann-whitney-windows' | 'order-statistic-ci' | 'two-proportion' | 'none';
+  method: 'mann-whitney-repeats' | 'mann-whitney-windows' | 'order-statistic-ci' | 'two-proportion' | 'none';
   /** p-value where the method gives one. */
   p?: number;
   note: string;
@@ -73,6 +73,8 @@ export interface LabeledResults {
 }
 
 const MIN_WINDOWS = 5;
+/** With 4 + 4 values a Mann–Whitney U can reach p < 0.05; with 3 + 3 it never can. */
+const MIN_REPEATS = 4;
 const LATENCY_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
 
 export function runRef(r: LabeledResults): RunRef {
@@ -137,7 +139,9 @@ export function compareRuns(
         warnings.push(`op ${op} of phase ${bp.name} is missing in the candidate`);
         continue;
       }
-      metrics.push(...compareOp(bp.name, op, bs, cs, tolerancePct, alpha));
+      const reps = (p: PhaseResult) =>
+        p.repeats?.map((r) => r.ops[op]).filter((x): x is OpStats => !!x) ?? [];
+      metrics.push(...compareOp(bp.name, op, bs, cs, tolerancePct, alpha, reps(bp), reps(cp)));
     }
     metrics.push(...compareScalars(bp, cp, tolerancePct));
   }
@@ -189,8 +193,18 @@ function compareOp(
   cs: OpStats,
   tol: number,
   alpha: number,
+  bReps: OpStats[] = [],
+  cReps: OpStats[] = [],
 ): MetricDelta[] {
   const out: MetricDelta[] = [];
+  // Repeats are independent runs of the phase: when there are enough, they are the better evidence.
+  const enoughRepeats = bReps.length >= MIN_REPEATS && cReps.length >= MIN_REPEATS;
+  const byRepeats = (pick: (s: OpStats) => number) => {
+    const u = mannWhitneyU(bReps.map(pick), cReps.map(pick));
+    return (
+      u && { p: u.p, note: `Mann–Whitney U over ${bReps.length}+${cReps.length} repeats, p=${fmtP(u.p)}` }
+    );
+  };
   const bw = detectSteadyState(bs.series).windows;
   const cw = detectSteadyState(cs.series).windows;
   const enoughWindows = bw.length >= MIN_WINDOWS && cw.length >= MIN_WINDOWS;
@@ -205,7 +219,13 @@ function compareOp(
     let p: number | undefined;
     let significant: boolean | undefined;
     let note = '';
-    if (enoughWindows && stat !== 'p90') {
+    const rep = enoughRepeats ? byRepeats((r) => r.latencyMs[stat]) : undefined;
+    if (rep) {
+      method = 'mann-whitney-repeats';
+      p = rep.p;
+      significant = rep.p < alpha;
+      note = rep.note;
+    } else if (enoughWindows && stat !== 'p90') {
       const field = stat as 'p50' | 'p99' | 'mean';
       const u = mannWhitneyU(
         bw.map((w) => w[field]),
@@ -249,7 +269,15 @@ function compareOp(
     let significant: boolean | undefined;
     let p: number | undefined;
     let note = 'fewer than 5 steady windows per run: significance not testable';
-    if (enoughWindows) {
+    let method: MetricDelta['method'] = 'none';
+    const rep = enoughRepeats ? byRepeats((r) => r.throughput) : undefined;
+    if (rep) {
+      method = 'mann-whitney-repeats';
+      p = rep.p;
+      significant = rep.p < alpha;
+      note = rep.note;
+    } else if (enoughWindows) {
+      method = 'mann-whitney-windows';
       const u = mannWhitneyU(
         bw.map((w) => w.throughput),
         cw.map((w) => w.throughput),
@@ -270,7 +298,7 @@ function compareOp(
       candidate: cs.throughput,
       deltaPct: d,
       status: classify(d, 'higher', tol, significant),
-      method: significant === undefined ? 'none' : 'mann-whitney-windows',
+      method: significant === undefined ? 'none' : method,
       ...(p !== undefined ? { p } : {}),
       note,
     });
