@@ -6,13 +6,15 @@
  * test-artifacts/.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeResults } from '../analysis/analyze.js';
-import { fullResults } from '../analysis/test-fixtures.js';
+import { compareRuns, trend } from '../analysis/compare.js';
+import { crudPhase, fullResults, makeResults } from '../analysis/test-fixtures.js';
+import { renderCompareHtml } from './compare-html.js';
 import { writeReports } from './write.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -21,6 +23,7 @@ const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 let browser: Browser;
 let dir: string;
 let file: string;
+let compareFile: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -35,6 +38,17 @@ beforeAll(async () => {
     guard: { maxErrorRate: 0.05 },
   });
   await writeReports(results, { html: file });
+  const run = (seed: number, scale: number, hour: number) => ({
+    label: `run-${seed}`,
+    results: makeResults([crudPhase({ seed, scale, ops: ['create', 'get'], seconds: 6, rate: 50 })], {
+      startedAt: `2026-11-22T${hour}:00:00.000Z`,
+    }),
+  });
+  const runs = [run(1, 1, 10), run(2, 1.05, 11), run(3, 1.3, 12)];
+  const comparison = compareRuns(runs[0], runs[2]);
+  comparison.trend = trend(runs);
+  compareFile = join(dir, 'compare.html');
+  await writeFile(compareFile, renderCompareHtml(comparison, runs[0].results, runs[2].results));
   await mkdir(ARTIFACTS, { recursive: true });
   // launch() always starts from a fresh temporary profile (playwright refuses --user-data-dir here).
   browser = await chromium.launch({
@@ -147,4 +161,24 @@ describe('HTML report in Chromium', () => {
       await context.close();
     }, 60_000);
   }
+
+  it('renders the comparison page with side-by-side and trend charts offline', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.setOffline(true);
+    await context.route(/^(?!file:)/, (route) => route.abort());
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`file://${compareFile}`);
+    const count = await page.locator('[data-chart]').count();
+    expect(count).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('[data-chart][data-rendered="true"]').count()).toBe(count);
+    expect(await page.locator('#verdict').innerText()).toBe('REGRESSED');
+    await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -25,9 +25,10 @@ export const PAGE_SCRIPT = String.raw`
       type: a.log ? 'logarithmic' : a.type || 'linear',
       title: { display: true, text: a.title, color: fg },
       grid: { color: grid },
-      ticks: { color: muted, callback: a.type === 'category' ? undefined : function (v) { return fmt(v); } }
+      ticks: { color: muted }
     };
-    if (a.type === 'category') delete o.ticks.callback;
+    // Chart.js's own log ticks print 1e+3-style labels; linear ticks are better left to it (precision).
+    if (a.log) o.ticks.callback = function (v) { return fmt(v); };
     if (pos) { o.position = pos; o.grid = { drawOnChartArea: false }; }
     return o;
   }
