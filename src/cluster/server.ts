@@ -13,7 +13,8 @@ import { ApiError, errors } from './api/status.js';
 import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
 import { insertNew } from './api/handlers.js';
-import { builtinDefaults } from './builtins/defaults.js';
+import { admit } from './crd/admission.js';
+import { startCrdController } from './crd/controller.js';
 import { startNamespaceController } from './controllers/namespace.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
@@ -60,13 +61,14 @@ export class ApiServer {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
-    this.ctx = { store, registry, hooks: { defaults: builtinDefaults } };
+    this.ctx = { store, registry, hooks: { admit } };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.current);
     this.bootstrap();
     this.stopFns.push(startNamespaceController(this.ctx));
+    this.stopFns.push(startCrdController(this.ctx));
     if (this.opts.dropWatchesEvery) {
       const t = setInterval(() => this.dropWatches(), this.opts.dropWatchesEvery);
       t.unref();
@@ -227,7 +229,7 @@ export class ApiServer {
 
   private subresourceOk(rt: ResourceType, sub: string | undefined): boolean {
     if (sub === undefined) return true;
-    if (sub === 'status') return !!rt.subresources.status || rt.custom;
+    if (sub === 'status') return !!rt.subresources.status;
     if (sub === 'scale') return !!rt.subresources.scale;
     return false;
   }

@@ -2,15 +2,17 @@
  * Request body decoding and response encoding (JSON, YAML; pretty for curl like the real server).
  */
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { decodeProtobuf } from './protobuf.js';
 import { errors } from './status.js';
 
-export type MediaType = 'json' | 'yaml';
+export type MediaType = 'json' | 'yaml' | 'protobuf';
 
 /** Content-Type of a create/update body; 415 otherwise. */
 export function bodyMediaType(contentType: string | undefined): MediaType {
   const ct = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (ct === 'application/json' || ct === '') return 'json';
   if (ct === 'application/yaml') return 'yaml';
+  if (ct === 'application/vnd.kubernetes.protobuf') return 'protobuf';
   throw errors.unsupportedMediaType(
     'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
   );
@@ -32,6 +34,7 @@ function goJsonError(text: string, e: Error): string {
 
 /** Parses a body into a JSON value; a syntax error is the real server's 400 wording. */
 export function decodeBody(buf: Buffer, type: MediaType, kindForError: string): unknown {
+  if (type === 'protobuf') return decodeProtobuf(buf, kindForError);
   const text = buf.toString('utf8');
   if (type === 'yaml') {
     try {
@@ -64,7 +67,7 @@ export function decodeLoose(buf: Buffer, yaml: boolean): unknown {
 }
 
 export interface Negotiated {
-  type: MediaType;
+  type: 'json' | 'yaml';
   /** kubectl asked for a Table (and accepts JSON as fallback). */
   table: boolean;
 }

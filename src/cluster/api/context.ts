@@ -6,10 +6,16 @@ import type { Store, KubeObject } from '../store/store.js';
 import type { ResourceRegistry, ResourceType } from './resources.js';
 
 export interface Hooks {
-  /** Fills server-side defaults on create/update (namespace phase, deployment strategy, CR schema). */
-  defaults?: (rt: ResourceType, obj: KubeObject, op: 'create' | 'update') => void;
-  /** Validates an object (CR schema); throws ApiError 422. */
-  validate?: (rt: ResourceType, obj: KubeObject, old?: KubeObject) => string[] | void;
+  /**
+   * Admission of a new object state on create/update: pruning, defaulting and validation (throws
+   * ApiError 400/422). Returns Warning header texts.
+   */
+  admit?: (
+    rt: ResourceType,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    req: ApiRequest,
+  ) => string[] | void;
 }
 
 export interface ApiContext {

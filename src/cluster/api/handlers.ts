@@ -199,8 +199,7 @@ export function insertNew(
   meta.uid = newUid();
   meta.creationTimestamp = now;
   if (rt.hasGeneration) meta.generation = 1;
-  ctx.hooks.defaults?.(rt, obj, 'create');
-  ctx.hooks.validate?.(rt, obj);
+  const warnings = ctx.hooks.admit?.(rt, obj, undefined, req) ?? undefined;
   const manager = managerName(req.query.get('fieldManager'), req.userAgent);
   meta.managedFields = [
     {
@@ -212,12 +211,12 @@ export function insertNew(
       fieldsV1: applyFields ?? objectFields(obj, true),
     } satisfies ManagedFieldsEntry,
   ];
-  if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)));
+  if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)), warnings);
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, obj), rv);
   ctx.store.commit(rt.storageKey, 'ADDED', stored);
-  return ok(201, stored);
+  return ok(201, stored, warnings);
 }
 
 /** Spec-ish content: everything but metadata and status. */
@@ -283,8 +282,7 @@ export function writeUpdate(
   const meta = result.metadata as Record<string, unknown>;
   meta.name = cur.name;
   if (rt.namespaced) meta.namespace = cur.ns;
-  ctx.hooks.defaults?.(rt, result, 'update');
-  ctx.hooks.validate?.(rt, result, old);
+  const warnings = ctx.hooks.admit?.(rt, result, old, req) ?? undefined;
   if (rt.hasGeneration && typeof oldMeta.generation === 'number') {
     const changed = rt.subresources.status
       ? !jsonEqual(specOf(old), specOf(result))
@@ -294,7 +292,7 @@ export function writeUpdate(
   // No-op: same content → same RV, no event, managedFields untouched.
   meta.managedFields = oldMeta.managedFields;
   meta.resourceVersion = oldMeta.resourceVersion;
-  if (jsonEqual(canonicalizeLoose(old), canonicalizeLoose(result))) return ok(200, cur);
+  if (jsonEqual(old, result)) return ok(200, cur, warnings);
   meta.managedFields =
     opts.managedFields ??
     recordUpdate(
@@ -304,20 +302,16 @@ export function writeUpdate(
       objectFields(result, true, sub),
       sub,
     );
-  if (dryRun(req)) return ok(200, JSON.stringify(canonicalize(rt, result)));
+  if (dryRun(req)) return ok(200, JSON.stringify(canonicalize(rt, result)), warnings);
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, result), rv);
   if (meta.deletionTimestamp && !(meta.finalizers as string[] | undefined)?.length) {
     ctx.store.commit(rt.storageKey, 'DELETED', stored, cur);
-    return ok(200, stored);
+    return ok(200, stored, warnings);
   }
   ctx.store.commit(rt.storageKey, 'MODIFIED', stored, cur);
-  return ok(200, stored);
-}
-
-function canonicalizeLoose(o: KubeObject): unknown {
-  return o;
+  return ok(200, stored, warnings);
 }
 
 /** PUT on an object or its status. */

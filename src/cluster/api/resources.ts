@@ -22,6 +22,19 @@ export interface ResourceType {
   hasGeneration: boolean;
   /** Storage key shared by all versions of one resource (`configmaps`, `widgets.example.com`). */
   storageKey: string;
+  /** Custom resources: the version's openAPIV3Schema. */
+  schema?: import('../crd/schema.js').Schema;
+  /** Custom resources: additionalPrinterColumns of the version. */
+  printerColumns?: {
+    name: string;
+    type: string;
+    jsonPath: string;
+    description?: string;
+    format?: string;
+    priority?: number;
+  }[];
+  /** Custom resources: the scale subresource paths. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
 export const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

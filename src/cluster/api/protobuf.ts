@@ -1,0 +1,221 @@
+/**
+ * Decoding of `application/vnd.kubernetes.protobuf` request bodies for the built-in kinds typed
+ * clients create (kubectl 1.33 `create configmap|secret|namespace|serviceaccount` sends protobuf).
+ * Responses are always JSON, which every client accepts. Field numbers are those of
+ * k8s.io/api generated.proto files.
+ */
+import { errors } from './status.js';
+
+type Obj = Record<string, unknown>;
+
+class Reader {
+  pos = 0;
+  constructor(
+    readonly buf: Uint8Array,
+    readonly end = buf.length,
+  ) {}
+
+  varint(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.pos >= this.end) throw new Error('truncated varint');
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return result;
+      shift += 7;
+      if (shift > 63) throw new Error('varint too long');
+    }
+  }
+
+  bytes(): Uint8Array {
+    const len = this.varint();
+    if (this.pos + len > this.end) throw new Error('truncated field');
+    const b = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return b;
+  }
+
+  skip(wire: number): void {
+    if (wire === 0) this.varint();
+    else if (wire === 1) this.pos += 8;
+    else if (wire === 2) this.bytes();
+    else if (wire === 5) this.pos += 4;
+    else throw new Error(`unsupported wire type ${wire}`);
+  }
+
+  *fields(): Generator<[number, number]> {
+    while (this.pos < this.end) {
+      const tag = this.varint();
+      yield [Math.floor(tag / 8), tag & 7];
+    }
+  }
+}
+
+const utf8 = new TextDecoder();
+const str = (r: Reader) => utf8.decode(r.bytes());
+
+type FieldSpec =
+  | { name: string; kind: 'string' | 'bytes' | 'int' | 'bool' }
+  | { name: string; kind: 'message'; msg: MessageSpec }
+  | { name: string; kind: 'map'; value: 'string' | 'bytes' }
+  | { name: string; kind: 'repeatedString' }
+  | { name: string; kind: 'repeatedMessage'; msg: MessageSpec }
+  | { name: string; kind: 'time' };
+type MessageSpec = Record<number, FieldSpec>;
+
+function decodeMessage(buf: Uint8Array, spec: MessageSpec): Obj {
+  const r = new Reader(buf);
+  const out: Obj = {};
+  for (const [num, wire] of r.fields()) {
+    const f = spec[num];
+    if (!f) {
+      r.skip(wire);
+      continue;
+    }
+    switch (f.kind) {
+      case 'string':
+        out[f.name] = str(r);
+        break;
+      case 'bytes':
+        out[f.name] = Buffer.from(r.bytes()).toString('base64');
+        break;
+      case 'int':
+        out[f.name] = r.varint();
+        break;
+      case 'bool':
+        out[f.name] = r.varint() !== 0;
+        break;
+      case 'message':
+        out[f.name] = decodeMessage(r.bytes(), f.msg);
+        break;
+      case 'time': {
+        const t = decodeMessage(r.bytes(), { 1: { name: 'seconds', kind: 'int' } });
+        out[f.name] = new Date(((t.seconds as number) ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        break;
+      }
+      case 'repeatedString':
+        ((out[f.name] ??= []) as string[]).push(str(r));
+        break;
+      case 'repeatedMessage':
+        ((out[f.name] ??= []) as Obj[]).push(decodeMessage(r.bytes(), f.msg));
+        break;
+      case 'map': {
+        const entry = new Reader(r.bytes());
+        let k = '';
+        let v: string = '';
+        for (const [n, w] of entry.fields()) {
+          if (n === 1) k = str(entry);
+          else if (n === 2)
+            v = f.value === 'string' ? str(entry) : Buffer.from(entry.bytes()).toString('base64');
+          else entry.skip(w);
+        }
+        ((out[f.name] ??= {}) as Obj)[k] = v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const ownerReference: MessageSpec = {
+  1: { name: 'kind', kind: 'string' },
+  3: { name: 'name', kind: 'string' },
+  4: { name: 'uid', kind: 'string' },
+  5: { name: 'apiVersion', kind: 'string' },
+  6: { name: 'controller', kind: 'bool' },
+  7: { name: 'blockOwnerDeletion', kind: 'bool' },
+};
+
+const objectMeta: MessageSpec = {
+  1: { name: 'name', kind: 'string' },
+  2: { name: 'generateName', kind: 'string' },
+  3: { name: 'namespace', kind: 'string' },
+  5: { name: 'uid', kind: 'string' },
+  6: { name: 'resourceVersion', kind: 'string' },
+  7: { name: 'generation', kind: 'int' },
+  11: { name: 'labels', kind: 'map', value: 'string' },
+  12: { name: 'annotations', kind: 'map', value: 'string' },
+  13: { name: 'ownerReferences', kind: 'repeatedMessage', msg: ownerReference },
+  14: { name: 'finalizers', kind: 'repeatedString' },
+};
+
+const localObjectReference: MessageSpec = { 1: { name: 'name', kind: 'string' } };
+const objectReference: MessageSpec = {
+  1: { name: 'kind', kind: 'string' },
+  2: { name: 'namespace', kind: 'string' },
+  3: { name: 'name', kind: 'string' },
+  4: { name: 'uid', kind: 'string' },
+  5: { name: 'apiVersion', kind: 'string' },
+  6: { name: 'resourceVersion', kind: 'string' },
+  7: { name: 'fieldPath', kind: 'string' },
+};
+
+const kinds: Record<string, MessageSpec> = {
+  ConfigMap: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: { name: 'data', kind: 'map', value: 'string' },
+    3: { name: 'binaryData', kind: 'map', value: 'bytes' },
+    4: { name: 'immutable', kind: 'bool' },
+  },
+  Secret: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: { name: 'data', kind: 'map', value: 'bytes' },
+    3: { name: 'type', kind: 'string' },
+    4: { name: 'stringData', kind: 'map', value: 'string' },
+    5: { name: 'immutable', kind: 'bool' },
+  },
+  Namespace: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: { name: 'spec', kind: 'message', msg: { 1: { name: 'finalizers', kind: 'repeatedString' } } },
+  },
+  ServiceAccount: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: { name: 'secrets', kind: 'repeatedMessage', msg: objectReference },
+    3: { name: 'imagePullSecrets', kind: 'repeatedMessage', msg: localObjectReference },
+    4: { name: 'automountServiceAccountToken', kind: 'bool' },
+  },
+};
+
+const magic = [0x6b, 0x38, 0x73, 0x00];
+
+/** Decodes a protobuf body into the JSON object shape; 415 for kinds without a decoder. */
+export function decodeProtobuf(buf: Buffer, expectedKind: string): Obj {
+  if (buf.length < 4 || magic.some((b, i) => buf[i] !== b)) {
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${expectedKind}): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]`,
+    );
+  }
+  let unknown: Obj;
+  try {
+    unknown = decodeMessage(buf.subarray(4), {
+      1: {
+        name: 'typeMeta',
+        kind: 'message',
+        msg: { 1: { name: 'apiVersion', kind: 'string' }, 2: { name: 'kind', kind: 'string' } },
+      },
+      2: { name: 'raw', kind: 'bytes' },
+    });
+  } catch (e) {
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${expectedKind}): ${(e as Error).message}`,
+    );
+  }
+  const tm = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
+  const kind = tm.kind || expectedKind;
+  const spec = kinds[kind];
+  if (!spec) {
+    throw errors.unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (kubeperf decodes protobuf only for ${Object.keys(kinds).join(', ')})`,
+    );
+  }
+  try {
+    const raw = Buffer.from((unknown.raw as string | undefined) ?? '', 'base64');
+    const obj = decodeMessage(raw, spec);
+    return { kind, apiVersion: tm.apiVersion || 'v1', ...obj };
+  } catch (e) {
+    throw errors.badRequest(
+      `the object provided is unrecognized (must be of type ${expectedKind}): ${(e as Error).message}`,
+    );
+  }
+}
