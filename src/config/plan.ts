@@ -30,9 +30,12 @@ export function buildPlan(
   const kubeconfig = ctx.kubeconfig ?? loaded.study.target?.kubeconfig;
   const context = ctx.context ?? loaded.study.target?.context;
   const kind = kubeconfig || context ? 'kubeconfig' : needsCluster ? 'embedded' : 'none';
+  // A phase that needs no cluster sends no request and creates nothing, whether or not it says so.
+  const value = (p: PhasePlan, f: (p: PhasePlan) => number | undefined) =>
+    p.needsCluster ? f(p) : (f(p) ?? 0);
   const sum = (f: (p: PhasePlan) => number | undefined) =>
-    phases.every((p) => f(p.plan) !== undefined)
-      ? phases.reduce((acc, p) => acc + (f(p.plan) ?? 0) * p.repeat, 0)
+    phases.every((p) => value(p.plan, f) !== undefined)
+      ? phases.reduce((acc, p) => acc + (value(p.plan, f) ?? 0) * p.repeat, 0)
       : null;
   return {
     name: loaded.study.name,
@@ -61,7 +64,7 @@ export function formatPlan(plan: StudyPlan): string {
     for (const s of p.plan.steps) lines.push(`       ${s}`);
   });
   const fmt = (n: number | null) => (n === null ? 'unknown up front' : n.toLocaleString('en-US'));
-  lines.push(`totals: ${fmt(plan.totals.requests)} requests, ${fmt(plan.totals.objects)} objects created`);
+  lines.push(`totals: requests ${fmt(plan.totals.requests)}, objects created ${fmt(plan.totals.objects)}`);
   if (plan.thresholds.length) lines.push(`thresholds: ${plan.thresholds.join('; ')}`);
   if (plan.slo) lines.push('SLO checks: on (mutating/read p99 ≤ 1 s, list p99 ≤ 30 s)');
   return lines.join('\n');

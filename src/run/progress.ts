@@ -69,6 +69,7 @@ function lineReporter(phase: string, write: (line: string) => void): ProgressRep
   let unit = 'ops';
   let start = performance.now();
   let last = 0;
+  let finished = false;
   const line = (final = false) => {
     const { rate, eta, elapsed } = rateEta(done, total, start);
     const of = total > 0 ? `/${total}` : '';
@@ -96,7 +97,9 @@ function lineReporter(phase: string, write: (line: string) => void): ProgressRep
       write(`${phase}: ${text}`);
     },
     finish() {
-      if (done > 0 || total > 0) line(true);
+      // Both the phase and the runner may call finish(); report the final line once.
+      if (!finished && (done > 0 || total > 0)) line(true);
+      finished = true;
     },
   };
 }
