@@ -18,7 +18,7 @@ export function renderHtml(results: Results): string {
   const env: [string, string][] = [
     ['Started', r.startedAt],
     ['Duration', Number.isFinite(runMs) ? duration(runMs) : r.interrupted ? 'interrupted' : '–'],
-    ['Target', `${r.target.kind} ${r.target.server}`],
+    ['Target', r.target.kind === 'none' ? 'none (no cluster needed)' : `${r.target.kind} ${r.target.server}`],
     ['Kubernetes', r.target.version || 'unknown'],
     ['kubeperf', r.tool.version],
     ['Node', r.environment.node],

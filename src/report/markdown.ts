@@ -22,10 +22,16 @@ export function renderMarkdown(results: Results): string {
   out.push('## Summary', '');
   const passed = r.thresholds.filter((t) => t.pass).length;
   const requests = r.phases.reduce((a, p) => a + Object.values(p.ops).reduce((b, s) => b + s.count, 0), 0);
+  const target =
+    r.target.kind === 'none'
+      ? 'none (no cluster needed)'
+      : `${r.target.kind} \`${r.target.server}\` (Kubernetes ${r.target.version || 'unknown'})`;
   out.push(
-    `- Target: ${r.target.kind} \`${r.target.server}\` (Kubernetes ${r.target.version || 'unknown'}); kubeperf ${r.tool.version}, Node ${r.environment.node}, ${r.environment.cpus} × ${r.environment.cpuModel}.`,
-    `- ${r.phases.length} phase(s), ${requests.toLocaleString('en-US')} API requests recorded.`,
-    `- Thresholds and SLO checks: ${passed}/${r.thresholds.length} passed.`,
+    `- Target: ${target}; kubeperf ${r.tool.version}, Node ${r.environment.node}, ${r.environment.cpus} × ${r.environment.cpuModel}.`,
+    `- ${r.phases.length} phase(s)${requests ? `, ${requests.toLocaleString('en-US')} API requests recorded` : ''}.`,
+    r.thresholds.length
+      ? `- Thresholds and SLO checks: ${passed}/${r.thresholds.length} passed.`
+      : '- No thresholds or SLO checks configured.',
   );
   for (const reason of r.verdictReasons) out.push(`- ${reason}`);
   out.push('');
@@ -86,7 +92,9 @@ export function renderMarkdown(results: Results): string {
 
   const cel = r.phases.flatMap((p) => celExpressions(p).map((e) => ({ phase: p.name, ...e })));
   if (cel.length) {
+    const hasBaseline = cel.some((e) => typeof e.baselineNs === 'number');
     out.push('## CEL expressions', '');
+    if (hasBaseline) out.push('Baseline: the same check written as plain JavaScript, for scale.', '');
     out.push(
       mdTable(
         [
@@ -108,6 +116,7 @@ export function renderMarkdown(results: Results): string {
           opt(e.evalNsP95, 'ns'),
           opt(e.evalsPerSec, '/s'),
           e.bytesPerProgram === undefined ? '–' : bytes(e.bytesPerProgram),
+          ...(hasBaseline ? [opt(e.baselineNs, 'ns')] : []),
         ]),
         ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
       ),
