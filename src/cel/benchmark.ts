@@ -35,9 +35,9 @@ export interface ExpressionResult {
 }
 
 export interface CelBenchOptions extends BatchOptions {
-  /** Compiles timed for compileUs (default 200). */
+  /** Compiles timed for compileUs (default 100). */
   compileRepeats?: number;
-  /** Programs kept alive to measure bytesPerProgram (default 2000). */
+  /** Programs kept alive to measure bytesPerProgram (default 1000). */
   memoryPrograms?: number;
 }
 
@@ -77,7 +77,7 @@ export function benchmarkExpression(
     };
   }
   const uncached = new CelEngine({ cache: false });
-  const compile = timeRepeated(() => uncached.compile(input.expression), options.compileRepeats ?? 200);
+  const compile = timeRepeated(() => uncached.compile(input.expression), options.compileRepeats ?? 100);
   const evaluate = program.evaluate;
   const timing = timeBatched(() => evaluate(activation), options);
   const baseline = input.baseline ?? referenceByExpression(input.expression)?.baseline;
@@ -86,7 +86,7 @@ export function benchmarkExpression(
     const fn = baseline as (a: Record<string, unknown>) => unknown;
     baselineNs = timeBatched(() => fn(activation), options).meanNs;
   }
-  const bytes = bytesPerObject(() => uncached.compile(input.expression), options.memoryPrograms ?? 2000);
+  const bytes = bytesPerObject(() => uncached.compile(input.expression), options.memoryPrograms ?? 1000);
   const celGoNs = referenceByExpression(input.expression)?.celGoNs;
   return {
     name: input.name,

@@ -8,7 +8,7 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { analyzeAst, type AstFacts } from './ast.js';
 import { classify, type Classification } from './complexity.js';
-import { compileFast, type Evaluator } from './jit.js';
+import { compileFast, supportsFast, type Evaluator } from './jit.js';
 import { registerKroLibrary } from './library.js';
 
 export interface CelProgram {
@@ -108,12 +108,11 @@ export class CelEngine {
     }
     const facts = analyzeAst(parsed.ast);
     const interpret = parsed as unknown as Evaluator;
-    const fast = this.useJit ? compileFast(parsed.ast, interpret) : undefined;
     const program: CelProgram = {
       expression,
-      evaluate: fast ?? interpret,
+      evaluate: this.useJit ? lazyFast(parsed.ast, interpret) : interpret,
       interpret,
-      jit: fast !== undefined,
+      jit: this.useJit && supportsFast(parsed.ast),
       ast: parsed.ast,
       type: checked.type ?? 'dyn',
       facts,
@@ -163,6 +162,25 @@ export class CelEngine {
   get cachedPrograms(): number {
     return this.cache.size;
   }
+}
+
+/**
+ * Code generation costs tens of µs (new Function), more than many evaluations; like V8 itself, run
+ * the interpreter first and generate the fast path once an expression is evaluated a few times, so
+ * compiling a 1,000-resource RGD does not pay for code most expressions never need.
+ */
+const JIT_AFTER_EVALS = 2;
+function lazyFast(ast: ASTNode, interpret: Evaluator): Evaluator {
+  let calls = 0;
+  let current: Evaluator | undefined;
+  return (a) => {
+    if (current) return current(a);
+    if (++calls > JIT_AFTER_EVALS) {
+      current = compileFast(ast, interpret) ?? interpret;
+      return current(a);
+    }
+    return interpret(a);
+  };
 }
 
 /** First line of a cel-js error (the rest is a source excerpt with a caret). */

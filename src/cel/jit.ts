@@ -447,6 +447,17 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
 
 export type Evaluator = (activation: Record<string, unknown>) => unknown;
 
+/** Whether the expression is inside the fast-path subset (generation only, nothing compiled). */
+export function supportsFast(ast: ASTNode): boolean {
+  try {
+    gen(ast, new Map(), { n: 0, scopes: [[]], fns: [] });
+    return true;
+  } catch (e) {
+    if (e instanceof Unsupported) return false;
+    throw e;
+  }
+}
+
 /**
  * The fast evaluator for an AST, or undefined when the expression uses something outside the
  * supported subset. The result falls back to `slow` for any case the fast path does not cover.

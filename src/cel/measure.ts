@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 export interface BatchTiming {
   meanNs: number;
   p95Ns: number;
+  p50Ns: number;
   minNs: number;
   opsPerSec: number;
   iterations: number;
@@ -74,6 +75,7 @@ export function timeBatched(fn: () => unknown, options: BatchOptions = {}): Batc
   return {
     meanNs,
     p95Ns: perBatch[Math.min(perBatch.length - 1, Math.floor(perBatch.length * 0.95))]!,
+    p50Ns: perBatch[Math.floor(perBatch.length / 2)]!,
     minNs: perBatch[0]!,
     opsPerSec: 1e9 / meanNs,
     iterations: total,
@@ -111,14 +113,21 @@ export function forceGc(): void {
   gcFn();
 }
 
-/** Retained heap per object: make `count` objects, keep them alive, GC, divide the heap delta. */
+/**
+ * Retained memory per object: make `count` objects, keep them alive, GC, divide the delta of V8 heap
+ * + ArrayBuffer backing stores (typed arrays live outside the JS heap).
+ */
 export function bytesPerObject(make: (i: number) => unknown, count: number): number {
   const keep: unknown[] = new Array(count);
   forceGc();
-  const before = process.memoryUsage().heapUsed;
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
   for (let i = 0; i < count; i++) keep[i] = make(i);
   forceGc();
-  const after = process.memoryUsage().heapUsed;
+  const after = used();
   sink = keep.length;
   return Math.max(0, Math.round((after - before) / count));
 }

@@ -60,7 +60,10 @@ export function positionOf(doc: LoadedDocument, path: (string | number)[]): stri
 
 /** Where an RgdError most likely points: the resource named in it, else the document. */
 export function locateRgdError(doc: LoadedDocument, message: string): string {
-  const m = /resource (?:IDs |")?([a-zA-Z0-9]+)"?/.exec(message) ?? /id ([a-zA-Z0-9_-]+) /.exec(message);
+  const m =
+    /resource "([^"]+)"/.exec(message) ??
+    /duplicate resource IDs (\S+)/.exec(message) ??
+    /violation: id (\S+) /.exec(message);
   const resources = (doc.value as { spec?: { resources?: { id?: string }[] } })?.spec?.resources;
   if (m && Array.isArray(resources)) {
     const i = resources.findIndex((r) => r?.id === m[1]);
