@@ -73,23 +73,54 @@ export class RestClient {
     this.headers = this.buildHeaders(this.headers['user-agent']);
   }
 
-  async request(req: RestRequest): Promise<KubeResponse> {
+  /**
+   * One request, answered with the whole body as text. Uses undici's dispatch handler API directly
+   * rather than `pool.request()`: no Readable stream per response, which cut our CPU per GET by a
+   * third in bench/client/get-vs-wrk (see docs/load-engine.md).
+   */
+  request(req: RestRequest): Promise<KubeResponse> {
     const headers =
       req.body !== undefined
         ? { ...this.headers, 'content-type': req.contentType ?? 'application/json' }
         : this.headers;
     const timeout = req.timeoutMs ?? 60_000;
-    const res = await this.pool.request({
-      path: this.prefix + req.path,
-      method: req.method,
-      headers,
-      body: req.body,
-      signal: req.signal,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
+    return new Promise((resolve, reject) => {
+      let status = 0;
+      let resHeaders: KubeResponse['headers'] = {};
+      const chunks: Buffer[] = [];
+      this.pool.dispatch(
+        {
+          path: this.prefix + req.path,
+          method: req.method,
+          headers,
+          body: req.body,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        },
+        {
+          onRequestStart(c) {
+            if (req.signal) {
+              if (req.signal.aborted) c.abort(req.signal.reason as Error);
+              else req.signal.addEventListener('abort', () => c.abort(req.signal!.reason as Error), { once: true });
+            }
+          },
+          onResponseStart(_c, statusCode, h) {
+            status = statusCode;
+            resHeaders = h as KubeResponse['headers'];
+          },
+          onResponseData(_c, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+            resolve({ status, headers: resHeaders, body });
+          },
+          onResponseError(_c, err) {
+            reject(err);
+          },
+        },
+      );
     });
-    const body = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, body };
   }
 
   /**
