@@ -16,6 +16,8 @@ export function kubeconfigYaml(opts: {
   const name = opts.name ?? embeddedContextName;
   const cluster: Record<string, unknown> = { server: opts.server };
   if (opts.caPem) cluster['certificate-authority-data'] = Buffer.from(opts.caPem).toString('base64');
+  // @kubernetes/client-node refuses http:// servers unless this is set (there is no TLS to verify).
+  else if (opts.server.startsWith('http://')) cluster['insecure-skip-tls-verify'] = true;
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

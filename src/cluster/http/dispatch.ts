@@ -6,9 +6,11 @@ import { applyPatch, deleteCollection } from '../api/collection.js';
 import type { ApiContext, ApiRequest, ApiResult } from '../api/context.js';
 import { createObject, deleteObject, getObject, patchObject, updateObject } from '../api/handlers.js';
 import { listObjects } from '../api/list.js';
+import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
 
 export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.subresource === 'scale') return scaleRequest(ctx, req);
   switch (req.method) {
     case 'GET':
     case 'HEAD':
