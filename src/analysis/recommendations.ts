@@ -171,6 +171,11 @@ function fitSentence(f: ScalingFit): string | undefined {
   if (f.parameter === 'concurrency' && /throughput/i.test(f.metric) && f.power) {
     return `${f.phase}: ${f.metric} keeps scaling up to ${last.x} ${unit} (${n(first.y, yUnit)} → ${n(last.y, yUnit)}, exponent ${f.power.exponent.toFixed(2)}, R² ${f.power.r2.toFixed(2)}).`;
   }
+  if (f.power && f.power.r2 >= 0.8 && f.power.exponent < -0.3 && yUnit === '/s') {
+    const k = -f.power.exponent;
+    return `${f.phase}: ${f.metric} falls as ${f.parameter}^${f.power.exponent.toFixed(2)} (log-log R² ${f.power.r2.toFixed(2)}): each operation costs ∝ n^${k.toFixed(2)} (${growthClass(k)}), ${n(last.y, yUnit)} at ${last.x} ${unit}.`;
+  }
+  if (f.power && f.power.exponent < -0.3) return undefined;
   const linearBetter = f.linear && f.power && f.linear.r2 > f.power.r2 && f.parameter !== 'nodes';
   if (
     f.power &&
@@ -179,7 +184,7 @@ function fitSentence(f: ScalingFit): string | undefined {
     (f.parameter === 'nodes' || f.parameter === 'objects')
   ) {
     const lin =
-      f.linear && f.linear.r2 >= 0.9
+      f.linear && f.linear.r2 >= 0.9 && f.linear.intercept >= 0
         ? `; ${f.metric} ≈ ${affine(f.linear, yUnit, unit)} (R² ${f.linear.r2.toFixed(2)})`
         : '';
     return `${f.phase}: ${f.metric} grows as ${f.parameter}^${f.power.exponent.toFixed(2)} (${growthClass(f.power.exponent)}, log-log R² ${f.power.r2.toFixed(2)}), ${n(last.y, yUnit)} at ${last.x} ${unit}${lin}.`;

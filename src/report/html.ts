@@ -100,7 +100,7 @@ export function renderHtml(results: Results): string {
     if (sizes.length) {
       const k = graphNumber(p, 'exponent');
       parts.push(
-        `<h3>Resource graph</h3>${k !== undefined ? `<p>Build time grows as n<sup>${k.toFixed(2)}</sup>${graphNumber(p, 'exponentR2') !== undefined ? ` (R² ${graphNumber(p, 'exponentR2')!.toFixed(3)})` : ''}.</p>` : ''}<table><thead><tr><th class="n">Nodes</th><th class="n">Edges</th><th class="n">Build</th><th class="n">Topo sort</th><th class="n">Traversal ops/s</th><th class="n">Path-finding ops/s</th><th class="n">Bytes/node</th></tr></thead><tbody>${sizes
+        `<h3>Resource graph</h3>${k !== undefined ? `<p>Exponent fitted by the phase: n<sup>${k.toFixed(2)}</sup>${graphNumber(p, 'exponentR2') !== undefined ? ` (R² ${graphNumber(p, 'exponentR2')!.toFixed(3)})` : ''}.</p>` : ''}<table><thead><tr><th class="n">Nodes</th><th class="n">Edges</th><th class="n">Build</th><th class="n">Topo sort</th><th class="n">Traversal ops/s</th><th class="n">Path-finding ops/s</th><th class="n">Bytes/node</th></tr></thead><tbody>${sizes
           .map(
             (s) =>
               `<tr><td class="n">${num(s.nodes)}</td><td class="n">${s.edges === undefined ? '–' : num(s.edges)}</td><td class="n">${opt(s.buildMs, 'ms')}</td><td class="n">${opt(s.topoSortUs, 'us')}</td><td class="n">${opt(s.traversalOpsPerSec, '/s')}</td><td class="n">${opt(s.pathFindingOpsPerSec, '/s')}</td><td class="n">${opt(s.bytesPerNode, 'B')}</td></tr>`,

@@ -148,7 +148,7 @@ export function renderMarkdown(results: Results): string {
     const r2 = graphNumber(p, 'exponentR2');
     if (k !== undefined)
       out.push(
-        `Build time grows as n^${k.toFixed(2)}${r2 !== undefined ? ` (R² ${r2.toFixed(3)})` : ''}.`,
+        `Exponent fitted by the phase: n^${k.toFixed(2)}${r2 !== undefined ? ` (R² ${r2.toFixed(3)})` : ''}.`,
         '',
       );
   }
