@@ -6,7 +6,7 @@
 import type { KubeClient, KubeObject } from '../../kube/client.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
 import { ensureNamespace } from '../../kube/namespaces.js';
-import { applyLabels, LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
+import { applyLabels, LABEL_CREATED_NAMESPACE, LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
 import { readinessFor, type ReadyPredicate } from '../../kube/readiness.js';
 import { isSuccess, outcomeOfResponse } from '../../kube/response.js';
 import { watch, type Watcher } from '../../kube/watch.js';
@@ -115,6 +115,8 @@ export async function runCreateJob(
     for (const obj of objs) {
       const m = await mappingFor(obj);
       applyLabels(obj, runLabels(ctx.runId, jobName, u.iteration));
+      // A Namespace from a template is one kubeperf created: cleanup and gc may delete it.
+      if (m.resource === 'namespaces' && !m.group) applyLabels(obj, { [LABEL_CREATED_NAMESPACE]: 'true' });
       const ns = m.namespaced ? (obj.metadata.namespace ?? namespaceFor(o, u.iteration)) : undefined;
       if (ns) obj.metadata.namespace = ns;
       const pred = spec.wait ? predicates.get(`${m.group}/${m.resource}`) : undefined;
