@@ -110,7 +110,7 @@ export function recommend(
   }
 
   out.push(...celRecommendations(results));
-  for (const f of fits) {
+  for (const f of fits.filter((x) => isHeadlineMetric(x.metric))) {
     const text = fitSentence(f);
     if (text) out.push({ area: f.parameter === 'nodes' ? 'graph' : 'scaling', text });
   }
@@ -166,10 +166,10 @@ function fitSentence(f: ScalingFit): string | undefined {
   const yUnit = unitOfMetric(f.metric);
   if (f.knee) {
     const k = f.knee;
-    return `${f.phase}: ${f.metric} stops scaling beyond ${k.x} ${unit}: ${n(k.y, yUnit)} at ${k.x} vs ${n(k.nextY, yUnit)} at ${k.nextX} (${pct(Math.max(0, k.efficiency))} of linear gain).`;
+    return `${f.phase}: ${f.metric} stops scaling beyond ${k.x} ${k.x === 1 ? singular(unit) : unit}: ${n(k.y, yUnit)} at ${k.x} vs ${n(k.nextY, yUnit)} at ${k.nextX} (${pct(Math.max(0, k.efficiency))} of linear gain).`;
   }
   if (f.parameter === 'concurrency' && /throughput/i.test(f.metric) && f.power) {
-    return `${f.phase}: ${f.metric} keeps scaling up to ${last.x} ${unit} (${n(first.y, yUnit)} → ${n(last.y, yUnit)}, exponent ${f.power.exponent.toFixed(2)}, R² ${f.power.r2.toFixed(2)}).`;
+    return `${f.phase}: ${f.metric} still rises at ${last.x} ${unit} (${n(first.y, yUnit)} → ${n(last.y, yUnit)}; +${Math.round((2 ** f.power.exponent - 1) * 100)}% per doubling, exponent ${f.power.exponent.toFixed(2)}, R² ${f.power.r2.toFixed(2)}).`;
   }
   if (f.power && f.power.r2 >= 0.8 && f.power.exponent < -0.3 && yUnit === '/s') {
     const k = -f.power.exponent;
@@ -193,6 +193,11 @@ function fitSentence(f: ScalingFit): string | undefined {
     return `${f.phase}: ${f.metric} ≈ ${affine(f.linear, yUnit, unit)} (R² ${f.linear.r2.toFixed(2)}, ${first.x}–${last.x} ${unit}).`;
   }
   return undefined;
+}
+
+/** Fits worth a sentence: throughput, p99 and cost metrics; p50/p95/mean fits stay in the tables. */
+export function isHeadlineMetric(metric: string): boolean {
+  return !/\.(p50|p90|p95|mean|min|errors|count)$/.test(metric);
 }
 
 function affine(l: { intercept: number; slope: number }, yUnit: string, unit: string): string {

@@ -30,7 +30,8 @@ export function fitSweeps(p: PhaseResult): ScalingFit[] {
         .filter((pt) => typeof pt.metrics[metric] === 'number' && Number.isFinite(pt.metrics[metric]))
         .map((pt) => ({ x: pt.x, y: pt.metrics[metric] }))
         .sort((a, b) => a.x - b.x);
-      if (points.length < 2) continue;
+      // A constant metric (e.g. zero errors at every point) has nothing to fit.
+      if (points.length < 2 || points.every((q) => q.y === points[0].y)) continue;
       const xs = points.map((q) => q.x);
       const ys = points.map((q) => q.y);
       const fit: ScalingFit = { phase: p.name, parameter: sweep.parameter, metric, points };

@@ -61,20 +61,25 @@ export interface Knee {
 }
 
 /**
- * The knee of a throughput-vs-workers curve: the first step whose throughput gain is below
- * `minEfficiency` of what linear scaling would give. Undefined when it scales across the sweep.
+ * The knee of a throughput-vs-workers curve: the point after the last step that still gained at least
+ * `minEfficiency` of what linear scaling would give. A dip followed by a good step is noise, not a knee,
+ * so the knee is where scaling stops for good. Undefined when the last step still scales.
  */
 export function findKnee(xs: number[], ys: number[], minEfficiency = 0.25): Knee | undefined {
   const pts = xs.map((x, i) => ({ x, y: ys[i] })).sort((a, b) => a.x - b.x);
-  for (let i = 0; i + 1 < pts.length; i++) {
+  if (pts.length < 3) return undefined;
+  const efficiency = (i: number) => {
     const a = pts[i];
     const b = pts[i + 1];
-    if (a.x <= 0 || a.y <= 0) continue;
+    if (a.x <= 0 || a.y <= 0) return 1;
     const ideal = a.y * (b.x / a.x) - a.y;
-    const efficiency = ideal > 0 ? (b.y - a.y) / ideal : 0;
-    if (efficiency < minEfficiency) return { x: a.x, y: a.y, nextX: b.x, nextY: b.y, efficiency };
-  }
-  return undefined;
+    return ideal > 0 ? (b.y - a.y) / ideal : 0;
+  };
+  let lastGood = -1;
+  for (let i = 0; i + 1 < pts.length; i++) if (efficiency(i) >= minEfficiency) lastGood = i;
+  const k = lastGood + 1;
+  if (k >= pts.length - 1) return undefined;
+  return { x: pts[k].x, y: pts[k].y, nextX: pts[k + 1].x, nextY: pts[k + 1].y, efficiency: efficiency(k) };
 }
 
 /** Big-O words for a fitted exponent. */

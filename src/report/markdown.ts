@@ -4,7 +4,7 @@
  * Short enough for a PR comment, complete enough for docs.
  */
 import { celExpressions, graphNumber, graphSizes } from '../analysis/select.js';
-import { unitOfMetric } from '../analysis/recommendations.js';
+import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
 import type { Results } from '../results/types.js';
 import { bytes, duration, formatValue, mdTable, ms, num, pct, perSec, verdictWord } from './format.js';
 import { reportModel } from './model.js';
@@ -156,24 +156,30 @@ export function renderMarkdown(results: Results): string {
   if (analysis.scaling.length) {
     out.push('## Scaling', '');
     out.push(
+      'Throughput, p99 and cost fits; the report.html and results.json (analysis.scaling) hold every metric.',
+      '',
+    );
+    out.push(
       mdTable(
         ['Phase', 'Swept', 'Metric', 'Range', 'Linear fit', 'Power law', 'Knee'],
-        analysis.scaling.map((f) => {
-          const u = unitOfMetric(f.metric);
-          const first = f.points[0];
-          const last = f.points[f.points.length - 1];
-          return [
-            f.phase,
-            f.parameter,
-            f.metric,
-            `${num(first.x)}–${num(last.x)}: ${formatValue(first.y, u)} → ${formatValue(last.y, u)}`,
-            f.linear
-              ? `${formatValue(f.linear.intercept, u)} + ${formatValue(f.linear.slope, u)}/unit (R² ${f.linear.r2.toFixed(2)})`
-              : '–',
-            f.power ? `x^${f.power.exponent.toFixed(2)} (R² ${f.power.r2.toFixed(2)})` : '–',
-            f.knee ? `beyond ${num(f.knee.x)}` : '–',
-          ];
-        }),
+        analysis.scaling
+          .filter((f) => isHeadlineMetric(f.metric))
+          .map((f) => {
+            const u = unitOfMetric(f.metric);
+            const first = f.points[0];
+            const last = f.points[f.points.length - 1];
+            return [
+              f.phase,
+              f.parameter,
+              f.metric,
+              `${num(first.x)}–${num(last.x)}: ${formatValue(first.y, u)} → ${formatValue(last.y, u)}`,
+              f.linear
+                ? `${formatValue(f.linear.intercept, u)} + ${formatValue(f.linear.slope, u)}/unit (R² ${f.linear.r2.toFixed(2)})`
+                : '–',
+              f.power ? `x^${f.power.exponent.toFixed(2)} (R² ${f.power.r2.toFixed(2)})` : '–',
+              f.knee ? `beyond ${num(f.knee.x)}` : '–',
+            ];
+          }),
       ),
       '',
     );
