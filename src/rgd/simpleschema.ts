@@ -67,8 +67,10 @@ export function parseMarkers(text: string): Marker[] {
   while (i < n) {
     while (i < n && /\s/.test(text[i]!)) i++;
     if (i >= n) break;
+    // Like kro, the key runs up to the next '=' (so a stray second '|' becomes part of a key).
     let key = '';
-    while (i < n && text[i] !== '=' && !/\s/.test(text[i]!)) key += text[i++];
+    while (i < n && text[i] !== '=') key += text[i++];
+    key = key.trim();
     if (text[i] !== '=') throw new SimpleSchemaError(`marker key '${key}' without a value`);
     i++;
     let value = '';
