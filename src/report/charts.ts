@@ -1,6 +1,6 @@
 /** Chart specs for a run: latency percentiles, time series, distributions, CEL, graph, sweeps, resources. */
 import { celExpressions, graphSizes, histogramOf } from '../analysis/select.js';
-import { unitOfMetric } from '../analysis/recommendations.js';
+import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
 import type { PhaseResult } from '../results/types.js';
 import type { ScalingFit } from '../analysis/types.js';
 import { wantsLog, type ChartSpec } from './chart-spec.js';
@@ -35,6 +35,9 @@ export function phaseCharts(p: PhaseResult, idx: number, allOps: string[]): Char
       x: { title: 'op', type: 'category' },
       y: { title: 'latency (ms)', unit: 'ms', log: wantsLog(values) },
     });
+  }
+  // Over-time charts need a few windows to say anything; a 1-second phase is all in the tables.
+  if (ops.some((op) => p.ops[op].series.length >= 3)) {
     charts.push({
       id: `tput-${idx}`,
       title: `${p.name}: throughput over time`,
@@ -163,51 +166,58 @@ export function graphChart(p: PhaseResult, idx: number, fits: ScalingFit[]): Cha
   };
 }
 
-/** One chart per sweep: throughput-like metrics on the left axis, latency-like on the right. */
+/**
+ * Sweep charts: one per unit (throughput, latency, bytes…) so every line shares a meaningful axis.
+ * Only headline metrics are drawn (p99, not p50/p95 too); the tables keep the rest.
+ */
 export function sweepCharts(p: PhaseResult, idx: number): ChartSpec[] {
-  return (p.sweeps ?? []).map((sweep, j) => {
-    const keys = [...new Set(sweep.points.flatMap((pt) => Object.keys(pt.metrics)))];
-    const left = keys.filter((k) => unitOfMetric(k) === '/s');
-    const right = keys.filter((k) => !left.includes(k));
-    const primary = left.length ? left : right;
-    const secondary = left.length ? right : [];
+  const charts: ChartSpec[] = [];
+  (p.sweeps ?? []).forEach((sweep, j) => {
+    const keys = [...new Set(sweep.points.flatMap((pt) => Object.keys(pt.metrics)))].filter(isHeadlineMetric);
+    const byUnit = new Map<string, string[]>();
+    for (const k of keys) {
+      const u = unitOfMetric(k);
+      byUnit.set(u, [...(byUnit.get(u) ?? []), k]);
+    }
     const xs = sweep.points.map((pt) => pt.x);
+    const logX = Math.max(...xs) / Math.max(1e-9, Math.min(...xs)) >= 16;
     const series = (k: string) =>
       sweep.points
         .filter((pt) => typeof pt.metrics[k] === 'number')
         .map((pt) => ({ x: pt.x, y: pt.metrics[k] }));
-    const u1 = unitOfMetric(primary[0] ?? '');
-    const u2 = unitOfMetric(secondary[0] ?? '');
-    const title =
+    const what =
       sweep.parameter === 'concurrency'
         ? 'concurrency sweep'
         : sweep.parameter === 'payloadBytes'
           ? 'payload-size impact'
           : `${sweep.parameter} sweep`;
-    return {
-      id: `sweep-${idx}-${j}`,
-      title: `${p.name}: ${title}`,
-      kind: 'line',
-      datasets: [
-        ...primary.map((k, i) => ({ label: k, data: series(k), color: i })),
-        ...secondary.map((k, i) => ({
-          label: k,
-          data: series(k),
-          yAxisID: 'y2' as const,
-          dashed: true,
-          color: primary.length + i,
-        })),
-      ],
-      x: {
-        title: `${sweep.parameter}${sweep.unit ? ` (${sweep.unit})` : ''}`,
-        log: wantsLog(xs) || Math.max(...xs) / Math.max(1e-9, Math.min(...xs)) >= 16,
-        unit: sweep.unit,
-      },
-      y: { title: primary.join(', ') || 'value', unit: u1 === 'B' ? 'bytes' : u1 },
-      ...(secondary.length ? { y2: { title: secondary.join(', '), unit: u2 === 'B' ? 'bytes' : u2 } } : {}),
-    };
+    [...byUnit].forEach(([u, metrics], g) => {
+      const values = metrics.flatMap((k) => series(k).map((q) => q.y));
+      charts.push({
+        id: `sweep-${idx}-${j}-${g}`,
+        title: `${p.name}: ${what}, ${UNIT_LABEL[u] ?? (u || 'value')}`,
+        kind: 'line',
+        datasets: metrics.map((k, i) => ({ label: k, data: series(k), color: i })),
+        x: {
+          title: `${sweep.parameter}${sweep.unit ? ` (${sweep.unit})` : ''}`,
+          log: logX,
+          unit: sweep.unit,
+        },
+        y: { title: UNIT_LABEL[u] ?? (u || 'value'), unit: u === 'B' ? 'bytes' : u, log: wantsLog(values) },
+      });
+    });
   });
+  return charts;
 }
+
+const UNIT_LABEL: Record<string, string> = {
+  '/s': 'throughput (ops/s)',
+  ms: 'latency (ms)',
+  us: 'time (µs)',
+  ns: 'time (ns)',
+  B: 'bytes',
+  cores: 'CPU (cores)',
+};
 
 function cdf(encoded: string): { x: number; y: number }[] {
   const h = histogramOf(encoded);

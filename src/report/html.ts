@@ -1,4 +1,5 @@
 /** The HTML report of one run: header, thresholds, recommendations, per-phase tables and charts. */
+import { isHeadlineMetric } from '../analysis/recommendations.js';
 import { celExpressions, graphNumber, graphSizes, opNames } from '../analysis/select.js';
 import type { Results } from '../results/types.js';
 import type { ChartSpec } from './chart-spec.js';
@@ -121,9 +122,10 @@ export function renderHtml(results: Results): string {
     charts.push(...specs);
   });
 
-  if (analysis.scaling.length) {
+  const headline = analysis.scaling.filter((f) => isHeadlineMetric(f.metric));
+  if (headline.length) {
     parts.push(
-      `<h2>Scaling fits</h2><table><thead><tr><th>Phase</th><th>Swept</th><th>Metric</th><th class="n">Points</th><th>Linear (base + per unit)</th><th>Power law</th><th>Knee</th></tr></thead><tbody>${analysis.scaling
+      `<h2>Scaling fits</h2><p class="muted">Throughput, p99 and cost metrics; results.json (analysis.scaling) holds the fits of every metric.</p><table><thead><tr><th>Phase</th><th>Swept</th><th>Metric</th><th class="n">Points</th><th>Linear (base + per unit)</th><th>Power law</th><th>Knee</th></tr></thead><tbody>${headline
         .map(
           (f) =>
             `<tr><td>${e(f.phase)}</td><td>${e(f.parameter)}</td><td>${e(f.metric)}</td><td class="n">${f.points.length}</td><td>${f.linear ? `${num(f.linear.intercept)} + ${num(f.linear.slope)}·x (R² ${f.linear.r2.toFixed(3)})` : '–'}</td><td>${f.power ? `x<sup>${f.power.exponent.toFixed(2)}</sup> (R² ${f.power.r2.toFixed(3)})` : '–'}</td><td>${f.knee ? `beyond ${num(f.knee.x)}` : '–'}</td></tr>`,
