@@ -209,5 +209,16 @@ export function makeResults(phases: PhaseResult[], over: Partial<Results> = {}):
 
 /** CRUD + CEL + graph + sweeps: every chart and table of the report has data. */
 export function fullResults(seed = 1): Results {
-  return makeResults([crudPhase({ seed, warmupSeconds: 2 }), celPhase(), graphPhase(), sweepPhase()]);
+  const crud = crudPhase({ seed, warmupSeconds: 2 });
+  crud.resources = {
+    source: 'test fixture',
+    samples: Array.from({ length: 10 }, (_, t) => ({
+      t,
+      cpuCores: 1.2 + 0.1 * Math.cos(t),
+      rssBytes: 150e6 + t * 2e6,
+    })),
+    cpuCores: { mean: 1.2, max: 1.3 },
+    rssBytes: { mean: 159e6, max: 168e6 },
+  };
+  return makeResults([crud, celPhase(), graphPhase(), sweepPhase()]);
 }

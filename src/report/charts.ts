@@ -1,7 +1,7 @@
 /** Chart specs for a run: latency percentiles, time series, distributions, CEL, graph, sweeps, resources. */
 import { celExpressions, graphSizes, histogramOf } from '../analysis/select.js';
 import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
-import type { PhaseResult } from '../results/types.js';
+import type { PhaseResult, SeriesPoint } from '../results/types.js';
 import type { ScalingFit } from '../analysis/types.js';
 import { wantsLog, type ChartSpec } from './chart-spec.js';
 
@@ -44,7 +44,7 @@ export function phaseCharts(p: PhaseResult, idx: number, allOps: string[]): Char
       kind: 'line',
       datasets: ops.map((op) => ({
         label: op,
-        data: p.ops[op].series.map((w) => ({ x: w.t, y: w.throughput })),
+        data: downsample(p.ops[op].series).map((w) => ({ x: w.t, y: w.throughput })),
         color: opColor(allOps, op),
       })),
       x: { title: 'time (s)', unit: 's' },
@@ -56,7 +56,10 @@ export function phaseCharts(p: PhaseResult, idx: number, allOps: string[]): Char
       kind: 'line',
       datasets: ops.map((op) => ({
         label: op,
-        data: p.ops[op].series.filter((w) => w.count > w.errors).map((w) => ({ x: w.t, y: w.p99 })),
+        data: downsample(p.ops[op].series.filter((w) => w.count > w.errors)).map((w) => ({
+          x: w.t,
+          y: w.p99,
+        })),
         color: opColor(allOps, op),
       })),
       x: { title: 'time (s)', unit: 's' },
@@ -130,6 +133,31 @@ export function phaseCharts(p: PhaseResult, idx: number, allOps: string[]): Char
     });
   }
   return charts;
+}
+
+/** CPU and memory of the control plane side by side for every phase that sampled them. */
+export function resourcesByPhaseChart(phases: PhaseResult[]): ChartSpec | undefined {
+  const withRes = phases.filter((p) => p.resources);
+  if (withRes.length < 2) return undefined;
+  return {
+    id: 'resources-by-phase',
+    title: 'Control-plane CPU and memory per phase',
+    kind: 'bar',
+    labels: withRes.map((p) => p.name),
+    datasets: [
+      { label: 'CPU mean (cores)', data: withRes.map((p) => p.resources!.cpuCores.mean), color: 0 },
+      { label: 'CPU max (cores)', data: withRes.map((p) => p.resources!.cpuCores.max), color: 1 },
+      {
+        label: 'RSS max (MB)',
+        data: withRes.map((p) => p.resources!.rssBytes.max / 1e6),
+        yAxisID: 'y2',
+        color: 2,
+      },
+    ],
+    x: { title: 'phase', type: 'category' },
+    y: { title: 'CPU (cores)', unit: 'cores' },
+    y2: { title: 'RSS (MB)', unit: 'MB' },
+  };
 }
 
 export function graphChart(p: PhaseResult, idx: number, fits: ScalingFit[]): ChartSpec | undefined {
@@ -218,6 +246,33 @@ const UNIT_LABEL: Record<string, string> = {
   B: 'bytes',
   cores: 'CPU (cores)',
 };
+
+/** Most points drawn per series; longer runs are merged into wider windows so the file stays small. */
+const MAX_POINTS = 600;
+
+/**
+ * Merges consecutive windows: throughput is averaged (it is a rate), p99 takes the worst window so a
+ * spike never disappears from the chart by averaging.
+ */
+export function downsample(series: SeriesPoint[]): SeriesPoint[] {
+  if (series.length <= MAX_POINTS) return series;
+  const k = Math.ceil(series.length / MAX_POINTS);
+  const out: SeriesPoint[] = [];
+  for (let i = 0; i < series.length; i += k) {
+    const g = series.slice(i, i + k);
+    const count = g.reduce((a, w) => a + w.count, 0);
+    out.push({
+      t: g[0].t,
+      count,
+      errors: g.reduce((a, w) => a + w.errors, 0),
+      throughput: g.reduce((a, w) => a + w.throughput, 0) / g.length,
+      p50: g.reduce((a, w) => a + w.p50 * w.count, 0) / Math.max(1, count),
+      p99: Math.max(...g.map((w) => w.p99)),
+      mean: g.reduce((a, w) => a + w.mean * w.count, 0) / Math.max(1, count),
+    });
+  }
+  return out;
+}
 
 function cdf(encoded: string): { x: number; y: number }[] {
   const h = histogramOf(encoded);

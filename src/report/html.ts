@@ -3,7 +3,7 @@ import { isHeadlineMetric } from '../analysis/recommendations.js';
 import { celExpressions, graphNumber, graphSizes, opNames } from '../analysis/select.js';
 import type { Results } from '../results/types.js';
 import type { ChartSpec } from './chart-spec.js';
-import { graphChart, phaseCharts, sweepCharts } from './charts.js';
+import { graphChart, phaseCharts, resourcesByPhaseChart, sweepCharts } from './charts.js';
 import { bytes, duration, escapeHtml as e, formatValue, num, pct, perSec, verdictWord } from './format.js';
 import { reportModel } from './model.js';
 import { chartBox, renderPage } from './page.js';
@@ -122,6 +122,11 @@ export function renderHtml(results: Results): string {
     charts.push(...specs);
   });
 
+  const byPhase = resourcesByPhaseChart(r.phases);
+  if (byPhase) {
+    parts.push(`<h2>Control plane per phase</h2><div class="charts">${chartBox(byPhase, true)}</div>`);
+    charts.push(byPhase);
+  }
   const headline = analysis.scaling.filter((f) => isHeadlineMetric(f.metric));
   if (headline.length) {
     parts.push(
