@@ -108,11 +108,15 @@ export class CelEngine {
     }
     const facts = analyzeAst(parsed.ast);
     const interpret = parsed as unknown as Evaluator;
+    const useJit = this.useJit;
     const program: CelProgram = {
       expression,
       evaluate: this.useJit ? lazyFast(parsed.ast, interpret) : interpret,
       interpret,
-      jit: this.useJit && supportsFast(parsed.ast),
+      // Computed on demand: generating code just to answer this would cost every compile.
+      get jit() {
+        return useJit && supportsFast(parsed.ast);
+      },
       ast: parsed.ast,
       type: checked.type ?? 'dyn',
       facts,

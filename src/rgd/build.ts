@@ -99,6 +99,7 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
     seen.add(id);
   }
   const idSet = new Set(ids);
+  const indexOf = new Map(ids.map((id, i) => [id, i]));
   rawResources.forEach((r, i) => validateForEach(ids[i]!, (r as Record<string, unknown>).forEach, idSet));
 
   // 2. SimpleSchema → OpenAPI
@@ -289,8 +290,10 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
         );
       }
     }
-    res.dependencies = ids.filter((x) => depSet.has(x));
-    deps.push(res.dependencies.map((d) => ids.indexOf(d)));
+    // Dependencies in resource order (index map, not ids.indexOf: builds of 10k resources stay linear).
+    const depIdx = [...depSet].map((d) => indexOf.get(d)!).sort((a, b) => a - b);
+    res.dependencies = depIdx.map((k) => ids[k]!);
+    deps.push(depIdx);
   });
 
   // 5–6. DAG, cycles, order, apply orders

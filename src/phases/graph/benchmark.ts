@@ -3,6 +3,9 @@
  * in the reference study): build = JSON.parse of the RGD (what a controller receives from the API
  * server) + `${}` extraction + CEL compile (fresh, uncached) + DAG; topological sort; full traversal;
  * shortest-path query; retained bytes per DAG node; and the fitted scaling exponent of sort time.
+ * Timings are medians (of batch means for sub-ms operations, of repeats for builds): on a shared
+ * 2-core machine other processes inflate the mean 2-3x at random, which would make the fitted
+ * exponent measure the neighbours rather than the algorithm.
  */
 import { CelEngine } from '../../cel/engine.js';
 import { bytesPerObject, timeBatched, timeRepeated } from '../../cel/measure.js';
@@ -74,9 +77,9 @@ export function benchmarkGraphSize(n: number, o: GraphBenchOptions): GraphSizeRe
     nodes: n,
     edges: dag.edgeCount,
     buildMs: round(build.medianNs / 1e6, 3),
-    topoSortUs: round(sort.meanNs / 1000, 3),
-    traversalOpsPerSec: Math.round(traversal.opsPerSec),
-    pathFindingOpsPerSec: Math.round(path.opsPerSec),
+    topoSortUs: round(sort.p50Ns / 1000, 3),
+    traversalOpsPerSec: Math.round(1e9 / traversal.p50Ns),
+    pathFindingOpsPerSec: Math.round(1e9 / path.p50Ns),
     bytesPerNode: round(bytes, 1),
     depth: dag.depth(),
     expressions,
