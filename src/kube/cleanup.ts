@@ -10,7 +10,7 @@ import type { Target } from '../phases/types.js';
 import { sleep } from '../load/sleep.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { connect } from './connect.js';
-import { collectionPath, objectPath, type ResourceMapping } from './discovery.js';
+import { collectionPath, type ResourceMapping } from './discovery.js';
 import { LABEL_CREATED_NAMESPACE, LABEL_RUN_ID } from './labels.js';
 
 export interface CleanupResult {

@@ -6,6 +6,7 @@ import type { KubeClient } from './client.js';
 import type { ResourceMapping } from './discovery.js';
 import { LABEL_CREATED_NAMESPACE, runLabels } from './labels.js';
 import { describeResponse } from './response.js';
+import { sleep } from '../load/sleep.js';
 
 export const namespaceMapping: ResourceMapping = {
   group: '',
@@ -22,7 +23,18 @@ export async function ensureNamespace(
   name: string,
   labels: { runId: string; job: string; iteration?: number },
 ): Promise<boolean> {
-  const got = await client.get(namespaceMapping, undefined, name, 'setup');
+  let got = await client.get(namespaceMapping, undefined, name, 'setup');
+  // A namespace still terminating from an earlier run refuses new objects (403 NamespaceTerminating):
+  // wait until it is gone, then create it afresh.
+  const deadline = performance.now() + 120_000;
+  while (
+    got?.status === 200 &&
+    (JSON.parse(got.body) as { status?: { phase?: string } }).status?.phase === 'Terminating'
+  ) {
+    if (performance.now() > deadline) throw new Error(`namespace ${name} is still terminating after 120 s`);
+    await sleep(250);
+    got = await client.get(namespaceMapping, undefined, name, 'setup');
+  }
   if (got?.status === 200) return false;
   const body = JSON.stringify({
     apiVersion: 'v1',

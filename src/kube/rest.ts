@@ -101,7 +101,10 @@ export class RestClient {
           onRequestStart(c) {
             if (req.signal) {
               if (req.signal.aborted) c.abort(req.signal.reason as Error);
-              else req.signal.addEventListener('abort', () => c.abort(req.signal!.reason as Error), { once: true });
+              else
+                req.signal.addEventListener('abort', () => c.abort(req.signal!.reason as Error), {
+                  once: true,
+                });
             }
           },
           onResponseStart(_c, statusCode, h) {
@@ -112,7 +115,8 @@ export class RestClient {
             chunks.push(chunk);
           },
           onResponseEnd() {
-            const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+            const body =
+              chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
             resolve({ status, headers: resHeaders, body });
           },
           onResponseError(_c, err) {

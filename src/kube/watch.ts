@@ -118,7 +118,7 @@ export class Watcher {
           this.o.onEvent({ type: ev.type, object: ev.object, receivedMs });
         }
       }
-    } catch (e) {
+    } catch {
       if (this.abort.signal.aborted) return 'end';
       // A reset mid-stream is resumable like a clean end.
     }

@@ -58,7 +58,12 @@ type Piece = { kind: 'text'; text: string } | { kind: 'action'; a: RawAction };
 function posAt(src: string, index: number): Pos {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < index; i++) if (src.charCodeAt(i) === 10) (line++, (last = i));
+  for (let i = 0; i < index; i++) {
+    if (src.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
   return { line, col: index - last };
 }
 

@@ -134,7 +134,10 @@ export class Renderer {
     for (const [k, x] of entries) {
       const s = new Scope(scope);
       if (names.length === 1) s.declare(names[0]!, x);
-      else if (names.length >= 2) (s.declare(names[0]!, k), s.declare(names[1]!, x));
+      else if (names.length >= 2) {
+        s.declare(names[0]!, k);
+        s.declare(names[1]!, x);
+      }
       try {
         this.walk(n.body, x, s, out, loops + 1);
       } catch (e) {

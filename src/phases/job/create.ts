@@ -6,7 +6,13 @@
 import type { KubeClient, KubeObject } from '../../kube/client.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
 import { ensureNamespace } from '../../kube/namespaces.js';
-import { applyLabels, LABEL_CREATED_NAMESPACE, LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
+import {
+  applyLabels,
+  LABEL_CREATED_NAMESPACE,
+  LABEL_JOB,
+  LABEL_RUN_ID,
+  runLabels,
+} from '../../kube/labels.js';
 import { readinessFor, type ReadyPredicate } from '../../kube/readiness.js';
 import { isSuccess, outcomeOfResponse } from '../../kube/response.js';
 import { watch, type Watcher } from '../../kube/watch.js';

@@ -162,23 +162,65 @@ describe('job phase: update, list, cleanup of earlier runs, gc', () => {
     const cm = await client.mapper.resolve('v1', 'ConfigMap');
     const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: u-{{.Iteration}}\ndata:\n  v: "0"\n';
     const earlier = testPhaseContext(cluster.target, { phaseName: 'upd' });
-    await jobPhase.run(JobOptions.parse({ jobIterations: 3, namespace: 'upd-old', namespacedIterations: false, objects: [{ objectTemplate: tpl }] }), earlier);
+    await jobPhase.run(
+      JobOptions.parse({
+        jobIterations: 3,
+        namespace: 'upd-old',
+        namespacedIterations: false,
+        objects: [{ objectTemplate: tpl }],
+      }),
+      earlier,
+    );
 
     const ctx = testPhaseContext(cluster.target, { phaseName: 'upd' });
-    await jobPhase.run(JobOptions.parse({ jobIterations: 5, namespace: 'upd', namespacedIterations: false, cleanup: true, objects: [{ objectTemplate: tpl }] }), ctx);
+    await jobPhase.run(
+      JobOptions.parse({
+        jobIterations: 5,
+        namespace: 'upd',
+        namespacedIterations: false,
+        cleanup: true,
+        objects: [{ objectTemplate: tpl }],
+      }),
+      ctx,
+    );
     // cleanup: true removed the earlier run's objects of job "upd" (they were kubeperf's, labelled).
-    expect((await client.listAll(cm, undefined, { labelSelector: `kubeperf.io/run-id=${earlier.runId}` })).items).toHaveLength(0);
+    expect(
+      (await client.listAll(cm, undefined, { labelSelector: `kubeperf.io/run-id=${earlier.runId}` })).items,
+    ).toHaveLength(0);
 
-    const upd = await jobPhase.run(JobOptions.parse({ jobType: 'update', jobIterations: 2, objects: [{ kind: 'ConfigMap', apiVersion: 'v1' }] }), ctx);
+    const upd = await jobPhase.run(
+      JobOptions.parse({
+        jobType: 'update',
+        jobIterations: 2,
+        objects: [{ kind: 'ConfigMap', apiVersion: 'v1' }],
+      }),
+      ctx,
+    );
     expect(upd.data).toMatchObject({ job: { selected: 5, requests: 10, failed: 0 } });
-    const items = (await client.listAll(cm, undefined, { labelSelector: `kubeperf.io/run-id=${ctx.runId}` })).items;
-    expect(items.every((i) => (i.metadata.annotations as Record<string, string>)['kubeperf.io/updated'] === '1')).toBe(true);
+    const items = (await client.listAll(cm, undefined, { labelSelector: `kubeperf.io/run-id=${ctx.runId}` }))
+      .items;
+    expect(
+      items.every((i) => (i.metadata.annotations as Record<string, string>)['kubeperf.io/updated'] === '1'),
+    ).toBe(true);
 
-    const list = await jobPhase.run(JobOptions.parse({ jobType: 'list', jobIterations: 3, listLimit: 2, objects: [{ kind: 'ConfigMap', apiVersion: 'v1' }] }), ctx);
+    const list = await jobPhase.run(
+      JobOptions.parse({
+        jobType: 'list',
+        jobIterations: 3,
+        listLimit: 2,
+        objects: [{ kind: 'ConfigMap', apiVersion: 'v1' }],
+      }),
+      ctx,
+    );
     expect(list.data).toMatchObject({ job: { requests: 9, failed: 0 } }); // 3 pages of ≤2 per LIST
 
     const gcCtx = testPhaseContext(cluster.target, { phaseName: 'gc-me' });
-    await jobPhase.run(JobOptions.parse({ jobIterations: 4, namespace: 'gc', gc: true, objects: [{ objectTemplate: tpl }] }), gcCtx);
-    expect((await client.listAll(cm, undefined, { labelSelector: `kubeperf.io/run-id=${gcCtx.runId}` })).items).toHaveLength(0);
+    await jobPhase.run(
+      JobOptions.parse({ jobIterations: 4, namespace: 'gc', gc: true, objects: [{ objectTemplate: tpl }] }),
+      gcCtx,
+    );
+    expect(
+      (await client.listAll(cm, undefined, { labelSelector: `kubeperf.io/run-id=${gcCtx.runId}` })).items,
+    ).toHaveLength(0);
   });
 });
