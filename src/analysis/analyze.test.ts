@@ -104,7 +104,7 @@ describe('analyzeResults', () => {
     );
     expect(
       recs.some((t) =>
-        /expression pairwise-unique is O\(n²\): nested quantifiers \(depth 2\) \(48,000 ns\/eval, 565×/.test(
+        /expression pairwise-unique is O\(n²\): nested quantifiers \(depth 2\) \(48 µs\/eval, 565×/.test(
           t,
         ),
       ),

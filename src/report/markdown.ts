@@ -205,13 +205,25 @@ export function renderMarkdown(results: Results): string {
   }
 
   const observations: string[] = [];
-  for (const pa of analysis.phases)
+  for (const pa of analysis.phases) {
+    const notes = new Map<string, string[]>();
+    for (const [op, a] of Object.entries(pa.ops))
+      notes.set(a.steadyState.note, [...(notes.get(a.steadyState.note) ?? []), op]);
+    for (const [note, ops] of notes) observations.push(`${pa.name} (${ops.join(', ')}): ${note}.`);
     for (const [op, a] of Object.entries(pa.ops)) {
       const t = a.ci.throughput;
-      observations.push(
-        `${pa.name} ${op}: ${a.steadyState.note}${t ? `; steady throughput ${perSec(t.estimate)} (95% CI ${perSec(t.low)}–${perSec(t.high)}, ${t.n} ${t.method === 'bootstrap-repeats' ? 'repeats' : 'windows'})` : ''}; p99 ${ms(a.latencyMs.p99)}.`,
-      );
+      const p99 = a.ci.p99;
+      const parts = [
+        t
+          ? `steady throughput ${perSec(t.estimate)} (95% CI ${perSec(t.low)}–${perSec(t.high)} over ${t.n} ${t.method === 'bootstrap-repeats' ? 'repeats' : 'windows'})`
+          : '',
+        p99
+          ? `p99 ${ms(a.latencyMs.p99)} (95% CI ${ms(p99.low)}–${ms(p99.high)})`
+          : `p99 ${ms(a.latencyMs.p99)} (too few requests for a CI)`,
+      ].filter(Boolean);
+      observations.push(`${pa.name} ${op}: ${parts.join('; ')}.`);
     }
+  }
   for (const p of r.phases) for (const w of p.warnings ?? []) observations.push(`${p.name}: ${w}`);
   for (const w of r.warnings) observations.push(w);
   if (observations.length) {

@@ -46,7 +46,7 @@ header.top{display:flex;flex-wrap:wrap;gap:16px;align-items:baseline;justify-con
 .env div span{display:block;color:var(--muted);font-size:12px}
 table{border-collapse:collapse;width:100%;margin:8px 0 16px;font-size:13px}
 th,td{padding:5px 8px;border-bottom:1px solid var(--border);text-align:left;vertical-align:top}
-th{background:var(--card);font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:var(--card);font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 ul.recs li{margin:4px 0}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:16px}
 figure.chart{margin:0;background:var(--card);border:1px solid var(--border);border-radius:8px;padding:10px 12px}
