@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../test-support.js';
+
+describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
+  it('rgd inspect --json prints the report shape', () => {
+    const r = runCli(['rgd', 'inspect', 'examples/rgd/webapp.yaml', '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ kind: 'ResourceGraphDefinition', depth: 3, warnings: [], errors: [] });
+    expect(j.topologicalOrder).toEqual(['deployment', 'service', 'ingress']);
+    expect(j.resources[1]).toMatchObject({ id: 'service', kind: 'Service', dependencies: ['deployment'] });
+    expect(j.expressions[0]).toHaveProperty('evalNs');
+    expect(j.deletionLayers).toEqual([['ingress'], ['service'], ['deployment']]);
+  });
+
+  it('an invalid RGD prints kro error with FILE:LINE:COL and exits 2, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeperf-rgd-'));
+    const f = join(dir, 'bad.yaml');
+    writeFileSync(
+      f,
+      readFileSync('examples/rgd/webapp.yaml', 'utf8').replace(
+        'id: service',
+        'id: service\n      externalRef: {apiVersion: v1, kind: Service, metadata: {name: x}}',
+      ),
+    );
+    const r = runCli(['rgd', 'inspect', f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${f}:`);
+    expect(r.stderr).toContain('resource "service": cannot use externalRef with template');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rgd inspect --mermaid prints a flowchart', () => {
+    const r = runCli(['rgd', 'inspect', 'examples/rgd/webapp.yaml', '--mermaid']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('flowchart TD');
+    expect(r.stdout).toContain('service --> ingress');
+  });
+
+  it('rgd generate -o writes a deterministic RGD that rgd inspect accepts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeperf-rgd-'));
+    const a = join(dir, 'a.yaml');
+    const args = [
+      'rgd',
+      'generate',
+      '--resources',
+      '12',
+      '--shape',
+      'layered',
+      '--complexity',
+      'complex',
+      '--seed',
+      '9',
+    ];
+    expect(runCli([...args, '-o', a]).status).toBe(0);
+    expect(runCli(args).stdout).toBe(readFileSync(a, 'utf8'));
+    const r = runCli(['rgd', 'inspect', a, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).resources).toHaveLength(12);
+    expect(runCli(['rgd', 'generate', '--complexity', 'extreme']).status).toBe(2);
+  });
+
+  it('bench cel --json and bench graph --json print their data blocks', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kubeperf-bench-'));
+    const cel = runCli(['bench', 'cel', '--json', '--budget-ms', '5', '--out', join(out, 'cel')]);
+    expect(cel.status).toBe(0);
+    const c = JSON.parse(cel.stdout);
+    expect(c.expressions).toHaveLength(5);
+    expect(Object.keys(c.expressions[0])).toEqual(
+      expect.arrayContaining([
+        'name',
+        'expression',
+        'complexity',
+        'compileUs',
+        'evalNs',
+        'evalNsP95',
+        'evalsPerSec',
+        'bytesPerProgram',
+      ]),
+    );
+    const graph = runCli([
+      'bench',
+      'graph',
+      '--json',
+      '--sizes',
+      '5,50',
+      '--budget-ms',
+      '5',
+      '--out',
+      join(out, 'graph'),
+    ]);
+    expect(graph.status).toBe(0);
+    const g = JSON.parse(graph.stdout);
+    expect(g.sizes.map((s: { nodes: number }) => s.nodes)).toEqual([5, 50]);
+    expect(typeof g.exponent).toBe('number');
+    expect(JSON.parse(readFileSync(join(out, 'graph', 'results.json'), 'utf8')).phases[0].type).toBe('graph');
+  }, 120_000);
+});
