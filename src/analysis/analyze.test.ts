@@ -104,9 +104,7 @@ describe('analyzeResults', () => {
     );
     expect(
       recs.some((t) =>
-        /expression pairwise-unique is O\(n²\): nested quantifiers \(depth 2\) \(48 µs\/eval, 565×/.test(
-          t,
-        ),
+        /expression pairwise-unique is O\(n²\): nested quantifiers \(depth 2\) \(48 µs\/eval, 565×/.test(t),
       ),
     ).toBe(true);
     expect(recs.some((t) => /graph: buildMs grows as nodes\^1\.10 \(linear/.test(t))).toBe(true);
