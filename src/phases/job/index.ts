@@ -9,6 +9,7 @@ import { cleanupWith } from '../../kube/cleanup.js';
 import { connect } from '../../kube/connect.js';
 import { UnknownKindError } from '../../kube/discovery.js';
 import { LABEL_JOB, labelSafe } from '../../kube/labels.js';
+import { celPredicate } from '../../kube/readiness.js';
 import { describeLoad } from '../../load/model.js';
 import { sleep } from '../../load/sleep.js';
 import { loadObjectTemplate, type CompiledTemplate } from '../../templates/objects.js';
@@ -18,6 +19,19 @@ import { defaultJobConcurrency, incrementalSteps, JobOptions, namespaceFor } fro
 import { runSelectJob } from './select.js';
 
 function compileTemplates(o: JobOptions, baseDir: string): (CompiledTemplate | undefined)[] {
+  o.objects.forEach((obj, i) => {
+    if (!obj.waitOptions?.cel) return;
+    try {
+      celPredicate(obj.waitOptions.cel);
+    } catch (e) {
+      throw new InputError(
+        `objects[${i}].waitOptions.cel: not a valid CEL expression: ${(e as Error).message}`,
+        {
+          hint: 'the object is `self`, e.g. self.status.readyReplicas == self.spec.replicas',
+        },
+      );
+    }
+  });
   return o.objects.map((obj, i) =>
     obj.objectTemplate ? loadObjectTemplate(obj.objectTemplate, baseDir, `objects[${i}]`) : undefined,
   );

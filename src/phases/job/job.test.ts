@@ -224,3 +224,18 @@ describe('job phase: update, list, cleanup of earlier runs, gc', () => {
     ).toHaveLength(0);
   });
 });
+
+it('an invalid CEL readiness expression is an InputError at plan time', () => {
+  const o = JobOptions.parse({
+    objects: [
+      {
+        objectTemplate: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+        wait: true,
+        waitOptions: { cel: 'self.status.ready ==' },
+      },
+    ],
+  });
+  expect(() => jobPhase.plan(o, { baseDir: '.', runId: 'r' })).toThrow(
+    /objects\[0\]\.waitOptions\.cel: not a valid CEL expression/,
+  );
+});
