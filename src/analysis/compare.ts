@@ -145,6 +145,10 @@ export function compareRuns(
     }
     metrics.push(...compareScalars(bp, cp, tolerancePct));
   }
+  if (metrics.some((m) => m.method === 'mann-whitney-windows' || m.method === 'order-statistic-ci'))
+    warnings.push(
+      'significance compares requests and windows within each run, so it cannot see run-to-run variance (a busy machine, a different node); declare `repeat: N` (N ≥ 4) on the phases to test across runs',
+    );
   const verdict: CompareVerdict = metrics.some((m) => m.status === 'regressed')
     ? 'regressed'
     : metrics.some((m) => m.status === 'improved')
