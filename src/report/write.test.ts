@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { celPhase, makeResults } from '../analysis/test-fixtures.js';
+import { celPhase, crudPhase, makeResults } from '../analysis/test-fixtures.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
 import { writeReports } from './write.js';
 
 describe('writeReports', () => {
@@ -25,5 +27,14 @@ describe('writeReports', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps names from results out of the markup (no script injection, tables intact)', () => {
+    const evil = '</script><script>alert(1)</script>|x';
+    const results = makeResults([crudPhase({ name: evil, ops: ['create'], seconds: 2 })], { name: evil });
+    const html = renderHtml(results);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)');
+    expect(renderMarkdown(results)).toContain('alert(1)</script>\\|x | create |');
   });
 });
