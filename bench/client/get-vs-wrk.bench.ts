@@ -6,7 +6,7 @@ import { closedLoop, connect, emit, log, Recorder, seedConfigMap, startCluster }
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function ensureWrk(): boolean {
@@ -65,7 +65,8 @@ try {
   const cpuPerReq = median(cpuRuns);
   const wrkRps = wrkRuns.length ? median(wrkRuns) : undefined;
   if (errors) log(`warning: ${errors} GET errors`);
-  const ratio = wrkRps ? ourRps / wrkRps : undefined;
+  // Paired per round (ours then wrk, seconds apart), so background load drifting between rounds cancels.
+  const ratio = wrkRuns.length ? median(ourRuns.map((x, k) => x / wrkRuns[k]!)) : undefined;
   emit(
     'client/get-vs-wrk',
     [
@@ -92,7 +93,7 @@ try {
         pass: cpuPerReq <= 50,
       },
     ],
-    `embedded control plane in a child process on the same 2 cores; medians of ${ROUNDS} alternating ${SECONDS}s rounds after a 1s warm-up; wrk -t2 -c${CONNECTIONS}; CPU per request = this process's user+system CPU / requests (includes HDR recording)`,
+    `embedded control plane in a child process on the same 2 cores; medians of ${ROUNDS} alternating ${SECONDS}s rounds after a 1s warm-up (ratio = median of per-round ratios); wrk -t2 -c${CONNECTIONS}; CPU per request = this process's user+system CPU / requests (includes HDR recording)`,
   );
 } finally {
   await cluster.stop();
