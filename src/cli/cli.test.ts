@@ -92,4 +92,33 @@ describe('kubeperf CLI', () => {
     expect(results.endedAt).not.toBeNull();
     expect(results.phases.map((p) => p.status)).toEqual(['interrupted']);
   });
+
+  it('SIGINT during load on the embedded control plane keeps what was measured and stops the cluster', async () => {
+    const f = write('crud-long.yaml', 'name: crud-long\nphases:\n  - type: crud\n    objects: 200000\n');
+    const out = join(dir, 'crud-long-out');
+    const child = spawnCli(['run', f, '--out', out]);
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`load never started: ${stderr}`)), 60_000);
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        if (/phase 1\/1/.test(stderr)) {
+          clearTimeout(timer);
+          setTimeout(resolve, 1500); // let some creates complete
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    const results = ResultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    expect(results).toMatchObject({ interrupted: true, target: { kind: 'embedded' } });
+    expect(results.phases[0]!.status).toBe('interrupted');
+    const create = results.phases[0]!.ops.create!;
+    expect(create.count).toBeGreaterThan(0);
+    expect(create.count).toBeLessThan(200000);
+    const pid = Number(/\(pid (\d+)/.exec(stderr)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(); // the embedded control plane process is gone
+  });
 });
