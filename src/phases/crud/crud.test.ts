@@ -73,3 +73,48 @@ describe('crud phase against the embedded control plane', () => {
     await expect(crudPhase.run(o, testPhaseContext(cluster.target))).rejects.toThrow(/Frobnicator/);
   });
 });
+
+describe('crud variants', () => {
+  it('open model (arrival rate) and a payload-size sweep', async () => {
+    const ctx = testPhaseContext(cluster.target);
+    const t0 = performance.now();
+    await crudPhase.run(
+      CrudOptions.parse({ objects: 50, arrivalRate: 250, ops: ['create', 'delete'], namespace: 'crud-open' }),
+      ctx,
+    );
+    // 50 arrivals at 250/s take ≥ 196 ms per op: the schedule, not the server, set the pace.
+    expect(performance.now() - t0).toBeGreaterThan(390);
+    expect(ctx.recorder.snapshot().create).toMatchObject({ count: 50, errors: 0 });
+
+    const sizes = testPhaseContext(cluster.target);
+    const out = await crudPhase.run(
+      CrudOptions.parse({
+        objects: 10,
+        payloadSizes: [100, 100_000],
+        ops: ['create', 'get', 'delete'],
+        namespace: 'crud-sizes',
+      }),
+      sizes,
+    );
+    expect(out.sweeps![0]!.parameter).toBe('payloadBytes');
+    expect(out.sweeps![0]!.points.map((p) => p.x)).toEqual([100, 100_000]);
+    expect(out.sweeps![0]!.points[1]!.ops!.get!.count).toBe(10);
+  });
+
+  it.each(['json', 'strategic', 'apply'] as const)(
+    'patch type %s succeeds on ConfigMaps',
+    async (patchType) => {
+      const ctx = testPhaseContext(cluster.target);
+      await crudPhase.run(
+        CrudOptions.parse({
+          objects: 5,
+          patchType,
+          ops: ['create', 'patch', 'delete'],
+          namespace: `crud-${patchType}`,
+        }),
+        ctx,
+      );
+      expect(ctx.recorder.snapshot().patch).toMatchObject({ count: 5, errors: 0 });
+    },
+  );
+});
