@@ -2,7 +2,8 @@
  * Reading metrics out of results.json: phases in a scope, one op merged across phases (histograms
  * merged, never percentiles averaged), and the typed data blocks of cel and graph phases.
  */
-import { createHistogram, decodeHistogram, type Histogram } from '../metrics/histogram.js';
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { createHistogram, type Histogram } from '../metrics/histogram.js';
 import type { PhaseResult, Results } from '../results/types.js';
 
 export interface MergedOp {
@@ -20,7 +21,9 @@ const decoded = new Map<string, Histogram>();
 export function histogramOf(encoded: string): Histogram {
   let h = decoded.get(encoded);
   if (!h) {
-    h = encoded ? decodeHistogram(encoded) : createHistogram();
+    // Decoded into 64-bit counters, not the packed layout decodeHistogram uses for storage: percentile
+    // lookups on packed arrays measured ~20× slower (1.4 s vs 65 ms for 200 lookups), and reports do many.
+    h = encoded ? decodeFromCompressedBase64(encoded, 64, false) : createHistogram();
     if (decoded.size > 2000) decoded.clear();
     decoded.set(encoded, h);
   }
