@@ -187,6 +187,39 @@ function lazyFast(ast: ASTNode, interpret: Evaluator): Evaluator {
   };
 }
 
+/** cel-js nested field types: a type string or a nested object of fields. */
+export interface FieldTypes {
+  [field: string]: string | FieldTypes;
+}
+
+/**
+ * A type checker with typed variable declarations (e.g. `schema` typed from the SimpleSchema), used
+ * at build time the way kro type-checks against OpenAPI; evaluation stays on the dyn environment.
+ */
+export class CelTypeChecker {
+  private readonly env: Environment;
+
+  constructor(declarations: Record<string, string | FieldTypes>) {
+    this.env = base().clone();
+    for (const [name, t] of Object.entries(declarations)) {
+      if (typeof t === 'string') this.env.registerVariable(name, t);
+      else this.env.registerVariable({ name, schema: t });
+    }
+  }
+
+  /** Checked result type, or the first line of the type error. */
+  check(expression: string): { valid: true; type: string } | { valid: false; error: string } {
+    try {
+      const r = this.env.check(expression);
+      return r.valid
+        ? { valid: true, type: r.type ?? 'dyn' }
+        : { valid: false, error: celErrorSummary(r.error) };
+    } catch (e) {
+      return { valid: false, error: celErrorSummary(e) };
+    }
+  }
+}
+
 /** First line of a cel-js error (the rest is a source excerpt with a caret). */
 export function celErrorSummary(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);

@@ -227,6 +227,19 @@ describe('compileRgd: kro validation messages', () => {
     expect(err(rgd([], { spec: { a: 'string | nope=1' } }))).toContain('unknown marker: nope');
     expect(err(rgd([], { spec: { a: 'Missing' } }))).toContain('unknown type: Missing');
   });
+  it('type-checks expressions against the instance schema (typos, non-string template parts)', () => {
+    expect(err(rgd([cm('a', {}, { v: '${schema.spec.nmae}' })]))).toBe(
+      'failed to type-check template expression "${schema.spec.nmae}" in resource "a" at path "data.v": No such key: nmae',
+    );
+    const typed = rgd([cm('a', {}, { v: 'n-${schema.spec.n}' })], {
+      spec: { name: 'string | default=x', n: 'integer' },
+    });
+    expect(err(typed)).toContain('no such overload: string + int');
+    const ok = rgd([cm('a', {}, { v: 'n-${string(schema.spec.n)}' })], {
+      spec: { name: 'string | default=x', n: 'integer' },
+    });
+    expect(compileRgd(ok).resources[0]!.expressions).toHaveLength(2);
+  });
   it('schema apiVersion must be a Kubernetes version', () => {
     expect(err(rgd([], { apiVersion: 'v1gamma' }))).toBe('version v1gamma is not a valid Kubernetes version');
   });

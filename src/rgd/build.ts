@@ -5,7 +5,13 @@
  * violation throws RgdError with kro's message, as kro's GraphAccepted condition would show it.
  * Kinds' OpenAPI schemas are not available offline, so resource variables are `dyn`.
  */
-import { CelCompileError, CelEngine, celErrorSummary } from '../cel/engine.js';
+import {
+  CelCompileError,
+  CelEngine,
+  CelTypeChecker,
+  celErrorSummary,
+  type FieldTypes,
+} from '../cel/engine.js';
 import { LIBRARY_NAMESPACES } from '../cel/library.js';
 import { CycleError, Dag } from '../graph/dag.js';
 import {
@@ -15,7 +21,7 @@ import {
   scanString,
   templateExpression,
 } from './extract.js';
-import { SimpleSchemaError, simpleSchemaToOpenApi } from './simpleschema.js';
+import { SimpleSchemaError, simpleSchemaToOpenApi, type OpenApiSchema } from './simpleschema.js';
 import type { CompiledExpression, CompiledResource, CompiledRgd, ExpressionKind } from './types.js';
 
 export class RgdError extends Error {
@@ -119,6 +125,8 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
       throw new RgdError(`failed to build OpenAPI schema for instance: ${e.message}`);
     throw e;
   }
+
+  const checker = new CelTypeChecker({ schema: schemaFieldTypes(specSchema) });
 
   // 3. per-resource structure and expression extraction
   const resources: CompiledResource[] = [];
@@ -317,7 +325,7 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
   resources.forEach((res, i) => {
     const ordered = [...parsed[i]!].sort((a, b) => rank[a.kind] - rank[b.kind]);
     for (const f of ordered) {
-      const compiled = compileOne(engine, res.id, f);
+      const compiled = compileOne(engine, res.id, f, checker);
       if (f.kind === 'readyWhen' || f.kind === 'includeWhen') {
         if (!['bool', 'dyn', 'optional<bool>', 'optional<dyn>'].includes(compiled.program.type)) {
           throw new RgdError(
@@ -343,7 +351,7 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
 
   // 9. status
   const warnings: string[] = [];
-  const status = compileStatus(engine, schema.status, idSet, warnings);
+  const status = compileStatus(engine, schema.status, idSet, warnings, checker);
 
   return {
     kind,
@@ -387,7 +395,17 @@ function compileOne(
   engine: CelEngine,
   resource: string,
   f: Pending & { references: string[] },
+  checker?: CelTypeChecker,
 ): CompiledExpression {
+  if (checker && f.references.includes('schema')) {
+    // Typed against the instance schema, as kro checks against the CRD's OpenAPI (resources stay dyn).
+    const r = checker.check(f.expression);
+    if (!r.valid) {
+      throw new RgdError(
+        `failed to type-check ${f.kind} expression "${f.raw}" in resource "${resource}" at path "${f.path}": ${r.error}`,
+      );
+    }
+  }
   try {
     const program = engine.compile(f.expression);
     return {
@@ -483,6 +501,7 @@ function compileStatus(
   status: unknown,
   ids: Set<string>,
   warnings: string[],
+  checker: CelTypeChecker,
 ): CompiledExpression[] {
   if (!isMap(status)) return [];
   const body: Record<string, unknown> = {};
@@ -517,15 +536,60 @@ function compileStatus(
     if (refs.length === 0 || refs.some((x) => x !== 'schema' && !ids.has(x))) {
       throw new RgdError('instance status field must refer to a resource or schema');
     }
-    return compileOne(engine, 'instance', {
-      kind: 'status',
-      path: f.path,
-      raw: f.raw,
-      expression: f.expression,
-      standalone: f.scan.standalone,
-      references: refs,
-    });
+    return compileOne(
+      engine,
+      'instance',
+      {
+        kind: 'status',
+        path: f.path,
+        raw: f.raw,
+        expression: f.expression,
+        standalone: f.scan.standalone,
+        references: refs,
+      },
+      checker,
+    );
   });
+}
+
+const SCALAR_TYPES: Record<string, string> = {
+  string: 'string',
+  integer: 'int',
+  number: 'double',
+  boolean: 'bool',
+};
+
+/** cel-js type of an OpenAPI schema: scalars, list<T>/map<string, T> of scalars, nested objects; else dyn. */
+function celType(s: OpenApiSchema): string | FieldTypes {
+  if (s.type && SCALAR_TYPES[s.type]) return SCALAR_TYPES[s.type]!;
+  if (s.type === 'array') {
+    const item = s.items ? celType(s.items) : 'dyn';
+    return `list<${typeof item === 'string' ? item : 'dyn'}>`;
+  }
+  if (s.type === 'object') {
+    if (s.properties && Object.keys(s.properties).length > 0) {
+      const out: FieldTypes = {};
+      for (const [k, v] of Object.entries(s.properties)) out[k] = celType(v);
+      return out;
+    }
+    if (s.additionalProperties) {
+      const v = celType(s.additionalProperties);
+      return `map<string, ${typeof v === 'string' ? v : 'dyn'}>`;
+    }
+    return 'map<string, dyn>';
+  }
+  return 'dyn';
+}
+
+/** Declared type of the `schema` variable: the instance without status (kro's view). */
+export function schemaFieldTypes(spec: OpenApiSchema): FieldTypes {
+  const specType = celType(spec);
+  return {
+    apiVersion: 'string',
+    kind: 'string',
+    metadata: 'map<string, dyn>',
+    spec: specType,
+  };
 }
 
 export { templateExpression };
