@@ -314,6 +314,7 @@ export function formatValue(v: number, unit: string): string {
   }
   // Sub-ms units move up a unit at 1,000: 48 µs reads better than 48,000 ns.
   if (unit === 'ns' && Math.abs(v) >= 1e3) return formatValue(v / 1000, 'us');
+  if (unit === 'us' && Math.abs(v) >= 1e6) return `${round(v / 1e6)} s`;
   if (unit === 'us' && Math.abs(v) >= 1e3) return `${round(v / 1000)} ms`;
   if (unit === 'us') return `${round(v)} µs`;
   return unit ? `${round(v)} ${unit}` : `${round(v)}`;
