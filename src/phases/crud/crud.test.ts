@@ -118,3 +118,27 @@ describe('crud variants', () => {
     },
   );
 });
+
+it('other kinds get a minimal valid spec; a body the server refuses is an InputError, not a load result', async () => {
+  const ctx = testPhaseContext(cluster.target);
+  await crudPhase.run(
+    CrudOptions.parse({
+      objects: 5,
+      resource: 'Deployment',
+      apiVersion: 'apps/v1',
+      ops: ['create', 'get', 'delete'],
+      namespace: 'crud-dep',
+    }),
+    ctx,
+  );
+  expect(ctx.recorder.snapshot().create).toMatchObject({ count: 5, errors: 0 });
+  const bad = CrudOptions.parse({
+    objects: 3,
+    namespace: 'crud-bad',
+    objectTemplate: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n',
+    ops: ['create', 'delete'],
+  });
+  await expect(crudPhase.run(bad, testPhaseContext(cluster.target))).rejects.toThrow(
+    /refused every ConfigMap create: 400 BadRequest/,
+  );
+});

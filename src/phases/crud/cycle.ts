@@ -8,7 +8,8 @@ import type { ProgressReporter } from '../../core/progress.js';
 import type { KubeClient, PatchType } from '../../kube/client.js';
 import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
 import { LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
-import { isSuccess } from '../../kube/response.js';
+import { describeResponse, isSuccess, type KubeResponse } from '../../kube/response.js';
+import { InputError } from '../../core/errors.js';
 import { runTasks, type LoadModelOptions } from '../../load/model.js';
 import type { PacingStats } from '../../load/executor.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
@@ -83,7 +84,38 @@ export function buildObject(
     };
   }
   (metadata.annotations as Record<string, string>)['kubeperf.io/payload'] = data;
-  return { apiVersion: apiVersionOf(s.mapping), kind: s.mapping.kind, metadata };
+  return {
+    apiVersion: apiVersionOf(s.mapping),
+    kind: s.mapping.kind,
+    metadata,
+    ...defaultSpec(s.mapping.kind, name),
+  };
+}
+
+const pause = { name: 'pause', image: 'registry.k8s.io/pause:3.9' };
+
+/** Minimal valid specs for kinds that need one; a Deployment has 0 replicas so CRUD stays CRUD. */
+function defaultSpec(kind: string, name: string): Record<string, unknown> {
+  const sel = { 'kubeperf.io/crud': name };
+  switch (kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'ReplicaSet':
+      return {
+        spec: {
+          replicas: 0,
+          selector: { matchLabels: sel },
+          ...(kind === 'StatefulSet' ? { serviceName: name } : {}),
+          template: { metadata: { labels: sel }, spec: { containers: [pause] } },
+        },
+      };
+    case 'Pod':
+      return { spec: { containers: [pause] } };
+    case 'Service':
+      return { spec: { ports: [{ port: 80 }], selector: sel } };
+    default:
+      return {};
+  }
 }
 
 function patchBody(type: PatchType, i: number, full: () => Record<string, unknown>): string {
@@ -124,6 +156,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
     });
   };
   const want = new Set(s.ops);
+  let firstCreateError: KubeResponse | undefined;
 
   await each('create', async (i, t) => {
     const r = await client.create(m, ns, JSON.stringify(buildObject(s, names[i]!, i, data)), 'create', {
@@ -134,8 +167,17 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
     if (r && isSuccess(r)) {
       exists[i] = true;
       rv[i] = rvRe.exec(r.body)?.[1];
-    }
+    } else if (r && !firstCreateError) firstCreateError = r;
   });
+  if (!exists.some(Boolean) && s.objects > 0 && !signal.aborted) {
+    // Every create was refused: the object body is wrong for this kind, not a load result.
+    const first = firstCreateError;
+    if (first && [400, 403, 404, 415, 422].includes(first.status)) {
+      throw new InputError(`crud: the server refused every ${m.kind} create: ${describeResponse(first)}`, {
+        hint: `give the phase an objectTemplate with a valid ${m.kind} body (.Name .Namespace .Payload are available)`,
+      });
+    }
+  }
   if (want.has('get')) {
     await each('get', async (i, t) =>
       advance(await client.get(m, ns, names[i]!, 'get', { ...o, intendedMs: t })),
