@@ -85,6 +85,31 @@ describe('compareRuns with repeats', () => {
   });
 });
 
+describe('compareRuns over sweeps', () => {
+  const swept = (seed: number, scaleAt8: number) => {
+    const point = (x: number, scale: number) => ({
+      x,
+      metrics: {},
+      ops: crudPhase({ seed: seed + x, scale, ops: ['create'], seconds: 6, rate: 60 }).ops,
+    });
+    const phase = crudPhase({ seed, ops: ['create'], seconds: 2 });
+    return {
+      label: `s${seed}`,
+      results: makeResults([
+        { ...phase, sweeps: [{ parameter: 'concurrency', points: [point(1, 1), point(8, scaleAt8)] }] },
+      ]),
+    };
+  };
+
+  it('compares matching sweep points and finds the one that regressed', () => {
+    const c = compareRuns(swept(1, 1), swept(100, 1.4));
+    const at8 = c.metrics.find((m) => m.key === 'crud@concurrency=8/create.p99')!;
+    const at1 = c.metrics.find((m) => m.key === 'crud@concurrency=1/create.p99')!;
+    expect(at8.status).toBe('regressed');
+    expect(at1.status).not.toBe('regressed');
+  });
+});
+
 describe('trend', () => {
   it('orders runs by start time and tracks each metric', () => {
     const t = trend([

@@ -144,6 +144,7 @@ export function compareRuns(
       metrics.push(...compareOp(bp.name, op, bs, cs, tolerancePct, alpha, reps(bp), reps(cp)));
     }
     metrics.push(...compareScalars(bp, cp, tolerancePct));
+    metrics.push(...compareSweeps(bp, cp, tolerancePct, alpha));
   }
   if (metrics.some((m) => m.method === 'mann-whitney-windows' || m.method === 'order-statistic-ci'))
     warnings.push(
@@ -366,6 +367,33 @@ function compareScalars(bp: PhaseResult, cp: PhaseResult, tol: number): MetricDe
   const cs = new Map(graphSizes(cp).map((s) => [s.nodes, s]));
   for (const s of graphSizes(bp))
     push(`graph.n${s.nodes}.buildMs`, 'ms', 'lower', s.buildMs, cs.get(s.nodes)?.buildMs);
+  return out;
+}
+
+/**
+ * Sweep points present in both runs (same parameter and x): p99 and throughput of each op the point
+ * recorded, with the same tests as the phase's ops.
+ */
+function compareSweeps(bp: PhaseResult, cp: PhaseResult, tol: number, alpha: number): MetricDelta[] {
+  const out: MetricDelta[] = [];
+  for (const bs of bp.sweeps ?? []) {
+    const cs = cp.sweeps?.find((s) => s.parameter === bs.parameter);
+    if (!cs) continue;
+    for (const bpt of bs.points) {
+      const cpt = cs.points.find((q) => q.x === bpt.x);
+      if (!bpt.ops || !cpt?.ops) continue;
+      for (const [op, bo] of Object.entries(bpt.ops)) {
+        const co = cpt.ops[op];
+        if (!co) continue;
+        const scope = `${bp.name}@${bs.parameter}=${bpt.x}`;
+        out.push(
+          ...compareOp(scope, op, bo, co, tol, alpha)
+            .filter((m) => /\.(p99|throughput)$/.test(m.metric))
+            .map((m) => ({ ...m, phase: bp.name })),
+        );
+      }
+    }
+  }
   return out;
 }
 
