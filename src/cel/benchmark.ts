@@ -4,7 +4,7 @@
  */
 import { CelEngine, type CelProgram } from './engine.js';
 import type { Complexity } from './complexity.js';
-import { bytesPerObject, timeBatched, timeRepeated, type BatchOptions } from './measure.js';
+import { bytesPerObject, timeBatched, timePaired, timeRepeated, type BatchOptions } from './measure.js';
 import { referenceByExpression } from './reference.js';
 
 export interface ExpressionInput {
@@ -79,12 +79,20 @@ export function benchmarkExpression(
   const uncached = new CelEngine({ cache: false });
   const compile = timeRepeated(() => uncached.compile(input.expression), options.compileRepeats ?? 100);
   const evaluate = program.evaluate;
-  const timing = timeBatched(() => evaluate(activation), options);
   const baseline = input.baseline ?? referenceByExpression(input.expression)?.baseline;
+  let timing;
   let baselineNs: number | undefined;
   if (baseline) {
     const fn = baseline as (a: Record<string, unknown>) => unknown;
-    baselineNs = timeBatched(() => fn(activation), options).meanNs;
+    const [cel, js] = timePaired(
+      () => evaluate(activation),
+      () => fn(activation),
+      options,
+    );
+    timing = cel;
+    baselineNs = js.meanNs;
+  } else {
+    timing = timeBatched(() => evaluate(activation), options);
   }
   const bytes = bytesPerObject(() => uncached.compile(input.expression), options.memoryPrograms ?? 1000);
   const celGoNs = referenceByExpression(input.expression)?.celGoNs;

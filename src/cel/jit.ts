@@ -271,6 +271,33 @@ const BINARY: Record<string, string> = {
 const METHOD_2: Record<string, string> = { startsWith: 'sw', endsWith: 'ew', contains: 'co' };
 const MACROS: Record<string, string> = { all: 'all', exists: 'exists', exists_one: 'one', filter: 'filter' };
 
+const BOOL_METHODS = new Set(['startsWith', 'endsWith', 'contains', 'all', 'exists', 'exists_one']);
+
+/** Nodes whose generated code yields a boolean or throws: no runtime bool check needed around them. */
+function yieldsBool(n: ASTNode): boolean {
+  switch (n.op) {
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case 'in':
+    case '!_':
+    case '&&':
+    case '||':
+      return true;
+    case 'value':
+      return n.args === true || n.args === false;
+    case 'call':
+      return n.args[0] === 'has';
+    case 'rcall':
+      return BOOL_METHODS.has(n.args[0]);
+    default:
+      return false;
+  }
+}
+
 function literal(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'number') {
@@ -312,6 +339,7 @@ const COMPARE: Record<string, [string, string, boolean]> = {
 
 function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string {
   const g = (x: ASTNode) => gen(x, scope, counter);
+  const gb = (x: ASTNode) => (yieldsBool(x) ? g(x) : `H.b(${g(x)})`);
   switch (n.op) {
     case 'value':
       return literal(n.args);
@@ -328,7 +356,8 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
       if (PROTO_NAMES.has(key)) return `H.sel(${g(n.args[0])}, ${JSON.stringify(key)})`;
       const t = temp(counter);
       return (
-        `((${t} = ${g(n.args[0])}) !== null && typeof ${t} === 'object' && ${t}.constructor === Object && ` +
+        // null/undefined make `.constructor` throw, which also lands in the interpreter fallback.
+        `((${t} = ${g(n.args[0])}).constructor === Object && ` +
         `(${t} = ${propAccess(t, key)}) !== undefined ? ${t} : H.fail())`
       );
     }
@@ -337,11 +366,11 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
     case 'list':
       return `[${n.args.map(g).join(', ')}]`;
     case '?:':
-      return `(H.b(${g(n.args[0])}) ? ${g(n.args[1])} : ${g(n.args[2])})`;
+      return `(${gb(n.args[0])} ? ${g(n.args[1])} : ${g(n.args[2])})`;
     case '&&':
-      return `(H.b(${g(n.args[0])}) && H.b(${g(n.args[1])}))`;
+      return `(${gb(n.args[0])} && ${gb(n.args[1])})`;
     case '||':
-      return `(H.b(${g(n.args[0])}) || H.b(${g(n.args[1])}))`;
+      return `(${gb(n.args[0])} || ${gb(n.args[1])})`;
     case '!_':
       return `H.not(${g(n.args)})`;
     case '-_':
@@ -357,8 +386,9 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
       const y = temp(counter);
       const [l, r] = swap ? [n.args[1], n.args[0]] : [n.args[0], n.args[1]];
       return (
-        `((${x} = ${g(l)}), (${y} = ${g(r)}), typeof ${x} === typeof ${y} && ` +
-        `(typeof ${x} === 'bigint' || typeof ${x} === 'string') ? ${x} ${op} ${y} : H.${helper}(${x}, ${y}))`
+        // Each typeof costs ≈1 ns, as much as the whole comparison: test only the common int/int case inline.
+        `((${x} = ${g(l)}), (${y} = ${g(r)}), typeof ${x} === 'bigint' && typeof ${y} === 'bigint' ` +
+        `? ${x} ${op} ${y} : H.${helper}(${x}, ${y}))`
       );
     }
     case 'call': {

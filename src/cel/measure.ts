@@ -35,8 +35,8 @@ export function blackhole(): unknown {
   return sink;
 }
 
-export function timeBatched(fn: () => unknown, options: BatchOptions = {}): BatchTiming {
-  const budgetNs = BigInt(Math.round((options.budgetMs ?? 150) * 1e6));
+/** Warm up, then find N so that one batch of N calls takes about batchTargetMs. */
+function calibrate(fn: () => unknown, options: BatchOptions): number {
   const batchTargetNs = (options.batchTargetMs ?? 2) * 1e6;
   const warmupEnd = now() + BigInt(Math.round((options.warmupMs ?? 30) * 1e6));
   let warm = 0;
@@ -44,33 +44,74 @@ export function timeBatched(fn: () => unknown, options: BatchOptions = {}): Batc
     sink = fn();
     warm++;
   }
-  // Calibrate: double N until one batch reaches the target.
   let n = 16;
   for (;;) {
     const t0 = now();
     for (let i = 0; i < n; i++) sink = fn();
     const dt = Number(now() - t0);
-    if (dt >= batchTargetNs || n >= 1 << 24) {
-      n = Math.max(1, Math.round((n * batchTargetNs) / Math.max(dt, 1)));
-      break;
-    }
+    if (dt >= batchTargetNs || n >= 1 << 24)
+      return Math.max(1, Math.round((n * batchTargetNs) / Math.max(dt, 1)));
     n *= 2;
   }
-  const perBatch: number[] = [];
-  let totalNs = 0n;
-  let total = 0;
-  const minSamples = options.minSamples ?? 20;
-  const start = now();
-  while (perBatch.length < minSamples || now() - start < budgetNs) {
+}
+
+class Samples {
+  readonly perBatch: number[] = [];
+  totalNs = 0n;
+  total = 0;
+  constructor(
+    readonly fn: () => unknown,
+    readonly n: number,
+  ) {}
+  take(): void {
+    const { fn, n } = this;
     const t0 = now();
     for (let i = 0; i < n; i++) sink = fn();
     const dt = now() - t0;
-    totalNs += dt;
-    total += n;
-    perBatch.push(Number(dt) / n);
-    if (perBatch.length > 100_000) break;
+    this.totalNs += dt;
+    this.total += n;
+    this.perBatch.push(Number(dt) / n);
   }
-  perBatch.sort((a, b) => a - b);
+}
+
+export function timeBatched(fn: () => unknown, options: BatchOptions = {}): BatchTiming {
+  const samples = new Samples(fn, calibrate(fn, options));
+  const budgetNs = BigInt(Math.round((options.budgetMs ?? 150) * 1e6));
+  const minSamples = options.minSamples ?? 20;
+  const start = now();
+  while (samples.perBatch.length < minSamples || now() - start < budgetNs) {
+    samples.take();
+    if (samples.perBatch.length > 100_000) break;
+  }
+  return summarize(samples);
+}
+
+/**
+ * Two functions measured in alternating batches, so load from other processes hits both alike and
+ * their ratio stays meaningful on a shared machine (used for CEL vs the hand-written JS baseline).
+ */
+export function timePaired(
+  a: () => unknown,
+  b: () => unknown,
+  options: BatchOptions = {},
+): [BatchTiming, BatchTiming] {
+  const sa = new Samples(a, calibrate(a, options));
+  const sb = new Samples(b, calibrate(b, options));
+  const budgetNs = BigInt(Math.round((options.budgetMs ?? 150) * 1e6));
+  const minSamples = options.minSamples ?? 20;
+  const start = now();
+  while (sa.perBatch.length < minSamples || now() - start < budgetNs) {
+    sa.take();
+    sb.take();
+    if (sa.perBatch.length > 100_000) break;
+  }
+  return [summarize(sa), summarize(sb)];
+}
+
+function summarize(s: Samples): BatchTiming {
+  const perBatch = s.perBatch.sort((x, y) => x - y);
+  const totalNs = s.totalNs;
+  const total = s.total;
   const meanNs = Number(totalNs) / total;
   return {
     meanNs,
