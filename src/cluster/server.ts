@@ -132,22 +132,25 @@ export class ApiServer {
       if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
       const r = route(pathname);
       if (r.kind === 'nonResource') {
-        labels.subresource = pathname;
+        labels.subresource = metricPath(pathname);
         const code = handleNonResource(this, pathname, query, req, res);
         done(code);
         return;
       }
       if (r.kind === 'discovery') {
-        labels.subresource = pathname;
+        labels.subresource = r.doc === 'api' ? '/api' : r.doc === 'apis' ? '/apis' : '/apis/*';
         done(this.serveDiscovery(r, req, res));
         return;
       }
       const [group, version] = r.groupVersion.includes('/')
         ? r.groupVersion.split('/')
         : ['', r.groupVersion];
-      labels.group = group!;
-      labels.version = version!;
       const rt = this.ctx.registry.get(r.groupVersion, r.plural);
+      // Label values come from the URL only once it names a served resource (bounded cardinality).
+      if (rt) {
+        labels.group = group!;
+        labels.version = version!;
+      }
       if (!rt || r.bad || !this.subresourceOk(rt, r.subresource)) {
         throw builtinGroupVersions.includes(r.groupVersion) || (rt && r.subresource)
           ? rt && rt.custom && r.subresource === 'status'
@@ -382,6 +385,14 @@ export class ApiServer {
     res.end(body);
     return 200;
   }
+}
+
+const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];
+
+/** Non-resource paths as metric label: known endpoints by prefix, everything else "other". */
+function metricPath(path: string): string {
+  for (const p of metricPaths) if (path === p || path.startsWith(p + '/')) return p;
+  return 'other';
 }
 
 function metricVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): string {

@@ -31,8 +31,16 @@ export function itemJson(rt: ResourceType, s: Stored): string {
     prefix = JSON.stringify({ kind: rt.kind, apiVersion: rt.groupVersion }).slice(0, -1) + ',';
     itemPrefixCache.set(rt, prefix);
   }
-  return s.json.startsWith(prefix) ? '{' + s.json.slice(prefix.length) : s.json;
+  let item = itemCache.get(s);
+  if (item === undefined) {
+    item = s.json.startsWith(prefix) ? '{' + s.json.slice(prefix.length) : s.json;
+    itemCache.set(s, item);
+  }
+  return item;
 }
+
+/** List-item form of each stored state, built on first list (built-ins only). */
+const itemCache = new WeakMap<Stored, string>();
 
 interface ContinueToken {
   rv: number;

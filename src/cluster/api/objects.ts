@@ -7,8 +7,17 @@ import type { KubeObject } from '../store/store.js';
 import type { ResourceType } from './resources.js';
 import { errors } from './status.js';
 
+let cachedSecond = -1;
+let cachedStamp = '';
+
+/** RFC 3339 UTC with second precision (formatted once per second: it is on every write). */
 export function nowSeconds(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const sec = Math.floor(Date.now() / 1000);
+  if (sec !== cachedSecond) {
+    cachedSecond = sec;
+    cachedStamp = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return cachedStamp;
 }
 
 export const newUid = randomUUID;
@@ -104,7 +113,7 @@ export function objectFields(obj: KubeObject, marks: boolean, subresource?: stri
   const out: Record<string, unknown> = {};
   const meta = obj.metadata as Record<string, unknown>;
   const m: Record<string, unknown> = {};
-  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+  for (const k of ['annotations', 'finalizers', 'labels', 'ownerReferences']) {
     const v = meta[k];
     if (v === undefined) continue;
     m[`f:${k}`] = Array.isArray(v) ? {} : fieldsOf(v as Record<string, unknown>, marks);

@@ -21,24 +21,21 @@ export interface WatchOptions {
   onEvent?(rtKindKey: string, bytes: number): void;
 }
 
-const lineCache = new WeakMap<Stored, string>();
+const lineCache = new WeakMap<Stored, Buffer>();
 const typePrefix = {
   ADDED: '{"type":"ADDED","object":',
   MODIFIED: '{"type":"MODIFIED","object":',
   DELETED: '{"type":"DELETED","object":',
 };
 
-function line(type: keyof typeof typePrefix, s: Stored): string {
-  // Serialize the event line once per stored state (shared by every watcher).
-  if (type === 'ADDED' || type === 'DELETED' || type === 'MODIFIED') {
-    const key = s;
-    const cached = lineCache.get(key);
-    if (cached !== undefined && cached.startsWith(typePrefix[type])) return cached;
-    const l = `${typePrefix[type]}${s.json}}\n`;
-    lineCache.set(key, l);
-    return l;
-  }
-  return '';
+/** The event line, encoded once per stored state and shared by every watcher. */
+function line(type: keyof typeof typePrefix, s: Stored): Buffer {
+  const cached = lineCache.get(s);
+  // The first bytes tell the event type apart ({"type":"A… / M… / D…).
+  if (cached !== undefined && cached[9] === typePrefix[type].charCodeAt(9)) return cached;
+  const l = Buffer.from(`${typePrefix[type]}${s.json}}\n`);
+  lineCache.set(s, l);
+  return l;
 }
 
 function watchValidation(message: string, cause: string, field: string): ApiError {
@@ -85,6 +82,38 @@ function stamp(s: Stored, rv: number): Stored {
   return makeStored(obj, rv);
 }
 
+/**
+ * Coalesces watch writes: the first event after a quiet period leaves on the next turn of the
+ * event loop; while events keep coming, each watcher gets at most one write per window. Fan-out to
+ * 100 watchers otherwise costs 100 syscalls per event and saturates the server (measured: the
+ * watch bench delivered ~40k events/s with per-event writes).
+ */
+class WatchFlusher {
+  private dirty = new Set<() => void>();
+  private scheduled = false;
+  private lastFlush = 0;
+  constructor(private readonly windowMs: number) {}
+
+  mark(flush: () => void): void {
+    this.dirty.add(flush);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = this.lastFlush + this.windowMs - performance.now();
+    if (wait <= 0) setImmediate(this.run);
+    else setTimeout(this.run, wait);
+  }
+
+  private run = (): void => {
+    this.scheduled = false;
+    this.lastFlush = performance.now();
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    for (const f of dirty) f();
+  };
+}
+
+const flusher = new WatchFlusher(2);
+
 export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse, opts: WatchOptions): void {
   const rt = req.rt;
   const { match, startRv, timeoutMs, bookmarks } = prepareWatch(ctx, req);
@@ -100,10 +129,19 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   (res as ServerResponse).flushHeaders();
   let closed = false;
   let lastSentRv = startRv ?? ctx.store.currentRv;
-  const write = (text: string): void => {
+  let pending: Buffer[] = [];
+  const flush = (): void => {
+    if (closed || pending.length === 0) return;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    pending = [];
+    (res as ServerResponse).write(data);
+  };
+  const write = (data: Buffer | string): void => {
     if (closed) return;
-    (res as ServerResponse).write(text);
-    opts.onEvent?.(metricKey, text.length);
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    if (pending.length === 0) flusher.mark(flush);
+    pending.push(buf);
+    opts.onEvent?.(metricKey, buf.length);
   };
 
   const deliver = (e: StoreEvent): void => {
@@ -123,6 +161,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   const timers: NodeJS.Timeout[] = [];
   const close = (): void => {
     if (closed) return;
+    flush();
     closed = true;
     unsubscribe();
     unregister();

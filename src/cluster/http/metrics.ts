@@ -68,8 +68,21 @@ export class Metrics {
     private readonly inflight?: () => { readOnly: number; mutating: number },
   ) {}
 
+  private baseCache = new Map<string, string>();
+
   /** `component="…",dry_run="…",group=…` (alphabetical label order, without code/le). */
   private base(l: RequestLabels, withDry: boolean): string {
+    const key = `${withDry ? 1 : 0}|${l.component}|${l.dryRun ?? ''}|${l.group}|${l.resource}|${l.scope}|${l.subresource}|${l.verb}|${l.version}`;
+    let v = this.baseCache.get(key);
+    if (v === undefined) {
+      v = this.format(l, withDry);
+      if (this.baseCache.size > 10_000) this.baseCache.clear();
+      this.baseCache.set(key, v);
+    }
+    return v;
+  }
+
+  private format(l: RequestLabels, withDry: boolean): string {
     return (
       `component="${l.component}",` +
       (withDry ? `dry_run="${l.dryRun ?? ''}",` : '') +

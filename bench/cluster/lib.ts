@@ -1,0 +1,92 @@
+/**
+ * Shared helpers of the cluster benchmarks: the control plane runs in its own process
+ * (launchEmbeddedCluster); this process is the load generator, over keep-alive HTTP/1.1 (undici Pool).
+ */
+import { Pool } from 'undici';
+import { launchEmbeddedCluster, type EmbeddedCluster, type LaunchOptions } from '../../src/cluster/launch.js';
+
+export interface Bench {
+  cluster: EmbeddedCluster;
+  pool: Pool;
+  headers: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startBench(opts: LaunchOptions = {}, connections = 64): Promise<Bench> {
+  const cluster = await launchEmbeddedCluster(opts);
+  const pool = new Pool(cluster.server, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const headers = {
+    authorization: `Bearer ${cluster.token}`,
+    'content-type': 'application/json',
+    'user-agent': 'kubeperf-bench/1.0',
+  };
+  return {
+    cluster,
+    pool,
+    headers,
+    close: async () => {
+      await pool.close();
+      await cluster.stop();
+    },
+  };
+}
+
+export async function request(
+  b: Bench,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  const r = await b.pool.request({ method: method as 'GET', path, headers: b.headers, body });
+  const text = await r.body.text();
+  return { status: r.statusCode, text };
+}
+
+/** Runs `concurrency` loops calling `op(i)` until `total` ops are done; returns ops/s and latencies (ms). */
+export async function closedLoop(
+  total: number,
+  concurrency: number,
+  op: (i: number) => Promise<number>,
+): Promise<{ rate: number; latencies: Float64Array; errors: number; seconds: number }> {
+  const latencies = new Float64Array(total);
+  let next = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const s = performance.now();
+        const status = await op(i);
+        latencies[i] = performance.now() - s;
+        if (status >= 400) errors++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { rate: total / seconds, latencies, errors, seconds };
+}
+
+export function percentile(values: Float64Array | number[], p: number): number {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function rssBytes(b: Bench): Promise<number> {
+  const r = await request(b, 'GET', '/metrics');
+  const m = /^process_resident_memory_bytes (\d+)/m.exec(r.text);
+  return m ? Number(m[1]) : NaN;
+}
+
+export function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export async function cpuSeconds(b: Bench): Promise<number> {
+  const r = await request(b, 'GET', '/metrics');
+  const m = /^process_cpu_seconds_total ([\d.e+-]+)/m.exec(r.text);
+  return m ? Number(m[1]) : NaN;
+}
