@@ -83,6 +83,9 @@ describe('readiness measured from watch events', () => {
     expect(diffs[5]).toBeLessThanOrEqual(5);
     expect(diffs[9]).toBeLessThanOrEqual(15);
     expect(rec.snapshot().readiness!.count).toBe(10);
+    // op watch: create sent → first (ADDED) event, well before the controller made it ready.
+    expect(rec.snapshot().watch!.count).toBe(10);
+    expect(rec.snapshot().watch!.latencyMs.max).toBeLessThan(DELAY_MS);
   });
 
   it('a job with wait: true records op readiness for every object (CEL waitOptions), at ms precision', async () => {

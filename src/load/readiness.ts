@@ -9,6 +9,8 @@ import type { Recorder } from '../metrics/recorder.js';
 interface Pending {
   sentMs: number;
   ready: (o: unknown) => boolean;
+  /** The first watch event for the object was seen (op `watch` recorded). */
+  seen?: boolean;
 }
 
 export class ReadinessTracker {
@@ -22,6 +24,7 @@ export class ReadinessTracker {
   constructor(
     private readonly recorder: Recorder,
     private readonly op = 'readiness',
+    private readonly watchOp = 'watch',
   ) {}
 
   get outstanding(): number {
@@ -50,6 +53,11 @@ export class ReadinessTracker {
     if (!p) {
       if (readyIfUnknown?.(object)) this.early.set(key, receivedMs);
       return;
+    }
+    if (!p.seen) {
+      // Watch propagation: create sent → first event for the object on our watch.
+      p.seen = true;
+      this.recorder.record(this.watchOp, p.sentMs, receivedMs);
     }
     if (!p.ready(object)) return;
     this.pending.delete(key);
