@@ -1,5 +1,4 @@
 /** Terminal table for `bench graph` (numbers straight from the phase data). */
-const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
 interface GraphRow {
