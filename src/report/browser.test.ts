@@ -13,7 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeResults } from '../analysis/analyze.js';
 import { compareRuns, trend } from '../analysis/compare.js';
-import { crudPhase, fullResults, makeResults } from '../analysis/test-fixtures.js';
+import { celPhase, crudPhase, fullResults, makeResults } from '../analysis/test-fixtures.js';
 import { renderCompareHtml } from './compare-html.js';
 import { writeReports } from './write.js';
 
@@ -40,9 +40,12 @@ beforeAll(async () => {
   await writeReports(results, { html: file });
   const run = (seed: number, scale: number, hour: number) => ({
     label: `run-${seed}`,
-    results: makeResults([crudPhase({ seed, scale, ops: ['create', 'get'], seconds: 6, rate: 50 })], {
-      startedAt: `2026-11-22T${hour}:00:00.000Z`,
-    }),
+    results: makeResults(
+      [crudPhase({ seed, scale, ops: ['create', 'get'], seconds: 6, rate: 50 }), celPhase(scale)],
+      {
+        startedAt: `2026-11-22T${hour}:00:00.000Z`,
+      },
+    ),
   });
   const runs = [run(1, 1, 10), run(2, 1.05, 11), run(3, 1.3, 12)];
   const comparison = compareRuns(runs[0], runs[2]);
@@ -177,6 +180,7 @@ describe('HTML report in Chromium', () => {
     expect(count).toBeGreaterThanOrEqual(4);
     expect(await page.locator('[data-chart][data-rendered="true"]').count()).toBe(count);
     expect(await page.locator('#verdict').innerText()).toBe('REGRESSED');
+    expect(await page.locator('[data-chart="cmp-cel"][data-rendered="true"]').count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();

@@ -4,6 +4,7 @@ import type { Results } from '../results/types.js';
 import { wantsLog, type ChartSpec } from './chart-spec.js';
 import { escapeHtml as e, formatValue } from './format.js';
 import { signed } from './compare-markdown.js';
+import { celExpressions } from '../analysis/select.js';
 import { chartBox, renderPage } from './page.js';
 
 export function renderCompareHtml(c: Comparison, base: Results, candidate: Results): string {
@@ -46,6 +47,8 @@ export function renderCompareHtml(c: Comparison, base: Results, candidate: Resul
       y: { title: 'successful ops/s', unit: '/s' },
     });
   });
+  const cel = celSideBySide(base, candidate);
+  if (cel) charts.push(cel);
   if (charts.length)
     parts.push(`<h2>Side by side</h2><div class="charts">${charts.map((s) => chartBox(s)).join('')}</div>`);
   const order = { regressed: 0, improved: 1, noise: 2, untested: 3, unchanged: 4 };
@@ -78,4 +81,23 @@ export function renderCompareHtml(c: Comparison, base: Results, candidate: Resul
     );
   }
   return renderPage(`kubeperf compare: ${candidate.name} (${c.verdict})`, parts.join('\n'), charts);
+}
+
+function celSideBySide(base: Results, candidate: Results): ChartSpec | undefined {
+  const b = new Map(base.phases.flatMap(celExpressions).map((x) => [x.name, x.evalNs]));
+  const c = new Map(candidate.phases.flatMap(celExpressions).map((x) => [x.name, x.evalNs]));
+  const names = [...b.keys()].filter((n) => typeof b.get(n) === 'number' && typeof c.get(n) === 'number');
+  if (!names.length) return undefined;
+  return {
+    id: 'cmp-cel',
+    title: 'CEL evaluation cost, baseline vs candidate (log scale)',
+    kind: 'bar',
+    labels: names,
+    datasets: [
+      { label: 'baseline', data: names.map((n) => b.get(n)!), color: 0 },
+      { label: 'candidate', data: names.map((n) => c.get(n)!), color: 1 },
+    ],
+    x: { title: 'expression', type: 'category' },
+    y: { title: 'evaluation (ns)', unit: 'ns', log: true },
+  };
 }

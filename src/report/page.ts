@@ -43,6 +43,9 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;border-bott
 .ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}.warn{color:var(--invalid);font-weight:600}
 header.top{display:flex;flex-wrap:wrap;gap:16px;align-items:baseline;justify-content:space-between}
 .env{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:6px 16px;background:var(--card);border:1px solid var(--border);border-radius:8px;padding:12px 16px;margin:12px 0}
+.kpis{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:10px;margin:12px 0}
+.kpis div{border:1px solid var(--border);border-left:4px solid var(--accent);border-radius:8px;padding:8px 12px}
+.kpis span{display:block;color:var(--muted);font-size:12px}.kpis b{display:block;font-size:20px;font-variant-numeric:tabular-nums}.kpis small{color:var(--muted)}
 .env div span{display:block;color:var(--muted);font-size:12px}
 table{border-collapse:collapse;width:100%;margin:8px 0 16px;font-size:13px}
 th,td{padding:5px 8px;border-bottom:1px solid var(--border);text-align:left;vertical-align:top}
