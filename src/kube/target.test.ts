@@ -120,3 +120,16 @@ describe('resolveKubeconfigTarget', () => {
     expect(e.message).toMatch(/no kubeconfig target/);
   });
 });
+
+it('--context alone reads KUBECONFIG (only then) and switches to that context', async () => {
+  const path = kubeconfig('env.yaml', plain.target.server, { token: plain.token }, {}, ['second']);
+  const old = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = path;
+  try {
+    const t = await resolveKubeconfigTarget({ context: 'second' });
+    expect(t).toMatchObject({ context: 'second', kubeconfigPath: path });
+  } finally {
+    if (old === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = old;
+  }
+});

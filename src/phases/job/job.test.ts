@@ -239,3 +239,20 @@ it('an invalid CEL readiness expression is an InputError at plan time', () => {
     /objects\[0\]\.waitOptions\.cel: not a valid CEL expression/,
   );
 });
+
+it('incrementalLoad runs the iterations in growing steps with a pause between them', async () => {
+  const ctx = testPhaseContext(cluster.target, { phaseName: 'ramp' });
+  const o = JobOptions.parse({
+    jobIterations: 14,
+    namespace: 'ramp',
+    namespacedIterations: false,
+    incrementalLoad: { pattern: 'exponential', startIterations: 2, step: 2, stepDelay: '100ms' },
+    objects: [{ objectTemplate: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r-{{.Iteration}}\n' }],
+  });
+  const t0 = performance.now();
+  const out = await jobPhase.run(o, ctx);
+  // Steps 2 → 4 → 8 with two 100 ms pauses between them.
+  expect(performance.now() - t0).toBeGreaterThan(200);
+  expect(out.data).toMatchObject({ job: { created: 14, failed: 0 } });
+  expect(jobPhase.plan(o, { baseDir: '.', runId: 'r' }).steps[0]).toContain('incremental 2→4→8');
+});
