@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, trend } from './compare.js';
+import { compareRuns } from './compare.js';
+import { trend } from './trend.js';
 import { celPhase, crudPhase, makeResults } from './test-fixtures.js';
 
 const run = (seed: number, scale = 1, startedAt = '2026-11-22T10:00:00.000Z') => ({

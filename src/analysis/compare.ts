@@ -9,6 +9,7 @@ import type { OpStats, PhaseResult, Results } from '../results/types.js';
 import { histogramOf, celExpressions, graphSizes } from './select.js';
 import { detectSteadyState } from './steady-state.js';
 import { mannWhitneyU, percentileIntervalMs, twoProportionP } from './stats.js';
+import type { Trend } from './trend.js';
 
 export type ChangeStatus = 'improved' | 'regressed' | 'unchanged' | 'noise' | 'untested';
 export type CompareVerdict = 'improved' | 'regressed' | 'unchanged';
@@ -49,17 +50,6 @@ export interface Comparison {
   warnings: string[];
   metrics: MetricDelta[];
   trend?: Trend;
-}
-
-export interface Trend {
-  runs: RunRef[];
-  metrics: {
-    key: string;
-    unit: string;
-    better: 'lower' | 'higher';
-    values: (number | null)[];
-    changePct: number | null;
-  }[];
 }
 
 export interface CompareOptions {
@@ -166,7 +156,7 @@ export function compareRuns(
   };
 }
 
-function deltaPct(base: number, cand: number): number | null {
+export function deltaPct(base: number, cand: number): number | null {
   return base === 0 ? (cand === 0 ? 0 : null) : ((cand - base) / base) * 100;
 }
 
@@ -395,40 +385,6 @@ function compareSweeps(bp: PhaseResult, cp: PhaseResult, tol: number, alpha: num
     }
   }
   return out;
-}
-
-/** Metric values of every run in time order, keyed like MetricDelta.key. */
-export function trend(runs: LabeledResults[]): Trend {
-  const sorted = [...runs].sort((a, b) => a.results.startedAt.localeCompare(b.results.startedAt));
-  const keys = new Map<string, { unit: string; better: 'lower' | 'higher' }>();
-  const perRun = sorted.map((r) => {
-    const m = new Map<string, number>();
-    for (const p of r.results.phases) {
-      for (const [op, s] of Object.entries(p.ops)) {
-        for (const stat of ['p50', 'p99'] as const) {
-          m.set(`${p.name}/${op}.${stat}`, s.latencyMs[stat]);
-          keys.set(`${p.name}/${op}.${stat}`, { unit: 'ms', better: 'lower' });
-        }
-        m.set(`${p.name}/${op}.throughput`, s.throughput);
-        keys.set(`${p.name}/${op}.throughput`, { unit: '/s', better: 'higher' });
-      }
-      for (const e of celExpressions(p))
-        if (typeof e.evalNs === 'number') {
-          m.set(`${p.name}/cel.${e.name}.evalNs`, e.evalNs);
-          keys.set(`${p.name}/cel.${e.name}.evalNs`, { unit: 'ns', better: 'lower' });
-        }
-    }
-    return m;
-  });
-  return {
-    runs: sorted.map(runRef),
-    metrics: [...keys].map(([key, k]) => {
-      const values = perRun.map((m) => m.get(key) ?? null);
-      const present = values.filter((v): v is number => v !== null);
-      const changePct = present.length >= 2 ? deltaPct(present[0], present[present.length - 1]) : null;
-      return { key, ...k, values, changePct };
-    }),
-  };
 }
 
 const fmt = (v: number) => String(Number(v.toPrecision(3)));

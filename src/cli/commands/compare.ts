@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { compareRuns, trend, type Comparison, type LabeledResults } from '../../analysis/compare.js';
+import { compareRuns, type Comparison, type LabeledResults } from '../../analysis/compare.js';
+import { trend } from '../../analysis/trend.js';
 import { InputError, ThresholdError } from '../../core/errors.js';
 import { renderCompareHtml } from '../../report/compare-html.js';
 import { renderCompareMarkdown, signed } from '../../report/compare-markdown.js';
