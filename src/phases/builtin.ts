@@ -9,5 +9,10 @@ import { celPhase } from './cel/index.js';
 import { graphPhase } from './graph/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
-  return new PhaseRegistry().register(pausePhase).register(crudPhase).register(jobPhase).register(celPhase).register(graphPhase);
+  return new PhaseRegistry()
+    .register(pausePhase)
+    .register(crudPhase)
+    .register(jobPhase)
+    .register(celPhase)
+    .register(graphPhase);
 }

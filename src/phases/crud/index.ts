@@ -12,6 +12,7 @@ import { cleanupWith } from '../../kube/cleanup.js';
 import { deleteNamespace, ensureNamespace } from '../../kube/namespaces.js';
 import { labelSafe } from '../../kube/labels.js';
 import { describeLoad, isOpenModel } from '../../load/model.js';
+import type { PacingStats } from '../../load/executor.js';
 import { compileTemplate, type CompiledTemplate } from '../../templates/objects.js';
 import type { OpStats, Sweep } from '../../results/types.js';
 import type { PhaseContext, PhaseOutput, PhaseType } from '../types.js';
@@ -136,7 +137,10 @@ export const crudPhase: PhaseType<CrudOptions> = {
           signal: ctx.signal,
         });
       };
-      const noteLeftover = (c: CycleOutcome) => {
+      // Pacing facts per cycle and op: started, late (>10 ms behind schedule), dropped, max lag.
+      const pacing: Record<string, Record<string, PacingStats>> = {};
+      const noteLeftover = (c: CycleOutcome, label = 'cycle') => {
+        pacing[label] = c.pacing;
         if (c.leftover)
           warnings.push(`${c.leftover} objects could not be deleted by the cycle; run GC removes them`);
         for (const [op, p] of Object.entries(c.pacing)) {
@@ -149,7 +153,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
       if (!sweepX) {
         noteLeftover(await cycle(ctx.recorder, '', o.concurrency, o.payloadBytes));
         ctx.progress.finish();
-        return { warnings: warnings.length ? warnings : undefined };
+        return { warnings: warnings.length ? warnings : undefined, data: { pacing } };
       }
       const isConc = !!o.concurrencySweep;
       if (isConc && isOpenModel(o))
@@ -160,7 +164,10 @@ export const crudPhase: PhaseType<CrudOptions> = {
         if (ctx.signal.aborted) break;
         ctx.progress.status(`${isConc ? 'concurrency' : 'payloadBytes'}=${x}`);
         const rec = new Recorder(ctx.clock.nowMs());
-        noteLeftover(await cycle(rec, `-${k}`, isConc ? x : o.concurrency, isConc ? o.payloadBytes : x));
+        noteLeftover(
+          await cycle(rec, `-${k}`, isConc ? x : o.concurrency, isConc ? o.payloadBytes : x),
+          `${isConc ? 'concurrency' : 'payloadBytes'}=${x}`,
+        );
         const snap = rec.snapshot();
         points.push({ x, metrics: pointMetrics(snap), ops: snap });
         // The phase's ops: the point at the configured setting when swept over, else the last point.
@@ -176,6 +183,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
         ],
         ops: reported ?? points[points.length - 1]?.ops ?? {},
         warnings: warnings.length ? warnings : undefined,
+        data: { pacing },
       };
       return out;
     } finally {

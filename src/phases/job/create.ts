@@ -18,6 +18,7 @@ import { isSuccess, outcomeOfResponse } from '../../kube/response.js';
 import { watch, type Watcher } from '../../kube/watch.js';
 import { parseDuration } from '../../config/duration.js';
 import { runTasks } from '../../load/model.js';
+import type { PacingStats } from '../../load/executor.js';
 import { ReadinessTracker } from '../../load/readiness.js';
 import { sleep } from '../../load/sleep.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
@@ -25,6 +26,8 @@ import type { PhaseContext } from '../types.js';
 import { defaultJobConcurrency, incrementalSteps, namespaceFor, type JobOptions } from './options.js';
 
 export interface CreateJobResult {
+  /** Pacing facts per incremental step: started, late, dropped, max lag behind schedule. */
+  pacing: PacingStats[];
   created: number;
   failed: number;
   invalidReasons: string[];
@@ -47,7 +50,7 @@ export async function runCreateJob(
   jobName: string,
   templates: CompiledTemplate[],
 ): Promise<CreateJobResult> {
-  const result: CreateJobResult = { created: 0, failed: 0, invalidReasons: [], warnings: [] };
+  const result: CreateJobResult = { pacing: [], created: 0, failed: 0, invalidReasons: [], warnings: [] };
   const vars = (u: Unit) => ({
     ...o.objects[u.objIndex]!.inputVars,
     Iteration: u.iteration,
@@ -163,10 +166,15 @@ export async function runCreateJob(
       if (ctx.signal.aborted) break;
       const stepUnits = units.filter((u) => u.iteration >= offset && u.iteration < offset + iterations);
       if (steps.length > 1) ctx.progress.status(`step ${k + 1}/${steps.length}: ${iterations} iterations`);
-      await runTasks(o, stepUnits.length, (idx, t) => createUnit(stepUnits[idx]!, t), {
+      const p = await runTasks(o, stepUnits.length, (idx, t) => createUnit(stepUnits[idx]!, t), {
         defaultConcurrency: defaultJobConcurrency,
         signal: ctx.signal,
       });
+      result.pacing.push(p);
+      if (p.late)
+        result.warnings.push(
+          `step ${k + 1}: ${p.late} creates started more than 10 ms behind schedule (max ${p.maxLagMs.toFixed(1)} ms)`,
+        );
       offset += iterations;
       if (k < steps.length - 1)
         await sleep(parseDuration(o.incrementalLoad!.stepDelay)!, ctx.signal).catch(() => {});

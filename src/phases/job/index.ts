@@ -121,7 +121,10 @@ export const jobPhase: PhaseType<JobOptions> = {
         const r = await runCreateJob(o, ctx, client, jobName, templates as CompiledTemplate[]);
         warnings.push(...r.warnings);
         if (r.invalidReasons.length) out.invalidReasons = r.invalidReasons;
-        out.data = { job: { jobName, jobType: o.jobType, created: r.created, failed: r.failed } };
+        out.data = {
+          job: { jobName, jobType: o.jobType, created: r.created, failed: r.failed },
+          pacing: r.pacing,
+        };
       } else {
         ctx.progress.start(undefined, 'requests');
         const r = await runSelectJob(o, ctx, client, jobName, templates);
