@@ -15,6 +15,7 @@ import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
 import { insertNew } from './api/handlers.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
+import { startSimulation } from './sim/index.js';
 import { startNamespaceController } from './controllers/namespace.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
@@ -69,6 +70,7 @@ export class ApiServer {
     this.bootstrap();
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
+    this.stopFns.push(startSimulation(this.ctx, this.opts));
     if (this.opts.dropWatchesEvery) {
       const t = setInterval(() => this.dropWatches(), this.opts.dropWatchesEvery);
       t.unref();

@@ -67,6 +67,7 @@ export function compareKeys(a: string, b: string): number {
 export class Store {
   private rv: number;
   private collections = new Map<string, Collection>();
+  private globalListeners = new Set<Listener>();
   /** Ring buffer of the most recent events, ordered by rv. */
   private log: (StoreEvent | undefined)[];
   private logStart = 0;
@@ -138,6 +139,7 @@ export class Store {
       : { rv: cur.rv, type, storageKey, cur };
     this.append(e);
     for (const l of c.listeners) l(e);
+    for (const l of this.globalListeners) l(e);
     return e;
   }
 
@@ -204,6 +206,17 @@ export class Store {
     const c = this.coll(storageKey);
     c.listeners.add(l);
     return () => c.listeners.delete(l);
+  }
+
+  /** Listens to every collection (garbage collector). Listeners must not write synchronously. */
+  subscribeAll(l: Listener): () => void {
+    this.globalListeners.add(l);
+    return () => this.globalListeners.delete(l);
+  }
+
+  /** Storage keys of all collections that hold objects. */
+  storageKeys(): string[] {
+    return [...this.collections.keys()];
   }
 
   /** Drops a whole collection (CRD deletion), without events. */

@@ -1,0 +1,107 @@
+/**
+ * Simulated endpoints controller: every Service with a selector gets an Endpoints object listing
+ * its matching pods (ready ones as addresses, others as notReadyAddresses), kept current.
+ */
+import type { ApiContext } from '../api/context.js';
+import { objectKey, type KubeObject, type StoreEvent } from '../store/store.js';
+import { create, update, WorkQueue } from './controller-kit.js';
+
+type Obj = Record<string, unknown>;
+const manager = 'kube-controller-manager';
+
+function isReady(pod: KubeObject): boolean {
+  const conds = ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
+  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function startEndpointsController(ctx: ApiContext): () => void {
+  const epRt = ctx.registry.get('v1', 'endpoints')!;
+
+  const sync = (key: string): void => {
+    const svc = ctx.store.get('services', key);
+    if (!svc) return;
+    const spec = (svc.obj.spec as Obj) ?? {};
+    const selector = spec.selector as Record<string, string> | undefined;
+    if (!selector || !Object.keys(selector).length) return;
+    const ready: Obj[] = [];
+    const notReady: Obj[] = [];
+    const prefix = `${svc.ns}/`;
+    const objects = ctx.store.objects('pods');
+    for (const k of ctx.store.sortedKeys('pods')) {
+      if (!k.startsWith(prefix)) continue;
+      const p = objects.get(k)!.obj;
+      const labels = p.metadata.labels ?? {};
+      if (!Object.entries(selector).every(([lk, lv]) => labels[lk] === lv)) continue;
+      const ip = (p.status as Obj | undefined)?.podIP as string | undefined;
+      if (!ip || (p.metadata as Obj).deletionTimestamp) continue;
+      const addr = {
+        ip,
+        nodeName: (p.spec as Obj | undefined)?.nodeName,
+        targetRef: {
+          kind: 'Pod',
+          namespace: p.metadata.namespace,
+          name: p.metadata.name,
+          uid: p.metadata.uid,
+        },
+      };
+      (isReady(p) ? ready : notReady).push(addr);
+    }
+    const ports = (((spec.ports as Obj[] | undefined) ?? []) as Obj[]).map((sp) => ({
+      ...(sp.name ? { name: sp.name } : {}),
+      port: typeof sp.targetPort === 'number' ? sp.targetPort : sp.port,
+      protocol: sp.protocol ?? 'TCP',
+    }));
+    const subsets =
+      ready.length || notReady.length
+        ? [
+            {
+              ...(ready.length ? { addresses: ready } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports,
+            },
+          ]
+        : undefined;
+    const existing = ctx.store.get('endpoints', objectKey(svc.ns, svc.name));
+    if (!existing) {
+      create(ctx, epRt, svc.ns, manager, {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: svc.name, namespace: svc.ns, labels: { ...(svc.obj.metadata.labels ?? {}) } },
+        ...(subsets ? { subsets } : {}),
+      });
+      return;
+    }
+    update(ctx, epRt, svc.ns, svc.name, manager, (o) => {
+      if (subsets) o.subsets = subsets;
+      else delete o.subsets;
+    });
+  };
+
+  const queue = new WorkQueue(sync);
+  const unsubs = [
+    ctx.store.subscribe('services', (e: StoreEvent) => {
+      if (e.type !== 'DELETED') queue.add(e.cur.key);
+    }),
+    ctx.store.subscribe('pods', (e: StoreEvent) => {
+      const labels = e.cur.obj.metadata.labels;
+      if (!labels) return;
+      const prefix = `${e.cur.ns}/`;
+      const services = ctx.store.objects('services');
+      for (const k of ctx.store.sortedKeys('services')) {
+        if (!k.startsWith(prefix)) continue;
+        const sel = ((services.get(k)!.obj.spec as Obj | undefined)?.selector ?? {}) as Record<
+          string,
+          string
+        >;
+        const prevLabels = e.prev?.obj.metadata.labels ?? {};
+        const matches = (l: Record<string, string>) =>
+          Object.keys(sel).length > 0 && Object.entries(sel).every(([a, b]) => l[a] === b);
+        if (matches(labels) || matches(prevLabels)) queue.add(k);
+      }
+    }),
+  ];
+  return () => {
+    queue.stop();
+    for (const u of unsubs) u();
+  };
+}
