@@ -99,7 +99,7 @@ describe('analyzeResults', () => {
     expect(recs).toContain(
       'sweep: create.throughput stops scaling beyond 8 workers: 1,200 /s at 8 vs 1,240 /s at 16 (3.3% of linear gain).',
     );
-    expect(recs.some((t) => t.startsWith('sweep: rssBytes ≈ 119 MB + 500 KB per object (R² 1.00'))).toBe(
+    expect(recs.some((t) => t.startsWith('sweep: memory (RSS) ≈ 119 MB + 500 KB per object (R² 1.00'))).toBe(
       true,
     );
     expect(

@@ -164,16 +164,17 @@ function fitSentence(f: ScalingFit): string | undefined {
   const last = f.points[f.points.length - 1];
   const first = f.points[0];
   const yUnit = unitOfMetric(f.metric);
+  const name = metricLabel(f.metric);
   if (f.knee) {
     const k = f.knee;
-    return `${f.phase}: ${f.metric} stops scaling beyond ${k.x} ${k.x === 1 ? singular(unit) : unit}: ${n(k.y, yUnit)} at ${k.x} vs ${n(k.nextY, yUnit)} at ${k.nextX} (${pct(Math.max(0, k.efficiency))} of linear gain).`;
+    return `${f.phase}: ${name} stops scaling beyond ${k.x} ${k.x === 1 ? singular(unit) : unit}: ${n(k.y, yUnit)} at ${k.x} vs ${n(k.nextY, yUnit)} at ${k.nextX} (${pct(Math.max(0, k.efficiency))} of linear gain).`;
   }
   if (f.parameter === 'concurrency' && /throughput/i.test(f.metric) && f.power) {
-    return `${f.phase}: ${f.metric} still rises at ${last.x} ${unit} (${n(first.y, yUnit)} → ${n(last.y, yUnit)}; +${Math.round((2 ** f.power.exponent - 1) * 100)}% per doubling, exponent ${f.power.exponent.toFixed(2)}, R² ${f.power.r2.toFixed(2)}).`;
+    return `${f.phase}: ${name} still rises at ${last.x} ${unit} (${n(first.y, yUnit)} → ${n(last.y, yUnit)}; +${Math.round((2 ** f.power.exponent - 1) * 100)}% per doubling, exponent ${f.power.exponent.toFixed(2)}, R² ${f.power.r2.toFixed(2)}).`;
   }
   if (f.power && f.power.r2 >= 0.8 && f.power.exponent < -0.3 && yUnit === '/s') {
     const k = -f.power.exponent;
-    return `${f.phase}: ${f.metric} falls as ${f.parameter}^${f.power.exponent.toFixed(2)} (log-log R² ${f.power.r2.toFixed(2)}): each operation costs ∝ n^${k.toFixed(2)} (${growthClass(k)}), ${n(last.y, yUnit)} at ${last.x} ${unit}.`;
+    return `${f.phase}: ${name} falls as ${f.parameter}^${f.power.exponent.toFixed(2)} (log-log R² ${f.power.r2.toFixed(2)}): each operation costs ∝ n^${k.toFixed(2)} (${growthClass(k)}), ${n(last.y, yUnit)} at ${last.x} ${unit}.`;
   }
   if (f.power && f.power.exponent < -0.3) return undefined;
   const linearBetter = f.linear && f.power && f.linear.r2 > f.power.r2 && f.parameter !== 'nodes';
@@ -185,12 +186,12 @@ function fitSentence(f: ScalingFit): string | undefined {
   ) {
     const lin =
       f.linear && f.linear.r2 >= 0.9 && f.linear.intercept >= 0
-        ? `; ${f.metric} ≈ ${affine(f.linear, yUnit, unit)} (R² ${f.linear.r2.toFixed(2)})`
+        ? `; ${name} ≈ ${affine(f.linear, yUnit, unit)} (R² ${f.linear.r2.toFixed(2)})`
         : '';
-    return `${f.phase}: ${f.metric} grows as ${f.parameter}^${f.power.exponent.toFixed(2)} (${growthClass(f.power.exponent)}, log-log R² ${f.power.r2.toFixed(2)}), ${n(last.y, yUnit)} at ${last.x} ${unit}${lin}.`;
+    return `${f.phase}: ${name} grows as ${f.parameter}^${f.power.exponent.toFixed(2)} (${growthClass(f.power.exponent)}, log-log R² ${f.power.r2.toFixed(2)}), ${n(last.y, yUnit)} at ${last.x} ${unit}${lin}.`;
   }
   if (f.linear && f.linear.r2 >= 0.8 && f.linear.slope !== 0) {
-    return `${f.phase}: ${f.metric} ≈ ${affine(f.linear, yUnit, unit)} (R² ${f.linear.r2.toFixed(2)}, ${first.x}–${last.x} ${unit}).`;
+    return `${f.phase}: ${name} ≈ ${affine(f.linear, yUnit, unit)} (R² ${f.linear.r2.toFixed(2)}, ${first.x}–${last.x} ${unit}).`;
   }
   return undefined;
 }
@@ -198,6 +199,13 @@ function fitSentence(f: ScalingFit): string | undefined {
 /** Fits worth a sentence: throughput, p99 and cost metrics; p50/p95/mean fits stay in the tables. */
 export function isHeadlineMetric(metric: string): boolean {
   return !/\.(p50|p90|p95|mean|min|errors|count)$/.test(metric);
+}
+
+/** Readable names for resource metrics; op metrics (create.p99) already read well. */
+function metricLabel(metric: string): string {
+  if (/^(rss|memory)(Bytes)?$/i.test(metric)) return 'memory (RSS)';
+  if (/^cpu(Cores)?$/i.test(metric)) return 'CPU';
+  return metric;
 }
 
 function affine(l: { intercept: number; slope: number }, yUnit: string, unit: string): string {
