@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeperfError } from '../core/errors.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import type { ClusterOptions } from './options.js';
+import type { ClusterOptionsInput } from './options.js';
 import { serverVersion } from './version.js';
 
 export interface EmbeddedCluster {
@@ -21,7 +21,7 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
-export type LaunchOptions = Partial<ClusterOptions> & {
+export type LaunchOptions = ClusterOptionsInput & {
   host?: string;
   port?: number;
   tls?: boolean;

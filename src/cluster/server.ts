@@ -21,7 +21,7 @@ import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
-import { ClusterOptionsSchema, type ClusterOptions } from './options.js';
+import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
@@ -35,7 +35,7 @@ export interface ClusterServer {
   close(): Promise<void>;
 }
 
-export type ClusterServerOptions = Partial<ClusterOptions> & { host?: string; port?: number; tls?: boolean };
+export type ClusterServerOptions = ClusterOptionsInput & { host?: string; port?: number; tls?: boolean };
 
 /** The real request cap of kube-apiserver (3 MiB). */
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
@@ -58,7 +58,7 @@ export class ApiServer {
   private stopFns: (() => void)[] = [];
   readonly opts: ClusterOptions;
 
-  constructor(options: Partial<ClusterOptions> = {}) {
+  constructor(options: ClusterOptionsInput = {}) {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
