@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRgdFile, readYamlDocuments } from './load.js';
 import { inspectDocument, toMermaid } from './inspect.js';
+import { generateRgd } from './generate.js';
 import { buildSampleWorld, sampleInstance } from './sample.js';
 
 const example = (name: string) => new URL(`../../examples/rgd/${name}`, import.meta.url).pathname;
@@ -98,6 +99,15 @@ describe('rgd inspect', () => {
     expect(
       r.advice.some((a) => /string template .* at a field that is usually not a string/.test(a.message)),
     ).toBe(true);
+  });
+
+  it('collapses repeated advice of one rule', () => {
+    const r = inspectDocument(generateRgd({ resources: 30, complexity: 'very-complex', seed: 2 }), {
+      measure: false,
+    });
+    const nested = r.advice.filter((a) => a.rule === 'nested-quantifier');
+    expect(nested).toHaveLength(6);
+    expect(nested[5]!.message).toBe('… and 25 more like this (nested-quantifier)');
   });
 
   it('marks status reads of unobserved fields as pending instead of inventing data', () => {

@@ -22,6 +22,8 @@ export interface InspectedExpression {
 }
 
 export interface Advice {
+  /** Which check produced it: nested-quantifier, template-type, deep-chain, fan-in, fan-out, no-readywhen, foreach-size, foreach-dimensions. */
+  rule: string;
   severity: 'info' | 'warning' | 'error';
   resource?: string;
   message: string;
@@ -139,7 +141,8 @@ export function inspectCompiled(
     ...rgd.status,
   ];
   const measure = options.measure ?? true;
-  const perExprMs = Math.min(25, Math.max(1, (options.measureBudgetMs ?? 1000) / Math.max(1, all.length)));
+  // The whole measurement shares one budget: a 1,000-resource RGD gets short batches, not 30 s.
+  const perExprMs = Math.min(25, (options.measureBudgetMs ?? 1000) / Math.max(1, all.length));
   const byId = new Map(rgd.resources.map((r) => [r.id, r]));
   const expressions: InspectedExpression[] = all.map((e) => {
     const activation = activationFor(world, byId.get(e.resource), e.kind);
@@ -151,10 +154,10 @@ export function inspectCompiled(
         const fn = e.program.evaluate;
         evalNs = Math.round(
           timeBatched(() => fn(activation), {
-            budgetMs: perExprMs,
-            batchTargetMs: 0.25,
-            warmupMs: 1,
-            minSamples: 3,
+            budgetMs: perExprMs / 2,
+            batchTargetMs: Math.min(0.25, perExprMs / 8),
+            warmupMs: perExprMs / 4,
+            minSamples: 2,
           }).meanNs,
         );
       }
@@ -173,10 +176,11 @@ export function inspectCompiled(
     };
   });
 
-  const advice = adviseOn(rgd, resources, all, world.collectionSizes);
+  const advice: Advice[] = adviseOn(rgd, resources, all, world.collectionSizes);
   for (const f of world.failures) {
     if (/no_matching_overload|no matching overload/.test(f.error)) {
       advice.push({
+        rule: 'template-type',
         severity: 'warning',
         resource: f.path.split('.')[0],
         message: `${f.path}: ${f.error}`,
@@ -187,6 +191,7 @@ export function inspectCompiled(
   }
   return {
     ...base,
+    advice: collapseAdvice(advice),
     name: rgd.name,
     kind: rgd.kind,
     valid: true,
@@ -203,7 +208,6 @@ export function inspectCompiled(
     depth: rgd.depth,
     criticalPath: criticalPath(dag),
     expressions,
-    advice,
     warnings: [...rgd.warnings],
     errors: [],
   };
@@ -220,6 +224,7 @@ function adviseOn(
     const f = e.program.facts;
     if (f.comprehensionDepth >= 2) {
       advice.push({
+        rule: 'nested-quantifier',
         severity: 'warning',
         resource: e.resource,
         message: `${e.resource} ${e.path}: nested quantifiers cost ${e.program.classification.costOrder}`,
@@ -231,6 +236,7 @@ function adviseOn(
       const last = e.path.split('.').pop()!.replace(/\[.*$/, '');
       if (NON_STRING_FIELDS.has(last)) {
         advice.push({
+          rule: 'template-type',
           severity: 'warning',
           resource: e.resource,
           message: `${e.resource} ${e.path}: string template "${e.raw}" at a field that is usually not a string`,
@@ -242,6 +248,7 @@ function adviseOn(
   }
   if (rgd.depth >= 5) {
     advice.push({
+      rule: 'deep-chain',
       severity: 'warning',
       message: `dependency chain of depth ${rgd.depth}: ${criticalPath(rgd.dag).join(' → ')}`,
       reason: `a kro-like controller needs at least ${rgd.depth} reconcile passes (≈3 s requeue each plus readiness) to create everything`,
@@ -250,6 +257,7 @@ function adviseOn(
   for (const r of resources) {
     if (r.fanIn >= 8) {
       advice.push({
+        rule: 'fan-in',
         severity: 'info',
         resource: r.id,
         message: `${r.id} depends on ${r.fanIn} resources`,
@@ -258,6 +266,7 @@ function adviseOn(
     }
     if (r.fanOut >= 10) {
       advice.push({
+        rule: 'fan-out',
         severity: 'info',
         resource: r.id,
         message: `${r.fanOut} resources depend on ${r.id}`,
@@ -267,6 +276,7 @@ function adviseOn(
     const res = rgd.resources.find((x) => x.id === r.id)!;
     if (r.fanOut > 0 && res.readyWhen.length === 0 && !res.external) {
       advice.push({
+        rule: 'no-readywhen',
         severity: 'info',
         resource: r.id,
         message: `${r.id} has ${r.fanOut} dependent(s) but no readyWhen`,
@@ -276,6 +286,7 @@ function adviseOn(
     const size = collectionSizes[r.id];
     if (size !== undefined && size > 100) {
       advice.push({
+        rule: 'foreach-size',
         severity: size > 1000 ? 'error' : 'warning',
         resource: r.id,
         message: `${r.id}: forEach product of ${size} items for the sample instance`,
@@ -287,6 +298,7 @@ function adviseOn(
     }
     if (res.forEach.length >= 3) {
       advice.push({
+        rule: 'foreach-dimensions',
         severity: 'info',
         resource: r.id,
         message: `${r.id}: ${res.forEach.length} forEach dimensions`,
@@ -295,6 +307,29 @@ function adviseOn(
     }
   }
   return advice;
+}
+
+/** Keep the first few of each rule; a generated 1,000-resource RGD would otherwise list 1,000 of each. */
+export function collapseAdvice(advice: Advice[], keep = 5): Advice[] {
+  const byRule = new Map<string, Advice[]>();
+  for (const a of advice) {
+    const list = byRule.get(a.rule);
+    if (list) list.push(a);
+    else byRule.set(a.rule, [a]);
+  }
+  const out: Advice[] = [];
+  for (const [rule, list] of byRule) {
+    out.push(...list.slice(0, keep));
+    if (list.length > keep) {
+      out.push({
+        rule,
+        severity: list[0]!.severity,
+        message: `… and ${list.length - keep} more like this (${rule})`,
+        reason: list[0]!.reason,
+      });
+    }
+  }
+  return out;
 }
 
 /** Mermaid flowchart: edges point from a dependency to its dependents (creation order). */

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
-import { printJson } from '../io.js';
+import { writeStdout } from './rgd.js';
 import { formatSummary } from '../summary.js';
 import { formatGraphTable } from '../../phases/graph/format.js';
 
@@ -67,10 +67,10 @@ Examples:
         { source: 'kubeperf bench graph', out: f.out, json: f.json },
       );
       const data = outcome.results.phases[0]?.data;
-      if (f.json) printJson(data ?? {});
+      if (f.json) await writeStdout(JSON.stringify(data ?? {}, null, 2) + '\n');
       else {
-        if (data) process.stdout.write(formatGraphTable(data) + '\n');
-        process.stdout.write(formatSummary(outcome.results, outcome.outDir) + '\n');
+        if (data) await writeStdout(formatGraphTable(data) + '\n');
+        await writeStdout(formatSummary(outcome.results, outcome.outDir) + '\n');
       }
       process.exitCode = outcome.exitCode;
     });

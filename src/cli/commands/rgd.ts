@@ -12,7 +12,6 @@ import { formatInspect } from '../../rgd/format.js';
 import { generateRgd, SHAPES, type Shape } from '../../rgd/generate.js';
 import { inspectDocument, toMermaid, type InspectReport } from '../../rgd/inspect.js';
 import { locateRgdError, readYamlDocuments } from '../../rgd/load.js';
-import { printJson } from '../io.js';
 
 interface InspectFlags {
   json?: boolean;
@@ -56,6 +55,14 @@ function inspectFiles(
   return { reports, problems };
 }
 
+/**
+ * Write to stdout and wait until it is flushed: main.ts calls process.exit() right after the action,
+ * which cuts a piped stdout at 128 KB (a 1,000-resource RGD report is larger).
+ */
+export function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+}
+
 function int(flag: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new InputError(`--${flag}: "${v}" must be an integer ≥ ${min}`);
@@ -82,18 +89,17 @@ Examples:
   kubeperf rgd inspect webapp.yaml --mermaid > graph.mmd
   kubeperf rgd inspect webapp.yaml --instance my-instance.yaml`,
     )
-    .action((files: string[], flags: InspectFlags) => {
+    .action(async (files: string[], flags: InspectFlags) => {
       const { reports, problems } = inspectFiles(files, flags);
       if (flags.json) {
-        printJson(reports.length === 1 ? reports[0] : reports);
+        await writeStdout(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
         if (problems.length) process.exitCode = 2;
         return;
       }
-      if (flags.mermaid) {
-        for (const r of reports.filter((x) => x.valid)) process.stdout.write(toMermaid(r) + '\n');
-      } else {
-        for (const r of reports.filter((x) => x.valid)) process.stdout.write(formatInspect(r) + '\n\n');
-      }
+      const valid = reports.filter((x) => x.valid);
+      await writeStdout(
+        valid.map((r) => (flags.mermaid ? toMermaid(r) + '\n' : formatInspect(r) + '\n\n')).join(''),
+      );
       if (problems.length) {
         throw new InputError(`${problems.length} invalid ResourceGraphDefinition(s)`, {
           problems,
@@ -120,7 +126,7 @@ Examples:
   kubeperf rgd generate --resources 50 --shape layered --complexity complex --seed 7 -o big.yaml
   kubeperf rgd generate --resources 1000 --deps 2 | kubeperf rgd inspect /dev/stdin`,
     )
-    .action((f: Record<string, string>) => {
+    .action(async (f: Record<string, string>) => {
       if (!SHAPES.includes(f.shape as Shape))
         throw new InputError(`--shape: "${f.shape}" is not one of ${SHAPES.join(', ')}`);
       if (!COMPLEXITIES.includes(f.complexity as Complexity)) {
@@ -138,7 +144,7 @@ Examples:
       });
       const yaml = stringify(doc, { lineWidth: 0 });
       if (f.output) writeFileSync(f.output, yaml);
-      else process.stdout.write(yaml);
+      else await writeStdout(yaml);
     });
   return rgd;
 }
