@@ -17,6 +17,7 @@ import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
 import { startNamespaceController } from './controllers/namespace.js';
+import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
 import { route } from './http/route.js';
@@ -70,6 +71,7 @@ export class ApiServer {
     this.bootstrap();
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
+    this.stopFns.push(startGarbageCollector(this.ctx));
     this.stopFns.push(startSimulation(this.ctx, this.opts));
     if (this.opts.dropWatchesEvery) {
       const t = setInterval(() => this.dropWatches(), this.opts.dropWatchesEvery);
