@@ -52,7 +52,8 @@ export function formatInspect(r: InspectReport): string {
       const where = `${e.resource}.${e.path}`;
       lines.push(
         `    ${pad(where.length > w ? '…' + where.slice(-(w - 2)) : where, w)}${pad(e.complexity, 13)}${pad(e.costOrder, 7)}${lpad(ns(e.evalNs), 9)}` +
-          (e.pending ? `  pending: ${e.pending}` : ''),
+          (e.pending ? `  pending: ${e.pending}` : '') +
+          (e.skipped ? `  (${e.skipped})` : ''),
       );
     }
   }

@@ -28,6 +28,16 @@ describe('rgd inspect', () => {
     expect(replicas.evalNs).toBeGreaterThan(0);
     expect(r.advice.some((a) => a.resource === 'service' && /no readyWhen/.test(a.message))).toBe(true);
     expect(toMermaid(r)).toContain('deployment --> service');
+    // ingress.enabled defaults to false: kro skips the ingress, and the status url that reads it
+    expect(r.resources[2]!.skippedInSample).toBe(true);
+    expect(r.expressions.find((e) => e.path === 'status.url')!.skipped).toBe(
+      'ingress is skipped by includeWhen for the sample instance',
+    );
+    const enabled = inspectDocument(doc('webapp.yaml'), {
+      measure: false,
+      instanceSpec: { name: 'x', ingress: { enabled: true } },
+    });
+    expect(enabled.resources[2]!.skippedInSample).toBeUndefined();
   });
 
   it('reports an invalid RGD with kro message and no graph', () => {

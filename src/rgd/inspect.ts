@@ -19,6 +19,8 @@ export interface InspectedExpression {
   /** Mean eval ns against the sample instance; null when the data is not there offline (e.g. status). */
   evalNs: number | null;
   pending?: string;
+  /** Set when kro would skip this for the sample instance (includeWhen false, or a skipped dependency). */
+  skipped?: string;
 }
 
 export interface Advice {
@@ -47,6 +49,8 @@ export interface InspectReport {
     fanOut: number;
     applyOrder: number;
     level: number;
+    /** kro would skip it for the sample instance (includeWhen). */
+    skippedInSample?: boolean;
     collection?: { dimensions: string[]; sampleSize: number };
   }[];
   topologicalOrder: string[];
@@ -125,6 +129,7 @@ export function inspectCompiled(
       fanOut: dependents.length,
       applyOrder: rgd.applyOrders[r.id]!,
       level: levels[i]!,
+      ...(world.skipped.has(r.id) ? { skippedInSample: true } : {}),
       ...(r.forEach.length > 0
         ? {
             collection: {
@@ -144,6 +149,10 @@ export function inspectCompiled(
   // The whole measurement shares one budget: a 1,000-resource RGD gets short batches, not 30 s.
   const perExprMs = Math.min(25, (options.measureBudgetMs ?? 1000) / Math.max(1, all.length));
   const byId = new Map(rgd.resources.map((r) => [r.id, r]));
+  const skipNote = (resource: string, refs: string[]): { skipped?: string } => {
+    const hit = world.skipped.has(resource) ? resource : refs.find((x) => world.skipped.has(x));
+    return hit ? { skipped: `${hit} is skipped by includeWhen for the sample instance` } : {};
+  };
   const expressions: InspectedExpression[] = all.map((e) => {
     const activation = activationFor(world, byId.get(e.resource), e.kind);
     let evalNs: number | null = null;
@@ -173,6 +182,7 @@ export function inspectCompiled(
       costOrder: e.program.classification.costOrder,
       evalNs,
       ...(pending ? { pending } : {}),
+      ...skipNote(e.resource, e.references),
     };
   });
 

@@ -85,6 +85,11 @@ export interface SampleWorld {
   firstItem: Record<string, Record<string, unknown>>;
   /** forEach product size per collection resource. */
   collectionSizes: Record<string, number>;
+  /**
+   * Resources kro would skip for this instance: includeWhen false, or a dependency skipped (skips are
+   * contagious). They are still rendered so their expressions can be measured.
+   */
+  skipped: Set<string>;
   failures: EvalFailure[];
 }
 
@@ -98,9 +103,11 @@ export function buildSampleWorld(rgd: CompiledRgd, instance: Record<string, unkn
   const failures: EvalFailure[] = [];
   const firstItem: Record<string, Record<string, unknown>> = {};
   const collectionSizes: Record<string, number> = {};
+  const skipped = new Set<string>();
   const byId = new Map(rgd.resources.map((r) => [r.id, r]));
   for (const id of rgd.topologicalOrder) {
     const res = byId.get(id)!;
+    if (res.dependencies.some((d) => skipped.has(d)) || !includeWhenHolds(res, activation)) skipped.add(id);
     if (res.forEach.length === 0) {
       activation[id] = renderOne(res, activation, {}, failures);
       continue;
@@ -127,7 +134,18 @@ export function buildSampleWorld(rgd: CompiledRgd, instance: Record<string, unkn
     firstItem[id] = combos[0] ?? Object.fromEntries(dims.map((d) => [d.name, d.values[0] ?? '']));
     activation[id] = combos.map((c) => renderOne(res, activation, c, failures));
   }
-  return { activation, firstItem, collectionSizes, failures };
+  return { activation, firstItem, collectionSizes, failures, skipped };
+}
+
+function includeWhenHolds(res: CompiledResource, activation: Record<string, unknown>): boolean {
+  for (const c of res.includeWhen) {
+    try {
+      if (c.program.evaluate(activation) !== true) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 function renderOne(
