@@ -33,11 +33,12 @@ export function formatInspect(r: InspectReport): string {
       `  ${pad('id', w)}${pad('kind', 24)}${lpad('in', 4)}${lpad('out', 5)}${lpad('wave', 6)}  depends on`,
     );
     for (const x of r.resources) {
-      const kind = x.external
+      const base = x.external
         ? `${x.kind} (external)`
         : x.collection
           ? `${x.kind} ×${x.collection.sampleSize}`
           : x.kind;
+      const kind = x.skippedInSample ? `${base} (skipped)` : base;
       lines.push(
         `  ${pad(x.id, w)}${pad(kind, 24)}${lpad(String(x.fanIn), 4)}${lpad(String(x.fanOut), 5)}${lpad(String(x.applyOrder), 6)}  ${x.dependencies.join(', ') || '-'}`,
       );
