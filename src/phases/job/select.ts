@@ -3,6 +3,7 @@
  * (always narrowed to kubeperf's run label, so only objects kubeperf created are ever changed), then
  * send one request per object per iteration under the load model.
  */
+import { parse as parseYaml } from 'yaml';
 import type { KubeClient, KubeObject, PatchType } from '../../kube/client.js';
 import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
 import { LABEL_RUN_ID } from '../../kube/labels.js';
@@ -12,7 +13,6 @@ import { sleep } from '../../load/sleep.js';
 import { parseDuration } from '../../config/duration.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
 import type { PhaseContext } from '../types.js';
-import { parse as parseYaml } from 'yaml';
 import { defaultJobConcurrency, type JobObject, type JobOptions } from './options.js';
 
 export function selectorOf(spec: JobObject, runId: string, anyRun: boolean): string {
@@ -194,7 +194,7 @@ function patchFromTemplate(
   obj: KubeObject,
 ): string {
   const text = tpl.renderText(vars as never);
-  const parsed = (type === 'json' ? JSON.parse(text) : parseYamlLoose(text)) as Record<string, unknown>;
+  const parsed = (type === 'json' ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
   if (type === 'apply') {
     parsed.apiVersion ??= obj.apiVersion;
     parsed.kind ??= obj.kind;
@@ -203,8 +203,4 @@ function patchFromTemplate(
     if (obj.metadata.namespace) md.namespace ??= obj.metadata.namespace;
   }
   return JSON.stringify(parsed);
-}
-
-function parseYamlLoose(text: string): unknown {
-  return parseYaml(text);
 }
