@@ -179,6 +179,17 @@ export async function runCreateJob(
       if (k < steps.length - 1)
         await sleep(parseDuration(o.incrementalLoad!.stepDelay)!, ctx.signal).catch(() => {});
     }
+    if (o.verifyObjects && !ctx.signal.aborted) {
+      // kube-burner's verifyObjects: what the server holds under our labels vs creates that succeeded.
+      let found = 0;
+      for (const m of mappings.values()) {
+        found += (await client.listAll(m, undefined, { labelSelector: selector })).items.length;
+      }
+      if (found !== result.created) {
+        const msg = `verifyObjects: ${found} objects carry job ${jobName}'s labels, but ${result.created} creates succeeded`;
+        (o.errorOnVerify ? result.invalidReasons : result.warnings).push(msg);
+      }
+    }
     if (predicates.size && o.waitWhenFinished) {
       ctx.progress.status(`waiting for ${tracker.outstanding} objects to be ready`);
       const { timedOut } = await tracker.waitAll(parseDuration(o.maxWaitTimeout)!, ctx.signal);

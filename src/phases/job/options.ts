@@ -70,6 +70,10 @@ export const JobOptions = z
     cleanup: z.boolean().default(false),
     /** After the job (and its waits), delete the objects it created. */
     gc: z.boolean().default(false),
+    /** create: after the job, count the job's objects by label and compare with the creates that succeeded. */
+    verifyObjects: z.boolean().default(true),
+    /** create: a count mismatch makes the run invalid (otherwise a warning). */
+    errorOnVerify: z.boolean().default(false),
     /** update/patch/delete/read: also select objects created by earlier kubeperf runs (default: this run only). */
     anyRun: z.boolean().default(false),
     /** list: page size (0 = one unpaged LIST). */
