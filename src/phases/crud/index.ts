@@ -55,7 +55,20 @@ export const crudPhase: PhaseType<CrudOptions> = {
   options: CrudOptions,
   plan(o) {
     const ops = opsOf(o);
-    if (o.objectTemplate) compileTemplate(o.objectTemplate, 'crud.objectTemplate');
+    if (o.objectTemplate) {
+      // Render once now so a bad variable fails at load time, not mid-run.
+      compileTemplate(o.objectTemplate, 'crud.objectTemplate').renderObjects({
+        Iteration: 0,
+        Replica: 1,
+        JobName: 'crud',
+        UUID: 'dry-run',
+        RunID: 'dry-run',
+        Name: 'crud-0',
+        Namespace: o.namespace,
+        Payload: '',
+        Index: 0,
+      });
+    }
     const points = o.concurrencySweep?.length ?? o.payloadSizes?.length ?? 1;
     const perCycle = cycleRequests(o.objects, ops, o.lists, o.listPageSize);
     const variant = o.concurrencySweep
