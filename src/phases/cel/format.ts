@@ -22,17 +22,20 @@ interface CelRow {
   error?: string;
 }
 
+/** Long names (rgd:resource.path) keep their informative end. */
+const short = (name: string) => (name.length > 27 ? `…${name.slice(-26)}` : name);
+
 export function formatCelTable(data: Record<string, unknown>): string {
   const rows = (data.expressions ?? []) as CelRow[];
   const head = `${pad('expression', 28)}${pad('class', 14)}${pad('cost', 7)}${lpad('compile', 10)}${lpad('eval', 10)}${lpad('p95', 10)}${lpad('evals/s', 12)}${lpad('bytes', 8)}${lpad('JS', 9)}${lpad('cel-go', 9)}`;
   const lines = [head];
   for (const r of rows) {
     if (r.error) {
-      lines.push(`${pad(r.name.slice(0, 27), 28)}error: ${r.error}`);
+      lines.push(`${pad(short(r.name), 28)}error: ${r.error}`);
       continue;
     }
     lines.push(
-      `${pad(r.name.slice(0, 27), 28)}${pad(r.complexity, 14)}${pad(r.costOrder, 7)}${lpad(`${r.compileUs.toFixed(1)}µs`, 10)}` +
+      `${pad(short(r.name), 28)}${pad(r.complexity, 14)}${pad(r.costOrder, 7)}${lpad(`${r.compileUs.toFixed(1)}µs`, 10)}` +
         `${lpad(ns(r.evalNs), 10)}${lpad(ns(r.evalNsP95), 10)}${lpad(r.evalsPerSec.toLocaleString('en-US'), 12)}` +
         `${lpad(String(r.bytesPerProgram), 8)}${lpad(r.baselineNs !== undefined ? ns(r.baselineNs) : '-', 9)}${lpad(r.celGoNs !== undefined ? ns(r.celGoNs) : '-', 9)}`,
     );

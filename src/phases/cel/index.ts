@@ -41,6 +41,9 @@ interface Planned {
   name: string;
   expression: string;
   activation: Record<string, unknown>;
+  /** Reference set only: JS baseline and cel-go number, valid for the reference activation. */
+  baseline?: (a: never) => unknown;
+  celGoNs?: number;
 }
 
 function entries(list: z.infer<typeof ExpressionEntry>[]): { name: string; expression: string }[] {
@@ -84,8 +87,16 @@ function planExpressions(o: CelOptions, baseDir: string): Planned[] {
   const out: Planned[] = [];
   const hasOwn = !!(o.expressions?.length || o.expressionsFile || o.rgd);
   if (o.reference ?? !hasOwn) {
-    for (const r of REFERENCE_EXPRESSIONS)
-      out.push({ name: r.name, expression: r.expression, activation: defaultActivation });
+    const refActivation = toCelValue(referenceActivation(o.items)) as Record<string, unknown>;
+    for (const r of REFERENCE_EXPRESSIONS) {
+      out.push({
+        name: r.name,
+        expression: r.expression,
+        activation: refActivation,
+        baseline: r.baseline,
+        celGoNs: r.celGoNs,
+      });
+    }
   }
   for (const e of entries(o.expressions ?? [])) out.push({ ...e, activation: defaultActivation });
   if (o.expressionsFile) {
@@ -136,9 +147,8 @@ export const celPhase: PhaseType<CelOptions> = {
     for (const p of planned) {
       if (ctx.signal.aborted) break;
       ctx.progress.status(`cel ${p.name}`);
-      const r = benchmarkExpression({ name: p.name, expression: p.expression }, p.activation, {
-        budgetMs: o.budgetMs,
-      });
+      const { activation, ...input } = p;
+      const r = benchmarkExpression(input, activation, { budgetMs: o.budgetMs });
       if (r.error) warnings.push(`${p.name}: ${r.error}`);
       results.push(r);
       ctx.progress.advance(1, r.error ? 1 : 0);
