@@ -187,7 +187,7 @@ export class ApiServer {
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
       const neg = negotiate(req.headers.accept);
       if (!neg) {
-        throw errors.notAcceptable('application/json, application/yaml, application/vnd.kubernetes.protobuf');
+        throw errors.notAcceptable();
       }
       if (isWatch) {
         this.metrics.longrunning(labels, +1);
@@ -226,13 +226,39 @@ export class ApiServer {
             this.fail(e, req, res, done);
           }
         };
-        if (method === 'GET' || method === 'HEAD') run();
-        else this.readBody(req, (e, body) => (e ? (release?.(), this.fail(e, req, res, done)) : run(body)));
+        if (method === 'GET' || method === 'HEAD') {
+          const rvParam = r.name ? null : query.get('resourceVersion');
+          const wanted = rvParam && /^\d+$/.test(rvParam) ? Number(rvParam) : 0;
+          if (
+            wanted > this.ctx.store.currentRv &&
+            query.get('resourceVersionMatch') !== 'Exact' &&
+            !query.get('continue')
+          ) {
+            // Like the watch cache: wait up to 3 s for the requested RV, then 504 Timeout.
+            this.waitForRv(wanted, 3000, (reached) => {
+              if (reached) run();
+              else {
+                release?.();
+                this.fail(errors.tooLargeResourceVersion(wanted, this.ctx.store.currentRv), req, res, done);
+              }
+            });
+          } else run();
+        } else this.readBody(req, (e, body) => (e ? (release?.(), this.fail(e, req, res, done)) : run(body)));
       });
     } catch (e) {
       this.fail(e, req, res, done);
     }
   };
+
+  private waitForRv(rv: number, ms: number, cb: (reached: boolean) => void): void {
+    const deadline = performance.now() + ms;
+    const tick = (): void => {
+      if (this.ctx.store.currentRv >= rv) cb(true);
+      else if (performance.now() >= deadline) cb(false);
+      else setTimeout(tick, 50).unref();
+    };
+    tick();
+  }
 
   private subresourceOk(rt: ResourceType, sub: string | undefined): boolean {
     if (sub === undefined) return true;
@@ -357,8 +383,7 @@ export class ApiServer {
     let doc;
     if (r.doc === 'api' || r.doc === 'apis') {
       const mode = wantsAggregated(accept);
-      if (mode === 'none')
-        throw errors.notAcceptable('application/json, application/yaml, application/vnd.kubernetes.protobuf');
+      if (mode === 'none') throw errors.notAcceptable();
       doc =
         r.doc === 'api'
           ? this.discovery.api(mode === 'aggregated')

@@ -319,9 +319,9 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
   const next = decodeObject(rt, req);
   const meta = next.metadata as Record<string, unknown>;
-  if (meta.name !== undefined && meta.name !== req.name) {
+  if (meta.name !== req.name) {
     throw errors.badRequest(
-      `the name of the object (${String(meta.name)}) does not match the name on the URL (${req.name})`,
+      `the name of the object (${String(meta.name ?? '')}) does not match the name on the URL (${req.name})`,
     );
   }
   if (rt.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== req.ns) {

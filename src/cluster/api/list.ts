@@ -108,7 +108,11 @@ export function selectList(ctx: ApiContext, req: ApiRequest): Selection {
   const rvParam = q.get('resourceVersion');
   const rvMatch = q.get('resourceVersionMatch');
   const cont = q.get('continue');
-  let limit = Number(q.get('limit') ?? '0');
+  const limitText = q.get('limit');
+  if (limitText !== null && limitText !== '' && !/^-?\d+$/.test(limitText)) {
+    throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(limitText)}: invalid syntax`);
+  }
+  let limit = Number(limitText ?? '0');
   if (!Number.isFinite(limit) || limit < 0) limit = 0;
   if (rvMatch !== null) {
     if (!rvParam) {

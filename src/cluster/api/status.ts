@@ -100,10 +100,22 @@ export const errors = {
       'the server does not allow this method on the requested resource',
       {},
     ),
-  unsupportedMediaType: (message = '415: Unsupported Media Type') =>
-    new ApiError(415, 'UnsupportedMediaType', message, {}),
-  notAcceptable: (accepted: string) =>
-    new ApiError(406, 'NotAcceptable', `only the following media types are accepted: ${accepted}`),
+  /** go-restful's 415 carries `details: {}`; the apiserver's body-decoding 415 has no details. */
+  unsupportedMediaType: (message = '415: Unsupported Media Type', withDetails = message.startsWith('415')) =>
+    new ApiError(415, 'UnsupportedMediaType', message, withDetails ? {} : undefined),
+  notAcceptable: (accepted = 'application/json, application/yaml, application/vnd.kubernetes.protobuf') =>
+    new ApiError(406, 'NotAcceptable', `406: Not Acceptable\n\nAvailable representations: ${accepted}`, {}),
+  tooLargeResourceVersion: (rv: number, current: number) =>
+    new ApiError(
+      504,
+      'Timeout',
+      `Timeout: Too large resource version: ${rv}, current: ${current}`,
+      {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      },
+      { 'Retry-After': '1' },
+    ),
   unknownResource: () =>
     new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}),
   pageNotFound: () =>

@@ -81,8 +81,17 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
       obj.status ??= { loadBalancer: {} };
       break;
     }
-    case 'secrets':
+    case 'secrets': {
       obj.type ??= 'Opaque';
+      // stringData is write-only: merged into data (base64) like the real server does.
+      if (isObj(obj.stringData)) {
+        const data = isObj(obj.data) ? obj.data : {};
+        for (const [k, v] of Object.entries(obj.stringData))
+          data[k] = Buffer.from(String(v)).toString('base64');
+        obj.data = data;
+      }
+      delete obj.stringData;
       break;
+    }
   }
 }

@@ -11,6 +11,91 @@ import type { KubeObject } from '../store/store.js';
 import { crdDefaults, validateCrd } from './definition.js';
 import { applyDefaults, hasCelRules, prune, validateCel, validateSchema } from './schema.js';
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function goType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** The decode errors the real server gives for wrongly typed well-known fields of built-ins. */
+function checkBuiltinTypes(rt: ResourceType, obj: KubeObject): void {
+  const fail = (field: string, v: unknown, goField: string, want: string) => {
+    throw errors.badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${goType(v)} into Go struct field ${goField} of type ${want}`,
+    );
+  };
+  const stringMap = (field: string) => {
+    const v = obj[field];
+    if (v === undefined || v === null) return;
+    if (!isObj(v)) fail(field, v, `${rt.kind}.${field}`, 'map[string]string');
+    for (const x of Object.values(v as Obj))
+      if (typeof x !== 'string') fail(field, x, `${rt.kind}.${field}`, 'string');
+  };
+  if (rt.storageKey === 'configmaps') {
+    stringMap('data');
+    stringMap('binaryData');
+  } else if (rt.storageKey === 'secrets') {
+    stringMap('data');
+    stringMap('stringData');
+    const data = obj.data as Obj | undefined;
+    for (const [k, x] of Object.entries(data ?? {})) {
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(x as string) || (x as string).length % 4 !== 0) {
+        throw errors.badRequest(
+          `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: illegal base64 data at input byte ${Math.max(0, (x as string).search(/[^A-Za-z0-9+/=]/))} (key ${k})`,
+        );
+      }
+    }
+  }
+  for (const f of ['spec', 'status']) {
+    const v = obj[f];
+    if (v !== undefined && v !== null && !isObj(v))
+      fail(f, v, `${rt.kind}.${f}`, `v1.${rt.kind}${f === 'spec' ? 'Spec' : 'Status'}`);
+  }
+}
+
+/** Top-level fields of the built-in kinds (beyond apiVersion/kind/metadata). */
+const builtinFields: Record<string, string[]> = {
+  configmaps: ['data', 'binaryData', 'immutable'],
+  secrets: ['data', 'stringData', 'type', 'immutable'],
+  serviceaccounts: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
+  endpoints: ['subsets'],
+  events: [
+    'involvedObject',
+    'reason',
+    'message',
+    'source',
+    'firstTimestamp',
+    'lastTimestamp',
+    'count',
+    'type',
+    'eventTime',
+    'series',
+    'action',
+    'related',
+    'reportingComponent',
+    'reportingInstance',
+  ],
+};
+
+/** Unknown top-level fields: dropped with a warning, 400 with fieldValidation=Strict (real behaviour). */
+function pruneBuiltinTopLevel(rt: ResourceType, obj: KubeObject, mode: string): string[] | undefined {
+  const known = builtinFields[rt.storageKey] ?? ['spec', 'status'];
+  const unknown = Object.keys(obj).filter(
+    (k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && !known.includes(k),
+  );
+  if (!unknown.length) return undefined;
+  if (mode === 'Strict') {
+    throw errors.badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`,
+    );
+  }
+  for (const k of unknown) delete obj[k];
+  return mode === 'Ignore' ? undefined : unknown.map((u) => `unknown field "${u}"`);
+}
+
 const notChecked =
   'Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
@@ -21,12 +106,14 @@ export function admit(
   req: ApiRequest,
 ): string[] | void {
   if (!rt.custom) {
+    const warnings = pruneBuiltinTopLevel(rt, obj, req.query.get('fieldValidation') ?? 'Warn');
+    checkBuiltinTypes(rt, obj);
     builtinDefaults(rt, obj, old ? 'update' : 'create');
     if (rt.storageKey === 'customresourcedefinitions.apiextensions.k8s.io') {
       crdDefaults(obj, !old);
       validateCrd(obj);
     }
-    return;
+    return warnings;
   }
   const mode = req.query.get('fieldValidation') ?? 'Warn';
   const unknown = prune(rt.schema, obj);
@@ -41,7 +128,10 @@ export function admit(
   }
   applyDefaults(rt.schema, obj);
   const v = validateSchema(rt.schema, obj);
-  const causes = [...v.causes];
+  // The real order comes from Go map iteration (not stable); enum errors first, then type errors,
+  // then the rest matches the captured samples.
+  const rank = (r?: string) => (r === 'FieldValueNotSupported' ? 0 : r === 'FieldValueTypeInvalid' ? 1 : 2);
+  const causes = [...v.causes].sort((a, b) => rank(a.reason) - rank(b.reason));
   if (v.structural) {
     if (hasCelRules(rt.schema))
       causes.push({ reason: 'FieldValueInvalid', message: notChecked, field: '<nil>' });
