@@ -5,13 +5,7 @@
  * violation throws RgdError with kro's message, as kro's GraphAccepted condition would show it.
  * Kinds' OpenAPI schemas are not available offline, so resource variables are `dyn`.
  */
-import {
-  CelCompileError,
-  CelEngine,
-  CelTypeChecker,
-  celErrorSummary,
-  type FieldTypes,
-} from '../cel/engine.js';
+import { CelCompileError, CelEngine, CelTypeChecker, celErrorSummary } from '../cel/engine.js';
 import { LIBRARY_NAMESPACES } from '../cel/library.js';
 import { CycleError, Dag } from '../graph/dag.js';
 import {
@@ -21,48 +15,23 @@ import {
   scanString,
   templateExpression,
 } from './extract.js';
-import { SimpleSchemaError, simpleSchemaToOpenApi, type OpenApiSchema } from './simpleschema.js';
+import { SimpleSchemaError, simpleSchemaToOpenApi } from './simpleschema.js';
+import { schemaFieldTypes } from './schema-types.js';
+import {
+  CLUSTER_SCOPED_KINDS,
+  K8S_VERSION,
+  KRO_RESERVED_WORDS,
+  LOWER_CAMEL,
+  NAMING,
+  RgdError,
+  UPPER_CAMEL,
+  isMap,
+  pluralize,
+  validateForEach,
+  validateObjectStructure,
+  validateTemplateConstraints,
+} from './validate.js';
 import type { CompiledExpression, CompiledResource, CompiledRgd, ExpressionKind } from './types.js';
-
-export class RgdError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RgdError';
-  }
-}
-
-export const KRO_RESERVED_WORDS: ReadonlySet<string> = new Set([
-  'apiVersion', 'context', 'dependency', 'dependencies', 'each', 'externalRef', 'externalReference', 'externalRefs',
-  'externalReferences', 'graph', 'graphengine', 'instance', 'item', 'items', 'kind', 'kro', 'metadata', 'namespace',
-  'object', 'resource', 'resourcegraphdefinition', 'resourceGraphDefinition', 'resources', 'root', 'runtime', 'schema',
-  'self', 'serviceAccountName', 'spec', 'status', 'this', 'variables', 'vars', 'version',
-  // CEL reserved symbols
-  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if', 'import', 'let',
-  'loop', 'package', 'return', 'var', 'void', 'while',
-]); // prettier-ignore
-
-const LOWER_CAMEL = /^[a-z][a-zA-Z0-9]*$/;
-const UPPER_CAMEL = /^[A-Z][a-zA-Z0-9]*$/;
-const K8S_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
-const MAX_FOREACH_DIMENSIONS = 10;
-const NAMING = 'failed to validate resourcegraphdefinition: naming convention violation';
-
-/** Built-in cluster-scoped kinds (the offline stand-in for REST mapping). */
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeAttachment',
-  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding', 'APIService', 'ResourceGraphDefinition',
-]); // prettier-ignore
-
-/** flect-like pluralisation of a lowercased kind (enough for CRD names). */
-export function pluralize(word: string): string {
-  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
-  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
-  return `${word}s`;
-}
-
-const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export interface CompileOptions {
   engine?: CelEngine;
@@ -426,76 +395,6 @@ function compileOne(
   }
 }
 
-function validateForEach(id: string, forEach: unknown, ids: Set<string>): void {
-  if (forEach === undefined || forEach === null) return;
-  if (!Array.isArray(forEach)) throw new RgdError(`resource "${id}": forEach must be a list`);
-  if (forEach.length > MAX_FOREACH_DIMENSIONS) {
-    throw new RgdError(
-      `resource "${id}": forEach cannot have more than ${MAX_FOREACH_DIMENSIONS} dimensions, got ${forEach.length}`,
-    );
-  }
-  const seen = new Set<string>();
-  for (const dim of forEach) {
-    if (!isMap(dim) || Object.keys(dim).length !== 1)
-      throw new RgdError(`resource "${id}": each forEach entry must be a single-key map`);
-    const iter = Object.keys(dim)[0]!;
-    if (!LOWER_CAMEL.test(iter))
-      throw new RgdError(
-        `resource "${id}": forEach iterator name "${iter}" is not valid: must be lowerCamelCase`,
-      );
-    if (KRO_RESERVED_WORDS.has(iter))
-      throw new RgdError(`resource "${id}": forEach iterator name "${iter}" is a reserved keyword`);
-    if (ids.has(iter))
-      throw new RgdError(`resource "${id}": forEach iterator name "${iter}" conflicts with resource ID`);
-    if (seen.has(iter)) throw new RgdError(`resource "${id}": duplicate forEach iterator name "${iter}"`);
-    seen.add(iter);
-  }
-}
-
-function validateObjectStructure(obj: Record<string, unknown>): void {
-  if (!('apiVersion' in obj)) throw new Error('apiVersion field not found');
-  if (typeof obj.apiVersion !== 'string') throw new Error('apiVersion field is not a string');
-  if (!('kind' in obj)) throw new Error('kind field not found');
-  if (typeof obj.kind !== 'string') throw new Error('kind field is not a string');
-  if (!('metadata' in obj)) throw new Error('metadata field not found');
-  if (!isMap(obj.metadata)) throw new Error('metadata field is not a map');
-}
-
-function validateTemplateConstraints(
-  id: string,
-  obj: Record<string, unknown>,
-  instanceNamespaced: boolean,
-): void {
-  const meta = obj.metadata as Record<string, unknown>;
-  const namespaced = !CLUSTER_SCOPED_KINDS.has(String(obj.kind));
-  if (!namespaced && meta.namespace !== undefined) {
-    throw new RgdError(`resource "${id}" is cluster-scoped and must not set metadata.namespace`);
-  }
-  if (
-    namespaced &&
-    !instanceNamespaced &&
-    (typeof meta.namespace !== 'string' || meta.namespace.trim() === '')
-  ) {
-    throw new RgdError(
-      `resource "${id}" is namespaced and must set metadata.namespace when the instance CRD is cluster-scoped`,
-    );
-  }
-  for (const what of ['labels', 'annotations'] as const) {
-    const m = meta[what];
-    if (!isMap(m)) continue;
-    for (const key of Object.keys(m)) {
-      for (const prefix of ['kro.run/', 'internal.kro.run/']) {
-        if (key.startsWith(prefix)) {
-          const noun = what === 'labels' ? 'label' : 'annotation';
-          throw new RgdError(
-            `invalid ${noun} for resource "${id}". ${what} with prefix "${prefix}" are reserved for internal use`,
-          );
-        }
-      }
-    }
-  }
-}
-
 function compileStatus(
   engine: CelEngine,
   status: unknown,
@@ -552,44 +451,12 @@ function compileStatus(
   });
 }
 
-const SCALAR_TYPES: Record<string, string> = {
-  string: 'string',
-  integer: 'int',
-  number: 'double',
-  boolean: 'bool',
+// Re-exported so callers keep importing the RGD compiler's public names from one module.
+export {
+  templateExpression,
+  RgdError,
+  KRO_RESERVED_WORDS,
+  CLUSTER_SCOPED_KINDS,
+  pluralize,
+  schemaFieldTypes,
 };
-
-/** cel-js type of an OpenAPI schema: scalars, list<T>/map<string, T> of scalars, nested objects; else dyn. */
-function celType(s: OpenApiSchema): string | FieldTypes {
-  if (s.type && SCALAR_TYPES[s.type]) return SCALAR_TYPES[s.type]!;
-  if (s.type === 'array') {
-    const item = s.items ? celType(s.items) : 'dyn';
-    return `list<${typeof item === 'string' ? item : 'dyn'}>`;
-  }
-  if (s.type === 'object') {
-    if (s.properties && Object.keys(s.properties).length > 0) {
-      const out: FieldTypes = {};
-      for (const [k, v] of Object.entries(s.properties)) out[k] = celType(v);
-      return out;
-    }
-    if (s.additionalProperties) {
-      const v = celType(s.additionalProperties);
-      return `map<string, ${typeof v === 'string' ? v : 'dyn'}>`;
-    }
-    return 'map<string, dyn>';
-  }
-  return 'dyn';
-}
-
-/** Declared type of the `schema` variable: the instance without status (kro's view). */
-export function schemaFieldTypes(spec: OpenApiSchema): FieldTypes {
-  const specType = celType(spec);
-  return {
-    apiVersion: 'string',
-    kind: 'string',
-    metadata: 'map<string, dyn>',
-    spec: specType,
-  };
-}
-
-export { templateExpression };
