@@ -5,8 +5,10 @@ import type { KubeObject, Stored } from '../store/store.js';
 import { decodeLoose } from './codec.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import { deleteObject, insertNew, parseDeleteOptions, writeUpdate } from './handlers.js';
-import { itemJson, listBody, selectList } from './list.js';
-import { clone, nowSeconds, objectFields, type ManagedFieldsEntry } from './objects.js';
+import { listBody, selectList } from './list.js';
+import { afterApply, leafPaths, toFieldsV1 } from './managed-fields.js';
+import { clone, nowSeconds, type ManagedFieldsEntry } from './objects.js';
+import { strategicMergePatch } from './strategic-merge.js';
 import { mergePatch } from './patch.js';
 import { ApiError, errors } from './status.js';
 
@@ -26,7 +28,6 @@ export function deleteCollection(ctx: ApiContext, req: ApiRequest): ApiResult {
       if (!(e instanceof ApiError && e.code === 404)) throw e;
     }
   }
-  void itemJson;
   return { code: 200, body: listBody(rt, { rv: ctx.store.currentRv, items: deleted }) };
 }
 
@@ -71,20 +72,26 @@ export function applyPatch(ctx: ApiContext, req: ApiRequest, cur: Stored | undef
     );
   }
   meta.name = req.name;
-  const fields = objectFields(cfg as KubeObject, false);
-  if (!cur) return insertNew(ctx, req, clone(cfg) as KubeObject, nowSeconds(), 'Apply', fields);
-  const next = mergePatch(clone(cur.obj), cfg) as KubeObject;
-  const prev =
-    ((cur.obj.metadata as Record<string, unknown>).managedFields as ManagedFieldsEntry[] | undefined) ?? [];
-  const entry: ManagedFieldsEntry = {
+  if (!cur) {
+    const fields = toFieldsV1(leafPaths(cfg), false);
+    return insertNew(ctx, req, clone(cfg) as KubeObject, nowSeconds(), 'Apply', fields);
+  }
+  const force = req.query.get('force') === 'true';
+  // Built-ins merge keyed lists (containers by name); custom resources replace lists.
+  const next = (
+    rt.custom ? mergePatch(clone(cur.obj), cfg) : strategicMergePatch(rt, clone(cur.obj), cfg)
+  ) as KubeObject;
+  const entries = (cur.obj.metadata as Record<string, unknown>).managedFields as
+    ManagedFieldsEntry[] | undefined;
+  const managedFields = afterApply(
+    entries,
     manager,
-    operation: 'Apply',
-    apiVersion: rt.groupVersion,
-    time: nowSeconds(),
-    fieldsType: 'FieldsV1',
-    fieldsV1: fields,
-  };
-  if (req.subresource) entry.subresource = req.subresource;
-  const managedFields = [...prev.filter((e) => !(e.manager === manager && e.operation === 'Apply')), entry];
+    rt.groupVersion,
+    cur.obj,
+    cfg,
+    next,
+    force,
+    req.subresource,
+  );
   return writeUpdate(ctx, req, cur, next, { manager, operation: 'Apply', managedFields });
 }

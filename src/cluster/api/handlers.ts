@@ -12,11 +12,10 @@ import {
   managerName,
   newUid,
   nowSeconds,
-  objectFields,
-  recordUpdate,
   validateName,
   type ManagedFieldsEntry,
 } from './objects.js';
+import { afterUpdate, leafPaths, toFieldsV1 } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
@@ -208,7 +207,7 @@ export function insertNew(
       apiVersion: rt.groupVersion,
       time: now,
       fieldsType: 'FieldsV1',
-      fieldsV1: applyFields ?? objectFields(obj, true),
+      fieldsV1: applyFields ?? toFieldsV1(leafPaths(obj), true),
     } satisfies ManagedFieldsEntry,
   ];
   if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)), warnings);
@@ -295,11 +294,12 @@ export function writeUpdate(
   if (jsonEqual(old, result)) return ok(200, cur, warnings);
   meta.managedFields =
     opts.managedFields ??
-    recordUpdate(
+    afterUpdate(
       oldMeta.managedFields as ManagedFieldsEntry[] | undefined,
       opts.manager,
       rt.groupVersion,
-      objectFields(result, true, sub),
+      old,
+      result,
       sub,
     );
   if (dryRun(req)) return ok(200, JSON.stringify(canonicalize(rt, result)), warnings);

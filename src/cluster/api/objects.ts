@@ -94,40 +94,6 @@ export function canonicalize(rt: ResourceType, obj: KubeObject): KubeObject {
   return out as KubeObject;
 }
 
-/** fieldsV1 of everything in `v` (maps get "." markers when `marks`; lists are atomic leaves). */
-export function fieldsOf(v: Record<string, unknown>, marks: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (marks) out['.'] = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (val === undefined) continue;
-    out[`f:${k}`] =
-      val && typeof val === 'object' && !Array.isArray(val)
-        ? fieldsOf(val as Record<string, unknown>, marks)
-        : {};
-  }
-  return out;
-}
-
-/** The user-set fields of an object as fieldsV1 (no apiVersion/kind, no server-owned metadata). */
-export function objectFields(obj: KubeObject, marks: boolean, subresource?: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const meta = obj.metadata as Record<string, unknown>;
-  const m: Record<string, unknown> = {};
-  for (const k of ['annotations', 'finalizers', 'labels', 'ownerReferences']) {
-    const v = meta[k];
-    if (v === undefined) continue;
-    m[`f:${k}`] = Array.isArray(v) ? {} : fieldsOf(v as Record<string, unknown>, marks);
-  }
-  if (Object.keys(m).length && subresource !== 'status') out['f:metadata'] = m;
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === 'apiVersion' || k === 'kind' || k === 'metadata' || v === undefined) continue;
-    if (subresource === 'status' && k !== 'status') continue;
-    out[`f:${k}`] =
-      v && typeof v === 'object' && !Array.isArray(v) ? fieldsOf(v as Record<string, unknown>, marks) : {};
-  }
-  return sortDeep(out) as Record<string, unknown>;
-}
-
 /** Manager name: ?fieldManager= or the User-Agent up to the first `/`. */
 export function managerName(fieldManager: string | null, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
@@ -144,31 +110,6 @@ export interface ManagedFieldsEntry {
   fieldsType: 'FieldsV1';
   fieldsV1: Record<string, unknown>;
   subresource?: string;
-}
-
-/** Records an Update by `manager`: its entry (per manager+subresource) is replaced by the new field set. */
-export function recordUpdate(
-  prev: ManagedFieldsEntry[] | undefined,
-  manager: string,
-  apiVersion: string,
-  fields: Record<string, unknown>,
-  subresource?: string,
-): ManagedFieldsEntry[] {
-  const entry: ManagedFieldsEntry = {
-    manager,
-    operation: 'Update',
-    apiVersion,
-    time: nowSeconds(),
-    fieldsType: 'FieldsV1',
-    fieldsV1: fields,
-  };
-  if (subresource) entry.subresource = subresource;
-  const list = (prev ?? []).filter(
-    (e) =>
-      !(e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '')),
-  );
-  list.push(entry);
-  return list;
 }
 
 /** Deep equality of JSON values (no-op write detection). */
