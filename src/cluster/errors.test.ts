@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cm, testCluster, type Reply, type TestCluster } from './test-client.js';
+import { cm, testCluster, type Reply, type TestCluster } from './test-support.js';
 
 const sample = (name: string): string =>
   readFileSync(new URL(`./testdata/samples/${name}`, import.meta.url), 'utf8');

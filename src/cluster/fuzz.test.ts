@@ -3,7 +3,7 @@
  * 4xx with a Status body whose code is the HTTP status, and the server must stay up and correct.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCluster, type TestCluster } from './test-client.js';
+import { testCluster, type TestCluster } from './test-support.js';
 
 /** Small deterministic PRNG (mulberry32) so a failure can be replayed from the seed. */
 function rng(seed: number): () => number {

@@ -3,7 +3,7 @@
  * bob forces, alice drops a field, an Update manager conflicts with an applier).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCluster, type TestCluster } from '../test-client.js';
+import { testCluster, type TestCluster } from '../test-support.js';
 
 let c: TestCluster;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cm, testCluster, type TestCluster } from '../test-client.js';
+import { cm, testCluster, type TestCluster } from '../test-support.js';
 
 let c: TestCluster;
 beforeAll(async () => {

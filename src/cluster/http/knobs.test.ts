@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cm, testCluster } from '../test-client.js';
+import { cm, testCluster } from '../test-support.js';
 
 const base = '/api/v1/namespaces/default/configmaps';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCluster, type TestCluster } from '../test-client.js';
+import { testCluster, type TestCluster } from '../test-support.js';
 
 async function until<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
   const deadline = Date.now() + ms;
