@@ -223,6 +223,23 @@ describe('compileRgd: kro validation messages', () => {
     );
     expect(ok.status.map((s) => s.path)).toEqual(['status.name', 'status.n']);
   });
+  it('custom status.conditions: standalone, runtime allowed only there', () => {
+    const cond =
+      '${runtime.newCondition({"type": "Up", "status": a.metadata.name != "" ? "True" : "False"})}';
+    expect(compileRgd(rgd([cm('a')], { status: { conditions: [cond] } })).status).toEqual([]);
+    expect(err(rgd([cm('a')], { status: { conditions: ['x ' + cond] } }))).toBe(
+      'status.conditions[0]: only standalone expressions are allowed',
+    );
+    expect(err(rgd([cm('a')], { status: { conditions: ['${nope.x}'] } }))).toBe(
+      'status.conditions[0]: references unknown identifiers: [nope]',
+    );
+    expect(err(rgd([cm('a')], { status: { c: '${runtime.condition(schema, "Ready")}' } }))).toBe(
+      'status.c: runtime is only available in status.conditions',
+    );
+    expect(err(rgd([cm('a', {}, { v: '${runtime.x}' })]))).toBe(
+      'resource "a" template: runtime is only available in status.conditions',
+    );
+  });
   it('SimpleSchema errors surface with their message', () => {
     expect(err(rgd([], { spec: { a: 'string | nope=1' } }))).toContain('unknown marker: nope');
     expect(err(rgd([], { spec: { a: 'Missing' } }))).toContain('unknown type: Missing');

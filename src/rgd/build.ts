@@ -395,6 +395,31 @@ function compileOne(
   }
 }
 
+/**
+ * kro's custom conditions (status.conditions as a list): standalone expressions over schema, resources
+ * and `runtime` (allowed only here). They build runtime.newCondition(...) values, which this engine
+ * does not evaluate, so they are parsed and scope-checked but not compiled.
+ */
+function validateCustomConditions(engine: CelEngine, list: unknown[], ids: Set<string>): void {
+  list.forEach((c, i) => {
+    const scan = typeof c === 'string' ? scanString(c) : undefined;
+    if (!scan?.standalone)
+      throw new RgdError(`status.conditions[${i}]: only standalone expressions are allowed`);
+    let refs: string[];
+    try {
+      refs = engine.parseOnly(scan.expressions[0]!).facts.identifiers;
+    } catch (e) {
+      throw new RgdError(`failed to parse status.conditions[${i}] expression "${c}": ${celErrorSummary(e)}`);
+    }
+    const unknown = refs.filter(
+      (x) => x !== 'schema' && x !== 'runtime' && !ids.has(x) && !LIBRARY_NAMESPACES.has(x),
+    );
+    if (unknown.length > 0) {
+      throw new RgdError(`status.conditions[${i}]: references unknown identifiers: [${unknown.join(' ')}]`);
+    }
+  });
+}
+
 function compileStatus(
   engine: CelEngine,
   status: unknown,
@@ -405,7 +430,10 @@ function compileStatus(
   if (!isMap(status)) return [];
   const body: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(status)) {
-    if (k === 'conditions' && Array.isArray(v)) continue; // custom conditions: runtime.* expressions, not evaluated here
+    if (k === 'conditions' && Array.isArray(v)) {
+      validateCustomConditions(engine, v, ids);
+      continue;
+    }
     if (k === 'conditions' || k === 'state') {
       warnings.push(`status.${k} is reserved: kro overwrites whatever the RGD puts there`);
       continue;
@@ -422,6 +450,10 @@ function compileStatus(
     throw new RgdError(`status: ${(e as Error).message}`);
   }
   return fields.map((f) => {
+    if (f.expression.includes('runtime')) {
+      const uses = engine.parseOnly(f.expression).facts.identifiers.includes('runtime');
+      if (uses) throw new RgdError(`${f.path}: runtime is only available in status.conditions`);
+    }
     let refs: string[];
     try {
       refs = engine
