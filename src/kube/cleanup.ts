@@ -149,8 +149,7 @@ export async function cleanupWith(
   await pool(bulk, 4, async (g) => {
     const r = await client.rest.request({
       method: 'DELETE',
-      path: `${collectionPath(g.m, g.ns)}?labelSelector=${encodeURIComponent(selector)}`,
-      body: '{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}',
+      path: `${collectionPath(g.m, g.ns)}?labelSelector=${encodeURIComponent(selector)}&propagationPolicy=Background`,
     });
     if (r.status === 200) {
       const n = (JSON.parse(r.body) as { items?: unknown[] }).items?.length ?? g.objs.length;

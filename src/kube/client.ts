@@ -121,13 +121,11 @@ export class KubeClient {
   }
 
   delete(m: ResourceMapping, ns: string | undefined, name: string, op = 'delete', o?: SendOptions) {
+    // DeleteOptions as a query parameter, not a body: both are accepted by kube-apiserver, and a
+    // DELETE body hangs over HTTP/2 on the embedded control plane (it answers before reading it).
     return this.send(
       op,
-      {
-        method: 'DELETE',
-        path: objectPath(m, ns, name),
-        body: '{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}',
-      },
+      { method: 'DELETE', path: `${objectPath(m, ns, name)}?propagationPolicy=Background` },
       o,
     );
   }

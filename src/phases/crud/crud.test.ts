@@ -142,3 +142,20 @@ it('other kinds get a minimal valid spec; a body the server refuses is an InputE
     /refused every ConfigMap create: 400 BadRequest/,
   );
 });
+
+it('runs over TLS with HTTP/2 offered by the server (ALPN), concurrency 32', async () => {
+  const { startTestCluster: start } = await import('../../kube/testing.js');
+  const tls = await start({ tls: true });
+  try {
+    const ctx = testPhaseContext(tls.target);
+    await crudPhase.run(
+      CrudOptions.parse({ objects: 100, concurrency: 32, ops: ['create', 'get', 'patch', 'delete'] }),
+      ctx,
+    );
+    const ops = ctx.recorder.snapshot();
+    for (const op of ['create', 'get', 'patch', 'delete'])
+      expect(ops[op], op).toMatchObject({ count: 100, errors: 0 });
+  } finally {
+    await tls.stop();
+  }
+});
