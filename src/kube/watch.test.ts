@@ -40,3 +40,30 @@ it('a watch resumes from its last resourceVersion after the server drops it, wit
   const added = seen.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name);
   expect(added).toEqual(Array.from({ length: 30 }, (_, i) => `w-${i}`));
 });
+
+it('watches work over TLS + HTTP/2 (streamed NDJSON on an h2 stream)', async () => {
+  const tls = await startTestCluster({ tls: true });
+  try {
+    const c = await connect(tls.target);
+    const m = await c.mapper.resolve('v1', 'ConfigMap');
+    const names: string[] = [];
+    const w = await watch(c, m, {
+      namespace: 'default',
+      onEvent: (e) => names.push(e.object.metadata.name!),
+    });
+    for (let i = 0; i < 5; i++) {
+      await c.create(
+        m,
+        'default',
+        JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `t-${i}` } }),
+      );
+    }
+    const deadline = performance.now() + 5000;
+    while (names.length < 5 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await w.stop();
+    await c.close();
+    expect(names).toEqual(['t-0', 't-1', 't-2', 't-3', 't-4']);
+  } finally {
+    await tls.stop();
+  }
+});
