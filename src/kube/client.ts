@@ -73,11 +73,25 @@ export class KubeClient {
       raisedLimit.add(o.signal);
     }
     // In-flight requests are not aborted on SIGINT: they finish (bounded by their timeout) and are recorded.
-    const { value, error } = await withRetries(() => this.rest.request(req), judgeAttempt, {
-      policy: o.retry ?? this.retry,
-      onRetry: o.recorder ? () => o.recorder!.retry(op) : undefined,
-      signal: o.signal,
-    });
+    // Hot path: one attempt, no retry machinery unless the outcome calls for it.
+    let value: KubeResponse | undefined;
+    let error: unknown;
+    try {
+      value = await this.rest.request(req);
+    } catch (e) {
+      error = e;
+    }
+    if (!value || value.status === 429 || value.status >= 500) {
+      const policy = o.retry ?? this.retry;
+      if (policy.maxRetries > 0 && judgeAttempt(value, error).retryable) {
+        ({ value, error } = await withRetries(() => this.rest.request(req), judgeAttempt, {
+          policy,
+          onRetry: o.recorder ? () => o.recorder!.retry(op) : undefined,
+          signal: o.signal,
+          first: { value, error },
+        }));
+      }
+    }
     const end = performance.now();
     if (o.recorder)
       o.recorder.record(op, start, end, value ? outcomeOfResponse(value) : outcomeOfError(error));

@@ -54,16 +54,29 @@ export function backoffMs(
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   judge: (value: T | undefined, error: unknown) => AttemptVerdict,
-  options: { policy: RetryPolicy; onRetry?: () => void; signal?: AbortSignal; random?: () => number },
+  options: {
+    policy: RetryPolicy;
+    onRetry?: () => void;
+    signal?: AbortSignal;
+    random?: () => number;
+    /** Outcome of a first attempt the caller already made (its hot path skips this function). */
+    first?: { value?: T; error?: unknown };
+  },
 ): Promise<{ value?: T; error?: unknown; retries: number }> {
   let retries = 0;
+  let first = options.first;
   for (;;) {
     let value: T | undefined;
     let error: unknown;
-    try {
-      value = await attempt();
-    } catch (e) {
-      error = e;
+    if (first) {
+      ({ value, error } = first);
+      first = undefined;
+    } else {
+      try {
+        value = await attempt();
+      } catch (e) {
+        error = e;
+      }
     }
     const v = judge(value, error);
     if (!v.retryable || retries >= options.policy.maxRetries || options.signal?.aborted) {
