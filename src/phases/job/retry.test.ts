@@ -40,3 +40,29 @@ it('with 429s and Retry-After the job completes, retries are counted, successes 
   expect(out.data).toMatchObject({ job: { created: items.length } });
   expect(create.errors).toBe(0); // 10 retries honouring Retry-After are enough here
 }, 60_000);
+
+it('connection resets are retried and classified; every request still ends as exactly one outcome', async () => {
+  const { crudPhase } = await import('../crud/index.js');
+  const { CrudOptions } = await import('../crud/options.js');
+  const resets = await startTestCluster({ resetRate: 0.1 });
+  try {
+    const ctx = testPhaseContext(resets.target);
+    await crudPhase.run(
+      CrudOptions.parse({ objects: 100, concurrency: 8, ops: ['create', 'get', 'delete'], maxRetries: 8 }),
+      ctx,
+    );
+    const ops = ctx.recorder.snapshot();
+    for (const op of ['create', 'get', 'delete']) {
+      const s = ops[op]!;
+      expect(s.count, op).toBe(100);
+      expect(
+        Object.values(s.errorsByReason).reduce((a, b) => a + b, 0),
+        op,
+      ).toBe(s.errors);
+    }
+    expect(ops.get!.retries).toBeGreaterThan(0);
+    expect(ops.get!.errors).toBe(0); // GETs are idempotent: 8 retries absorb a 10% reset rate
+  } finally {
+    await resets.stop();
+  }
+}, 60_000);
