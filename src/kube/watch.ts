@@ -5,6 +5,7 @@
  * resumes from the last seen resourceVersion; a 410 Expired or a failed resume marks the watch lost,
  * which callers report as an invalid run, because readiness after a gap cannot be trusted.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { collectionPath, type ResourceMapping } from './discovery.js';
 import { listQuery, type KubeClient, type KubeObject } from './client.js';
 import { sleep } from '../load/sleep.js';
@@ -12,7 +13,7 @@ import { sleep } from '../load/sleep.js';
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: KubeObject;
-  /** Monotonic ms at which our process parsed the event. */
+  /** Monotonic ms at which the chunk carrying the event reached our process. */
   receivedMs: number;
 }
 
@@ -96,15 +97,21 @@ export class Watcher {
 
   private async consume(body: AsyncIterable<Buffer>): Promise<'end' | 'expired'> {
     let buf = '';
+    // A multi-byte character can straddle two chunks.
+    const decoder = new StringDecoder('utf8');
     try {
       for await (const chunk of body) {
-        buf += chunk.toString('utf8');
+        // Every event in a chunk arrived when the chunk did; parsing earlier lines must not delay it.
+        const receivedMs = performance.now();
+        buf += decoder.write(chunk);
+        // Scan by index and keep only the unfinished tail once per chunk (a backlog chunk can hold
+        // thousands of events).
+        let from = 0;
         let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
+        while ((nl = buf.indexOf('\n', from)) >= 0) {
+          const line = buf.slice(from, nl);
+          from = nl + 1;
           if (!line.trim()) continue;
-          const receivedMs = performance.now();
           const ev = JSON.parse(line) as { type: WatchEvent['type']; object: KubeObject & { code?: number } };
           if (ev.type === 'ERROR') {
             if (ev.object?.code === 410) return 'expired';
@@ -117,6 +124,7 @@ export class Watcher {
           this.events++;
           this.o.onEvent({ type: ev.type, object: ev.object, receivedMs });
         }
+        buf = from ? buf.slice(from) : buf;
       }
     } catch {
       if (this.abort.signal.aborted) return 'end';
