@@ -67,3 +67,33 @@ it('watches work over TLS + HTTP/2 (streamed NDJSON on an h2 stream)', async () 
     await tls.stop();
   }
 });
+
+it('a resume from a compacted resourceVersion (410 Expired) marks the watch lost instead of hiding a gap', async () => {
+  const small = await startTestCluster({ watchCacheSize: 10, dropWatchesEvery: 300 });
+  try {
+    const c = await connect(small.target);
+    const m = await c.mapper.resolve('v1', 'ConfigMap');
+    let lost: string | undefined;
+    const w = await watch(c, m, {
+      namespace: 'default',
+      labelSelector: 'never=matches',
+      onEvent: () => {},
+      onLost: (r) => (lost = r),
+    });
+    // 50 writes the watch does not match move the server's window past the watch's resourceVersion.
+    for (let i = 0; i < 50; i++) {
+      await c.create(
+        m,
+        'default',
+        JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `x-${i}` } }),
+      );
+    }
+    const deadline = performance.now() + 3000;
+    while (!lost && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await w.stop();
+    await c.close();
+    expect(lost).toMatch(/410|expired/i);
+  } finally {
+    await small.stop();
+  }
+});
