@@ -12,7 +12,7 @@ export interface ExpressionInput {
   /** Hand-written JS equivalent over the same activation. */
   baseline?: (activation: never) => unknown;
   /** cel-go ns on the reference machine (reference set over the reference activation only). */
-  celGoNs?: number;
+  celGoReferenceNs?: number;
 }
 
 export interface ExpressionResult {
@@ -29,7 +29,7 @@ export interface ExpressionResult {
   /** evalNs / baselineNs. */
   baselineRatio?: number;
   /** cel-go v0.16 on the reference machine, for the reference set. */
-  celGoNs?: number;
+  celGoReferenceNs?: number;
   resultType: string;
   /** Set when the expression failed to compile or evaluate; timings are then 0. */
   error?: string;
@@ -96,7 +96,7 @@ export function benchmarkExpression(
     timing = timeBatched(() => evaluate(activation), options);
   }
   const bytes = bytesPerObject(() => uncached.compile(input.expression), options.memoryPrograms ?? 1000);
-  const celGoNs = input.celGoNs;
+  const celGoReferenceNs = input.celGoReferenceNs;
   return {
     name: input.name,
     expression: input.expression,
@@ -113,7 +113,7 @@ export function benchmarkExpression(
           baselineRatio: round(timing.meanNs / Math.max(baselineNs, 0.01), 2),
         }
       : {}),
-    ...(celGoNs !== undefined ? { celGoNs } : {}),
+    ...(celGoReferenceNs !== undefined ? { celGoReferenceNs } : {}),
     resultType: program.type,
   };
 }

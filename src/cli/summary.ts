@@ -2,6 +2,8 @@
  * The end-of-run summary in the terminal (k6-style): verdict, per-phase op table, thresholds, where the
  * files are. Numbers come straight from results.json.
  */
+import { formatCelTable } from '../phases/cel/format.js';
+import { formatGraphTable } from '../phases/graph/format.js';
 import type { Results } from '../results/types.js';
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -14,53 +16,12 @@ function ms(x: number): string {
   return `${(x / 1000).toFixed(2)}s`;
 }
 
-function ns(x: number): string {
-  if (x < 1000) return `${x.toFixed(x < 10 ? 1 : 0)}ns`;
-  if (x < 1e6) return `${(x / 1000).toFixed(1)}µs`;
-  return ms(x / 1e6);
-}
-
-/** The typed records of the cel and graph phases, as tables. */
-function dataLines(data: Record<string, unknown> | undefined): string[] {
-  const out: string[] = [];
-  const expressions = data?.expressions as
-    | {
-        name: string;
-        complexity: string;
-        costOrder?: string;
-        evalNs: number;
-        evalNsP95: number;
-        compileUs: number;
-      }[]
-    | undefined;
-  if (Array.isArray(expressions) && expressions.length) {
-    out.push(
-      `    ${pad('expression', 20)}${pad('complexity', 14)}${lpad('eval', 10)}${lpad('eval p95', 10)}${lpad('compile', 10)}  cost`,
-    );
-    for (const e of expressions) {
-      out.push(
-        `    ${pad(e.name.slice(0, 19), 20)}${pad(e.complexity, 14)}${lpad(ns(e.evalNs), 10)}${lpad(ns(e.evalNsP95), 10)}` +
-          `${lpad(ns(e.compileUs * 1000), 10)}  ${e.costOrder ?? ''}`,
-      );
-    }
-  }
-  const sizes = data?.sizes as
-    | { nodes: number; edges: number; buildMs: number; topoSortUs: number; traversalOpsPerSec: number }[]
-    | undefined;
-  if (Array.isArray(sizes) && sizes.length) {
-    out.push(
-      `    ${lpad('nodes', 8)}${lpad('edges', 8)}${lpad('build', 10)}${lpad('topo sort', 11)}${lpad('traversals/s', 14)}`,
-    );
-    for (const g of sizes) {
-      out.push(
-        `    ${lpad(String(g.nodes), 8)}${lpad(String(g.edges), 8)}${lpad(ms(g.buildMs), 10)}${lpad(ns(g.topoSortUs * 1000), 11)}` +
-          `${lpad(Math.round(g.traversalOpsPerSec).toLocaleString('en-US'), 14)}`,
-      );
-    }
-    if (typeof data?.exponent === 'number')
-      out.push(`    topological sort time ∝ nodes^${data.exponent.toFixed(2)}`);
-  }
-  return out;
+/** The typed records of the cel and graph phases, as their own tables. */
+function dataLines(p: Results['phases'][number]): string[] {
+  if (!p.data) return [];
+  const table =
+    p.type === 'cel' ? formatCelTable(p.data) : p.type === 'graph' ? formatGraphTable(p.data) : '';
+  return table ? table.split('\n').map((l) => `    ${l}`) : [];
 }
 
 export function formatSummary(results: Results, outDir: string): string {
@@ -90,7 +51,7 @@ export function formatSummary(results: Results, outDir: string): string {
         );
       }
     }
-    lines.push(...dataLines(p.data));
+    lines.push(...dataLines(p));
     if (p.resources) {
       lines.push(
         `    control plane: CPU ${p.resources.cpuCores.mean} cores mean (max ${p.resources.cpuCores.max}), RSS ${(p.resources.rssBytes.max / 2 ** 20).toFixed(0)} MiB max`,

@@ -7,7 +7,6 @@ import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
 import { writeStdout } from './rgd.js';
 import { formatSummary } from '../summary.js';
-import { formatCelTable } from '../../phases/cel/format.js';
 
 interface CelFlags {
   expressions?: string;
@@ -65,7 +64,6 @@ Examples:
       const data = outcome.results.phases[0]?.data;
       if (f.json) await writeStdout(JSON.stringify(data ?? {}, null, 2) + '\n');
       else {
-        if (data) await writeStdout(formatCelTable(data) + '\n');
         await writeStdout(formatSummary(outcome.results, outcome.outDir) + '\n');
       }
       process.exitCode = outcome.exitCode;

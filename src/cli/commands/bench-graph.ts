@@ -7,7 +7,6 @@ import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
 import { writeStdout } from './rgd.js';
 import { formatSummary } from '../summary.js';
-import { formatGraphTable } from '../../phases/graph/format.js';
 
 interface GraphFlags {
   sizes: string;
@@ -69,7 +68,6 @@ Examples:
       const data = outcome.results.phases[0]?.data;
       if (f.json) await writeStdout(JSON.stringify(data ?? {}, null, 2) + '\n');
       else {
-        if (data) await writeStdout(formatGraphTable(data) + '\n');
         await writeStdout(formatSummary(outcome.results, outcome.outDir) + '\n');
       }
       process.exitCode = outcome.exitCode;

@@ -18,7 +18,7 @@ interface CelRow {
   evalsPerSec: number;
   bytesPerProgram: number;
   baselineNs?: number;
-  celGoNs?: number;
+  celGoReferenceNs?: number;
   error?: string;
 }
 
@@ -27,7 +27,7 @@ const short = (name: string) => (name.length > 27 ? `…${name.slice(-26)}` : na
 
 export function formatCelTable(data: Record<string, unknown>): string {
   const rows = (data.expressions ?? []) as CelRow[];
-  const head = `${pad('expression', 28)}${pad('class', 14)}${pad('cost', 7)}${lpad('compile', 10)}${lpad('eval', 10)}${lpad('p95', 10)}${lpad('evals/s', 12)}${lpad('bytes', 8)}${lpad('JS', 9)}${lpad('cel-go', 9)}`;
+  const head = `${pad('expression', 28)}${pad('class', 14)}${pad('cost', 7)}${lpad('compile', 10)}${lpad('eval', 10)}${lpad('p95', 10)}${lpad('evals/s', 12)}${lpad('bytes', 8)}${lpad('JS', 9)}${lpad('cel-go†', 9)}`;
   const lines = [head];
   for (const r of rows) {
     if (r.error) {
@@ -37,7 +37,12 @@ export function formatCelTable(data: Record<string, unknown>): string {
     lines.push(
       `${pad(short(r.name), 28)}${pad(r.complexity, 14)}${pad(r.costOrder, 7)}${lpad(`${r.compileUs.toFixed(1)}µs`, 10)}` +
         `${lpad(ns(r.evalNs), 10)}${lpad(ns(r.evalNsP95), 10)}${lpad(r.evalsPerSec.toLocaleString('en-US'), 12)}` +
-        `${lpad(String(r.bytesPerProgram), 8)}${lpad(r.baselineNs !== undefined ? ns(r.baselineNs) : '-', 9)}${lpad(r.celGoNs !== undefined ? ns(r.celGoNs) : '-', 9)}`,
+        `${lpad(String(r.bytesPerProgram), 8)}${lpad(r.baselineNs !== undefined ? ns(r.baselineNs) : '-', 9)}${lpad(r.celGoReferenceNs !== undefined ? ns(r.celGoReferenceNs) : '-', 9)}`,
+    );
+  }
+  if (rows.some((r) => r.celGoReferenceNs !== undefined)) {
+    lines.push(
+      '† cel-go v0.16 on the reference machine (kro study), quoted for comparison, not measured by this run',
     );
   }
   return lines.join('\n');

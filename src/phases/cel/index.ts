@@ -43,7 +43,7 @@ interface Planned {
   activation: Record<string, unknown>;
   /** Reference set only: JS baseline and cel-go number, valid for the reference activation. */
   baseline?: (a: never) => unknown;
-  celGoNs?: number;
+  celGoReferenceNs?: number;
 }
 
 function entries(list: z.infer<typeof ExpressionEntry>[]): { name: string; expression: string }[] {
@@ -94,7 +94,7 @@ function planExpressions(o: CelOptions, baseDir: string): Planned[] {
         expression: r.expression,
         activation: refActivation,
         baseline: r.baseline,
-        celGoNs: r.celGoNs,
+        celGoReferenceNs: r.celGoReferenceNs,
       });
     }
   }
