@@ -59,7 +59,7 @@ describe.each(versions)('kubectl %s', (version) => {
   });
 
   it('get ns, create configmap, apply twice, get -l -o json, delete', async () => {
-    expect(await k('get', 'ns')).toMatch(/default\s+Active|default/);
+    expect(await k('get', 'ns')).toMatch(/NAME\s+STATUS\s+AGE\n(.*\n)*default\s+Active\s+\d+s/);
     expect(await k('create', 'configmap', 'made', '--from-literal=a=b')).toMatch(/configmap\/made created/);
     // kubectl 1.33 sends this create as protobuf: the decoded object must be intact.
     const made = JSON.parse(await k('get', 'cm', 'made', '-o', 'json', '--show-managed-fields'));
@@ -82,6 +82,24 @@ describe.each(versions)('kubectl %s', (version) => {
     expect(await k('apply', '--server-side', '-f', file)).toMatch(/serverside-applied/);
     expect(await k('delete', 'configmap', 'applied')).toMatch(/"applied" deleted/);
     await expect(k('get', 'cm', 'applied')).rejects.toThrow(/NotFound|not found/);
+  });
+
+  it('create deployment / secret / namespace (protobuf bodies in 1.33) and table output', async () => {
+    expect(await k('create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2', '--port=80')).toMatch(
+      /deployment.apps\/web created/,
+    );
+    const d = JSON.parse(await k('get', 'deploy', 'web', '-o', 'json'));
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.template.spec.containers[0]).toMatchObject({
+      name: 'nginx',
+      image: 'nginx:1.25',
+      ports: [{ containerPort: 80, protocol: 'TCP' }],
+    });
+    expect(d.spec.template.spec.containers[0].workingDir).toBeUndefined();
+    expect(await k('create', 'secret', 'generic', 's1', '--from-literal=a=b')).toMatch(/secret\/s1 created/);
+    expect(JSON.parse(await k('get', 'secret', 's1', '-o', 'json')).data).toEqual({ a: 'Yg==' });
+    expect(await k('create', 'namespace', 'made-ns')).toMatch(/namespace\/made-ns created/);
+    expect(await k('get', 'deploy')).toMatch(/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2/);
   });
 
   it('get --watch sees a change', async () => {
@@ -176,7 +194,7 @@ spec:
     expect(await k('apply', '-f', w)).toMatch(/widget.example.com\/w1 created/);
     const byPlural = JSON.parse(await k('get', 'widgets', 'w1', '-o', 'json'));
     expect(byPlural.spec).toEqual({ replicas: 2, maxReplicas: 10 });
-    expect(await k('get', 'wd')).toMatch(/w1/);
+    expect(await k('get', 'wd')).toMatch(/NAME\s+AGE\nw1\s+\d+s/);
     expect(
       await k(
         'patch',

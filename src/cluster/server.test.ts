@@ -521,3 +521,41 @@ describe('watch', () => {
     }
   });
 });
+
+describe('alternate representations', () => {
+  const tableAccept =
+    'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+  it('answers kubectl with a meta.k8s.io/v1 Table (list, get) with per-kind columns', async () => {
+    await c.req('POST', '/api/v1/namespaces', { metadata: { name: 'tbl' } });
+    await c.req('POST', '/api/v1/namespaces/tbl/configmaps', cm('t1', undefined, { a: '1', b: '2' }));
+    const list = await c.req('GET', '/api/v1/namespaces/tbl/configmaps?limit=500', undefined, {
+      accept: tableAccept,
+    });
+    expect(list.json.kind).toBe('Table');
+    expect(list.json.apiVersion).toBe('meta.k8s.io/v1');
+    expect(list.json.columnDefinitions.map((d: { name: string }) => d.name)).toEqual(['Name', 'Data', 'Age']);
+    expect(list.json.rows[0].cells.slice(0, 2)).toEqual(['t1', 2]);
+    expect(list.json.rows[0].cells[2]).toMatch(/^\d+s$/);
+    expect(list.json.rows[0].object).toMatchObject({
+      kind: 'PartialObjectMetadata',
+      metadata: { name: 't1', namespace: 'tbl' },
+    });
+    const one = await c.req('GET', '/api/v1/namespaces/tbl/configmaps/t1', undefined, {
+      accept: tableAccept,
+    });
+    expect(one.json.rows).toHaveLength(1);
+  });
+
+  it('serves PartialObjectMetadataList to metadata-only clients', async () => {
+    const r = await c.req('GET', '/api/v1/namespaces/tbl/configmaps', undefined, {
+      accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json',
+    });
+    expect(r.json.kind).toBe('PartialObjectMetadataList');
+    expect(r.json.items[0]).toMatchObject({
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { name: 't1' },
+    });
+    expect(r.json.items[0].data).toBeUndefined();
+  });
+});

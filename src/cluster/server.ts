@@ -189,6 +189,8 @@ export class ApiServer {
       if (!neg) {
         throw errors.notAcceptable();
       }
+      apiReq.table = neg.table && method === 'GET' && !r.subresource;
+      apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
       if (isWatch) {
         this.metrics.longrunning(labels, +1);
         res.on('close', () => this.metrics.longrunning(labels, -1));

@@ -70,6 +70,8 @@ export interface Negotiated {
   type: 'json' | 'yaml';
   /** kubectl asked for a Table (and accepts JSON as fallback). */
   table: boolean;
+  /** Metadata-only clients (PartialObjectMetadata / PartialObjectMetadataList). */
+  metadataOnly?: boolean;
 }
 
 const acceptCache = new Map<string, Negotiated | null>();
@@ -84,6 +86,13 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
   for (const raw of accept.split(',')) {
     const [mt, ...params] = raw.split(';').map((s) => s.trim().toLowerCase());
     const isTable = params.includes('as=table');
+    if (params.includes('as=partialobjectmetadatalist') || params.includes('as=partialobjectmetadata')) {
+      if (mt === 'application/json') {
+        result = { type: 'json', table: false, metadataOnly: true };
+        break;
+      }
+      continue;
+    }
     if (params.some((p) => p.startsWith('as=') && p !== 'as=table')) continue;
     if (isTable) {
       table = true;

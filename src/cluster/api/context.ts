@@ -36,6 +36,10 @@ export interface ApiRequest {
   contentType?: string;
   userAgent?: string;
   body?: Buffer;
+  /** kubectl asked for a meta.k8s.io/v1 Table (GET and watch only). */
+  table?: boolean;
+  /** Metadata-only representation (PartialObjectMetadata[List]). */
+  metadataOnly?: boolean;
 }
 
 export interface ApiResult {

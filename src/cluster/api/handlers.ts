@@ -19,6 +19,7 @@ import { afterUpdate, leafPaths, toFieldsV1 } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
+import { partialObjectMetadata, tableOf } from './table.js';
 import { ApiError, errors } from './status.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -145,6 +146,13 @@ export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
   if (!s) throw errors.notFound(req.rt, req.name!);
   return ok(200, s);
+}
+
+export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
+  if (!s) throw errors.notFound(req.rt, req.name!);
+  if (req.metadataOnly) return ok(200, partialObjectMetadata(s));
+  return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }));
 }
 
 /** Create: POST to a collection. */

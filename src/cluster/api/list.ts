@@ -7,6 +7,7 @@ import { compareKeys, type Stored } from '../store/store.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import type { ResourceType } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { partialObjectMetadataList, tableOf } from './table.js';
 import { ApiError, errors } from './status.js';
 
 export type Matcher = (s: Stored) => boolean;
@@ -214,4 +215,15 @@ export function listBody(rt: ResourceType, sel: Selection): string {
   if (sel.remaining !== undefined) meta += `,"remainingItemCount":${sel.remaining}`;
   meta += '}';
   return `{"kind":${JSON.stringify(rt.listKind)},"apiVersion":${JSON.stringify(rt.groupVersion)},"metadata":${meta},"items":[${items}]}`;
+}
+
+export function listTable(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const sel = selectList(ctx, req);
+  const meta: Record<string, unknown> = { resourceVersion: String(sel.rv) };
+  if (sel.continueToken) meta.continue = sel.continueToken;
+  if (sel.remaining !== undefined) meta.remainingItemCount = sel.remaining;
+  return {
+    code: 200,
+    body: req.metadataOnly ? partialObjectMetadataList(sel.items, meta) : tableOf(req.rt, sel.items, meta),
+  };
 }

@@ -56,7 +56,7 @@ const utf8 = new TextDecoder();
 const str = (r: Reader) => utf8.decode(r.bytes());
 
 type FieldSpec =
-  | { name: string; kind: 'string' | 'bytes' | 'int' | 'bool' }
+  | { name: string; kind: 'string' | 'bytes' | 'int' | 'bool'; ptr?: true }
   | { name: string; kind: 'message'; msg: MessageSpec }
   | { name: string; kind: 'map'; value: 'string' | 'bytes' }
   | { name: string; kind: 'repeatedString' }
@@ -74,18 +74,26 @@ function decodeMessage(buf: Uint8Array, spec: MessageSpec): Obj {
       continue;
     }
     switch (f.kind) {
-      case 'string':
-        out[f.name] = str(r);
+      // Go's JSON omits empty strings and zero non-pointer numbers/bools (omitempty); proto2
+      // encodes them anyway, so drop them here to get the same object as a JSON client would send.
+      case 'string': {
+        const v = str(r);
+        if (v !== '') out[f.name] = v;
         break;
+      }
       case 'bytes':
         out[f.name] = Buffer.from(r.bytes()).toString('base64');
         break;
-      case 'int':
-        out[f.name] = r.varint();
+      case 'int': {
+        const v = r.varint();
+        if (v !== 0 || f.ptr) out[f.name] = v;
         break;
-      case 'bool':
-        out[f.name] = r.varint() !== 0;
+      }
+      case 'bool': {
+        const v = r.varint() !== 0;
+        if (v || f.ptr) out[f.name] = v;
         break;
+      }
       case 'message':
         out[f.name] = decodeMessage(r.bytes(), f.msg);
         break;
@@ -123,8 +131,8 @@ const ownerReference: MessageSpec = {
   3: { name: 'name', kind: 'string' },
   4: { name: 'uid', kind: 'string' },
   5: { name: 'apiVersion', kind: 'string' },
-  6: { name: 'controller', kind: 'bool' },
-  7: { name: 'blockOwnerDeletion', kind: 'bool' },
+  6: { name: 'controller', kind: 'bool', ptr: true },
+  7: { name: 'blockOwnerDeletion', kind: 'bool', ptr: true },
 };
 
 const objectMeta: MessageSpec = {
@@ -151,19 +159,98 @@ const objectReference: MessageSpec = {
   7: { name: 'fieldPath', kind: 'string' },
 };
 
+const labelSelector: MessageSpec = {
+  1: { name: 'matchLabels', kind: 'map', value: 'string' },
+  2: {
+    name: 'matchExpressions',
+    kind: 'repeatedMessage',
+    msg: {
+      1: { name: 'key', kind: 'string' },
+      2: { name: 'operator', kind: 'string' },
+      3: { name: 'values', kind: 'repeatedString' },
+    },
+  },
+};
+const quantityMap = { name: '', kind: 'map', value: 'string' } as const;
+const resources: MessageSpec = {
+  1: { ...quantityMap, name: 'limits' },
+  2: { ...quantityMap, name: 'requests' },
+};
+const container: MessageSpec = {
+  1: { name: 'name', kind: 'string' },
+  2: { name: 'image', kind: 'string' },
+  3: { name: 'command', kind: 'repeatedString' },
+  4: { name: 'args', kind: 'repeatedString' },
+  5: { name: 'workingDir', kind: 'string' },
+  6: {
+    name: 'ports',
+    kind: 'repeatedMessage',
+    msg: {
+      1: { name: 'name', kind: 'string' },
+      2: { name: 'hostPort', kind: 'int' },
+      3: { name: 'containerPort', kind: 'int' },
+      4: { name: 'protocol', kind: 'string' },
+    },
+  },
+  7: {
+    name: 'env',
+    kind: 'repeatedMessage',
+    msg: { 1: { name: 'name', kind: 'string' }, 2: { name: 'value', kind: 'string' } },
+  },
+  8: { name: 'resources', kind: 'message', msg: resources },
+  13: { name: 'terminationMessagePath', kind: 'string' },
+  14: { name: 'imagePullPolicy', kind: 'string' },
+  20: { name: 'terminationMessagePolicy', kind: 'string' },
+};
+const podSpec: MessageSpec = {
+  2: { name: 'containers', kind: 'repeatedMessage', msg: container },
+  3: { name: 'restartPolicy', kind: 'string' },
+  4: { name: 'terminationGracePeriodSeconds', kind: 'int', ptr: true },
+  6: { name: 'dnsPolicy', kind: 'string' },
+  7: { name: 'nodeSelector', kind: 'map', value: 'string' },
+  8: { name: 'serviceAccountName', kind: 'string' },
+  10: { name: 'nodeName', kind: 'string' },
+  20: { name: 'initContainers', kind: 'repeatedMessage', msg: container },
+  19: { name: 'schedulerName', kind: 'string' },
+};
+const podTemplateSpec: MessageSpec = {
+  1: { name: 'metadata', kind: 'message', msg: objectMeta },
+  2: { name: 'spec', kind: 'message', msg: podSpec },
+};
+
 const kinds: Record<string, MessageSpec> = {
+  Pod: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: { name: 'spec', kind: 'message', msg: podSpec },
+  },
+  Deployment: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: {
+      name: 'spec',
+      kind: 'message',
+      msg: {
+        1: { name: 'replicas', kind: 'int', ptr: true },
+        2: { name: 'selector', kind: 'message', msg: labelSelector },
+        3: { name: 'template', kind: 'message', msg: podTemplateSpec },
+        5: { name: 'minReadySeconds', kind: 'int' },
+        6: { name: 'revisionHistoryLimit', kind: 'int', ptr: true },
+        7: { name: 'paused', kind: 'bool' },
+        9: { name: 'progressDeadlineSeconds', kind: 'int', ptr: true },
+      },
+    },
+  },
   ConfigMap: {
     1: { name: 'metadata', kind: 'message', msg: objectMeta },
     2: { name: 'data', kind: 'map', value: 'string' },
     3: { name: 'binaryData', kind: 'map', value: 'bytes' },
-    4: { name: 'immutable', kind: 'bool' },
+    4: { name: 'immutable', kind: 'bool', ptr: true },
   },
   Secret: {
     1: { name: 'metadata', kind: 'message', msg: objectMeta },
     2: { name: 'data', kind: 'map', value: 'bytes' },
     3: { name: 'type', kind: 'string' },
     4: { name: 'stringData', kind: 'map', value: 'string' },
-    5: { name: 'immutable', kind: 'bool' },
+    5: { name: 'immutable', kind: 'bool', ptr: true },
   },
   Namespace: {
     1: { name: 'metadata', kind: 'message', msg: objectMeta },
@@ -173,7 +260,7 @@ const kinds: Record<string, MessageSpec> = {
     1: { name: 'metadata', kind: 'message', msg: objectMeta },
     2: { name: 'secrets', kind: 'repeatedMessage', msg: objectReference },
     3: { name: 'imagePullSecrets', kind: 'repeatedMessage', msg: localObjectReference },
-    4: { name: 'automountServiceAccountToken', kind: 'bool' },
+    4: { name: 'automountServiceAccountToken', kind: 'bool', ptr: true },
   },
 };
 

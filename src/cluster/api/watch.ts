@@ -9,6 +9,7 @@ import { makeStored, type KubeObject, type StoreEvent, type Stored } from '../st
 import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
 import { ApiError } from './status.js';
+import { partialObjectMetadata, tableOf } from './table.js';
 
 export type StreamResponse = ServerResponse | Http2ServerResponse;
 
@@ -144,16 +145,32 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
     opts.onEvent?.(metricKey, buf.length);
   };
 
+  // kubectl get -w: each event carries a one-row Table; only the first has columnDefinitions.
+  let firstTable = true;
+  const emit = (type: 'ADDED' | 'MODIFIED' | 'DELETED', s: Stored): void => {
+    if (req.metadataOnly) {
+      write(`{"type":"${type}","object":${partialObjectMetadata(s)}}\n`);
+      return;
+    }
+    if (!req.table) {
+      write(line(type, s));
+      return;
+    }
+    const table = tableOf(rt, [s], { resourceVersion: String(s.rv) }, firstTable);
+    firstTable = false;
+    write(`{"type":"${type}","object":${table}}\n`);
+  };
+
   const deliver = (e: StoreEvent): void => {
     const curMatch = matches(e.cur);
     const prevMatch = e.prev ? matches(e.prev) : false;
     if (e.type === 'ADDED') {
-      if (curMatch) write(line('ADDED', e.cur));
+      if (curMatch) emit('ADDED', e.cur);
     } else if (e.type === 'MODIFIED') {
-      if (curMatch && prevMatch) write(line('MODIFIED', e.cur));
-      else if (curMatch) write(line('ADDED', e.cur));
-      else if (prevMatch) write(line('DELETED', stamp(e.prev!, e.rv)));
-    } else if (curMatch || prevMatch) write(line('DELETED', e.cur));
+      if (curMatch && prevMatch) emit('MODIFIED', e.cur);
+      else if (curMatch) emit('ADDED', e.cur);
+      else if (prevMatch) emit('DELETED', stamp(e.prev!, e.rv));
+    } else if (curMatch || prevMatch) emit('DELETED', e.cur);
     lastSentRv = e.rv;
   };
 
@@ -175,7 +192,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
     const objects = ctx.store.objects(rt.storageKey);
     for (const key of ctx.store.sortedKeys(rt.storageKey)) {
       const s = objects.get(key)!;
-      if (matches(s)) write(line('ADDED', s));
+      if (matches(s)) emit('ADDED', s);
     }
     unsubscribe = ctx.store.subscribe(rt.storageKey, deliver);
   } else {

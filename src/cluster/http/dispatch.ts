@@ -4,8 +4,15 @@
  */
 import { applyPatch, deleteCollection } from '../api/collection.js';
 import type { ApiContext, ApiRequest, ApiResult } from '../api/context.js';
-import { createObject, deleteObject, getObject, patchObject, updateObject } from '../api/handlers.js';
-import { listObjects } from '../api/list.js';
+import {
+  createObject,
+  deleteObject,
+  getObject,
+  getTable,
+  patchObject,
+  updateObject,
+} from '../api/handlers.js';
+import { listObjects, listTable } from '../api/list.js';
 import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
 
@@ -14,7 +21,7 @@ export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   switch (req.method) {
     case 'GET':
     case 'HEAD':
-      return getObject(ctx, req);
+      return req.table || req.metadataOnly ? getTable(ctx, req) : getObject(ctx, req);
     case 'PUT':
       return updateObject(ctx, req);
     case 'PATCH':
@@ -38,7 +45,7 @@ export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   switch (req.method) {
     case 'GET':
     case 'HEAD':
-      return listObjects(ctx, req);
+      return req.table || req.metadataOnly ? listTable(ctx, req) : listObjects(ctx, req);
     case 'POST':
       return createObject(ctx, req);
     case 'DELETE':

@@ -1,0 +1,255 @@
+/**
+ * `Accept: application/json;as=Table;g=meta.k8s.io;v=v1` — the server-side printing kubectl uses
+ * for `get`: per-kind columns like kube-apiserver's printers (a subset), CRD
+ * additionalPrinterColumns, rows carrying PartialObjectMetadata.
+ */
+import type { Stored } from '../store/store.js';
+import type { ResourceType } from './resources.js';
+
+type Obj = Record<string, unknown>;
+interface Column {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
+type Cell = string | number | boolean | null;
+
+const nameColumn: Column = {
+  name: 'Name',
+  type: 'string',
+  format: 'name',
+  description:
+    'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  priority: 0,
+};
+const ageColumn: Column = {
+  name: 'Age',
+  type: 'string',
+  format: '',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  priority: 0,
+};
+const col = (name: string, type = 'string', description = '', priority = 0): Column => ({
+  name,
+  type,
+  format: '',
+  description,
+  priority,
+});
+
+/** kubectl's short human durations (apimachinery duration.HumanDuration). */
+export function humanAge(createdAt: unknown, now = Date.now()): string {
+  if (typeof createdAt !== 'string') return '<unknown>';
+  const s = Math.max(0, Math.floor((now - Date.parse(createdAt)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
+  if (h < 48) return `${h}h`;
+  const d = Math.floor(h / 24);
+  if (h < 24 * 8) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
+  if (d < 365 * 2) return `${d}d`;
+  return `${Math.floor(d / 365)}y`;
+}
+
+const get = (o: unknown, ...keys: string[]): unknown => {
+  let cur = o;
+  for (const k of keys) cur = cur && typeof cur === 'object' ? (cur as Obj)[k] : undefined;
+  return cur;
+};
+
+function jsonPath(o: unknown, path: string): Cell {
+  const v = get(o, ...path.replace(/^\./, '').split('.').filter(Boolean));
+  if (v === undefined || v === null) return null;
+  return typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
+}
+
+interface Printer {
+  columns: Column[];
+  cells(o: Obj): Cell[];
+}
+
+function printerFor(rt: ResourceType): Printer {
+  if (rt.custom) {
+    const pcs = rt.printerColumns ?? [];
+    const hasAge = pcs.some((p) => p.jsonPath === '.metadata.creationTimestamp');
+    return {
+      columns: [
+        nameColumn,
+        ...pcs.map((p) => ({
+          name: p.name,
+          type: p.type,
+          format: p.format ?? '',
+          description:
+            p.description ?? `Custom resource definition column (in JSONPath format): ${p.jsonPath}`,
+          priority: p.priority ?? 0,
+        })),
+        ...(pcs.length && !hasAge ? [] : pcs.length ? [] : [ageColumn]),
+      ],
+      cells: (o) => [
+        String(get(o, 'metadata', 'name')),
+        ...pcs.map((p) => (p.type === 'date' ? humanAge(jsonPath(o, p.jsonPath)) : jsonPath(o, p.jsonPath))),
+        ...(pcs.length ? [] : [humanAge(get(o, 'metadata', 'creationTimestamp'))]),
+      ],
+    };
+  }
+  const age = (o: Obj) => humanAge(get(o, 'metadata', 'creationTimestamp'));
+  const name = (o: Obj) => String(get(o, 'metadata', 'name'));
+  switch (rt.storageKey) {
+    case 'configmaps':
+      return {
+        columns: [nameColumn, col('Data'), ageColumn],
+        cells: (o) => [
+          name(o),
+          Object.keys((o.data as Obj) ?? {}).length + Object.keys((o.binaryData as Obj) ?? {}).length,
+          age(o),
+        ],
+      };
+    case 'secrets':
+      return {
+        columns: [nameColumn, col('Type'), col('Data'), ageColumn],
+        cells: (o) => [name(o), (o.type as string) ?? '', Object.keys((o.data as Obj) ?? {}).length, age(o)],
+      };
+    case 'namespaces':
+      return {
+        columns: [nameColumn, col('Status'), ageColumn],
+        cells: (o) => [name(o), (get(o, 'status', 'phase') as string) ?? '', age(o)],
+      };
+    case 'pods':
+      return {
+        columns: [
+          nameColumn,
+          col('Ready'),
+          col('Status'),
+          col('Restarts', 'string'),
+          ageColumn,
+          col('IP', 'string', '', 1),
+          col('Node', 'string', '', 1),
+        ],
+        cells: (o) => {
+          const cs = (get(o, 'status', 'containerStatuses') as Obj[] | undefined) ?? [];
+          const total = ((get(o, 'spec', 'containers') as unknown[] | undefined) ?? []).length;
+          const ready = cs.filter((c) => c.ready === true).length;
+          const restarts = cs.reduce((n, c) => n + ((c.restartCount as number) ?? 0), 0);
+          const deleting = get(o, 'metadata', 'deletionTimestamp');
+          return [
+            name(o),
+            `${ready}/${total}`,
+            deleting ? 'Terminating' : ((get(o, 'status', 'phase') as string) ?? 'Pending'),
+            String(restarts),
+            age(o),
+            (get(o, 'status', 'podIP') as string) ?? '<none>',
+            (get(o, 'spec', 'nodeName') as string) ?? '<none>',
+          ];
+        },
+      };
+    case 'deployments.apps':
+      return {
+        columns: [
+          nameColumn,
+          col('Ready'),
+          col('Up-to-date', 'integer'),
+          col('Available', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          `${(get(o, 'status', 'readyReplicas') as number) ?? 0}/${(get(o, 'spec', 'replicas') as number) ?? 0}`,
+          (get(o, 'status', 'updatedReplicas') as number) ?? 0,
+          (get(o, 'status', 'availableReplicas') as number) ?? 0,
+          age(o),
+        ],
+      };
+    case 'services':
+      return {
+        columns: [nameColumn, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), ageColumn],
+        cells: (o) => [
+          name(o),
+          (get(o, 'spec', 'type') as string) ?? 'ClusterIP',
+          (get(o, 'spec', 'clusterIP') as string) ?? '<none>',
+          '<none>',
+          ((get(o, 'spec', 'ports') as Obj[] | undefined) ?? [])
+            .map((p) => `${String(p.port)}/${String(p.protocol ?? 'TCP')}`)
+            .join(',') || '<none>',
+          age(o),
+        ],
+      };
+    case 'nodes':
+      return {
+        columns: [nameColumn, col('Status'), col('Roles'), ageColumn, col('Version')],
+        cells: (o) => {
+          const ready = ((get(o, 'status', 'conditions') as Obj[] | undefined) ?? []).find(
+            (c) => c.type === 'Ready',
+          );
+          const roles = Object.keys((get(o, 'metadata', 'labels') as Obj | undefined) ?? {})
+            .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+            .map((l) => l.slice('node-role.kubernetes.io/'.length));
+          return [
+            name(o),
+            ready?.status === 'True' ? 'Ready' : 'NotReady',
+            roles.join(',') || '<none>',
+            age(o),
+            (get(o, 'status', 'nodeInfo', 'kubeletVersion') as string) ?? '',
+          ];
+        },
+      };
+    case 'endpoints':
+      return {
+        columns: [nameColumn, col('Endpoints'), ageColumn],
+        cells: (o) => {
+          const eps: string[] = [];
+          for (const s of (o.subsets as Obj[] | undefined) ?? []) {
+            for (const a of (s.addresses as Obj[] | undefined) ?? []) {
+              for (const p of (s.ports as Obj[] | undefined) ?? [{}])
+                eps.push(p.port ? `${String(a.ip)}:${String(p.port)}` : String(a.ip));
+            }
+          }
+          return [
+            name(o),
+            eps.length
+              ? eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '')
+              : '<none>',
+            age(o),
+          ];
+        },
+      };
+    case 'customresourcedefinitions.apiextensions.k8s.io':
+      return {
+        columns: [nameColumn, col('Created At', 'date')],
+        cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
+      };
+    default:
+      return { columns: [nameColumn, ageColumn], cells: (o) => [name(o), age(o)] };
+  }
+}
+
+function row(printer: Printer, s: Stored): Obj {
+  return {
+    cells: printer.cells(s.obj),
+    object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: s.obj.metadata },
+  };
+}
+
+export function tableOf(rt: ResourceType, items: Stored[], listMeta: Obj, withColumns = true): string {
+  const printer = printerFor(rt);
+  return JSON.stringify({
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: listMeta,
+    columnDefinitions: withColumns ? printer.columns : null,
+    rows: items.map((s) => row(printer, s)),
+  });
+}
+
+export function partialObjectMetadata(s: Stored): string {
+  return `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(s.obj.metadata)}}`;
+}
+
+export function partialObjectMetadataList(items: Stored[], listMeta: Obj): string {
+  return `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(listMeta)},"items":[${items.map(partialObjectMetadata).join(',')}]}`;
+}
