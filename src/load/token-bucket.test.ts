@@ -134,3 +134,27 @@ describe('incremental load', () => {
     ).toEqual([2, 4, 8, 16]);
   });
 });
+
+describe('pacing never starts a task before its intended time', () => {
+  it('open model and token bucket: every task starts at or after its intended time', async () => {
+    const early: number[] = [];
+    await runOpen({
+      arrivals: { kind: 'constant', rate: 2000 },
+      total: 200,
+      task: async (_i, t) => {
+        const d = performance.now() - t;
+        if (d < 0) early.push(d);
+      },
+    });
+    await runClosed({
+      total: 100,
+      concurrency: 4,
+      limiter: new TokenBucket(1000, 1),
+      task: async (_i, t) => {
+        const d = performance.now() - t;
+        if (d < 0) early.push(d);
+      },
+    });
+    expect(early).toEqual([]);
+  });
+});

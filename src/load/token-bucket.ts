@@ -4,7 +4,7 @@
  * token and waits until its reservation matures, so waiters are served in FIFO order and a burst of
  * callers is spread out exactly like client-go spreads them.
  */
-import { sleep } from './sleep.js';
+import { sleepUntil } from './sleep.js';
 
 export interface RateLimiter {
   /**
@@ -49,7 +49,7 @@ export class TokenBucket implements RateLimiter {
   async take(signal?: AbortSignal): Promise<number> {
     const wait = this.reserve();
     const at = this.now() + wait;
-    if (wait > 0) await sleep(wait, signal);
+    if (wait > 0) await sleepUntil(at, signal);
     return at;
   }
 }
