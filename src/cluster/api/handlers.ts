@@ -13,6 +13,7 @@ import {
   newUid,
   nowSeconds,
   validateName,
+  viewJson,
   type ManagedFieldsEntry,
 } from './objects.js';
 import { afterUpdate, leafPaths, toFieldsV1 } from './managed-fields.js';
@@ -145,7 +146,7 @@ function ok(code: number, s: Stored | string, warnings?: string[]): ApiResult {
 export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
   if (!s) throw errors.notFound(req.rt, req.name!);
-  return ok(200, s);
+  return ok(200, req.rt.custom ? viewJson(req.rt, s) : s);
 }
 
 export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
@@ -394,7 +395,10 @@ export function patchObject(
   if (!cur) throw errors.notFound(rt, req.name!);
   const patch = decodeLoose(req.body ?? Buffer.alloc(0), false);
   let next: unknown;
-  if (type === 'json') next = jsonPatch(cur.obj, patch);
+  // Patches apply to the object as seen through the request's version.
+  const base = (): KubeObject =>
+    rt.custom ? { ...clone(cur.obj), apiVersion: rt.groupVersion } : clone(cur.obj);
+  if (type === 'json') next = jsonPatch(base(), patch);
   else {
     if (!isObj(patch))
       throw errors.badRequest(
@@ -409,8 +413,7 @@ export function patchObject(
     ) {
       throw errors.conflict(rt, req.name!);
     }
-    next =
-      type === 'merge' ? mergePatch(clone(cur.obj), patch) : strategicMergePatch(rt, clone(cur.obj), patch);
+    next = type === 'merge' ? mergePatch(base(), patch) : strategicMergePatch(rt, base(), patch);
   }
   if (!isObj(next)) throw errors.unprocessable();
   const nextObj = next as KubeObject;
@@ -495,7 +498,16 @@ export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDelet
   const isDry = dryRun(req);
   const finalizers = (meta.finalizers as string[] | undefined) ?? [];
   const policy = opts.propagationPolicy;
-  const extra = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+  const isCrd = rt.storageKey === 'customresourcedefinitions.apiextensions.k8s.io';
+  // Like the apiextensions registry: deleting a CRD adds the cleanup finalizer; the CRD controller
+  // removes its custom resources and then the finalizer.
+  const extra = isCrd
+    ? 'customresourcecleanup.apiextensions.k8s.io'
+    : policy === 'Foreground'
+      ? 'foregroundDeletion'
+      : policy === 'Orphan'
+        ? 'orphan'
+        : undefined;
   const isNamespace = rt.plural === 'namespaces' && !rt.group;
   if (finalizers.length > 0 || extra || isNamespace) {
     if (meta.deletionTimestamp) return ok(200, cur);

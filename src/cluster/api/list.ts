@@ -6,6 +6,7 @@
 import { compareKeys, type Stored } from '../store/store.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import type { ResourceType } from './resources.js';
+import { viewJson } from './objects.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { partialObjectMetadataList, tableOf } from './table.js';
 import { ApiError, errors } from './status.js';
@@ -26,7 +27,7 @@ const itemPrefixCache = new WeakMap<ResourceType, string>();
 
 /** Built-in list items carry no kind/apiVersion: strip the leading `{"kind":…,"apiVersion":…,`. */
 export function itemJson(rt: ResourceType, s: Stored): string {
-  if (rt.custom) return s.json;
+  if (rt.custom) return viewJson(rt, s);
   let prefix = itemPrefixCache.get(rt);
   if (prefix === undefined) {
     prefix = JSON.stringify({ kind: rt.kind, apiVersion: rt.groupVersion }).slice(0, -1) + ',';

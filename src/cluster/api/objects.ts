@@ -134,3 +134,12 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function clone<T>(v: T): T {
   return structuredClone(v);
 }
+
+/**
+ * A custom resource as seen through one served version (conversion strategy None: only apiVersion
+ * changes). Objects written through another version are re-serialized; the common case is free.
+ */
+export function viewJson(rt: ResourceType, s: { obj: KubeObject; json: string }): string {
+  if (!rt.custom || s.obj.apiVersion === rt.groupVersion) return s.json;
+  return JSON.stringify(sortDeep({ ...s.obj, apiVersion: rt.groupVersion }));
+}

@@ -9,6 +9,7 @@ import { makeStored, type KubeObject, type StoreEvent, type Stored } from '../st
 import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
 import { ApiError } from './status.js';
+import { viewJson } from './objects.js';
 import { partialObjectMetadata, tableOf } from './table.js';
 
 export type StreamResponse = ServerResponse | Http2ServerResponse;
@@ -153,7 +154,9 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
       return;
     }
     if (!req.table) {
-      write(line(type, s));
+      if (rt.custom && s.obj.apiVersion !== rt.groupVersion)
+        write(`${typePrefix[type]}${viewJson(rt, s)}}\n`);
+      else write(line(type, s));
       return;
     }
     const table = tableOf(rt, [s], { resourceVersion: String(s.rv) }, firstTable);

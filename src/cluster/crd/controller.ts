@@ -114,13 +114,6 @@ export function startCrdController(ctx: ApiContext): () => void {
         });
         st.conditions = conds;
       });
-      const after = current(name);
-      const fin = ((after?.obj.metadata as Obj | undefined)?.finalizers as string[] | undefined) ?? [];
-      if (after && !fin.includes(crdCleanupFinalizer)) {
-        const next = clone(after.obj);
-        (next.metadata as Obj).finalizers = [...fin, crdCleanupFinalizer];
-        writeUpdate(ctx, { ...req(), name }, after, next, { manager: 'kube-apiserver' });
-      }
     });
   };
 
