@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
-import type { ArrivalSpec } from './arrivals.js';
+import { arrivalOffsets, type ArrivalSpec } from './arrivals.js';
 import { runClosed, runOpen, type PacingStats, type Task } from './executor.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -67,6 +67,15 @@ export function arrivalSpec(o: LoadModelOptions): ArrivalSpec | undefined {
       ? { kind: 'poisson', rate: o.arrivalRate, seed: o.seed ?? 1 }
       : { kind: 'constant', rate: o.arrivalRate };
   return undefined;
+}
+
+/** Arrivals a finite open-model schedule (ramp, steps) holds; undefined when unbounded or closed. */
+export function scheduledArrivals(o: LoadModelOptions, cap = 10_000_000): number | undefined {
+  const a = arrivalSpec(o);
+  if (!a || (a.kind !== 'ramp' && a.kind !== 'steps')) return undefined;
+  let n = 0;
+  for (const _ of arrivalOffsets(a)) if (++n >= cap) break;
+  return n;
 }
 
 /** One line for plans and logs, e.g. "16 workers, qps 50 burst 50" or "open 200/s poisson". */

@@ -11,7 +11,7 @@ import type { KubeClient } from '../../kube/client.js';
 import { cleanupWith } from '../../kube/cleanup.js';
 import { deleteNamespace, ensureNamespace } from '../../kube/namespaces.js';
 import { labelSafe } from '../../kube/labels.js';
-import { describeLoad, isOpenModel } from '../../load/model.js';
+import { describeLoad, isOpenModel, scheduledArrivals } from '../../load/model.js';
 import type { PacingStats } from '../../load/executor.js';
 import { compileTemplate, type CompiledTemplate } from '../../templates/objects.js';
 import type { OpStats, Sweep } from '../../results/types.js';
@@ -70,6 +70,11 @@ export const crudPhase: PhaseType<CrudOptions> = {
       });
     }
     const points = o.concurrencySweep?.length ?? o.payloadSizes?.length ?? 1;
+    const arrivals = scheduledArrivals(o);
+    const short =
+      arrivals !== undefined && arrivals < o.objects
+        ? `; the schedule holds ${arrivals} arrivals, so each op runs on ${arrivals} of the ${o.objects} objects`
+        : '';
     const perCycle = cycleRequests(o.objects, ops, o.lists, o.listPageSize);
     const variant = o.concurrencySweep
       ? `, concurrency sweep ${o.concurrencySweep.join(',')}`
@@ -78,7 +83,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
         : '';
     return {
       steps: [
-        `crud ${o.objects} ${o.resource} (${o.apiVersion}) in namespace ${o.namespace}: ${ops.join(', ')}; ${describeLoad(o, defaultCrudConcurrency)}, ${o.payloadBytes} B payload${variant}`,
+        `crud ${o.objects} ${o.resource} (${o.apiVersion}) in namespace ${o.namespace}: ${ops.join(', ')}; ${describeLoad(o, defaultCrudConcurrency)}, ${o.payloadBytes} B payload${variant}${short}`,
       ],
       requests: perCycle * points,
       objects: o.objects * points,
