@@ -13,7 +13,7 @@ import { deleteNamespace, ensureNamespace } from '../../kube/namespaces.js';
 import { labelSafe } from '../../kube/labels.js';
 import { describeLoad, isOpenModel, scheduledArrivals } from '../../load/model.js';
 import type { PacingStats } from '../../load/executor.js';
-import { compileTemplate, type CompiledTemplate } from '../../templates/objects.js';
+import { loadObjectTemplate, type CompiledTemplate } from '../../templates/objects.js';
 import type { OpStats, Sweep } from '../../results/types.js';
 import type { PhaseContext, PhaseOutput, PhaseType } from '../types.js';
 import { cycleRequests, runCycle, type CycleOutcome } from './cycle.js';
@@ -53,11 +53,11 @@ export const crudPhase: PhaseType<CrudOptions> = {
   description:
     'API CRUD throughput and latency (create/get/update/patch/list/delete) for a resource, with concurrency and payload-size sweeps.',
   options: CrudOptions,
-  plan(o) {
+  plan(o, ctx) {
     const ops = opsOf(o);
     if (o.objectTemplate) {
       // Render once now so a bad variable fails at load time, not mid-run.
-      compileTemplate(o.objectTemplate, 'crud.objectTemplate').renderObjects({
+      loadObjectTemplate(o.objectTemplate, ctx.baseDir, 'crud').renderObjects({
         Iteration: 0,
         Replica: 1,
         JobName: 'crud',
@@ -99,7 +99,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
     });
     client.retry = { ...client.retry, maxRetries: o.maxRetries };
     const template: CompiledTemplate | undefined = o.objectTemplate
-      ? compileTemplate(o.objectTemplate, 'crud.objectTemplate')
+      ? loadObjectTemplate(o.objectTemplate, ctx.baseDir, 'crud')
       : undefined;
     const warnings: string[] = [];
     let createdNs = false;

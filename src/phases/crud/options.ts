@@ -32,7 +32,7 @@ export const CrudOptions = z
     lists: z.number().int().min(0).default(10),
     /** Page size of the paged list walk (list-paged: one op per page request). */
     listPageSize: z.number().int().min(1).default(100),
-    /** Inline object template (Go template, .Name .Namespace .Payload .Index available) for kinds other than ConfigMap. */
+    /** Object template, a file relative to the study or inline YAML (Go template; .Name .Namespace .Payload .Index available). */
     objectTemplate: z.string().optional(),
     /** Retries on 429/5xx/connection errors (Retry-After honoured). */
     maxRetries: z.number().int().min(0).max(20).default(5),
