@@ -336,9 +336,11 @@ export class ApiServer {
     if (type === 'yaml') body = encodeYaml(result.body);
     else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
     else body = result.body + '\n';
-    headers['Content-Length'] = String(Buffer.byteLength(body));
+    // Encode once; Buffer.byteLength + end(string) would walk the string twice.
+    const buf = Buffer.from(body);
+    headers['Content-Length'] = String(buf.length);
     (res as ServerResponse).writeHead(result.code, headers);
-    res.end(body);
+    res.end(buf);
     return result.code;
   }
 

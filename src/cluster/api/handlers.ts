@@ -16,7 +16,7 @@ import {
   viewJson,
   type ManagedFieldsEntry,
 } from './objects.js';
-import { afterUpdate, leafPaths, toFieldsV1 } from './managed-fields.js';
+import { afterUpdate, fieldsV1Of } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
@@ -216,7 +216,7 @@ export function insertNew(
       apiVersion: rt.groupVersion,
       time: now,
       fieldsType: 'FieldsV1',
-      fieldsV1: applyFields ?? toFieldsV1(leafPaths(obj), true),
+      fieldsV1: applyFields ?? fieldsV1Of(obj, true),
     } satisfies ManagedFieldsEntry,
   ];
   if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)), warnings);

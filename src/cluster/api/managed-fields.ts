@@ -59,6 +59,38 @@ function deleteAt(obj: Obj, path: string): void {
   }
 }
 
+function fieldsOfValue(v: unknown, marks: boolean): Obj {
+  if (!isObj(v)) return {};
+  const keys = Object.keys(v);
+  if (keys.length === 0) return {};
+  const out: Obj = marks ? { '.': {} } : {};
+  for (const k of keys.sort()) if (v[k] !== undefined) out[`f:${k}`] = fieldsOfValue(v[k], marks);
+  return out;
+}
+
+/** fieldsV1 of a whole new object, built directly (the create path: same result as toFieldsV1(leafPaths(obj))). */
+export function fieldsV1Of(obj: Obj, marks: boolean): Obj {
+  const out: Obj = {};
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (k === 'apiVersion' || k === 'kind' || v === undefined) continue;
+    if (k === 'metadata') {
+      if (!isObj(v)) continue;
+      const m: Obj = {};
+      for (const mk of ['annotations', 'finalizers', 'labels', 'ownerReferences']) {
+        const x = v[mk];
+        if (x === undefined) continue;
+        if (mk === 'finalizers' || mk === 'ownerReferences') m[`f:${mk}`] = {};
+        else if (isObj(x)) m[`f:${mk}`] = fieldsOfValue(x, marks);
+      }
+      if (Object.keys(m).length) out['f:metadata'] = m;
+      continue;
+    }
+    out[`f:${k}`] = fieldsOfValue(v, marks);
+  }
+  return out;
+}
+
 export function toFieldsV1(paths: Set<string>, marks: boolean): Obj {
   const root: Obj = {};
   for (const p of [...paths].sort()) {

@@ -46,7 +46,10 @@ export function startGarbageCollector(ctx: ApiContext): () => void {
       }
       return;
     }
-    if (uid) byUid.set(uid, ref);
+    // Only terminating objects need to be found again by uid (foreground owners waiting on their
+    // dependents); keeping every object here would cost a map entry per stored object.
+    if (uid && (e.cur.obj.metadata as Obj).deletionTimestamp) byUid.set(uid, ref);
+    else if (uid) byUid.delete(uid);
     for (const o of owners(e.cur.obj)) {
       let m = dependents.get(o);
       if (!m) dependents.set(o, (m = new Map()));
@@ -70,7 +73,7 @@ export function startGarbageCollector(ctx: ApiContext): () => void {
     const [kind, a, b] = item.split('|') as [string, string, string?];
     if (kind === 'orphaned') {
       // The owner is gone (Background, or finalizers cleared): delete what it owned.
-      if (!byUid.has(a)) deleteDependents(a, 'Background');
+      deleteDependents(a, 'Background');
       return;
     }
     const s = ctx.store.get(a, b!);

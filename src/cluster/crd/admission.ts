@@ -5,7 +5,7 @@
  */
 import type { ApiRequest } from '../api/context.js';
 import type { ResourceType } from '../api/resources.js';
-import { errors } from '../api/status.js';
+import { ApiError, errors } from '../api/status.js';
 import { builtinDefaults } from '../builtins/defaults.js';
 import type { KubeObject } from '../store/store.js';
 import { crdDefaults, validateCrd } from './definition.js';
@@ -20,26 +20,27 @@ function goType(v: unknown): string {
   return typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : typeof v;
 }
 
+function typeError(rt: ResourceType, v: unknown, goField: string, want: string): ApiError {
+  return errors.badRequest(
+    `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${goType(v)} into Go struct field ${goField} of type ${want}`,
+  );
+}
+
+function checkStringMap(rt: ResourceType, obj: KubeObject, field: string): void {
+  const v = obj[field];
+  if (v === undefined || v === null) return;
+  if (!isObj(v)) throw typeError(rt, v, `${rt.kind}.${field}`, 'map[string]string');
+  for (const k in v) if (typeof v[k] !== 'string') throw typeError(rt, v[k], `${rt.kind}.${field}`, 'string');
+}
+
 /** The decode errors the real server gives for wrongly typed well-known fields of built-ins. */
 function checkBuiltinTypes(rt: ResourceType, obj: KubeObject): void {
-  const fail = (field: string, v: unknown, goField: string, want: string) => {
-    throw errors.badRequest(
-      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${goType(v)} into Go struct field ${goField} of type ${want}`,
-    );
-  };
-  const stringMap = (field: string) => {
-    const v = obj[field];
-    if (v === undefined || v === null) return;
-    if (!isObj(v)) fail(field, v, `${rt.kind}.${field}`, 'map[string]string');
-    for (const x of Object.values(v as Obj))
-      if (typeof x !== 'string') fail(field, x, `${rt.kind}.${field}`, 'string');
-  };
   if (rt.storageKey === 'configmaps') {
-    stringMap('data');
-    stringMap('binaryData');
+    checkStringMap(rt, obj, 'data');
+    checkStringMap(rt, obj, 'binaryData');
   } else if (rt.storageKey === 'secrets') {
-    stringMap('data');
-    stringMap('stringData');
+    checkStringMap(rt, obj, 'data');
+    checkStringMap(rt, obj, 'stringData');
     const data = obj.data as Obj | undefined;
     for (const [k, x] of Object.entries(data ?? {})) {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(x as string) || (x as string).length % 4 !== 0) {
@@ -52,7 +53,7 @@ function checkBuiltinTypes(rt: ResourceType, obj: KubeObject): void {
   for (const f of ['spec', 'status']) {
     const v = obj[f];
     if (v !== undefined && v !== null && !isObj(v))
-      fail(f, v, `${rt.kind}.${f}`, `v1.${rt.kind}${f === 'spec' ? 'Spec' : 'Status'}`);
+      throw typeError(rt, v, `${rt.kind}.${f}`, `v1.${rt.kind}${f === 'spec' ? 'Spec' : 'Status'}`);
   }
 }
 
