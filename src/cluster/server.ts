@@ -189,6 +189,11 @@ export class ApiServer {
       if (!neg) {
         throw errors.notAcceptable();
       }
+      const impersonated = req.headers['impersonate-user'];
+      if (typeof impersonated === 'string' && impersonated) {
+        // No RBAC here: an impersonated user is bound to nothing, like a fresh real cluster.
+        throw forbiddenFor(impersonated, rt, knobVerb, r.name, rt.namespaced ? r.ns : '', r.subresource);
+      }
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
       if (isWatch) {
@@ -418,6 +423,25 @@ export class ApiServer {
     res.end(body);
     return 200;
   }
+}
+
+/** The authorizer's 403 for a user without permissions (message as kube-apiserver words it). */
+function forbiddenFor(
+  user: string,
+  rt: ResourceType,
+  verb: string,
+  name: string | undefined,
+  ns: string,
+  sub?: string,
+): ApiError {
+  const qualified = rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
+  const resource = sub ? `${rt.plural}/${sub}` : rt.plural;
+  const where = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
+  const verbName = verb === 'apply' ? 'patch' : verb;
+  return errors.forbidden(
+    `${name ? `${qualified} "${name}"` : qualified} is forbidden: User "${user}" cannot ${verbName} resource "${resource}" in API group "${rt.group}" ${where}`,
+    { ...(name ? { name } : {}), ...(rt.group ? { group: rt.group } : {}), kind: rt.plural },
+  );
 }
 
 const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];
