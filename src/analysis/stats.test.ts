@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram } from '../metrics/histogram.js';
-import { normal, seededRandom } from './random.js';
+import { normal, seededRandom } from '../core/random.js';
 import { bootstrapCI, mannWhitneyU, median, percentileIntervalMs, twoProportionP } from './stats.js';
 
 describe('mannWhitneyU', () => {

@@ -4,7 +4,7 @@
  * Mann–Whitney U test.
  */
 import type { Histogram } from '../metrics/histogram.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../core/random.js';
 
 export interface Interval {
   estimate: number;

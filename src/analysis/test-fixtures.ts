@@ -4,7 +4,7 @@
  */
 import { Recorder } from '../metrics/recorder.js';
 import type { PhaseResult, Results } from '../results/types.js';
-import { normal, seededRandom } from './random.js';
+import { normal, seededRandom } from '../core/random.js';
 
 const MEDIAN_MS: Record<string, number> = {
   create: 8,

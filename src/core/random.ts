@@ -1,4 +1,4 @@
-/** Seeded PRNG (mulberry32) so bootstrap CIs and test fixtures are reproducible run to run. */
+/** Seeded PRNG (mulberry32): reproducible bootstrap CIs, arrival schedules, generated RGDs and fuzz cases. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MinIndexSet } from './ready-set.js';
-import { rng } from '../rgd/generate.js';
+import { seededRandom as rng } from '../core/random.js';
 
 describe('MinIndexSet', () => {
   it('pops in ascending order across word and summary boundaries, like a min-heap', () => {

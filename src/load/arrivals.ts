@@ -4,6 +4,7 @@
  * server or a saturated client shows up in the percentiles instead of silently slowing the load down
  * (coordinated omission). Deterministic for a given seed so runs can be replayed.
  */
+import { seededRandom } from '../core/random.js';
 
 export interface RateStep {
   /** Arrivals per second during this step. */
@@ -16,18 +17,6 @@ export type ArrivalSpec =
   | { kind: 'poisson'; rate: number; seed: number }
   | { kind: 'ramp'; from: number; to: number; durationMs: number }
   | { kind: 'steps'; steps: RateStep[] };
-
-/** mulberry32: tiny, fast, seedable PRNG (the mix must be replayable; crypto randomness is not needed). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Yields intended offsets (ms) in increasing order. Finite for ramp/steps (ends with the schedule),

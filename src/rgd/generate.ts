@@ -3,6 +3,7 @@
  * rotation) wired by a shape, with expressions at a chosen complexity. Same options + seed → same RGD.
  */
 import type { Complexity } from '../cel/complexity.js';
+import { seededRandom as rng } from '../core/random.js';
 
 export type Shape = 'chain' | 'tree' | 'layered' | 'random';
 export const SHAPES: readonly Shape[] = ['chain', 'tree', 'layered', 'random'];
@@ -16,18 +17,6 @@ export interface GenerateOptions {
   seed?: number;
   /** Schema kind (default ScaleTest). */
   kind?: string;
-}
-
-/** mulberry32: small, fast, good enough for reproducible graph shapes. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Dependency lists (indices into earlier resources, so the result is always acyclic). */
