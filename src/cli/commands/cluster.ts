@@ -36,9 +36,16 @@ async function start(flags: StartFlags): Promise<void> {
     flags.kubeconfigOut ?? join(tmpdir(), `kubeperf-cluster-${port}.kubeconfig`),
   );
   await writeKubeconfig(kubeconfigPath, { server: server.url, token: server.token, caPem: server.caPem });
-  printHuman(
-    `server:     ${server.url}\nkubeconfig: ${kubeconfigPath}\n\nexport KUBECONFIG=${kubeconfigPath}\n(Ctrl-C to stop)`,
-  );
+  const lines = [
+    `server:     ${server.url}`,
+    `kubeconfig: ${kubeconfigPath}`,
+    '',
+    `export KUBECONFIG=${kubeconfigPath}`,
+  ];
+  // client-go (kubectl) never sends a bearer token over plain HTTP (kubernetes/kubectl#744).
+  if (!flags.tls) lines.push('note: kubectl needs --tls (it sends no credentials over plain HTTP)');
+  lines.push('(Ctrl-C to stop)');
+  printHuman(lines.join('\n'));
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
