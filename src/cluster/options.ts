@@ -116,37 +116,61 @@ const VerbSchema = z.enum(knobVerbs);
 /** Delay distribution of one simulated lifecycle step (pods Pending→Running→Ready, …). */
 const StepDelaySchema = LatencyModelSchema;
 
+const model = 'fixed:D, uniform:MIN:MAX or lognormal:P50:P99 (e.g. lognormal:2ms:40ms)';
+
 export const ClusterOptionsSchema = z.strictObject({
-  /** Per-verb added latency before the handler runs. */
-  latency: z.partialRecord(VerbSchema, LatencyModelSchema).optional(),
-  /** Per-verb injected error responses (a list per verb so several codes can mix). */
-  faults: z.partialRecord(VerbSchema, z.union([FaultSchema, z.array(FaultSchema)])).optional(),
-  /** Max read-only requests in flight; beyond it 429 + Retry-After (0 = unlimited). */
-  maxInflight: z.number().int().nonnegative().default(0),
-  /** Max mutating requests in flight; beyond it 429 + Retry-After (0 = unlimited). */
-  maxMutatingInflight: z.number().int().nonnegative().default(0),
-  /** Close every open watch at this interval (ms after parsing); clients must re-watch. */
-  dropWatchesEvery: DurationMsSchema.optional(),
-  /** Fraction of requests whose TCP connection is reset instead of answered. */
-  resetRate: z.number().min(0).max(1).default(0),
-  /** Simulated Ready nodes. */
-  nodes: z.number().int().nonnegative().default(0),
-  /** Simulated pod lifecycle delays. */
+  latency: z
+    .partialRecord(VerbSchema, LatencyModelSchema)
+    .optional()
+    .describe(`Added latency per verb (* = verbs without their own entry): ${model}`),
+  faults: z
+    .partialRecord(VerbSchema, z.union([FaultSchema, z.array(FaultSchema)]))
+    .optional()
+    .describe('Injected errors per verb as CODE:RATE (e.g. 503:0.05), or a list of them'),
+  maxInflight: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe('Max read-only requests in flight; beyond it 429 + Retry-After (0 = unlimited)'),
+  maxMutatingInflight: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe('Max mutating requests in flight; beyond it 429 + Retry-After (0 = unlimited)'),
+  dropWatchesEvery: DurationMsSchema.optional().describe(
+    'Close every open watch at this interval (e.g. 30s)',
+  ),
+  resetRate: z.number().min(0).max(1).default(0).describe('Fraction of requests whose connection is reset'),
+  nodes: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe('Simulated Ready nodes (pods stay Pending without)'),
   pods: z
     .strictObject({
-      scheduleDelay: StepDelaySchema.optional(),
-      runningDelay: StepDelaySchema.optional(),
-      readyDelay: StepDelaySchema.optional(),
+      scheduleDelay: StepDelaySchema.optional().describe(`Delay before a pod is bound to a node: ${model}`),
+      runningDelay: StepDelaySchema.optional().describe(`Delay from bound to Running: ${model}`),
+      readyDelay: StepDelaySchema.optional().describe(`Delay from Running to Ready: ${model}`),
     })
-    .optional(),
-  /** Simulated deployment controller delay before it creates/deletes pods. */
-  deployments: z.strictObject({ syncDelay: StepDelaySchema.optional() }).optional(),
-  /** Events kept for watch resume and consistent paging; older resourceVersions get 410 Gone. */
-  watchCacheSize: z.number().int().positive().default(100_000),
-  /** Seconds between periodic watch bookmarks (the real server: about 60). */
-  bookmarkInterval: DurationMsSchema.optional(),
-  /** Fixed bearer token (default: random per start). */
-  token: z.string().min(1).optional(),
+    .optional()
+    .describe('Simulated pod lifecycle (defaults 5ms, 100ms, 50ms)'),
+  deployments: z
+    .strictObject({ syncDelay: StepDelaySchema.optional().describe(`Controller delay per sync: ${model}`) })
+    .optional()
+    .describe('Simulated deployment controller'),
+  watchCacheSize: z
+    .number()
+    .int()
+    .positive()
+    .default(100_000)
+    .describe('Events kept for watch resume and consistent paging; older resourceVersions get 410'),
+  bookmarkInterval: DurationMsSchema.optional().describe(
+    'Interval of watch bookmarks (default 60s, like the real server)',
+  ),
+  token: z.string().min(1).optional().describe('Fixed bearer token (default: random per start)'),
 });
 
 export type ClusterOptionsInput = z.input<typeof ClusterOptionsSchema>;
