@@ -154,9 +154,12 @@ export const ClusterOptionsSchema = z.strictObject({
       scheduleDelay: StepDelaySchema.optional().describe(`Delay before a pod is bound to a node: ${model}`),
       runningDelay: StepDelaySchema.optional().describe(`Delay from bound to Running: ${model}`),
       readyDelay: StepDelaySchema.optional().describe(`Delay from Running to Ready: ${model}`),
+      terminateDelay: StepDelaySchema.optional().describe(
+        `Delay from a graceful delete to removal: ${model}`,
+      ),
     })
     .optional()
-    .describe('Simulated pod lifecycle (defaults 5ms, 100ms, 50ms)'),
+    .describe('Simulated pod lifecycle (defaults 5ms, 100ms, 50ms, 50ms)'),
   deployments: z
     .strictObject({ syncDelay: StepDelaySchema.optional().describe(`Controller delay per sync: ${model}`) })
     .optional()

@@ -446,6 +446,8 @@ export function parseDeleteOptions(req: ApiRequest): DeleteOptions {
       throw errors.badRequest('the body of the request was in an unknown format - DeleteOptions expected');
     opts = (v ?? {}) as DeleteOptions;
   }
+  const gp = req.query.get('gracePeriodSeconds');
+  if (gp !== null && /^\d+$/.test(gp)) opts.gracePeriodSeconds = Number(gp);
   const qp = req.query.get('propagationPolicy');
   if (qp) opts.propagationPolicy = qp;
   if (opts.propagationPolicy !== undefined && opts.propagationPolicy !== null) {
@@ -509,12 +511,31 @@ export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDelet
         ? 'orphan'
         : undefined;
   const isNamespace = rt.plural === 'namespaces' && !rt.group;
-  if (finalizers.length > 0 || extra || isNamespace) {
+  // Pods bound to a node terminate gracefully: deletionTimestamp = now + grace period, and the
+  // kubelet removes them (the simulated kubelet after `pods.terminateDelay`). gracePeriodSeconds=0
+  // (what the kubelet sends when done, or --force) removes them at once.
+  const spec = cur.obj.spec as Record<string, unknown> | undefined;
+  const grace =
+    typeof opts.gracePeriodSeconds === 'number'
+      ? opts.gracePeriodSeconds
+      : typeof spec?.terminationGracePeriodSeconds === 'number'
+        ? spec.terminationGracePeriodSeconds
+        : 30;
+  const gracefulPod =
+    rt.storageKey === 'pods' && typeof spec?.nodeName === 'string' && spec.nodeName !== '' && grace > 0;
+  if (rt.storageKey === 'pods' && meta.deletionTimestamp && grace === 0 && finalizers.length === 0) {
+    if (isDry) return ok(200, cur);
+    removeNow(ctx, rt, cur);
+    return ok(200, cur);
+  }
+  if (finalizers.length > 0 || extra || isNamespace || gracefulPod) {
     if (meta.deletionTimestamp) return ok(200, cur);
     const next = clone(cur.obj);
     const nm = next.metadata as Record<string, unknown>;
-    nm.deletionTimestamp = nowSeconds();
-    nm.deletionGracePeriodSeconds = 0;
+    nm.deletionTimestamp = gracefulPod
+      ? new Date((Math.floor(Date.now() / 1000) + grace) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      : nowSeconds();
+    nm.deletionGracePeriodSeconds = gracefulPod ? grace : 0;
     if (extra && !finalizers.includes(extra)) nm.finalizers = [...finalizers, extra];
     if (rt.hasGeneration && typeof nm.generation === 'number') nm.generation++;
     if (isNamespace) {

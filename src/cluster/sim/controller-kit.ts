@@ -64,12 +64,13 @@ export function remove(
   ns: string,
   name: string,
   propagationPolicy = 'Background',
+  gracePeriodSeconds?: number,
 ): void {
   try {
     deleteObject(
       ctx,
       { ...req(rt, ns, 'kube-controller-manager', name), method: 'DELETE' },
-      { propagationPolicy },
+      gracePeriodSeconds === undefined ? { propagationPolicy } : { propagationPolicy, gracePeriodSeconds },
     );
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;

@@ -15,6 +15,7 @@ export const defaultPodDelays = {
   schedule: { kind: 'fixed', ms: 5 } as LatencyModel,
   running: { kind: 'fixed', ms: 100 } as LatencyModel,
   ready: { kind: 'fixed', ms: 50 } as LatencyModel,
+  terminate: { kind: 'fixed', ms: 50 } as LatencyModel,
 };
 
 export function startSimulation(ctx: ApiContext, opts: ClusterOptions): () => void {
@@ -24,6 +25,7 @@ export function startSimulation(ctx: ApiContext, opts: ClusterOptions): () => vo
       schedule: opts.pods?.scheduleDelay ?? defaultPodDelays.schedule,
       running: opts.pods?.runningDelay ?? defaultPodDelays.running,
       ready: opts.pods?.readyDelay ?? defaultPodDelays.ready,
+      terminate: opts.pods?.terminateDelay ?? defaultPodDelays.terminate,
     }),
     startDeploymentController(ctx, () =>
       opts.deployments?.syncDelay ? sampleLatency(opts.deployments.syncDelay) : 0,

@@ -9,7 +9,7 @@ import { nowSeconds } from '../api/objects.js';
 import { sampleLatency } from '../http/knobs.js';
 import type { LatencyModel } from '../options.js';
 import type { KubeObject, StoreEvent } from '../store/store.js';
-import { update } from './controller-kit.js';
+import { remove, update } from './controller-kit.js';
 import { nodeIp } from './nodes.js';
 
 type Obj = Record<string, unknown>;
@@ -18,6 +18,7 @@ export interface PodDelays {
   schedule: LatencyModel;
   running: LatencyModel;
   ready: LatencyModel;
+  terminate: LatencyModel;
 }
 
 export function startPodLifecycle(ctx: ApiContext, nodes: string[], delays: PodDelays): () => void {
@@ -168,7 +169,40 @@ export function startPodLifecycle(ctx: ApiContext, nodes: string[], delays: PodD
     });
   };
 
+  /** Kubelet: a terminating pod on one of our nodes stops its containers, then is removed. */
+  const terminate = (ns: string, name: string): void => {
+    const cur = ctx.store.get('pods', `${ns}/${name}`);
+    if (!cur) return;
+    update(
+      ctx,
+      rt,
+      ns,
+      name,
+      'kubelet',
+      (p) => {
+        const st = (p.status as Obj) ?? {};
+        st.conditions = ((st.conditions as Obj[]) ?? []).map((c) =>
+          c.type === 'Ready' || c.type === 'ContainersReady'
+            ? { ...c, status: 'False', lastTransitionTime: nowSeconds() }
+            : c,
+        );
+        p.status = st;
+      },
+      'status',
+    );
+    remove(ctx, rt, ns, name, 'Background', 0);
+  };
+
   const unsubscribe = ctx.store.subscribe('pods', (e: StoreEvent) => {
+    if (e.type === 'MODIFIED' && !e.prev?.obj.metadata.deletionTimestamp) {
+      const meta = e.cur.obj.metadata as Obj;
+      const nodeName = (e.cur.obj.spec as Obj | undefined)?.nodeName;
+      if (meta.deletionTimestamp && typeof nodeName === 'string' && nodes.includes(nodeName)) {
+        const { ns, name } = e.cur;
+        later(delays.terminate, () => terminate(ns, name));
+      }
+      return;
+    }
     if (e.type !== 'ADDED') return;
     const spec = e.cur.obj.spec as Obj | undefined;
     const { ns, name } = e.cur;

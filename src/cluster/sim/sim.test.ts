@@ -27,7 +27,12 @@ describe('simulated nodes, pods, deployments, endpoints', () => {
   beforeAll(async () => {
     c = await testCluster({
       nodes: 3,
-      pods: { scheduleDelay: 'fixed:1ms', runningDelay: 'fixed:20ms', readyDelay: 'fixed:20ms' },
+      pods: {
+        scheduleDelay: 'fixed:1ms',
+        runningDelay: 'fixed:20ms',
+        readyDelay: 'fixed:20ms',
+        terminateDelay: 'fixed:20ms',
+      },
     });
   });
   afterAll(() => c.close());
@@ -125,6 +130,28 @@ describe('simulated nodes, pods, deployments, endpoints', () => {
       return x.status?.replicas === 1 && x.status?.observedGeneration === 2 ? x : undefined;
     });
     expect(after.status.readyReplicas).toBe(1);
+  });
+
+  it('deleting a running pod is graceful: Terminating with a grace period, then removed by the kubelet', async () => {
+    const base = '/api/v1/namespaces/default/pods';
+    await c.req('POST', base, {
+      metadata: { name: 'g1' },
+      spec: { containers: [{ name: 'c', image: 'x:1' }] },
+    });
+    await until(async () => ((await c.req('GET', `${base}/g1`)).json.spec?.nodeName ? true : undefined));
+    const d = await c.req('DELETE', `${base}/g1`);
+    expect(d.status).toBe(200);
+    expect(d.json.metadata.deletionGracePeriodSeconds).toBe(30);
+    expect(Date.parse(d.json.metadata.deletionTimestamp)).toBeGreaterThan(Date.now() + 25_000);
+    await until(async () => ((await c.req('GET', `${base}/g1`)).status === 404 ? true : undefined));
+    await c.req('POST', base, {
+      metadata: { name: 'g2' },
+      spec: { containers: [{ name: 'c', image: 'x:1' }] },
+    });
+    await until(async () => ((await c.req('GET', `${base}/g2`)).json.spec?.nodeName ? true : undefined));
+    const forced = await c.req('DELETE', `${base}/g2?gracePeriodSeconds=0`);
+    expect(forced.json.status).toBe('Success');
+    expect((await c.req('GET', `${base}/g2`)).status).toBe(404);
   });
 
   it('rolls pods to a new template', async () => {
