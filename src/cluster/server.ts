@@ -67,7 +67,7 @@ export class ApiServer {
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);
-    this.metrics = new Metrics(store, () => this.knobs.current);
+    this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
     this.bootstrap();
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
@@ -109,6 +109,7 @@ export class ApiServer {
   }
 
   stop(): void {
+    this.knobs.stop();
     this.dropWatches();
     for (const f of this.stopFns) f();
   }

@@ -82,6 +82,29 @@ export class Knobs {
     return this.inflight;
   }
 
+  private lastSecond = { readOnly: 0, mutating: 0 };
+  private windowTimer?: NodeJS.Timeout;
+
+  /** Max in flight during the last full second (what apiserver_current_inflight_requests reports). */
+  maxLastSecond(): { readOnly: number; mutating: number } {
+    if (!this.windowTimer) {
+      this.windowTimer = setInterval(() => {
+        this.lastSecond = { ...this.peak };
+        this.peak.readOnly = this.inflight.readOnly;
+        this.peak.mutating = this.inflight.mutating;
+      }, 1000);
+      this.windowTimer.unref();
+    }
+    return {
+      readOnly: Math.max(this.lastSecond.readOnly, this.inflight.readOnly),
+      mutating: Math.max(this.lastSecond.mutating, this.inflight.mutating),
+    };
+  }
+
+  stop(): void {
+    if (this.windowTimer) clearInterval(this.windowTimer);
+  }
+
   /**
    * Admits a request (cb with a release function) or rejects it (cb with an error). Watches are
    * long-running and exempt from the in-flight limits, like kube-apiserver.
