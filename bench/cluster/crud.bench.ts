@@ -5,8 +5,8 @@
  */
 import { closedLoop, cpuSeconds, percentile, request, round, startBench } from './lib.js';
 
-const creates = Number(process.env.BENCH_CREATES ?? 40_000);
-const gets = Number(process.env.BENCH_GETS ?? 80_000);
+const creates = Number(process.env.BENCH_CREATES ?? 100_000);
+const gets = Number(process.env.BENCH_GETS ?? 100_000);
 
 const b = await startBench();
 try {
@@ -15,7 +15,7 @@ try {
     `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-${i}","labels":{"app":"bench"}},"data":{"k":"v"}}`;
   // Warm up the JIT on both sides.
   await closedLoop(
-    2000,
+    5000,
     64,
     async (i) => (await request(b, 'POST', '/api/v1/namespaces/kube-public/configmaps', body(i))).status,
   );
