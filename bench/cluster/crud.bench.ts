@@ -3,30 +3,25 @@
  * 64 keep-alive HTTP/1.1 connections from a separate load-generator process.
  * Targets (issue 3): create >= 10,000/s, get >= 20,000/s.
  */
-import { closedLoop, cpuSeconds, percentile, request, round, startBench } from './lib.js';
+import { closedLoop, cpuSeconds, percentile, RawClient, round, startBench } from './lib.js';
 
 const creates = Number(process.env.BENCH_CREATES ?? 100_000);
 const gets = Number(process.env.BENCH_GETS ?? 100_000);
 
-const b = await startBench();
+const b = await startBench({}, 1);
+const raw = new RawClient(new URL(b.cluster.server), b.cluster.token, 64);
 try {
   const base = '/api/v1/namespaces/default/configmaps';
   const body = (i: number) =>
     `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-${i}","labels":{"app":"bench"}},"data":{"k":"v"}}`;
   // Warm up the JIT on both sides.
-  await closedLoop(
-    5000,
-    64,
-    async (i) => (await request(b, 'POST', '/api/v1/namespaces/kube-public/configmaps', body(i))).status,
+  await closedLoop(5000, 64, async (i) =>
+    raw.request('POST', '/api/v1/namespaces/kube-public/configmaps', body(i)),
   );
   const cpu0 = await cpuSeconds(b);
-  const c = await closedLoop(creates, 64, async (i) => (await request(b, 'POST', base, body(i))).status);
+  const c = await closedLoop(creates, 64, (i) => raw.request('POST', base, body(i)));
   const cpu1 = await cpuSeconds(b);
-  const g = await closedLoop(
-    gets,
-    64,
-    async (i) => (await request(b, 'GET', `${base}/cm-${(i * 7919) % creates}`)).status,
-  );
+  const g = await closedLoop(gets, 64, (i) => raw.request('GET', `${base}/cm-${(i * 7919) % creates}`));
   const cpu2 = await cpuSeconds(b);
   const results = [
     { name: 'server CPU per create', value: round(((cpu1 - cpu0) * 1e6) / creates, 1), unit: 'µs' },
@@ -53,9 +48,10 @@ try {
     JSON.stringify({
       bench: 'cluster/crud',
       results,
-      notes: `${creates} creates then ${gets} gets, 64 connections (undici Pool, HTTP/1.1 keep-alive), server in a child process; 2 shared cores`,
+      notes: `${creates} creates then ${gets} gets, 64 keep-alive HTTP/1.1 connections (autocannon-style raw client, one request in flight per connection), server in a child process; 2 shared cores`,
     }) + '\n',
   );
 } finally {
+  raw.close();
   await b.close();
 }

@@ -23,7 +23,7 @@ import { Metrics, type RequestLabels } from './http/metrics.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
-import { Store } from './store/store.js';
+import { Store, type Stored } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
 import { makeTlsMaterial } from './tls.js';
@@ -338,12 +338,13 @@ export class ApiServer {
       'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
     };
     if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-    let body: string;
-    if (type === 'yaml') body = encodeYaml(result.body);
-    else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
-    else body = result.body + '\n';
-    // Encode once; Buffer.byteLength + end(string) would walk the string twice.
-    const buf = Buffer.from(body);
+    let buf: Buffer;
+    if (type === 'yaml') buf = Buffer.from(encodeYaml(result.body));
+    else if (this.pretty(req, query)) buf = Buffer.from(JSON.stringify(JSON.parse(result.body), null, 2));
+    // Reads reuse the stored state's bytes; writes encode once (caching every write would cost memory).
+    else if (result.stored && req.method === 'GET' && result.body === result.stored.json)
+      buf = encodedBody(result.stored);
+    else buf = Buffer.from(result.body + '\n');
     headers['Content-Length'] = String(buf.length);
     (res as ServerResponse).writeHead(result.code, headers);
     res.end(buf);
@@ -443,6 +444,18 @@ function forbiddenFor(
     `${name ? `${qualified} "${name}"` : qualified} is forbidden: User "${user}" cannot ${verbName} resource "${resource}" in API group "${rt.group}" ${where}`,
     { ...(name ? { name } : {}), ...(rt.group ? { group: rt.group } : {}), kind: rt.plural },
   );
+}
+
+const encodedCache = new WeakMap<Stored, Buffer>();
+
+/** A stored state's response bytes (JSON + newline), encoded on first read and reused: serialize once. */
+function encodedBody(s: Stored): Buffer {
+  let b = encodedCache.get(s);
+  if (!b) {
+    b = Buffer.from(s.json + '\n');
+    encodedCache.set(s, b);
+  }
+  return b;
 }
 
 const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];

@@ -2,7 +2,7 @@
  * Shared state of one API server: registry, store, options and the per-type hooks (defaulting,
  * controllers) that handlers consult.
  */
-import type { Store, KubeObject } from '../store/store.js';
+import type { Store, KubeObject, Stored } from '../store/store.js';
 import type { ResourceRegistry, ResourceType } from './resources.js';
 
 export interface Hooks {
@@ -47,4 +47,6 @@ export interface ApiResult {
   /** Serialized JSON body. */
   body: string;
   warnings?: string[];
+  /** The stored state `body` is the JSON of, so its encoded bytes can be reused across responses. */
+  stored?: Stored;
 }

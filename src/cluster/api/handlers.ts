@@ -140,7 +140,7 @@ function dryRun(req: ApiRequest): boolean {
 }
 
 function ok(code: number, s: Stored | string, warnings?: string[]): ApiResult {
-  return { code, body: typeof s === 'string' ? s : s.json, warnings };
+  return typeof s === 'string' ? { code, body: s, warnings } : { code, body: s.json, warnings, stored: s };
 }
 
 export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
