@@ -49,15 +49,18 @@ export function summarizeUs(h: Histogram): LatencySummaryMs {
   if (h.totalCount === 0)
     return { min: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   const ms = (us: number) => round3(us / 1000);
+  // Percentiles are bucket upper bounds (3 significant digits); never report one above the true max.
+  const max = h.maxValue;
+  const at = (p: number) => ms(Math.min(h.getValueAtPercentile(p), max));
   return {
     min: ms(h.minNonZeroValue),
     mean: ms(h.mean),
     stddev: ms(h.stdDeviation),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    max: ms(max),
   };
 }
