@@ -23,11 +23,12 @@ import { Metrics, type RequestLabels } from './http/metrics.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
-import { Store, type Stored } from './store/store.js';
+import { Store } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
+import { encodedBody, forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
 
 export interface ClusterServer {
   url: string;
@@ -38,8 +39,7 @@ export interface ClusterServer {
 
 export type ClusterServerOptions = ClusterOptionsInput & { host?: string; port?: number; tls?: boolean };
 
-/** The real request cap of kube-apiserver (3 MiB). */
-export const maxRequestBodyBytes = 3 * 1024 * 1024;
+export { maxRequestBodyBytes } from './http/request-kit.js';
 
 export { serverVersion } from './version.js';
 
@@ -251,7 +251,7 @@ export class ApiServer {
               }
             });
           } else run();
-        } else this.readBody(req, (e, body) => (e ? (release?.(), this.fail(e, req, res, done)) : run(body)));
+        } else readBody(req, (e, body) => (e ? (release?.(), this.fail(e, req, res, done)) : run(body)));
       });
     } catch (e) {
       this.fail(e, req, res, done);
@@ -291,37 +291,6 @@ export class ApiServer {
       default:
         return 'get';
     }
-  }
-
-  private readBody(req: AnyReq, cb: (e: unknown, body?: Buffer) => void): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    const len = Number(req.headers['content-length'] ?? '-1');
-    if (len > maxRequestBodyBytes) {
-      cb(errors.requestEntityTooLarge(maxRequestBodyBytes));
-      req.resume();
-      return;
-    }
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      size += c.length;
-      if (size > maxRequestBodyBytes) {
-        failed = true;
-        cb(errors.requestEntityTooLarge(maxRequestBodyBytes));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!failed) cb(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
-    req.on('error', (e) => {
-      if (!failed) {
-        failed = true;
-        cb(e);
-      }
-    });
   }
 
   private pretty(req: AnyReq, query: URLSearchParams): boolean {
@@ -425,52 +394,6 @@ export class ApiServer {
     res.end(body);
     return 200;
   }
-}
-
-/** The authorizer's 403 for a user without permissions (message as kube-apiserver words it). */
-function forbiddenFor(
-  user: string,
-  rt: ResourceType,
-  verb: string,
-  name: string | undefined,
-  ns: string,
-  sub?: string,
-): ApiError {
-  const qualified = rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
-  const resource = sub ? `${rt.plural}/${sub}` : rt.plural;
-  const where = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
-  const verbName = verb === 'apply' ? 'patch' : verb;
-  return errors.forbidden(
-    `${name ? `${qualified} "${name}"` : qualified} is forbidden: User "${user}" cannot ${verbName} resource "${resource}" in API group "${rt.group}" ${where}`,
-    { ...(name ? { name } : {}), ...(rt.group ? { group: rt.group } : {}), kind: rt.plural },
-  );
-}
-
-const encodedCache = new WeakMap<Stored, Buffer>();
-
-/** A stored state's response bytes (JSON + newline), encoded on first read and reused: serialize once. */
-function encodedBody(s: Stored): Buffer {
-  let b = encodedCache.get(s);
-  if (!b) {
-    b = Buffer.from(s.json + '\n');
-    encodedCache.set(s, b);
-  }
-  return b;
-}
-
-const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];
-
-/** Non-resource paths as metric label: known endpoints by prefix, everything else "other". */
-function metricPath(path: string): string {
-  for (const p of metricPaths) if (path === p || path.startsWith(p + '/')) return p;
-  return 'other';
-}
-
-function metricVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): string {
-  if (watch) return 'WATCH';
-  if (method === 'GET') return named ? 'GET' : 'LIST';
-  if (method === 'PATCH' && ct?.startsWith('application/apply-patch')) return 'APPLY';
-  return method;
 }
 
 /** Starts an in-process server (tests and the child process of launch.ts). */

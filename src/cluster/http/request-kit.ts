@@ -1,0 +1,92 @@
+/**
+ * Request-level helpers of the API server: body reading with the size cap, the authorizer's 403
+ * for impersonated users, metric label values, and the per-state encoded response bytes.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import type { ResourceType } from '../api/resources.js';
+import { ApiError, errors } from '../api/status.js';
+import type { Stored } from '../store/store.js';
+
+type AnyReq = IncomingMessage | Http2ServerRequest;
+
+/** The real request cap of kube-apiserver (3 MiB). */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+/** Reads a request body up to the real 3 MiB cap (413 beyond). */
+export function readBody(req: AnyReq, cb: (e: unknown, body?: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  const len = Number(req.headers['content-length'] ?? '-1');
+  if (len > maxRequestBodyBytes) {
+    cb(errors.requestEntityTooLarge(maxRequestBodyBytes));
+    req.resume();
+    return;
+  }
+  req.on('data', (c: Buffer) => {
+    if (failed) return;
+    size += c.length;
+    if (size > maxRequestBodyBytes) {
+      failed = true;
+      cb(errors.requestEntityTooLarge(maxRequestBodyBytes));
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (!failed) cb(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  });
+  req.on('error', (e) => {
+    if (!failed) {
+      failed = true;
+      cb(e);
+    }
+  });
+}
+
+/** The authorizer's 403 for a user without permissions (message as kube-apiserver words it). */
+export function forbiddenFor(
+  user: string,
+  rt: ResourceType,
+  verb: string,
+  name: string | undefined,
+  ns: string,
+  sub?: string,
+): ApiError {
+  const qualified = rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
+  const resource = sub ? `${rt.plural}/${sub}` : rt.plural;
+  const where = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
+  const verbName = verb === 'apply' ? 'patch' : verb;
+  return errors.forbidden(
+    `${name ? `${qualified} "${name}"` : qualified} is forbidden: User "${user}" cannot ${verbName} resource "${resource}" in API group "${rt.group}" ${where}`,
+    { ...(name ? { name } : {}), ...(rt.group ? { group: rt.group } : {}), kind: rt.plural },
+  );
+}
+
+const encodedCache = new WeakMap<Stored, Buffer>();
+
+/** A stored state's response bytes (JSON + newline), encoded on first read and reused: serialize once. */
+export function encodedBody(s: Stored): Buffer {
+  let b = encodedCache.get(s);
+  if (!b) {
+    b = Buffer.from(s.json + '\n');
+    encodedCache.set(s, b);
+  }
+  return b;
+}
+
+const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];
+
+/** Non-resource paths as metric label: known endpoints by prefix, everything else "other". */
+export function metricPath(path: string): string {
+  for (const p of metricPaths) if (path === p || path.startsWith(p + '/')) return p;
+  return 'other';
+}
+
+export function metricVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): string {
+  if (watch) return 'WATCH';
+  if (method === 'GET') return named ? 'GET' : 'LIST';
+  if (method === 'PATCH' && ct?.startsWith('application/apply-patch')) return 'APPLY';
+  return method;
+}
