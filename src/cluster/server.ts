@@ -28,7 +28,7 @@ import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
-import { encodedBody, forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
+import { forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
 
 export interface ClusterServer {
   url: string;
@@ -307,16 +307,15 @@ export class ApiServer {
       'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
     };
     if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-    let buf: Buffer;
-    if (type === 'yaml') buf = Buffer.from(encodeYaml(result.body));
-    else if (this.pretty(req, query)) buf = Buffer.from(JSON.stringify(JSON.parse(result.body), null, 2));
-    // Reads reuse the stored state's bytes; writes encode once (caching every write would cost memory).
-    else if (result.stored && req.method === 'GET' && result.body === result.stored.json)
-      buf = encodedBody(result.stored);
-    else buf = Buffer.from(result.body + '\n');
-    headers['Content-Length'] = String(buf.length);
+    let body: string;
+    if (type === 'yaml') body = encodeYaml(result.body);
+    else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
+    else body = result.body + '\n';
+    // A string body lets Node send headers and body in one write (a Buffer body means a writev of
+    // two chunks).
+    headers['Content-Length'] = String(Buffer.byteLength(body));
     (res as ServerResponse).writeHead(result.code, headers);
-    res.end(buf);
+    res.end(body);
     return result.code;
   }
 

@@ -1,12 +1,11 @@
 /**
  * Request-level helpers of the API server: body reading with the size cap, the authorizer's 403
- * for impersonated users, metric label values, and the per-state encoded response bytes.
+ * for impersonated users and metric label values.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { ResourceType } from '../api/resources.js';
 import { ApiError, errors } from '../api/status.js';
-import type { Stored } from '../store/store.js';
 
 type AnyReq = IncomingMessage | Http2ServerRequest;
 
@@ -62,18 +61,6 @@ export function forbiddenFor(
     `${name ? `${qualified} "${name}"` : qualified} is forbidden: User "${user}" cannot ${verbName} resource "${resource}" in API group "${rt.group}" ${where}`,
     { ...(name ? { name } : {}), ...(rt.group ? { group: rt.group } : {}), kind: rt.plural },
   );
-}
-
-const encodedCache = new WeakMap<Stored, Buffer>();
-
-/** A stored state's response bytes (JSON + newline), encoded on first read and reused: serialize once. */
-export function encodedBody(s: Stored): Buffer {
-  let b = encodedCache.get(s);
-  if (!b) {
-    b = Buffer.from(s.json + '\n');
-    encodedCache.set(s, b);
-  }
-  return b;
 }
 
 const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];
