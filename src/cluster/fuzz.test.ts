@@ -4,18 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster, type TestCluster } from './test-support.js';
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded so a failure can be replayed from the seed.
+import { seededRandom as rng } from '../core/random.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261122);
 const total = Number(process.env.FUZZ_REQUESTS ?? 3000);
