@@ -27,33 +27,41 @@ export class UsageSampler {
     private readonly intervalMs = 1000,
   ) {}
 
+  private t0 = 0;
+
+  private sample(): Promise<void> {
+    if (this.inflight) return this.inflight;
+    const t = (performance.now() - this.t0) / 1000;
+    this.inflight = this.fetchMetrics()
+      .then((text) => {
+        const m = parseProcessMetrics(text);
+        if (m.cpuSeconds !== undefined && m.rssBytes !== undefined) {
+          this.samples.push({ t, cpuSeconds: m.cpuSeconds, rssBytes: m.rssBytes });
+        }
+      })
+      // A missed scrape only thins the series; rates use the real time between samples.
+      .catch(() => {})
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
+  }
+
   start(): void {
-    const t0 = performance.now();
-    const tick = () => {
-      if (this.inflight) return;
-      const t = (performance.now() - t0) / 1000;
-      this.inflight = this.fetchMetrics()
-        .then((text) => {
-          const m = parseProcessMetrics(text);
-          if (m.cpuSeconds !== undefined && m.rssBytes !== undefined) {
-            this.samples.push({ t, cpuSeconds: m.cpuSeconds, rssBytes: m.rssBytes });
-          }
-        })
-        // A missed scrape only thins the series; rates use the real time between samples.
-        .catch(() => {})
-        .finally(() => {
-          this.inflight = undefined;
-        });
-    };
-    tick();
-    this.timer = setInterval(tick, this.intervalMs);
+    this.t0 = performance.now();
+    void this.sample();
+    this.timer = setInterval(() => void this.sample(), this.intervalMs);
     this.timer.unref();
   }
 
-  /** Stops sampling; undefined when fewer than two samples were taken (no rate can be measured). */
+  /**
+   * Stops sampling after a final scrape, so even a sub-second phase has a start and an end sample;
+   * undefined when fewer than two scrapes succeeded (no rate can be measured).
+   */
   async stop(): Promise<ResourceUsage | undefined> {
     clearInterval(this.timer);
     await this.inflight;
+    await this.sample();
     if (this.samples.length < 2) return undefined;
     const out: ResourceUsage['samples'] = [];
     for (let i = 1; i < this.samples.length; i++) {
