@@ -5,9 +5,7 @@
 import { formatCelTable } from '../phases/cel/format.js';
 import { formatGraphTable } from '../phases/graph/format.js';
 import type { Results } from '../results/types.js';
-
-const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+import { lpad, pad } from '../core/text.js';
 
 function ms(x: number): string {
   if (x === 0) return '0';

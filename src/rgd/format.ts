@@ -1,8 +1,8 @@
 /** Human output of `rgd inspect`. */
 import type { InspectReport } from './inspect.js';
+import { lpad } from '../core/text.js';
 
 const pad = (s: string, n: number) => (s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
 function ns(x: number | null): string {
   if (x === null) return '-';

@@ -1,6 +1,6 @@
 /** Terminal table for `bench cel` (numbers straight from the phase data). */
-const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+import type { ExpressionResult } from '../../cel/benchmark.js';
+import { lpad, pad } from '../../core/text.js';
 
 export function ns(x: number): string {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}ms`;
@@ -8,19 +8,7 @@ export function ns(x: number): string {
   return `${x.toFixed(x < 10 ? 1 : 0)}ns`;
 }
 
-interface CelRow {
-  name: string;
-  complexity: string;
-  costOrder: string;
-  compileUs: number;
-  evalNs: number;
-  evalNsP95: number;
-  evalsPerSec: number;
-  bytesPerProgram: number;
-  baselineNs?: number;
-  celGoReferenceNs?: number;
-  error?: string;
-}
+type CelRow = ExpressionResult;
 
 /** Long names (rgd:resource.path) keep their informative end. */
 const short = (name: string) => (name.length > 27 ? `…${name.slice(-26)}` : name);

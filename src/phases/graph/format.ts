@@ -1,16 +1,8 @@
 /** Terminal table for `bench graph` (numbers straight from the phase data). */
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+import type { GraphSizeResult } from './benchmark.js';
+import { lpad } from '../../core/text.js';
 
-interface GraphRow {
-  nodes: number;
-  edges: number;
-  buildMs: number;
-  topoSortUs: number;
-  traversalOpsPerSec: number;
-  pathFindingOpsPerSec: number;
-  bytesPerNode: number;
-  depth: number;
-}
+type GraphRow = GraphSizeResult;
 
 export function formatGraphTable(data: Record<string, unknown>): string {
   const rows = (data.sizes ?? []) as GraphRow[];
