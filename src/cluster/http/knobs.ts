@@ -3,7 +3,7 @@
  * text like the real server), injected faults, connection resets and added latency.
  */
 import type { ClusterOptions, FaultSpec, KnobVerb, LatencyModel } from '../options.js';
-import { ApiError } from '../api/status.js';
+import { ApiError, errors } from '../api/status.js';
 
 export type KnobVerbName = Exclude<KnobVerb, '*'>;
 
@@ -121,16 +121,7 @@ export class Knobs {
       const limit = isMutating ? this.opts.maxMutatingInflight : this.opts.maxInflight;
       if (limit > 0 && this.inflight[kind] >= limit) {
         this.rejected++;
-        cb(
-          new ApiError(
-            429,
-            'TooManyRequests',
-            'Too many requests, please try again later.',
-            undefined,
-            { 'Retry-After': '1', 'X-Content-Type-Options': 'nosniff' },
-            'Too many requests, please try again later.\n',
-          ),
-        );
+        cb(errors.tooManyRequests());
         return;
       }
       this.inflight[kind]++;
