@@ -140,6 +140,11 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         break;
       }
     }
+  } catch (e) {
+    // The file on disk must not look like a clean run when the run could not finish.
+    results.verdict = 'invalid';
+    results.verdictReasons.push(`the run did not complete: ${(e as Error)?.message ?? String(e)}`);
+    throw e;
   } finally {
     results.interrupted = interrupts.interrupted();
     if (options.keep) {
