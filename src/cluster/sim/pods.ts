@@ -63,6 +63,16 @@ export function startPodLifecycle(ctx: ApiContext, nodes: string[], delays: PodD
     lastTransitionTime: now,
   });
 
+  /** Flips the pod's Ready and ContainersReady conditions; returns its (mutated) status. */
+  const setReadiness = (p: Obj, status: 'True' | 'False', at: string): Obj => {
+    const st = (p.status as Obj) ?? {};
+    st.conditions = ((st.conditions as Obj[]) ?? []).map((c) =>
+      c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status, lastTransitionTime: at } : c,
+    );
+    p.status = st;
+    return st;
+  };
+
   const schedule = (ns: string, name: string): void => {
     if (!nodes.length) {
       update(
@@ -154,14 +164,8 @@ export function startPodLifecycle(ctx: ApiContext, nodes: string[], delays: PodD
           'kubelet',
           (p) => {
             const ready = nowSeconds();
-            const st = (p.status as Obj) ?? {};
-            st.conditions = ((st.conditions as Obj[]) ?? []).map((c) =>
-              c.type === 'Ready' || c.type === 'ContainersReady'
-                ? { ...c, status: 'True', lastTransitionTime: ready }
-                : c,
-            );
+            const st = setReadiness(p, 'True', ready);
             st.containerStatuses = containerStatuses(p, true, true, (st.startTime as string) ?? ready);
-            p.status = st;
           },
           'status',
         );
@@ -180,13 +184,7 @@ export function startPodLifecycle(ctx: ApiContext, nodes: string[], delays: PodD
       name,
       'kubelet',
       (p) => {
-        const st = (p.status as Obj) ?? {};
-        st.conditions = ((st.conditions as Obj[]) ?? []).map((c) =>
-          c.type === 'Ready' || c.type === 'ContainersReady'
-            ? { ...c, status: 'False', lastTransitionTime: nowSeconds() }
-            : c,
-        );
-        p.status = st;
+        setReadiness(p, 'False', nowSeconds());
       },
       'status',
     );
