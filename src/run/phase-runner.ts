@@ -23,7 +23,7 @@ export interface PhaseEnv {
   signal: AbortSignal;
   log: Logger;
   progress: (phaseName: string) => ProgressReporter;
-  /** A control-plane usage sampler for this phase, when the target exposes /metrics. */
+  /** A control-plane usage sampler, for phases that use the cluster when the target exposes /metrics. */
   usage?: () => UsageSampler | undefined;
   onCleanup: (fn: () => Promise<void>) => void;
   /** How long in-flight work may take to finish after an interrupt. */
@@ -34,7 +34,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   const startedAt = env.clock.wallIso();
   const t0 = env.clock.nowMs();
   const log = env.log.child(phase.name);
-  const sampler = phase.phaseType.plan(phase.options, env).needsCluster ? env.usage?.() : undefined;
+  const sampler = env.usage?.();
   sampler?.start();
 
   const repeats: { ops: Record<string, OpStats> }[] = [];

@@ -128,9 +128,11 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         signal: interrupts.signal,
         log,
         progress,
-        usage: target.metrics
-          ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`)
-          : undefined,
+        // The plan already says whether the phase uses the cluster; CPU-only phases are not sampled.
+        usage:
+          target.metrics && plan.phases[i]!.plan.needsCluster
+            ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`)
+            : undefined,
         onCleanup: (fn) => cleanups.push(fn),
       });
       results.phases.push(result);
