@@ -1,12 +1,13 @@
 /** The HTML report of one run: header, thresholds, recommendations, per-phase tables and charts. */
 import { isHeadlineMetric } from '../analysis/recommendations.js';
-import { celExpressions, graphNumber, graphSizes, opNames } from '../analysis/select.js';
+import { opNames } from '../analysis/select.js';
 import type { Results } from '../results/types.js';
 import type { ChartSpec } from './chart-spec.js';
-import { graphChart, phaseCharts, resourcesByPhaseChart, sweepCharts } from './charts.js';
+import { phaseCharts, resourcesByPhaseChart, sweepCharts } from './charts.js';
 import { bytes, duration, escapeHtml as e, formatValue, num, pct, perSec, verdictWord } from './format.js';
 import { reportModel } from './model.js';
 import { chartBox, renderPage } from './page.js';
+import { phaseSections } from './sections/index.js';
 
 export function renderHtml(results: Results): string {
   const { analysis } = reportModel(results);
@@ -87,29 +88,6 @@ export function renderHtml(results: Results): string {
           )}</tbody></table><p class="muted">Latency in ms of successful requests, from HDR histograms.</p>`,
       );
     }
-    const exprs = celExpressions(p);
-    if (exprs.length) {
-      parts.push(
-        `<h3>CEL expressions</h3><table><thead><tr><th>Expression</th><th>Complexity</th><th>Cost order</th><th class="n">Compile</th><th class="n">Eval mean</th><th class="n">Eval p95</th><th class="n">Evals/s</th><th class="n">Program</th></tr></thead><tbody>${exprs
-          .map(
-            (x) =>
-              `<tr><td><b>${e(x.name)}</b><br><code class="muted">${e(x.expression)}</code></td><td>${e(x.complexity)}</td><td>${e(x.costOrder ?? '–')}</td><td class="n">${opt(x.compileUs, 'us')}</td><td class="n">${opt(x.evalNs, 'ns')}</td><td class="n">${opt(x.evalNsP95, 'ns')}</td><td class="n">${opt(x.evalsPerSec, '/s')}</td><td class="n">${opt(x.bytesPerProgram, 'B')}</td></tr>`,
-          )
-          .join('')}</tbody></table>`,
-      );
-    }
-    const sizes = graphSizes(p);
-    if (sizes.length) {
-      const k = graphNumber(p, 'exponent');
-      parts.push(
-        `<h3>Resource graph</h3>${k !== undefined ? `<p>Exponent fitted by the phase: n<sup>${k.toFixed(2)}</sup>${graphNumber(p, 'exponentR2') !== undefined ? ` (R² ${graphNumber(p, 'exponentR2')!.toFixed(3)})` : ''}.</p>` : ''}<table><thead><tr><th class="n">Nodes</th><th class="n">Edges</th><th class="n">Build</th><th class="n">Topo sort</th><th class="n">Traversal ops/s</th><th class="n">Path-finding ops/s</th><th class="n">Bytes/node</th></tr></thead><tbody>${sizes
-          .map(
-            (s) =>
-              `<tr><td class="n">${num(s.nodes)}</td><td class="n">${s.edges === undefined ? '–' : num(s.edges)}</td><td class="n">${opt(s.buildMs, 'ms')}</td><td class="n">${opt(s.topoSortUs, 'us')}</td><td class="n">${opt(s.traversalOpsPerSec, '/s')}</td><td class="n">${opt(s.pathFindingOpsPerSec, '/s')}</td><td class="n">${opt(s.bytesPerNode, 'B')}</td></tr>`,
-          )
-          .join('')}</tbody></table>`,
-      );
-    }
     if (p.resources) {
       const res = p.resources;
       parts.push(
@@ -117,8 +95,12 @@ export function renderHtml(results: Results): string {
       );
     }
     const specs = [...phaseCharts(p, idx, allOps), ...sweepCharts(p, idx)];
-    const g = graphChart(p, idx, analysis.scaling);
-    if (g) specs.push(g);
+    for (const section of phaseSections) {
+      const out = section.html?.(p, { results: r, analysis, index: idx });
+      if (!out) continue;
+      parts.push(out.html);
+      specs.push(...(out.charts ?? []));
+    }
     if (specs.length) parts.push(`<div class="charts">${specs.map((s) => chartBox(s)).join('')}</div>`);
     charts.push(...specs);
   });
@@ -190,4 +172,3 @@ function kpis(r: Results): string {
   return `<section class="kpis">${cards.map(([k, v, sub]) => `<div><span>${e(k)}</span><b>${e(v)}</b>${sub ? `<small>${e(sub)}</small>` : ''}</div>`).join('')}</section>`;
 }
 
-const opt = (v: number | undefined, unit: string) => (typeof v === 'number' ? e(formatValue(v, unit)) : '–');

@@ -22,6 +22,24 @@ describe('Markdown report', () => {
     expect(md).toMatch(/\| 1,000 \| 2,000 \| 39\.9 ms \|/);
   });
 
+  it('writes every table with as many cells per row as header cells (GitHub drops ragged tables)', () => {
+    const withBaseline = structuredClone(results);
+    const cel = withBaseline.phases.find((p) => p.type === 'cel')!;
+    const exprs = (cel.data as { expressions: { baselineNs?: number }[] }).expressions;
+    exprs[0]!.baselineNs = 12;
+    for (const doc of [md, renderMarkdown(withBaseline)]) {
+      const lines = doc.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (!/^\|[ :-]+\|/.test(lines[i + 1] ?? '') || !lines[i]!.startsWith('|')) continue;
+        const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+        const width = cells(lines[i]!);
+        for (let j = i + 2; j < lines.length && lines[j]!.startsWith('|'); j++)
+          expect(cells(lines[j]!), `${lines[i]}\n${lines[j]}`).toBe(width);
+      }
+    }
+    expect(renderMarkdown(withBaseline)).toMatch(/\| Program size \| Plain JS \|/);
+  });
+
   it('carries the verdict, thresholds and generated recommendations', () => {
     expect(md).toContain('**Verdict: FAIL**');
     expect(md).toMatch(/\| ❌ \| `cel\.very-complex\.evalNs < 5us` \| 48 µs \| 5 µs \| threshold \|/);

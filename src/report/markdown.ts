@@ -3,11 +3,11 @@
  * CEL, resource graph, scaling, control-plane resources), observations, recommendations.
  * Short enough for a PR comment, complete enough for docs.
  */
-import { celExpressions, graphNumber, graphSizes } from '../analysis/select.js';
 import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
 import type { Results } from '../results/types.js';
 import { bytes, duration, formatValue, mdTable, ms, num, pct, perSec, verdictWord } from './format.js';
 import { reportModel } from './model.js';
+import { phaseSections } from './sections/index.js';
 
 export function renderMarkdown(results: Results): string {
   const { analysis } = reportModel(results);
@@ -90,68 +90,11 @@ export function renderMarkdown(results: Results): string {
     );
   }
 
-  const cel = r.phases.flatMap((p) => celExpressions(p).map((e) => ({ phase: p.name, ...e })));
-  if (cel.length) {
-    const hasBaseline = cel.some((e) => typeof e.baselineNs === 'number');
-    out.push('## CEL expressions', '');
-    if (hasBaseline) out.push('Baseline: the same check written as plain JavaScript, for scale.', '');
-    out.push(
-      mdTable(
-        [
-          'Expression',
-          'Complexity',
-          'Cost order',
-          'Compile',
-          'Eval (mean)',
-          'Eval (p95)',
-          'Evals/s',
-          'Program size',
-        ],
-        cel.map((e) => [
-          e.name,
-          e.complexity,
-          e.costOrder ?? '–',
-          opt(e.compileUs, 'us'),
-          opt(e.evalNs, 'ns'),
-          opt(e.evalNsP95, 'ns'),
-          opt(e.evalsPerSec, '/s'),
-          e.bytesPerProgram === undefined ? '–' : bytes(e.bytesPerProgram),
-          ...(hasBaseline ? [opt(e.baselineNs, 'ns')] : []),
-        ]),
-        ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
-      ),
-      '',
-    );
-  }
-
-  for (const p of r.phases) {
-    const sizes = graphSizes(p);
-    if (!sizes.length) continue;
-    out.push(`## Resource graph (${p.name})`, '');
-    out.push(
-      mdTable(
-        ['Nodes', 'Edges', 'Build', 'Topo sort', 'Traversal ops/s', 'Path-finding ops/s', 'Bytes/node'],
-        sizes.map((s) => [
-          num(s.nodes),
-          s.edges === undefined ? '–' : num(s.edges),
-          opt(s.buildMs, 'ms'),
-          opt(s.topoSortUs, 'us'),
-          opt(s.traversalOpsPerSec, '/s'),
-          opt(s.pathFindingOpsPerSec, '/s'),
-          s.bytesPerNode === undefined ? '–' : bytes(s.bytesPerNode),
-        ]),
-        ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
-      ),
-      '',
-    );
-    const k = graphNumber(p, 'exponent');
-    const r2 = graphNumber(p, 'exponentR2');
-    if (k !== undefined)
-      out.push(
-        `Exponent fitted by the phase: n^${k.toFixed(2)}${r2 !== undefined ? ` (R² ${r2.toFixed(3)})` : ''}.`,
-        '',
-      );
-  }
+  for (const [index, p] of r.phases.entries())
+    for (const section of phaseSections) {
+      const lines = section.markdown?.(p, { results: r, analysis, index });
+      if (lines) out.push(...lines);
+    }
 
   if (analysis.scaling.length) {
     out.push('## Scaling', '');
@@ -239,4 +182,3 @@ export function renderMarkdown(results: Results): string {
   return out.join('\n');
 }
 
-const opt = (v: number | undefined, unit: string) => (typeof v === 'number' ? formatValue(v, unit) : '–');
