@@ -171,4 +171,3 @@ function kpis(r: Results): string {
   if (!cards.length) return '';
   return `<section class="kpis">${cards.map(([k, v, sub]) => `<div><span>${e(k)}</span><b>${e(v)}</b>${sub ? `<small>${e(sub)}</small>` : ''}</div>`).join('')}</section>`;
 }
-

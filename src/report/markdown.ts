@@ -181,4 +181,3 @@ export function renderMarkdown(results: Results): string {
   out.push('');
   return out.join('\n');
 }
-
