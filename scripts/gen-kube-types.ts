@@ -359,10 +359,28 @@ for (const pkgShort of wanted) {
 }
 
 // Descriptor set for the tests' independent protobuf decoder (only the files the table covers).
+// gogo.proto options carry nothing a decoder needs: drop the import so the set is self-contained.
 const keep = new Set(wanted);
-const set = create(FileDescriptorSetSchema, {
-  file: [...all.entries()].filter(([k]) => keep.has(k)).map(([, v]) => v),
-});
+// File names are normalised to `k8s.io/<pkg>/generated.proto` (imports use that form).
+for (const [k, fd] of all) {
+  if (!keep.has(k)) continue;
+  fd.name = `k8s.io/${k}/generated.proto`;
+  fd.dependency = fd.dependency
+    .filter((d) => !d.includes('gogo.proto'))
+    .map((d) => `k8s.io/${shortName(d)}/generated.proto`);
+}
+// Dependencies first (registries resolve imports in order).
+const ordered: FileDescriptorProto[] = [];
+const visit = (fd: FileDescriptorProto): void => {
+  if (ordered.includes(fd)) return;
+  for (const d of fd.dependency) {
+    const dep = all.get(shortName(d));
+    if (dep) visit(dep);
+  }
+  ordered.push(fd);
+};
+for (const [k, fd] of all) if (keep.has(k)) visit(fd);
+const set = create(FileDescriptorSetSchema, { file: ordered });
 fs.writeFileSync(
   path.join(root, 'src/cluster/testdata/kube-1.28.binpb.gz'),
   zlib.gzipSync(toBinary(FileDescriptorSetSchema, set), { level: 9 }),

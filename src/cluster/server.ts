@@ -8,7 +8,8 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { collectionRequest, objectRequest } from './http/dispatch.js';
 import { Discovery, wantsAggregated } from './api/discovery.js';
-import { negotiate } from './api/codec.js';
+import { negotiate, type Negotiated } from './api/codec.js';
+import { hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
 import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
@@ -186,7 +187,8 @@ export class ApiServer {
         userAgent: req.headers['user-agent'],
       };
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
-      const neg = negotiate(req.headers.accept);
+      let neg = negotiate(req.headers.accept);
+      if (neg?.type === 'protobuf' && !neg.metadataOnly && !hasProtobuf(rt)) neg = neg.fallback;
       if (!neg) {
         throw errors.notAcceptable();
       }
@@ -195,6 +197,7 @@ export class ApiServer {
         // No RBAC here: an impersonated user is bound to nothing, like a fresh real cluster.
         throw forbiddenFor(impersonated, rt, knobVerb, r.name, rt.namespaced ? r.ns : '', r.subresource);
       }
+      apiReq.protobuf = neg.type === 'protobuf';
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
       if (isWatch) {
@@ -301,7 +304,17 @@ export class ApiServer {
   }
 
   /** Writes a JSON result; returns the status code. */
-  send(req: AnyReq, res: AnyRes, result: ApiResult, type: 'json' | 'yaml', query: URLSearchParams): number {
+  send(
+    req: AnyReq,
+    res: AnyRes,
+    result: ApiResult,
+    type: Negotiated['type'],
+    query: URLSearchParams,
+  ): number {
+    if (type === 'protobuf') {
+      const pb = protobufBody(result);
+      if (pb) return this.sendBytes(res, result, pb, protobufContentType);
+    }
     const headers: Record<string, string | string[]> = {
       'Cache-Control': 'no-cache, private',
       'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
@@ -314,6 +327,18 @@ export class ApiServer {
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
     // two chunks).
     headers['Content-Length'] = String(Buffer.byteLength(body));
+    (res as ServerResponse).writeHead(result.code, headers);
+    res.end(body);
+    return result.code;
+  }
+
+  private sendBytes(res: AnyRes, result: ApiResult, body: Buffer, contentType: string): number {
+    const headers: Record<string, string | string[]> = {
+      'Cache-Control': 'no-cache, private',
+      'Content-Type': contentType,
+      'Content-Length': String(body.length),
+    };
+    if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
     (res as ServerResponse).writeHead(result.code, headers);
     res.end(body);
     return result.code;

@@ -67,7 +67,9 @@ export function decodeLoose(buf: Buffer, yaml: boolean): unknown {
 }
 
 export interface Negotiated {
-  type: 'json' | 'yaml';
+  type: 'json' | 'yaml' | 'protobuf';
+  /** For protobuf: what to answer for kinds without a protobuf form (CRs), if acceptable. */
+  fallback?: Negotiated;
   /** kubectl asked for a Table (and accepts JSON as fallback). */
   table: boolean;
   /** Metadata-only clients (PartialObjectMetadata / PartialObjectMetadataList). */
@@ -82,6 +84,7 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
   const hit = acceptCache.get(accept);
   if (hit !== undefined) return hit ?? undefined;
   let result: Negotiated | null = null;
+  let proto: Negotiated | null = null;
   let table = false;
   for (const raw of accept.split(',')) {
     const [mt, ...params] = raw.split(';').map((s) => s.trim().toLowerCase());
@@ -91,6 +94,13 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
         result = { type: 'json', table: false, metadataOnly: true };
         break;
       }
+      if (mt === 'application/vnd.kubernetes.protobuf' && !proto)
+        proto = { type: 'protobuf', table: false, metadataOnly: true };
+      continue;
+    }
+    if (mt === 'application/vnd.kubernetes.protobuf' && !isTable && params.length === 0) {
+      // Protobuf first; the next acceptable type serves kinds without a protobuf form.
+      if (!proto) proto = { type: 'protobuf', table };
       continue;
     }
     if (params.some((p) => p.startsWith('as=') && p !== 'as=table')) continue;
@@ -107,6 +117,7 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
       break;
     }
   }
+  if (proto) result = { ...proto, fallback: result ?? undefined };
   if (acceptCache.size > 200) acceptCache.clear();
   acceptCache.set(accept, result);
   return result ?? undefined;

@@ -40,6 +40,8 @@ export interface ApiRequest {
   table?: boolean;
   /** Metadata-only representation (PartialObjectMetadata[List]). */
   metadataOnly?: boolean;
+  /** The response (and watch frames) are application/vnd.kubernetes.protobuf. */
+  protobuf?: boolean;
 }
 
 export interface ApiResult {

@@ -11,6 +11,7 @@ import { matcherFor, parseRv, type Matcher } from './list.js';
 import { ApiError } from './status.js';
 import { viewJson } from './objects.js';
 import { partialObjectMetadata, tableOf } from './table.js';
+import { protobufWatchContentType, watchFrameOf, watchFrameOfStored } from './protobuf.js';
 
 export type StreamResponse = ServerResponse | Http2ServerResponse;
 
@@ -124,7 +125,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   const metricKey = `${rt.group}|${rt.version}|${rt.kind}`;
 
   (res as ServerResponse).writeHead(200, {
-    'Content-Type': 'application/json',
+    'Content-Type': req.protobuf ? protobufWatchContentType : 'application/json',
     'Cache-Control': 'no-cache, private',
   });
   // Clients (client-go, fetch) wait for the headers before reading: send them before any event.
@@ -149,6 +150,13 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   // kubectl get -w: each event carries a one-row Table; only the first has columnDefinitions.
   let firstTable = true;
   const emit = (type: 'ADDED' | 'MODIFIED' | 'DELETED', s: Stored): void => {
+    if (req.protobuf) {
+      const frame = req.metadataOnly
+        ? watchFrameOf(type, JSON.parse(partialObjectMetadata(s)) as Record<string, unknown>)
+        : watchFrameOfStored(type, s);
+      if (frame) write(frame);
+      return;
+    }
     if (req.metadataOnly) {
       write(`{"type":"${type}","object":${partialObjectMetadata(s)}}\n`);
       return;
@@ -211,7 +219,11 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
         reason: 'Expired',
         code: 410,
       };
-      write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      write(
+        req.protobuf
+          ? watchFrameOf('ERROR', status)!
+          : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`,
+      );
       close();
       return;
     }
@@ -235,7 +247,9 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
           apiVersion: rt.groupVersion,
           metadata: { resourceVersion: String(rv), creationTimestamp: null },
         };
-    write(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`);
+    write(
+      req.protobuf ? watchFrameOf('BOOKMARK', obj)! : `{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`,
+    );
   };
   if (bookmarks) {
     const every = setInterval(sendBookmark, opts.bookmarkIntervalMs);
