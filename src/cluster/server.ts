@@ -14,6 +14,7 @@ import { ApiError, errors } from './api/status.js';
 import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
 import { insertNew } from './api/handlers.js';
+import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
@@ -26,7 +27,8 @@ import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
-import { nowSeconds } from './api/objects.js';
+import { canonicalize, newUid, nowSeconds } from './api/objects.js';
+import { makeStored, type KubeObject } from './store/store.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
 import { forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
@@ -64,12 +66,13 @@ export class ApiServer {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
-    this.ctx = { store, registry, hooks: { admit } };
+    this.ctx = { store, registry, hooks: { admit, tokenValid: (t) => t === this.token } };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
     this.bootstrap();
+    this.bootstrapV128();
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
     this.stopFns.push(startGarbageCollector(this.ctx));
@@ -101,6 +104,44 @@ export class ApiServer {
         nowSeconds(),
         'Update',
       );
+    }
+  }
+
+  /** The objects a bare v1.28 control plane has besides namespaces. */
+  private bootstrapV128(): void {
+    const put = (gv: string, plural: string, obj: Record<string, unknown>): void => {
+      const rt = this.ctx.registry.get(gv, plural)!;
+      const rv = this.ctx.store.nextRv();
+      const meta = obj.metadata as Record<string, unknown>;
+      if (rt.storageVersion !== null) {
+        meta.uid = newUid();
+        meta.resourceVersion = String(rv);
+        meta.creationTimestamp = nowSeconds();
+      }
+      this.ctx.store.commit(rt.storageKey, 'ADDED', makeStored(canonicalize(rt, obj as KubeObject), rv));
+    };
+    // componentstatuses: the legacy health view (served read-only, never stored in etcd).
+    for (const name of ['scheduler', 'controller-manager', 'etcd-0']) {
+      put('v1', 'componentstatuses', {
+        kind: 'ComponentStatus',
+        apiVersion: 'v1',
+        metadata: { name, creationTimestamp: null },
+        conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }],
+      });
+    }
+    for (const [name, value] of [
+      ['system-node-critical', 2000001000],
+      ['system-cluster-critical', 2000000000],
+    ] as const) {
+      put('scheduling.k8s.io/v1', 'priorityclasses', {
+        kind: 'PriorityClass',
+        apiVersion: 'scheduling.k8s.io/v1',
+        metadata: { name },
+        value,
+        globalDefault: false,
+        description: 'Used for system critical pods that must not be moved from their current node.',
+        preemptionPolicy: 'PreemptLowerPriority',
+      });
     }
   }
 
@@ -173,7 +214,11 @@ export class ApiServer {
         method === 'GET' &&
         !r.name &&
         (r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1');
+      if (method === 'HEAD') throw errors.methodNotAllowed();
       const knobVerb = this.knobVerb(method, !!r.name, isWatch, req.headers['content-type']);
+      // Verbs a resource does not list (componentstatuses: get/list; reviews: create) → 405.
+      if (!r.subresource && !rt.custom && !rt.verbs.includes(knobVerb === 'apply' ? 'patch' : knobVerb))
+        throw errors.methodNotAllowed();
       labels.verb = metricVerb(method, !!r.name, isWatch, req.headers['content-type']);
       if (labels.verb === 'WATCH' && r.watchPath && r.name) labels.verb = 'WATCH';
       const apiReq: ApiRequest = {
@@ -185,6 +230,7 @@ export class ApiServer {
         query,
         contentType: req.headers['content-type'],
         userAgent: req.headers['user-agent'],
+        upgrade: !!req.headers.upgrade,
       };
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
       let neg = negotiate(req.headers.accept);
@@ -275,7 +321,7 @@ export class ApiServer {
     if (sub === undefined) return true;
     if (sub === 'status') return !!rt.subresources.status;
     if (sub === 'scale') return !!rt.subresources.scale;
-    return false;
+    return servesSubresource(rt, sub);
   }
 
   private knobVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): KnobVerbName {
@@ -311,6 +357,7 @@ export class ApiServer {
     type: Negotiated['type'],
     query: URLSearchParams,
   ): number {
+    if (result.contentType) return this.sendBytes(res, result, Buffer.from(result.body), result.contentType);
     if (type === 'protobuf') {
       const pb = protobufBody(result);
       if (pb) return this.sendBytes(res, result, pb, protobufContentType);

@@ -16,6 +16,8 @@ export interface Hooks {
     old: KubeObject | undefined,
     req: ApiRequest,
   ) => string[] | void;
+  /** TokenReview: whether a bearer token authenticates. */
+  tokenValid?: (token: string) => boolean;
 }
 
 export interface ApiContext {
@@ -42,12 +44,16 @@ export interface ApiRequest {
   metadataOnly?: boolean;
   /** The response (and watch frames) are application/vnd.kubernetes.protobuf. */
   protobuf?: boolean;
+  /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
+  upgrade?: boolean;
 }
 
 export interface ApiResult {
   code: number;
-  /** Serialized JSON body. */
+  /** Serialized JSON body (or raw text when contentType is set). */
   body: string;
+  /** Non-JSON bodies (pods/log): sent as they are. */
+  contentType?: string;
   warnings?: string[];
   /** The stored state `body` is the JSON of, so its encoded bytes can be reused across responses. */
   stored?: Stored;
