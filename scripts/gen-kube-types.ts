@@ -188,6 +188,7 @@ import type { FieldExtra, FieldTuple } from '../src/cluster/types/table-types.js
 interface MessageOut {
   d: string;
   f: FieldTuple[];
+  t?: 1;
 }
 
 const scalar: Partial<Record<T, string>> = {
@@ -354,7 +355,10 @@ for (const pkgShort of wanted) {
       fields.push(t);
     }
     fields.push(...(extraFields[full] ?? []));
-    out[full] = { d: short(model?.description ?? ''), f: fields };
+    const def: MessageOut = { d: short(model?.description ?? ''), f: fields };
+    // Kinds carry TypeMeta (apiVersion, kind) in JSON, which protobuf messages leave out.
+    if (model?.fields.has('apiVersion') && model.fields.has('kind')) def.t = 1;
+    out[full] = def;
   }
 }
 
@@ -392,7 +396,8 @@ const header = `/**
  * The built-in Kubernetes v1.28 types: for each message (named like its OpenAPI definition), a short
  * description and its fields as [jsonName, protobufNumber, type, description, extra?]. Types are
  * protobuf scalars (string, int32, int64, bool, bytes, double), a definition name, \`[]T\` for lists
- * and \`map:T\` for string-keyed maps. extra: required, patchStrategy, patchMergeKey.
+ * and \`map:T\` for string-keyed maps. extra: required, patchStrategy, patchMergeKey, listType,
+ * listMapKeys. t: the kind has TypeMeta (apiVersion, kind) in JSON.
  */
 import type { MessageTable } from './table-types.js';
 

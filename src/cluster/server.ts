@@ -8,6 +8,8 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { collectionRequest, objectRequest } from './http/dispatch.js';
 import { Discovery, wantsAggregated } from './api/discovery.js';
+import { OpenApi } from './http/openapi.js';
+import { gzipThresholdBytes, send as sendCompressed } from './http/compress.js';
 import { negotiate, type Negotiated } from './api/codec.js';
 import { hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
@@ -54,6 +56,7 @@ const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class ApiServer {
   readonly ctx: ApiContext;
   readonly discovery: Discovery;
+  readonly openapi: OpenApi;
   readonly metrics: Metrics;
   readonly knobs: Knobs;
   readonly token: string;
@@ -69,6 +72,7 @@ export class ApiServer {
     this.ctx = { store, registry, hooks: { admit, tokenValid: (t) => t === this.token } };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
+    this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
     this.bootstrap();
@@ -357,10 +361,11 @@ export class ApiServer {
     type: Negotiated['type'],
     query: URLSearchParams,
   ): number {
-    if (result.contentType) return this.sendBytes(res, result, Buffer.from(result.body), result.contentType);
+    if (result.contentType)
+      return this.sendBytes(req, res, result, Buffer.from(result.body), result.contentType);
     if (type === 'protobuf') {
       const pb = protobufBody(result);
-      if (pb) return this.sendBytes(res, result, pb, protobufContentType);
+      if (pb) return this.sendBytes(req, res, result, pb, protobufContentType);
     }
     const headers: Record<string, string | string[]> = {
       'Cache-Control': 'no-cache, private',
@@ -373,22 +378,18 @@ export class ApiServer {
     else body = result.body + '\n';
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
     // two chunks).
+    if (body.length >= gzipThresholdBytes / 4)
+      return sendCompressed(req, res, result.code, body, headers['Content-Type'] as string, headers);
     headers['Content-Length'] = String(Buffer.byteLength(body));
     (res as ServerResponse).writeHead(result.code, headers);
     res.end(body);
     return result.code;
   }
 
-  private sendBytes(res: AnyRes, result: ApiResult, body: Buffer, contentType: string): number {
-    const headers: Record<string, string | string[]> = {
-      'Cache-Control': 'no-cache, private',
-      'Content-Type': contentType,
-      'Content-Length': String(body.length),
-    };
+  private sendBytes(req: AnyReq, res: AnyRes, result: ApiResult, body: Buffer, contentType: string): number {
+    const headers: Record<string, string | string[]> = {};
     if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-    (res as ServerResponse).writeHead(result.code, headers);
-    res.end(body);
-    return result.code;
+    return sendCompressed(req, res, result.code, body, contentType, headers);
   }
 
   private fail(e: unknown, req: AnyReq, res: AnyRes, done: (code: number) => void): void {

@@ -41,6 +41,8 @@ export interface MessageInfo {
   byName: Map<string, FieldInfo>;
   byNum: Map<number, FieldInfo>;
   special?: Special;
+  /** A kind: its JSON carries apiVersion and kind. */
+  typeMeta: boolean;
 }
 
 const scalars = new Set(['string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'double', 'float']);
@@ -95,6 +97,7 @@ export function message(name: string): MessageInfo | undefined {
     byName: new Map(fields.map((f) => [f.name, f])),
     byNum: new Map(fields.map((f) => [f.num, f])),
     special: specials[name],
+    typeMeta: def.t === 1,
   };
   compiled.set(name, info);
   return info;

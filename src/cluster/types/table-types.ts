@@ -14,6 +14,8 @@ export interface MessageDef {
   /** Short description. */
   d: string;
   f: FieldTuple[];
+  /** JSON carries TypeMeta (apiVersion, kind): a kind, not a nested type. */
+  t?: 1;
 }
 
 export type MessageTable = Record<string, MessageDef>;
