@@ -257,6 +257,13 @@ export function writeUpdate(
     result = clone(old);
     if (next.status === undefined) delete result.status;
     else result.status = next.status;
+  } else if (sub === 'ephemeralcontainers') {
+    // pods/ephemeralcontainers changes spec.ephemeralContainers only.
+    result = clone(old);
+    const ec = (next.spec as Record<string, unknown> | undefined)?.ephemeralContainers;
+    const spec = (result.spec ??= {}) as Record<string, unknown>;
+    if (ec === undefined) delete spec.ephemeralContainers;
+    else spec.ephemeralContainers = ec;
   } else {
     result = next;
     const meta = result.metadata as Record<string, unknown>;

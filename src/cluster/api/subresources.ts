@@ -124,8 +124,14 @@ const handlers: Record<string, Handler> = {
   'nodes/proxy': proxy,
   'pods/binding': (ctx, req) => bind(ctx, req, req.name!, bindingBody(req)),
 };
-/** Served through the status path (only status changes): CSR approval. */
-const statusLike = new Set(['certificatesigningrequests/approval']);
+/**
+ * Served by the ordinary object path, which changes only part of the object: CSR approval as the
+ * status subresource, ephemeral containers as their own part of the pod spec.
+ */
+const objectPath: Record<string, string> = {
+  'certificatesigningrequests/approval': 'status',
+  'pods/ephemeralcontainers': 'ephemeralcontainers',
+};
 
 function bindingBody(req: ApiRequest): Obj {
   const v = decodeBody(req.body ?? Buffer.alloc(0), bodyMediaType(req.contentType), 'Binding');
@@ -138,18 +144,19 @@ export function servesSubresource(rt: ResourceType, sub: string): boolean {
   return (
     !rt.custom &&
     !!rt.extraSubresources?.some((s) => s.name === sub) &&
-    (key in handlers || statusLike.has(key))
+    (key in handlers || key in objectPath)
   );
 }
 
 /**
- * Handles an extra subresource; returns undefined when the request should go through the normal
- * object path with the status semantics (CSR approval).
+ * Handles an extra subresource; returns undefined when the request goes on through the normal
+ * object path (see objectPath).
  */
 export function subresourceRequest(ctx: ApiContext, req: ApiRequest): ApiResult | undefined {
   const key = `${req.rt.plural}/${req.subresource}`;
-  if (statusLike.has(key)) {
-    req.subresource = 'status';
+  const via = objectPath[key];
+  if (via) {
+    req.subresource = via;
     return undefined;
   }
   return handlers[key]!(ctx, req);
