@@ -133,6 +133,32 @@ export class ApiServer {
         conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }],
       });
     }
+    // One Local APIService per built-in group/version, as kube-apiserver's autoregistration makes.
+    for (const gv of builtinGroupVersions) {
+      if (!this.ctx.registry.groupVersion(gv)) continue;
+      const [group, version] = gv.includes('/') ? (gv.split('/') as [string, string]) : ['', gv];
+      const [groupPriorityMinimum, versionPriority] = apiServicePriorities[gv] ?? [1000, 15];
+      put('apiregistration.k8s.io/v1', 'apiservices', {
+        kind: 'APIService',
+        apiVersion: 'apiregistration.k8s.io/v1',
+        metadata: {
+          name: `${version}.${group}`,
+          labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' },
+        },
+        spec: { group, version, groupPriorityMinimum, versionPriority },
+        status: {
+          conditions: [
+            {
+              type: 'Available',
+              status: 'True',
+              lastTransitionTime: nowSeconds(),
+              reason: 'Local',
+              message: 'Local APIServices are always available',
+            },
+          ],
+        },
+      });
+    }
     for (const [name, value] of [
       ['system-node-critical', 2000001000],
       ['system-cluster-critical', 2000000000],
@@ -203,7 +229,7 @@ export class ApiServer {
         labels.version = version!;
       }
       if (!rt || r.bad || !this.subresourceOk(rt, r.subresource)) {
-        throw builtinGroupVersions.includes(r.groupVersion) || (rt && r.subresource)
+        throw inBuiltinGroup(r.groupVersion) || (rt && r.subresource)
           ? rt && rt.custom && r.subresource === 'status'
             ? errors.notFound(rt, r.name ?? '')
             : errors.unknownResource()
@@ -249,6 +275,7 @@ export class ApiServer {
       }
       apiReq.protobuf = neg.type === 'protobuf';
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
+      apiReq.tableVersion = neg.tableVersion;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
       if (isWatch) {
         this.metrics.longrunning(labels, +1);
@@ -444,7 +471,7 @@ export class ApiServer {
       doc = this.discovery.group(r.group!);
     } else {
       doc = this.discovery.resources(r.groupVersion!);
-      if (!doc && builtinGroupVersions.some((gv) => gv.split('/')[0] === r.groupVersion!.split('/')[0])) {
+      if (!doc && inBuiltinGroup(r.groupVersion!)) {
         throw errors.unknownResource();
       }
     }
@@ -467,6 +494,43 @@ export class ApiServer {
     return 200;
   }
 }
+
+/**
+ * Paths under /api/<any version> and a built-in group's /apis/<group>/<any version> answer the JSON
+ * 404 Status (go-restful); unknown groups and CRD groups the plain-text `404 page not found`.
+ */
+function inBuiltinGroup(groupVersion: string): boolean {
+  const slash = groupVersion.indexOf('/');
+  if (slash < 0) return true;
+  const group = groupVersion.slice(0, slash);
+  return builtinGroupVersions.some((gv) => gv.startsWith(`${group}/`));
+}
+
+/** kube-aggregator's apiVersionPriorities of v1.28: [groupPriorityMinimum, versionPriority]. */
+const apiServicePriorities: Record<string, [number, number]> = {
+  v1: [18000, 1],
+  'apiregistration.k8s.io/v1': [18000, 1],
+  'apps/v1': [17800, 15],
+  'events.k8s.io/v1': [17750, 15],
+  'authentication.k8s.io/v1': [17700, 15],
+  'authorization.k8s.io/v1': [17600, 15],
+  'autoscaling/v1': [17500, 15],
+  'autoscaling/v2': [17500, 30],
+  'batch/v1': [17400, 15],
+  'certificates.k8s.io/v1': [17300, 15],
+  'networking.k8s.io/v1': [17200, 15],
+  'policy/v1': [17100, 15],
+  'rbac.authorization.k8s.io/v1': [17000, 15],
+  'storage.k8s.io/v1': [16800, 15],
+  'admissionregistration.k8s.io/v1': [16700, 15],
+  'apiextensions.k8s.io/v1': [16700, 15],
+  'scheduling.k8s.io/v1': [16600, 15],
+  'coordination.k8s.io/v1': [16500, 15],
+  'node.k8s.io/v1': [16300, 15],
+  'discovery.k8s.io/v1': [16200, 15],
+  'flowcontrol.apiserver.k8s.io/v1beta3': [16100, 18],
+  'flowcontrol.apiserver.k8s.io/v1beta2': [16100, 15],
+};
 
 /** Starts an in-process server (tests and the child process of launch.ts). */
 export async function startClusterServer(

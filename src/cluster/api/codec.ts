@@ -72,6 +72,8 @@ export interface Negotiated {
   fallback?: Negotiated;
   /** kubectl asked for a Table (and accepts JSON as fallback). */
   table: boolean;
+  /** meta.k8s.io version of the Table asked for first (kubectl: v1, then v1beta1). */
+  tableVersion?: 'v1' | 'v1beta1';
   /** Metadata-only clients (PartialObjectMetadata / PartialObjectMetadataList). */
   metadataOnly?: boolean;
 }
@@ -86,6 +88,7 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
   let result: Negotiated | null = null;
   let proto: Negotiated | null = null;
   let table = false;
+  let tableVersion: 'v1' | 'v1beta1' | undefined;
   for (const raw of accept.split(',')) {
     const [mt, ...params] = raw.split(';').map((s) => s.trim().toLowerCase());
     const isTable = params.includes('as=table');
@@ -105,11 +108,15 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
     }
     if (params.some((p) => p.startsWith('as=') && p !== 'as=table')) continue;
     if (isTable) {
+      const v = params.find((x) => x.startsWith('v='))?.slice(2) ?? 'v1';
+      const g = params.find((x) => x.startsWith('g='))?.slice(2) ?? 'meta.k8s.io';
+      if (g !== 'meta.k8s.io' || (v !== 'v1' && v !== 'v1beta1')) continue;
       table = true;
+      tableVersion ??= v;
       continue;
     }
     if (mt === 'application/json' || mt === '*/*' || mt === 'application/*') {
-      result = { type: 'json', table };
+      result = table ? { type: 'json', table, tableVersion } : { type: 'json', table };
       break;
     }
     if (mt === 'application/yaml') {
@@ -117,6 +124,8 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
       break;
     }
   }
+  // Only Table types acceptable (a client asking for meta.k8s.io/v1beta1 Tables): a Table it is.
+  if (!result && table) result = { type: 'json', table, tableVersion };
   if (proto) result = { ...proto, fallback: result ?? undefined };
   if (acceptCache.size > 200) acceptCache.clear();
   acceptCache.set(accept, result);

@@ -40,6 +40,8 @@ export interface ApiRequest {
   body?: Buffer;
   /** kubectl asked for a meta.k8s.io/v1 Table (GET and watch only). */
   table?: boolean;
+  /** The Table's meta.k8s.io version (v1 unless only v1beta1 was acceptable). */
+  tableVersion?: 'v1' | 'v1beta1';
   /** Metadata-only representation (PartialObjectMetadata[List]). */
   metadataOnly?: boolean;
   /** The response (and watch frames) are application/vnd.kubernetes.protobuf. */

@@ -10,7 +10,7 @@ import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
 import { ApiError } from './status.js';
 import { viewJson } from './objects.js';
-import { partialObjectMetadata, tableOf } from './table.js';
+import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
 import { protobufWatchContentType, watchFrameOf, watchFrameOfStored } from './protobuf.js';
 
 export type StreamResponse = ServerResponse | Http2ServerResponse;
@@ -120,6 +120,7 @@ const flusher = new WatchFlusher(2);
 export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse, opts: WatchOptions): void {
   const rt = req.rt;
   const { match, startRv, timeoutMs, bookmarks } = prepareWatch(ctx, req);
+  const tableOpts = req.table ? tableOptions(req) : {};
   const nsPrefix = rt.namespaced && req.ns ? `${req.ns}/` : '';
   const matches = (s: Stored): boolean => (!nsPrefix || s.key.startsWith(nsPrefix)) && (!match || match(s));
   const metricKey = `${rt.group}|${rt.version}|${rt.kind}`;
@@ -167,7 +168,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
       else write(line(type, s));
       return;
     }
-    const table = tableOf(rt, [s], { resourceVersion: String(s.rv) }, firstTable);
+    const table = tableOf(rt, [s], { resourceVersion: String(s.rv) }, firstTable, tableOpts);
     firstTable = false;
     write(`{"type":"${type}","object":${table}}\n`);
   };
