@@ -11,7 +11,7 @@ import { Discovery, wantsAggregated } from './api/discovery.js';
 import { OpenApi } from './http/openapi.js';
 import { gzipThresholdBytes, send as sendCompressed } from './http/compress.js';
 import { negotiate, type Negotiated } from './api/codec.js';
-import { hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
+import { encodeEnvelope, hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
 import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
@@ -61,6 +61,8 @@ export class ApiServer {
   readonly knobs: Knobs;
   readonly token: string;
   private address = '127.0.0.1:0';
+  /** Requests that negotiated protobuf: their errors are protobuf Status too. */
+  private protobufErrors = new WeakSet<AnyReq>();
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
   readonly opts: ClusterOptions;
@@ -274,6 +276,7 @@ export class ApiServer {
         throw forbiddenFor(impersonated, rt, knobVerb, r.name, rt.namespaced ? r.ns : '', r.subresource);
       }
       apiReq.protobuf = neg.type === 'protobuf';
+      if (apiReq.protobuf) this.protobufErrors.add(req);
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
       apiReq.tableVersion = neg.tableVersion;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
@@ -437,8 +440,13 @@ export class ApiServer {
       return;
     }
     const headers: Record<string, string> = { 'Cache-Control': 'no-cache, private', ...(err.headers ?? {}) };
-    let body: string;
-    if (err.plain !== undefined) {
+    let body: string | Buffer;
+    const status = err.plain === undefined && this.protobufErrors.has(req) ? encodeEnvelope(err.toStatus()) : undefined;
+    if (status) {
+      // A protobuf client gets its Status in protobuf too (the negotiated serializer).
+      headers['Content-Type'] = protobufContentType;
+      body = status;
+    } else if (err.plain !== undefined) {
       headers['Content-Type'] = 'text/plain; charset=utf-8';
       body = err.plain;
     } else {

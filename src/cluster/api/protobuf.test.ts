@@ -243,6 +243,24 @@ describe('protobuf (client-go default Accept)', () => {
     expect(only.status).toBe(406);
   });
 
+  it('errors of a protobuf request are protobuf Status objects', async () => {
+    const r = await raw(c, 'GET', '/api/v1/namespaces/default/configmaps/missing', {
+      accept: `${PB}, application/json`,
+    });
+    expect(r.status).toBe(404);
+    expect(r.type).toBe(PB);
+    const u = unwrap(r.body);
+    expect(u).toMatchObject({ apiVersion: 'v1', kind: 'Status' });
+    const st = plain(fromBinary(msg('k8s.io.apimachinery.pkg.apis.meta.v1.Status'), u.raw));
+    expect(st).toMatchObject({
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: 'configmaps "missing" not found',
+      details: { name: 'missing', kind: 'configmaps' },
+    });
+  });
+
   it('watch streams length-prefixed WatchEvent frames', async () => {
     const ac = new AbortController();
     const r = await fetch(`${c.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0`, {
