@@ -5,7 +5,7 @@
  * message; watch streams are 4-byte big-endian length-prefixed metav1.WatchEvent frames whose object
  * is such an envelope (what client-go's protobuf streaming decoder reads).
  */
-import { definitionFor, message, type FieldInfo, type MessageInfo } from '../types/index.js';
+import { definitionFor, elemMessage, message, type FieldInfo, type MessageInfo } from '../types/index.js';
 import type { Stored } from '../store/store.js';
 import { errors } from './status.js';
 
@@ -73,6 +73,25 @@ class Writer {
   }
 
   string(s: string): void {
+    const n = s.length;
+    if (n < 0x80) {
+      // ASCII fast path: a JS loop beats a native Buffer.write call for short strings (the bench
+      // measured ~2x on a ConfigMap's ~25 strings).
+      this.ensure(1 + n);
+      const buf = this.buf;
+      let p = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = p;
+        return;
+      }
+    }
     if (s.length < 0x80 / 3) {
       // Short strings: the length fits one byte whatever the UTF-8 expansion.
       this.ensure(1 + s.length * 3);
@@ -250,7 +269,7 @@ function writeSpecial(w: Writer, m: MessageInfo, v: unknown): void {
 
 function writeValue(w: Writer, f: FieldInfo, num: number, v: unknown): void {
   if (f.scalar) return writeScalar(w, f, num, v);
-  const m = message(f.elem);
+  const m = elemMessage(f);
   if (!m) return;
   w.tag(num, 2);
   const start = w.begin();
@@ -259,11 +278,19 @@ function writeValue(w: Writer, f: FieldInfo, num: number, v: unknown): void {
   w.end(start);
 }
 
+const valueFields = new WeakMap<FieldInfo, FieldInfo>();
+/** The value field of a map entry (same element type, neither map nor list), made once per field. */
+function mapValueField(f: FieldInfo): FieldInfo {
+  let vf = valueFields.get(f);
+  if (!vf) valueFields.set(f, (vf = { ...f, map: false, repeated: false, elemMessage: undefined }));
+  return vf;
+}
+
 function writeField(w: Writer, f: FieldInfo, num: number, v: unknown): void {
   if (v === null || v === undefined) return;
   if (f.map) {
     if (!isObj(v)) return;
-    const valueField: FieldInfo = { ...f, map: false, repeated: false };
+    const valueField = mapValueField(f);
     for (const k of Object.keys(v).sort()) {
       w.tag(num, 2);
       const start = w.begin();
@@ -413,7 +440,21 @@ class Reader {
   }
 }
 
-const utf8 = new TextDecoder();
+const textDecoder = new TextDecoder();
+
+/** UTF-8 bytes → string; short ASCII strings without the native call (the common case). */
+function utf8(b: Uint8Array, start: number, end: number): string {
+  if (end - start < 64) {
+    let out = '';
+    for (let i = start; i < end; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return textDecoder.decode(b.subarray(start, end));
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return textDecoder.decode(b.subarray(start, end));
+}
 
 function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
@@ -429,7 +470,7 @@ function readScalar(r: Reader, f: FieldInfo, wire: number): unknown {
   switch (f.scalar) {
     case 'string': {
       const [s, e] = r.length();
-      return utf8.decode(r.buf.subarray(s, e));
+      return utf8(r.buf, s, e);
     }
     case 'bytes': {
       const [s, e] = r.length();
@@ -502,7 +543,7 @@ function readSpecial(m: MessageInfo, buf: Uint8Array, start: number, end: number
 }
 
 function readValue(f: FieldInfo, buf: Uint8Array, start: number, end: number): unknown {
-  const m = message(f.elem);
+  const m = elemMessage(f);
   if (!m) return undefined;
   if (m.special) return readSpecial(m, buf, start, end);
   return readMessage(m, buf, start, end);
@@ -528,12 +569,12 @@ function readMessage(m: MessageInfo, buf: Uint8Array, start: number, end: number
       const er = new Reader(buf, s, e);
       let key = '';
       let value: unknown;
-      const vf: FieldInfo = { ...f, map: false, repeated: false };
+      const vf = mapValueField(f);
       while (er.pos < e) {
         const t = er.varint();
         if (t >>> 3 === 1) {
           const [ks, ke] = er.length();
-          key = utf8.decode(buf.subarray(ks, ke));
+          key = utf8(buf, ks, ke);
         } else if (t >>> 3 === 2) {
           if (vf.scalar) value = readScalar(er, vf, t & 7);
           else {
@@ -600,7 +641,7 @@ export function decodeProtobuf(buf: Buffer, expectedKind: string): Obj {
           const t = tr.varint();
           if (t === 0x0a || t === 0x12) {
             const [vs, ve] = tr.length();
-            const v = utf8.decode(buf.subarray(vs, ve));
+            const v = utf8(buf, vs, ve);
             if (t === 0x0a) apiVersion = v;
             else kind = v;
           } else tr.skip(t & 7);

@@ -18,6 +18,14 @@ export interface FieldInfo {
   scalar?: Scalar;
   description: string;
   extra: FieldExtra;
+  /** The element's message, resolved on first use (hot path of the protobuf codec). */
+  elemMessage?: MessageInfo | null;
+}
+
+/** The message of a field's element type (undefined for scalars), memoized on the field. */
+export function elemMessage(f: FieldInfo): MessageInfo | undefined {
+  if (f.elemMessage === undefined) f.elemMessage = f.scalar ? null : (message(f.elem) ?? null);
+  return f.elemMessage ?? undefined;
 }
 
 /** Types whose JSON form is not their protobuf message shape (custom marshalers in Go). */
@@ -129,8 +137,21 @@ const metaKinds = new Set([
   'DeleteOptions',
 ]);
 
-/** Definition name of the message for apiVersion/kind, when the table has one. */
+const definitionCache = new Map<string, string | null>();
+
+/** Definition name of the message for apiVersion/kind, when the table has one (memoized: hot path). */
 export function definitionFor(apiVersion: string, kind: string): string | undefined {
+  const key = `${apiVersion}|${kind}`;
+  let hit = definitionCache.get(key);
+  if (hit === undefined) {
+    hit = lookupDefinition(apiVersion, kind) ?? null;
+    if (definitionCache.size > 10_000) definitionCache.clear();
+    definitionCache.set(key, hit);
+  }
+  return hit ?? undefined;
+}
+
+function lookupDefinition(apiVersion: string, kind: string): string | undefined {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
