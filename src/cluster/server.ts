@@ -311,6 +311,7 @@ export class ApiServer {
           try {
             apiReq.body = body;
             const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            if (rt.deprecationWarning) result.warnings = [...(result.warnings ?? []), rt.deprecationWarning];
             finish(this.send(req, res, result, neg.type, query));
           } catch (e) {
             release?.();

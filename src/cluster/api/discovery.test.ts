@@ -7,6 +7,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as k8s from '@kubernetes/client-node';
+import { kubeconfigYaml } from '../kubeconfig.js';
 import { kubectlFor } from '../kubectl-support.js';
 import { startClusterServer } from '../server.js';
 import { testCluster, type TestCluster } from '../test-support.js';
@@ -263,6 +265,36 @@ describe.each(['1.28', '1.33'])('kubectl %s api-resources', (version) => {
       for (const gv of missing) expect([...theirs, 'apps']).toContain(gv.split('/')[0]);
     } finally {
       await kubectl.cleanup();
+      await server.close();
+    }
+  });
+});
+
+describe('@kubernetes/client-node', () => {
+  it('resolves kinds of the new groups through discovery (KubernetesObjectApi) and reads API versions', async () => {
+    const server = await startClusterServer({});
+    try {
+      const kc = new k8s.KubeConfig();
+      kc.loadFromString(kubeconfigYaml({ server: server.url, token: server.token }));
+      const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+      const sc = {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'fast' },
+        provisioner: 'x',
+      };
+      await objects.create(sc);
+      const read = await objects.read({
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'fast' },
+      });
+      expect(read.metadata?.name).toBe('fast');
+      const groups = await kc.makeApiClient(k8s.ApisApi).getAPIVersions();
+      expect(groups.groups.map((g) => g.name)).toContain('flowcontrol.apiserver.k8s.io');
+      const res = await kc.makeApiClient(k8s.StorageV1Api).getAPIResources();
+      expect(res.resources.find((r) => r.name === 'storageclasses')?.shortNames).toEqual(['sc']);
+    } finally {
       await server.close();
     }
   });

@@ -243,6 +243,19 @@ describe('protobuf (client-go default Accept)', () => {
     expect(only.status).toBe(406);
   });
 
+  it('metadata-only clients get PartialObjectMetadataList in protobuf', async () => {
+    const r = await raw(c, 'GET', '/api/v1/namespaces', {
+      accept: `${PB};as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json`,
+    });
+    expect(r.type).toBe(PB);
+    const u = unwrap(r.body);
+    expect(u).toMatchObject({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadataList' });
+    const list = plain(
+      fromBinary(msg('k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList'), u.raw),
+    );
+    expect(list.items.map((i: any) => i.metadata.name)).toContain('kube-system');
+  });
+
   it('errors of a protobuf request are protobuf Status objects', async () => {
     const r = await raw(c, 'GET', '/api/v1/namespaces/default/configmaps/missing', {
       accept: `${PB}, application/json`,

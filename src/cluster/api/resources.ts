@@ -53,6 +53,8 @@ export interface ResourceType {
   extraSubresources?: SubresourceDef[];
   /** Version whose group/version/kind hashes into storageVersionHash (default: this version); null: not stored. */
   storageVersion?: string | null;
+  /** Warning header on every response (deprecated APIs, as kube-apiserver sends it). */
+  deprecationWarning?: string;
   /** Answered by a handler instead of the store: create-only reviews and bindings. */
   virtual?: 'review' | 'binding';
 }
@@ -157,6 +159,7 @@ function v128Resources(): ResourceType[] {
       shortNames: ['cs'],
       verbs: ['get', 'list'],
       storageVersion: null,
+      deprecationWarning: 'v1 ComponentStatus is deprecated in v1.19+',
     }),
     builtin('v1', 'limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
     builtin('v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, {
