@@ -71,10 +71,10 @@ export function handleNonResource(
     return text(res, 200, server.metrics.render(keys), 'text/plain; version=0.0.4; charset=utf-8');
   }
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
-    // The protobuf form (gnostic's OpenAPIv2 message) is not encoded: an empty body, which kubectl
-    // 1.28 `apply` accepts (it then validates server-side, as /openapi/v3 advertises).
     if (req.headers.accept?.includes('protobuf')) {
-      return text(res, 200, '', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', {
+      const pb = server.openapi.v2Protobuf();
+      return send(req, res, 200, pb.body, 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', {
+        ETag: `"${pb.etag}"`,
         Vary: 'Accept-Encoding, Accept',
       });
     }

@@ -9,6 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { createFileRegistry, fromBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema, file_google_protobuf_any } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlFor } from '../kubectl-support.js';
 import { startClusterServer } from '../server.js';
@@ -145,12 +147,45 @@ describe('OpenAPI documents', () => {
     expect(doc.paths['/apis/apps/v1/deployments'].get.operationId).toBe(
       'listAppsV1DeploymentForAllNamespaces',
     );
-    // kubectl 1.28 asks for the protobuf form first: an empty 200 (it then validates server-side).
-    const pb = await c.req('GET', '/openapi/v2', undefined, {
-      accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+  });
+
+  it("v2 in protobuf is gnostic's Document, decoded with its real descriptor", async () => {
+    const r = await fetch(`${c.url}/openapi/v2`, {
+      headers: {
+        authorization: `Bearer ${c.token}`,
+        accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf',
+      },
     });
-    expect(pb.status).toBe(200);
-    expect(pb.text).toBe('');
+    expect(r.headers.get('content-type')).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    const json = await c.req('GET', '/openapi/v2');
+    expect(r.headers.get('etag')).toBe(json.headers.get('etag'));
+    const fd = fromBinary(
+      FileDescriptorProtoSchema,
+      readFileSync(new URL('../testdata/openapiv2.binpb', import.meta.url)),
+    );
+    const reg = createFileRegistry(fd, (name) =>
+      name === 'google/protobuf/any.proto' ? file_google_protobuf_any : undefined,
+    );
+    const doc = fromBinary(
+      reg.getMessage('openapi.v2.Document')!,
+      new Uint8Array(await r.arrayBuffer()),
+    ) as any;
+    expect(doc.swagger).toBe('2.0');
+    expect(doc.info.version).toBe('v1.28.7');
+    const defs = new Map<string, any>(
+      doc.definitions.additionalProperties.map((d: any) => [d.name, d.value]),
+    );
+    expect(defs.size).toBe(Object.keys(json.json.definitions).length);
+    const dep = defs.get('io.k8s.api.apps.v1.Deployment');
+    expect(dep.type.value).toEqual(['object']);
+    const gvk = dep.vendorExtension.find((e: any) => e.name === 'x-kubernetes-group-version-kind');
+    expect(JSON.parse(gvk.value.yaml)).toEqual([{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
+    const spec = defs.get('io.k8s.api.apps.v1.DeploymentSpec');
+    const replicas = spec.properties.additionalProperties.find((p: any) => p.name === 'replicas').value;
+    expect(replicas).toMatchObject({ format: 'int32', type: { value: ['integer'] } });
+    const paths = new Map<string, any>(doc.paths.path.map((p: any) => [p.name, p.value]));
+    const patch = paths.get('/apis/apps/v1/namespaces/{namespace}/deployments/{name}').patch;
+    expect(patch.operationId).toBe('patchAppsV1NamespacedDeployment');
   });
 
   it('a CRD schema is published while the CRD is established and removed with it', async () => {
@@ -224,6 +259,16 @@ describe.each(['1.28', '1.33'])('kubectl %s with the OpenAPI documents', (versio
     const kubectl = await kubectlFor(version, server);
     const dir = await mkdtemp(join(tmpdir(), 'kubeperf-openapi-'));
     try {
+      if (version === '1.28') {
+        // 1.28 still explains from /openapi/v2 (protobuf) on request.
+        const v2 = await kubectl.run(
+          'explain',
+          'deployment.spec.replicas',
+          '--output',
+          'plaintext-openapiv2',
+        );
+        expect(v2.stdout).toMatch(/FIELD:\s+replicas <integer>/);
+      }
       const explain = await kubectl.run('explain', 'deployment.spec.replicas');
       expect(explain.stdout).toMatch(/KIND:\s+Deployment/);
       expect(explain.stdout).toMatch(/FIELD:\s+replicas <integer>/);

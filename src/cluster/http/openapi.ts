@@ -13,6 +13,7 @@ import type { ResourceRegistry, ResourceType } from '../api/resources.js';
 import type { Schema as CrdSchema } from '../crd/schema.js';
 import { definitionFor, message, type FieldInfo } from '../types/index.js';
 import { serverVersion } from '../version.js';
+import { swaggerToProto } from './openapi-v2-proto.js';
 
 type Json = Record<string, unknown>;
 type Flavour = 'v2' | 'v3';
@@ -704,6 +705,8 @@ export class OpenApi {
   private builtAt = -1;
   private v3Docs = new Map<string, OpenApiDoc>();
   private v2Doc?: OpenApiDoc;
+  private v2Value?: Json;
+  private v2Proto?: Buffer;
   private v3Index?: string;
 
   constructor(private readonly registry: ResourceRegistry) {}
@@ -713,6 +716,8 @@ export class OpenApi {
     this.builtAt = this.registry.generation;
     this.v3Docs.clear();
     this.v2Doc = undefined;
+    this.v2Value = undefined;
+    this.v2Proto = undefined;
     this.v3Index = undefined;
   }
 
@@ -830,7 +835,7 @@ export class OpenApi {
         resourcePaths(rt, 'v2', need, paths);
         if (rt.custom) extra.push(...crdDefinitions(rt, 'v2', need));
       }
-      this.v2Doc = docOf({
+      this.v2Value = {
         swagger: '2.0',
         info,
         paths: sortedObject(paths),
@@ -844,8 +849,16 @@ export class OpenApi {
           },
         },
         security: [{ BearerToken: [] }],
-      });
+      };
+      this.v2Doc = docOf(this.v2Value);
     }
     return this.v2Doc;
+  }
+
+  /** The same document as gnostic's protobuf Document (same ETag, as the real server). */
+  v2Protobuf(): { body: Buffer; etag: string } {
+    const doc = this.v2();
+    this.v2Proto ??= swaggerToProto(this.v2Value!);
+    return { body: this.v2Proto, etag: doc.etag };
   }
 }
