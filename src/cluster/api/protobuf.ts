@@ -327,15 +327,6 @@ function sortedFields(m: MessageInfo): FieldInfo[] {
   return s;
 }
 
-/** The message bytes of a JSON object (no envelope). */
-export function encodeMessage(definition: string, obj: Obj): Buffer {
-  const m = message(definition);
-  if (!m) throw new Error(`no protobuf definition ${definition}`);
-  const w = new Writer();
-  writeMessage(w, m, obj);
-  return w.result();
-}
-
 function writeEnvelope(w: Writer, apiVersion: string, kind: string, m: MessageInfo, obj: Obj): void {
   w.raw(magic);
   w.tag(1, 2);
@@ -354,11 +345,6 @@ function writeEnvelope(w: Writer, apiVersion: string, kind: string, m: MessageIn
   w.varint(0);
   w.tag(4, 2);
   w.varint(0);
-}
-
-/** Whether the table can encode objects of this apiVersion/kind. */
-export function protobufDefinition(apiVersion: string, kind: string): string | undefined {
-  return definitionFor(apiVersion, kind);
 }
 
 /**
@@ -614,7 +600,7 @@ function readMessage(m: MessageInfo, buf: Uint8Array, start: number, end: number
 }
 
 /** A message's bytes as the JSON object a JSON client would have sent. */
-export function decodeMessage(definition: string, bytes: Uint8Array): Obj {
+function decodeMessage(definition: string, bytes: Uint8Array): Obj {
   const m = message(definition);
   if (!m) throw new Error(`no protobuf definition ${definition}`);
   return readMessage(m, bytes, 0, bytes.length);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 /** defaultGzipThresholdBytes in k8s.io/apiserver/pkg/endpoints/handlers/responsewriters. */
 export const gzipThresholdBytes = 128 * 1024;
 
-export function acceptsGzip(req: IncomingMessage | Http2ServerRequest): boolean {
+function acceptsGzip(req: IncomingMessage | Http2ServerRequest): boolean {
   const ae = req.headers['accept-encoding'];
   return typeof ae === 'string' && /(^|[\s,])gzip\b/i.test(ae);
 }

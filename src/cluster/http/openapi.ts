@@ -330,45 +330,47 @@ function tagOf(rt: ResourceType): string {
   return `${g.charAt(0).toLowerCase()}${g.slice(1)}_${rt.version}`;
 }
 
+type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';
+
 interface OpSpec {
-  method: 'get' | 'put' | 'post' | 'delete' | 'patch';
   action: string;
-  opId: string;
+  /** operationId before `<Group><Version>`: read, list, create, … */
+  verb: string;
+  /** operationId after the kind (Status, Scale, ForAllNamespaces) and before it (Collection). */
+  suffix?: string;
+  prefix?: string;
   description: string;
   params: Param[];
-  body?: string | 'patch';
-  /** Response definition name (or undefined: Status). */
+  body?: string;
   response: string;
   codes: number[];
+  gvk: Gvk;
 }
 
-function operation(
-  o: OpSpec,
-  rt: ResourceType,
-  gvk: Gvk,
-  flavour: Flavour,
-  need: Set<string>,
-  consumes = o.body === 'patch' ? patchTypes : ['*/*'],
-): Json {
+function operation(o: OpSpec, rt: ResourceType, flavour: Flavour, need: Set<string>): Json {
   need.add(o.response);
+  const consumes = o.body === 'patch' ? patchTypes : ['*/*'];
+  const ns = rt.namespaced && o.suffix !== 'ForAllNamespaces' ? 'Namespaced' : '';
+  const V = rt.version.charAt(0).toUpperCase() + rt.version.slice(1);
   const op: Json = { tags: [tagOf(rt)], description: o.description };
-  if (flavour === 'v2') op.consumes = consumes;
-  if (flavour === 'v2') op.produces = mediaTypes;
-  op.operationId = o.opId;
+  if (flavour === 'v2') {
+    op.consumes = consumes;
+    op.produces = mediaTypes;
+  }
+  op.operationId = `${o.verb}${camelGroup(rt.group)}${V}${o.prefix ?? ''}${ns}${rt.kind}${o.suffix ?? ''}`;
   const params = o.params.map((p) => paramJson(p, flavour));
   if (o.body) {
-    const bodyName = o.body === 'patch' ? `${meta}.Patch` : o.body;
-    if (o.body !== 'patch') need.add(bodyName);
-    const schema = o.body === 'patch' ? { type: 'object' } : ref(bodyName, flavour);
+    if (o.body !== 'patch') need.add(o.body);
+    const schema = o.body === 'patch' ? { type: 'object' } : ref(o.body, flavour);
     if (flavour === 'v2') params.unshift({ name: 'body', in: 'body', required: true, schema });
     else
       op.requestBody = { content: Object.fromEntries(consumes.map((c) => [c, { schema }])), required: true };
   }
   if (params.length) op.parameters = params;
   const responses: Json = {};
+  const schema = ref(o.response, flavour);
   for (const code of o.codes) {
     const text = code === 200 ? 'OK' : code === 201 ? 'Created' : 'Accepted';
-    const schema = ref(o.response, flavour);
     responses[code] =
       flavour === 'v2'
         ? { description: text, schema }
@@ -378,255 +380,163 @@ function operation(
   op.responses = responses;
   if (flavour === 'v2') op.schemes = ['https'];
   op['x-kubernetes-action'] = o.action;
-  op['x-kubernetes-group-version-kind'] = gvk;
+  op['x-kubernetes-group-version-kind'] = o.gvk;
   return op;
 }
 
+const writeParams = [P.dryRun, P.fieldManager, P.fieldValidation];
+const patchParams = [...writeParams, P.force];
+const deleteParams = [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy];
+const deleteCollectionParams = [
+  P.continue,
+  P.dryRun,
+  P.fieldSelector,
+  P.gracePeriodSeconds,
+  P.labelSelector,
+  P.limit,
+  P.orphanDependents,
+  P.propagationPolicy,
+  P.resourceVersion,
+  P.resourceVersionMatch,
+  P.sendInitialEvents,
+  P.timeoutSeconds,
+];
+
+/** The paths of one resource: collection, object, all-namespaces list, status and scale. */
 function resourcePaths(rt: ResourceType, flavour: Flavour, need: Set<string>, paths: Json): void {
-  const prefix = rt.group ? `/apis/${rt.groupVersion}` : `/api/${rt.version}`;
-  const g = camelGroup(rt.group);
-  const V = rt.version.charAt(0).toUpperCase() + rt.version.slice(1);
-  const ns = rt.namespaced ? 'Namespaced' : '';
   const def = rt.custom ? crdDefinitionName(rt) : definitionFor(rt.groupVersion, rt.kind);
   const listDef = rt.custom
     ? crdDefinitionName(rt, rt.listKind)
     : definitionFor(rt.groupVersion, rt.listKind);
   if (!def) return;
+  const prefix = rt.group ? `/apis/${rt.groupVersion}` : `/api/${rt.version}`;
   const gvk: Gvk = { group: rt.group, kind: rt.kind, version: rt.version };
+  const kind = rt.kind;
   const status = `${meta}.Status`;
-  const has = (v: string) => rt.verbs.includes(v);
+  const deleteOptions = `${meta}.DeleteOptions`;
   const nsParam = pathParam('namespace', 'object name and auth scope, such as for teams and projects');
-  const nameParam = pathParam('name', `name of the ${rt.kind}`);
-  const common = (extra: Param[]) => [...extra, P.pretty];
+  const nameParam = pathParam('name', `name of the ${kind}`);
   const collection = rt.namespaced
     ? `${prefix}/namespaces/{namespace}/${rt.plural}`
     : `${prefix}/${rt.plural}`;
-  const coll: Json = {};
-  if (has('list') && listDef)
-    coll.get = operation(
-      {
-        method: 'get',
-        action: 'list',
-        opId: `list${g}${V}${ns}${rt.kind}`,
-        description: `list or watch objects of kind ${rt.kind}`,
-        params: listParams,
-        response: listDef,
-        codes: [200],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (has('create'))
-    coll.post = operation(
-      {
-        method: 'post',
-        action: 'post',
-        opId: `create${g}${V}${ns}${rt.kind}`,
-        description: `create a ${rt.kind}`,
-        params: [P.dryRun, P.fieldManager, P.fieldValidation],
-        body: def,
-        response: def,
-        codes: [200, 201, 202],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (has('deletecollection'))
-    coll.delete = operation(
-      {
-        method: 'delete',
-        action: 'deletecollection',
-        opId: `delete${g}${V}Collection${ns}${rt.kind}`,
-        description: `delete collection of ${rt.kind}`,
-        params: [
-          P.continue,
-          P.dryRun,
-          P.fieldSelector,
-          P.gracePeriodSeconds,
-          P.labelSelector,
-          P.limit,
-          P.orphanDependents,
-          P.propagationPolicy,
-          P.resourceVersion,
-          P.resourceVersionMatch,
-          P.sendInitialEvents,
-          P.timeoutSeconds,
-        ],
-        body: `${meta}.DeleteOptions`,
-        response: status,
-        codes: [200],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (Object.keys(coll).length) {
-    coll.parameters = common(rt.namespaced ? [nsParam] : []).map((p) => paramJson(p, flavour));
-    paths[collection] = coll;
-  }
-  const item: Json = {};
-  const itemPath = `${collection}/{name}`;
-  if (has('get'))
-    item.get = operation(
-      {
-        method: 'get',
-        action: 'get',
-        opId: `read${g}${V}${ns}${rt.kind}`,
-        description: `read the specified ${rt.kind}`,
-        params: [],
-        response: def,
-        codes: [200],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (has('update'))
-    item.put = operation(
-      {
-        method: 'put',
-        action: 'put',
-        opId: `replace${g}${V}${ns}${rt.kind}`,
-        description: `replace the specified ${rt.kind}`,
-        params: [P.dryRun, P.fieldManager, P.fieldValidation],
-        body: def,
-        response: def,
-        codes: [200, 201],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (has('delete'))
-    item.delete = operation(
-      {
-        method: 'delete',
-        action: 'delete',
-        opId: `delete${g}${V}${ns}${rt.kind}`,
-        description: `delete a ${rt.kind}`,
-        params: [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy],
-        body: `${meta}.DeleteOptions`,
-        response: status,
-        codes: [200, 202],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (has('patch'))
-    item.patch = operation(
-      {
-        method: 'patch',
-        action: 'patch',
-        opId: `patch${g}${V}${ns}${rt.kind}`,
-        description: `partially update the specified ${rt.kind}`,
-        params: [P.dryRun, P.fieldManager, P.fieldValidation, P.force],
-        body: 'patch',
-        response: def,
-        codes: [200, 201],
-      },
-      rt,
-      gvk,
-      flavour,
-      need,
-    );
-  if (Object.keys(item).length) {
-    item.parameters = common(rt.namespaced ? [nameParam, nsParam] : [nameParam]).map((p) =>
-      paramJson(p, flavour),
-    );
-    paths[itemPath] = item;
-  }
-  if (rt.namespaced && has('list') && listDef) {
-    paths[`${prefix}/${rt.plural}`] = {
-      get: operation(
+  const scope = rt.namespaced ? [nsParam] : [];
+  // [method, the resource verb it needs (false: none), spec]
+  type Op = [Method, string | false, OpSpec];
+  const spec = (
+    action: string,
+    verb: string,
+    description: string,
+    params: Param[],
+    response: string,
+    codes: number[],
+    extra: Partial<OpSpec> = {},
+  ): OpSpec => ({ action, verb, description, params, response, codes, gvk, ...extra });
+  const add = (path: string, pathParams: Param[], ops: Op[]): void => {
+    const item: Json = {};
+    for (const [method, verb, o] of ops) {
+      if (verb === false || rt.verbs.includes(verb)) item[method] = operation(o, rt, flavour, need);
+    }
+    if (!Object.keys(item).length) return;
+    item.parameters = [...pathParams, P.pretty].map((p) => paramJson(p, flavour));
+    paths[path] = item;
+  };
+  const listDesc = `list or watch objects of kind ${kind}`;
+  const collectionOps: Op[] = [
+    [
+      'post',
+      'create',
+      spec('post', 'create', `create a ${kind}`, writeParams, def, [200, 201, 202], { body: def }),
+    ],
+    [
+      'delete',
+      'deletecollection',
+      spec(
+        'deletecollection',
+        'delete',
+        `delete collection of ${kind}`,
+        deleteCollectionParams,
+        status,
+        [200],
         {
-          method: 'get',
-          action: 'list',
-          opId: `list${g}${V}${rt.kind}ForAllNamespaces`,
-          description: `list or watch objects of kind ${rt.kind}`,
-          params: [],
-          response: listDef,
-          codes: [200],
+          prefix: 'Collection',
+          body: deleteOptions,
         },
-        rt,
-        gvk,
-        flavour,
-        need,
       ),
-      parameters: [...listParams, P.pretty].map((p) => paramJson(p, flavour)),
-    };
+    ],
+  ];
+  if (listDef)
+    collectionOps.unshift(['get', 'list', spec('list', 'list', listDesc, listParams, listDef, [200])]);
+  add(collection, scope, collectionOps);
+  add(
+    `${collection}/{name}`,
+    [nameParam, ...scope],
+    [
+      ['get', 'get', spec('get', 'read', `read the specified ${kind}`, [], def, [200])],
+      [
+        'put',
+        'update',
+        spec('put', 'replace', `replace the specified ${kind}`, writeParams, def, [200, 201], { body: def }),
+      ],
+      [
+        'delete',
+        'delete',
+        spec('delete', 'delete', `delete a ${kind}`, deleteParams, status, [200, 202], {
+          body: deleteOptions,
+        }),
+      ],
+      [
+        'patch',
+        'patch',
+        spec('patch', 'patch', `partially update the specified ${kind}`, patchParams, def, [200, 201], {
+          body: 'patch',
+        }),
+      ],
+    ],
+  );
+  if (rt.namespaced && listDef && rt.verbs.includes('list')) {
+    add(`${prefix}/${rt.plural}`, listParams, [
+      ['get', false, spec('list', 'list', listDesc, [], listDef, [200], { suffix: 'ForAllNamespaces' })],
+    ]);
   }
   const subs: [string, string, Gvk][] = [];
-  if (rt.subresources.status) subs.push(['status', def, gvk]);
-  if (rt.subresources.scale)
+  if (rt.subresources.scale) {
     subs.push([
       'scale',
       'io.k8s.api.autoscaling.v1.Scale',
       { group: 'autoscaling', kind: 'Scale', version: 'v1' },
     ]);
+  }
+  if (rt.subresources.status) subs.push(['status', def, gvk]);
   for (const [sub, subDef, subGvk] of subs) {
-    const Sub = sub.charAt(0).toUpperCase() + sub.slice(1);
-    const p: Json = {
-      get: operation(
-        {
-          method: 'get',
-          action: 'get',
-          opId: `read${g}${V}${ns}${rt.kind}${Sub}`,
-          description: `read ${sub} of the specified ${rt.kind}`,
-          params: [],
-          response: subDef,
-          codes: [200],
-        },
-        rt,
-        subGvk,
-        flavour,
-        need,
-      ),
-      put: operation(
-        {
-          method: 'put',
-          action: 'put',
-          opId: `replace${g}${V}${ns}${rt.kind}${Sub}`,
-          description: `replace ${sub} of the specified ${rt.kind}`,
-          params: [P.dryRun, P.fieldManager, P.fieldValidation],
-          body: subDef,
-          response: subDef,
-          codes: [200, 201],
-        },
-        rt,
-        subGvk,
-        flavour,
-        need,
-      ),
-      patch: operation(
-        {
-          method: 'patch',
-          action: 'patch',
-          opId: `patch${g}${V}${ns}${rt.kind}${Sub}`,
-          description: `partially update ${sub} of the specified ${rt.kind}`,
-          params: [P.dryRun, P.fieldManager, P.fieldValidation, P.force],
-          body: 'patch',
-          response: subDef,
-          codes: [200, 201],
-        },
-        rt,
-        subGvk,
-        flavour,
-        need,
-      ),
-      parameters: common(rt.namespaced ? [nameParam, nsParam] : [nameParam]).map((x) =>
-        paramJson(x, flavour),
-      ),
-    };
-    paths[`${itemPath}/${sub}`] = p;
+    const x = { suffix: sub.charAt(0).toUpperCase() + sub.slice(1), gvk: subGvk };
+    add(
+      `${collection}/{name}/${sub}`,
+      [nameParam, ...scope],
+      [
+        ['get', false, spec('get', 'read', `read ${sub} of the specified ${kind}`, [], subDef, [200], x)],
+        [
+          'put',
+          false,
+          spec('put', 'replace', `replace ${sub} of the specified ${kind}`, writeParams, subDef, [200, 201], {
+            ...x,
+            body: subDef,
+          }),
+        ],
+        [
+          'patch',
+          false,
+          spec(
+            'patch',
+            'patch',
+            `partially update ${sub} of the specified ${kind}`,
+            patchParams,
+            subDef,
+            [200, 201],
+            { ...x, body: 'patch' },
+          ),
+        ],
+      ],
+    );
   }
 }
 

@@ -111,12 +111,8 @@ export function message(name: string): MessageInfo | undefined {
   return info;
 }
 
-export function allDefinitionNames(): string[] {
-  return Object.keys(table);
-}
-
 /** The package of a group/version's types (`apps/v1` → `io.k8s.api.apps.v1`). */
-export function packageOf(group: string, version: string): string {
+function packageOf(group: string, version: string): string {
   if (group === '') return `io.k8s.api.core.${version}`;
   if (group === 'apiextensions.k8s.io')
     return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}`;
