@@ -13,7 +13,7 @@ import { gzipThresholdBytes, send as sendCompressed } from './http/compress.js';
 import { negotiate, type Negotiated } from './api/codec.js';
 import { encodeEnvelope, hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
-import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
+import { ResourceRegistry, inBuiltinGroup, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
 import { insertNew } from './api/handlers.js';
 import { servesSubresource } from './api/subresources.js';
@@ -29,8 +29,8 @@ import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
-import { canonicalize, newUid, nowSeconds } from './api/objects.js';
-import { makeStored, type KubeObject } from './store/store.js';
+import { nowSeconds } from './api/objects.js';
+import { bootstrapV128 } from './api/bootstrap.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
 import { forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
@@ -78,7 +78,7 @@ export class ApiServer {
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
     this.bootstrap();
-    this.bootstrapV128();
+    bootstrapV128(this.ctx);
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
     this.stopFns.push(startGarbageCollector(this.ctx));
@@ -110,70 +110,6 @@ export class ApiServer {
         nowSeconds(),
         'Update',
       );
-    }
-  }
-
-  /** The objects a bare v1.28 control plane has besides namespaces. */
-  private bootstrapV128(): void {
-    const put = (gv: string, plural: string, obj: Record<string, unknown>): void => {
-      const rt = this.ctx.registry.get(gv, plural)!;
-      const rv = this.ctx.store.nextRv();
-      const meta = obj.metadata as Record<string, unknown>;
-      if (rt.storageVersion !== null) {
-        meta.uid = newUid();
-        meta.resourceVersion = String(rv);
-        meta.creationTimestamp = nowSeconds();
-      }
-      this.ctx.store.commit(rt.storageKey, 'ADDED', makeStored(canonicalize(rt, obj as KubeObject), rv));
-    };
-    // componentstatuses: the legacy health view (served read-only, never stored in etcd).
-    for (const name of ['scheduler', 'controller-manager', 'etcd-0']) {
-      put('v1', 'componentstatuses', {
-        kind: 'ComponentStatus',
-        apiVersion: 'v1',
-        metadata: { name, creationTimestamp: null },
-        conditions: [{ type: 'Healthy', status: 'True', message: 'ok' }],
-      });
-    }
-    // One Local APIService per built-in group/version, as kube-apiserver's autoregistration makes.
-    for (const gv of builtinGroupVersions) {
-      if (!this.ctx.registry.groupVersion(gv)) continue;
-      const [group, version] = gv.includes('/') ? (gv.split('/') as [string, string]) : ['', gv];
-      const [groupPriorityMinimum, versionPriority] = apiServicePriorities[gv] ?? [1000, 15];
-      put('apiregistration.k8s.io/v1', 'apiservices', {
-        kind: 'APIService',
-        apiVersion: 'apiregistration.k8s.io/v1',
-        metadata: {
-          name: `${version}.${group}`,
-          labels: { 'kube-aggregator.kubernetes.io/automanaged': 'onstart' },
-        },
-        spec: { group, version, groupPriorityMinimum, versionPriority },
-        status: {
-          conditions: [
-            {
-              type: 'Available',
-              status: 'True',
-              lastTransitionTime: nowSeconds(),
-              reason: 'Local',
-              message: 'Local APIServices are always available',
-            },
-          ],
-        },
-      });
-    }
-    for (const [name, value] of [
-      ['system-node-critical', 2000001000],
-      ['system-cluster-critical', 2000000000],
-    ] as const) {
-      put('scheduling.k8s.io/v1', 'priorityclasses', {
-        kind: 'PriorityClass',
-        apiVersion: 'scheduling.k8s.io/v1',
-        metadata: { name },
-        value,
-        globalDefault: false,
-        description: 'Used for system critical pods that must not be moved from their current node.',
-        preemptionPolicy: 'PreemptLowerPriority',
-      });
     }
   }
 
@@ -442,7 +378,8 @@ export class ApiServer {
     }
     const headers: Record<string, string> = { 'Cache-Control': 'no-cache, private', ...(err.headers ?? {}) };
     let body: string | Buffer;
-    const status = err.plain === undefined && this.protobufErrors.has(req) ? encodeEnvelope(err.toStatus()) : undefined;
+    const status =
+      err.plain === undefined && this.protobufErrors.has(req) ? encodeEnvelope(err.toStatus()) : undefined;
     if (status) {
       // A protobuf client gets its Status in protobuf too (the negotiated serializer).
       headers['Content-Type'] = protobufContentType;
@@ -503,43 +440,6 @@ export class ApiServer {
     return 200;
   }
 }
-
-/**
- * Paths under /api/<any version> and a built-in group's /apis/<group>/<any version> answer the JSON
- * 404 Status (go-restful); unknown groups and CRD groups the plain-text `404 page not found`.
- */
-function inBuiltinGroup(groupVersion: string): boolean {
-  const slash = groupVersion.indexOf('/');
-  if (slash < 0) return true;
-  const group = groupVersion.slice(0, slash);
-  return builtinGroupVersions.some((gv) => gv.startsWith(`${group}/`));
-}
-
-/** kube-aggregator's apiVersionPriorities of v1.28: [groupPriorityMinimum, versionPriority]. */
-const apiServicePriorities: Record<string, [number, number]> = {
-  v1: [18000, 1],
-  'apiregistration.k8s.io/v1': [18000, 1],
-  'apps/v1': [17800, 15],
-  'events.k8s.io/v1': [17750, 15],
-  'authentication.k8s.io/v1': [17700, 15],
-  'authorization.k8s.io/v1': [17600, 15],
-  'autoscaling/v1': [17500, 15],
-  'autoscaling/v2': [17500, 30],
-  'batch/v1': [17400, 15],
-  'certificates.k8s.io/v1': [17300, 15],
-  'networking.k8s.io/v1': [17200, 15],
-  'policy/v1': [17100, 15],
-  'rbac.authorization.k8s.io/v1': [17000, 15],
-  'storage.k8s.io/v1': [16800, 15],
-  'admissionregistration.k8s.io/v1': [16700, 15],
-  'apiextensions.k8s.io/v1': [16700, 15],
-  'scheduling.k8s.io/v1': [16600, 15],
-  'coordination.k8s.io/v1': [16500, 15],
-  'node.k8s.io/v1': [16300, 15],
-  'discovery.k8s.io/v1': [16200, 15],
-  'flowcontrol.apiserver.k8s.io/v1beta3': [16100, 18],
-  'flowcontrol.apiserver.k8s.io/v1beta2': [16100, 15],
-};
 
 /** Starts an in-process server (tests and the child process of launch.ts). */
 export async function startClusterServer(

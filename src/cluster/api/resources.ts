@@ -308,6 +308,17 @@ export const builtinGroupVersions = [
   'flowcontrol.apiserver.k8s.io/v1beta2',
 ];
 
+/**
+ * Paths under /api/<any version> and a built-in group's /apis/<group>/<any version> answer the JSON
+ * 404 Status (go-restful); unknown groups and CRD groups the plain-text `404 page not found`.
+ */
+export function inBuiltinGroup(groupVersion: string): boolean {
+  const slash = groupVersion.indexOf('/');
+  if (slash < 0) return true;
+  const group = groupVersion.slice(0, slash);
+  return builtinGroupVersions.some((gv) => gv.startsWith(`${group}/`));
+}
+
 /** Served resources by group/version/plural; CRDs add and remove entries at runtime. */
 export class ResourceRegistry {
   private byGvr = new Map<string, ResourceType>();
