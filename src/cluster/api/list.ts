@@ -225,6 +225,8 @@ export function listTable(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (sel.remaining !== undefined) meta.remainingItemCount = sel.remaining;
   return {
     code: 200,
-    body: req.metadataOnly ? partialObjectMetadataList(sel.items, meta) : tableOf(req.rt, sel.items, meta, true, tableOptions(req)),
+    body: req.metadataOnly
+      ? partialObjectMetadataList(sel.items, meta)
+      : tableOf(req.rt, sel.items, meta, true, tableOptions(req)),
   };
 }
