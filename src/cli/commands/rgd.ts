@@ -47,7 +47,12 @@ function inspectFiles(
     if (docs.length === 0)
       problems.push(`${file}: no ResourceGraphDefinition (kind: ResourceGraphDefinition) found`);
     for (const doc of docs) {
-      const report = inspectDocument(doc.value, { file, instanceSpec, engine });
+      const report = inspectDocument(doc.value, {
+        file,
+        instanceSpec,
+        engine,
+        documentWarnings: doc.warnings,
+      });
       for (const e of report.errors) problems.push(`${locateRgdError(doc, e)}: ${e}`);
       reports.push(report);
     }
