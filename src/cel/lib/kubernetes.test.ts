@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CelEngine } from '../engine.js';
+import { fromCelValue } from '../values.js';
 
 const kro = new CelEngine({ cache: false });
 const kube = new CelEngine({ cache: false, profile: 'kubernetes' });
@@ -364,5 +365,20 @@ describe('lists (lists.go)', () => {
     expect(err('[].min()')).toBe('min called on empty list');
     expect(err('[].max()')).toBe('max called on empty list');
     expect(err('[9223372036854775807, 1].sum()')).toBe('integer overflow');
+  });
+});
+
+describe('library values as data', () => {
+  it("render as Go's String() form (templates, json.marshal)", () => {
+    const out = (expr: string) => fromCelValue(ev(expr));
+    expect(out('quantity("1.5")')).toBe('1500m');
+    expect(out('quantity("1.5Gi")')).toBe('1536Mi');
+    expect(out('quantity("0.5Ki")')).toBe('512');
+    expect(out('quantity("2048Ki").add(quantity("1Mi"))')).toBe('3Mi');
+    expect(out('ip("2001:DB8::1")')).toBe('2001:db8::1');
+    expect(out('cidr("10.0.0.1/8").masked()')).toBe('10.0.0.0/8');
+    expect(out('semver("1.2.3-rc.1+b")')).toBe('1.2.3-rc.1+b');
+    expect(out('url("https://a.b/c d?x=1#f")')).toBe('https://a.b/c%20d?x=1#f');
+    expect(ev('json.marshal({"q": quantity("1Gi")})')).toBe('{"q":"1Gi"}');
   });
 });

@@ -13,33 +13,51 @@ import { findAllString, findString } from './regex.js';
 import { Semver, normalizeAndParseSemver, parseSemver } from './semver.js';
 import { GoURL, parseRequestURI, parseURL } from './url.js';
 
-/** Runtime class of each Kubernetes CEL type, registered under the type name Kubernetes uses. */
+/**
+ * Runtime class of each Kubernetes CEL type, registered under the type name Kubernetes uses. toJSON()
+ * is the Go String() form, what a template field holding one of them renders as.
+ */
 export class URLValue {
   constructor(readonly url: GoURL) {}
+  toJSON(): string {
+    return this.url.toString();
+  }
   equals(o: URLValue): boolean {
     return this.url.toString() === o.url.toString();
   }
 }
 export class IPValue {
   constructor(readonly addr: Addr) {}
+  toJSON(): string {
+    return this.addr.toString();
+  }
   equals(o: IPValue): boolean {
     return this.addr.equals(o.addr);
   }
 }
 export class CIDRValue {
   constructor(readonly prefix: Prefix) {}
+  toJSON(): string {
+    return this.prefix.toString();
+  }
   equals(o: CIDRValue): boolean {
     return this.prefix.equals(o.prefix);
   }
 }
 export class QuantityValue {
   constructor(readonly q: Quantity) {}
+  toJSON(): string {
+    return this.q.toString();
+  }
   equals(o: QuantityValue): boolean {
     return this.q.cmp(o.q) === 0;
   }
 }
 export class SemverValue {
   constructor(readonly v: Semver) {}
+  toJSON(): string {
+    return this.v.toString();
+  }
   equals(o: SemverValue): boolean {
     return this.v.compare(o.v) === 0;
   }

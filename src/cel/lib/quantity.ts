@@ -27,6 +27,9 @@ const DEC_SUFFIXES: Record<string, number> = {
   E: 18,
 };
 const BIN_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const DEC_SUFFIX_BY_EXP: Record<number, string> = Object.fromEntries(
+  Object.entries(DEC_SUFFIXES).map(([k, v]) => [v, k]),
+);
 const NANO = -9;
 const MAX_INT64_FACTORS = 18;
 
@@ -37,7 +40,40 @@ export class Quantity {
     readonly exponent: number,
     /** Go's inf.Dec form (true) or int64Amount form (false). */
     readonly dec: boolean,
+    /** The suffix family it was written in; String() writes it back in the same family. */
+    readonly format: Format = 'DecimalSI',
   ) {}
+
+  /** Quantity.String(): canonical form (largest suffix of the same family that keeps it exact). */
+  toString(): string {
+    if (this.mantissa === 0n) return '0';
+    let m = this.mantissa;
+    let e = this.exponent;
+    while (m % 10n === 0n) {
+      m /= 10n;
+      e++;
+    }
+    if (this.format === 'BinarySI' && e >= 0) {
+      let v = m * 10n ** BigInt(e);
+      if (v <= -1024n || v >= 1024n) {
+        let k = 0;
+        while (k < 6 && v % 1024n === 0n) {
+          v /= 1024n;
+          k++;
+        }
+        return `${v}${['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'][k]}`;
+      }
+    }
+    // Otherwise decimal: an exponent that is a multiple of 3 at or below e (n at the smallest).
+    const k = Math.min(18, Math.floor(e / 3) * 3);
+    const digits = m * 10n ** BigInt(e - k);
+    const suffix = this.format === 'DecimalExponent' ? (k === 0 ? '' : `e${k}`) : DEC_SUFFIX_BY_EXP[k]!;
+    return `${digits}${suffix}`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
 
   sign(): bigint {
     return this.mantissa > 0n ? 1n : this.mantissa < 0n ? -1n : 0n;
@@ -74,17 +110,18 @@ export class Quantity {
 
   sub(o: Quantity): Quantity {
     // Go negates the int64 value of the operand (int64Amount.Sub) before adding.
-    return this.add(new Quantity(-o.mantissa, o.exponent, o.dec));
+    return this.add(new Quantity(-o.mantissa, o.exponent, o.dec, o.format));
   }
 
+  /** resource.NewQuantity(v, DecimalExponent), as the library's add(int)/sub(int) build it. */
   static fromInt(v: bigint): Quantity {
-    return new Quantity(v, 0, false);
+    return new Quantity(v, 0, false, 'DecimalExponent');
   }
 }
 
 function addInt64(a: Quantity, b: Quantity): Quantity | undefined {
   if (b.mantissa === 0n) return a;
-  if (a.mantissa === 0n) return b;
+  if (a.mantissa === 0n) return b; // Go also takes the format of the operand when the receiver is zero
   if (!inInt64(b.mantissa)) return undefined;
   let av = a.mantissa;
   let bv = b.mantissa;
@@ -93,13 +130,13 @@ function addInt64(a: Quantity, b: Quantity): Quantity | undefined {
   else if (b.exponent > a.exponent) bv = b.mantissa * 10n ** BigInt(b.exponent - a.exponent);
   if (!inInt64(av) || !inInt64(bv)) return undefined;
   const sum = av + bv;
-  return inInt64(sum) ? new Quantity(sum, scale, false) : undefined;
+  return inInt64(sum) ? new Quantity(sum, scale, false, a.format) : undefined;
 }
 
 function addDec(a: Quantity, b: Quantity): Quantity {
   const e = Math.min(a.exponent, b.exponent);
   const sum = a.mantissa * 10n ** BigInt(a.exponent - e) + b.mantissa * 10n ** BigInt(b.exponent - e);
-  return new Quantity(sum, e, true);
+  return new Quantity(sum, e, true, a.mantissa === 0n ? b.format : a.format);
 }
 
 interface Scanned {
@@ -196,7 +233,7 @@ export function parseQuantity(str: string): Quantity {
       const shifted = BigInt(num + denom);
       if (!inInt64(shifted)) throw new Error(ERR_NUMERIC);
       const result = shifted * mantissa;
-      if (inInt64(result)) return new Quantity(positive ? result : -result, scale, false);
+      if (inInt64(result)) return new Quantity(positive ? result : -result, scale, false, s.format);
     }
   }
 
@@ -219,7 +256,9 @@ export function parseQuantity(str: string): Quantity {
       exp = 0;
     }
   }
-  return new Quantity(m[1] === '-' ? -unscaled : unscaled, exp, true);
+  // A BinarySI value between 0 and 1 is written as DecimalSI (as ParseQuantity switches it).
+  const tiny = s.format === 'BinarySI' && unscaled !== 0n && unscaled < 10n ** BigInt(-exp);
+  return new Quantity(m[1] === '-' ? -unscaled : unscaled, exp, true, tiny ? 'DecimalSI' : s.format);
 }
 
 export function isQuantity(s: string): boolean {
