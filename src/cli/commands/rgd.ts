@@ -86,7 +86,8 @@ export function rgdCommand(): Command {
     .addHelpText(
       'after',
       `
-An invalid RGD prints kro's error (what GraphAccepted would say) and exits 2.
+An invalid RGD prints kro's error (what GraphAccepted would say) and exits 2. Expressions kro would
+accept that kubeperf cannot check yet are listed as kubeperf's limitation; they do not change the exit code.
 
 Examples:
   kubeperf rgd inspect examples/rgd/webapp.yaml
