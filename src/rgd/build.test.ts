@@ -267,7 +267,7 @@ describe('compileRgd: kro validation messages', () => {
         }),
       ),
     ).toBe(
-      'failed to parse status.conditions[0] expression "${runtime.newCondition({"type": "Up", status: "True"})}" at path "status.conditions[0]": runtime.newCondition: keys must be bare identifiers (type, status, reason, message); quoted or computed keys are not allowed',
+      'failed to parse status.conditions[0] expression "${runtime.newCondition({"type": "Up", status: "True"})}": runtime.newCondition: keys must be bare identifiers (type, status, reason, message); quoted or computed keys are not allowed',
     );
     expect(err(rgd([cm('a')], { status: { conditions: ['x ' + cond] } }))).toBe(
       'status.conditions[0]: only standalone expressions are allowed',

@@ -204,38 +204,17 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
 
   // Parse every expression once to get its references (dependencies come from the AST, not regex).
   // What only kubeperf cannot handle is marked unchecked (kro would accept it), never an RgdError.
-  const knownFns = engine.knownFunctions();
   const unchecked: UncheckedExpression[] = [];
   const parsed = pending.map(({ res, fields }) => {
-    const scopeNames = new Set([...ids, 'schema', 'each', ...res.forEach.map((d) => d.name)]);
-    return fields.map((f): Parsed => {
-      const where = { resource: res.id, kind: f.kind, path: f.path, expression: f.raw };
-      let facts;
-      try {
-        facts = engine.parseOnly(f.expression).facts;
-      } catch (e) {
-        const reason = kubeperfLimitation(f.expression, celErrorSummary(e));
-        if (!reason) {
-          throw new RgdError(
-            `failed to parse ${f.kind} expression "${f.raw}" in resource "${res.id}": ${celErrorSummary(e)}`,
-          );
-        }
-        unchecked.push({ ...where, reason });
-        return { ...f, references: scanReferences(f.expression, scopeNames), unchecked: true };
-      }
-      const fns = classifyUnknownFunctions(facts.functions, knownFns);
-      if (fns.unknown.length > 0)
-        throw new RgdError(
-          `resource "${res.id}" ${f.kind} expression "${f.raw}" uses unknown functions: [${fns.unknown.join(' ')}]`,
-        );
-      if (fns.unsupported.length > 0)
-        unchecked.push({ ...where, reason: unsupportedFunctionsMessage(fns.unsupported) });
-      return {
-        ...f,
-        references: facts.identifiers.filter((x) => !LIBRARY_NAMESPACES.has(x) || idSet.has(x)),
-        unchecked: fns.unsupported.length > 0,
-      };
-    });
+    const names = new Set([...ids, 'schema', 'each', ...res.forEach.map((d) => d.name)]);
+    return fields.map((f): Parsed => ({
+      ...f,
+      ...parseReferences(engine, f, res.id, names, unchecked, {
+        parse: (msg) => `failed to parse ${f.kind} expression "${f.raw}" in resource "${res.id}": ${msg}`,
+        unknown: (fns) =>
+          `resource "${res.id}" ${f.kind} expression "${f.raw}" uses unknown functions: [${fns}]`,
+      }),
+    }));
   });
 
   // 4. scope rules and dependencies
@@ -451,32 +430,30 @@ function compileOne(
 }
 
 /**
- * Parse an instance-level expression (a status field or a custom condition): its references, or
- * `undefined` when kubeperf cannot parse what kro would (recorded as unchecked).
+ * Parse one expression for its references. A parse error or unknown function kro would report too
+ * throws RgdError; what only kubeperf cannot handle goes to `unchecked` (its references then come
+ * from a token scan when cel-js cannot parse it).
  */
-function parseInstanceExpression(
+function parseReferences(
   engine: CelEngine,
   f: { kind: ExpressionKind; path: string; raw: string; expression: string },
+  resource: string,
   names: ReadonlySet<string>,
   unchecked: UncheckedExpression[],
+  messages: { parse: (error: string) => string; unknown: (functions: string) => string },
 ): { references: string[]; unchecked: boolean } {
-  const where = { resource: 'instance', kind: f.kind, path: f.path, expression: f.raw };
+  const where = { resource, kind: f.kind, path: f.path, expression: f.raw };
   let facts;
   try {
     facts = engine.parseOnly(f.expression).facts;
   } catch (e) {
     const reason = kubeperfLimitation(f.expression, celErrorSummary(e));
-    if (!reason) {
-      const what = f.kind === 'condition' ? `${f.path} expression` : 'status expression';
-      throw new RgdError(`failed to parse ${what} "${f.raw}" at path "${f.path}": ${celErrorSummary(e)}`);
-    }
+    if (!reason) throw new RgdError(messages.parse(celErrorSummary(e)));
     unchecked.push({ ...where, reason });
     return { references: scanReferences(f.expression, names), unchecked: true };
   }
   const fns = classifyUnknownFunctions(facts.functions, engine.knownFunctions());
-  if (fns.unknown.length > 0) {
-    throw new RgdError(`${f.path} expression "${f.raw}" uses unknown functions: [${fns.unknown.join(' ')}]`);
-  }
+  if (fns.unknown.length > 0) throw new RgdError(messages.unknown(fns.unknown.join(' ')));
   if (fns.unsupported.length > 0)
     unchecked.push({ ...where, reason: unsupportedFunctionsMessage(fns.unsupported) });
   return {
@@ -510,7 +487,10 @@ function compileCustomConditions(
       expression: scan.expressions[0]!,
       standalone: true,
     };
-    const p = parseInstanceExpression(engine, f, names, unchecked);
+    const p = parseReferences(engine, f, 'instance', names, unchecked, {
+      parse: (msg) => `failed to parse ${f.path} expression "${f.raw}": ${msg}`,
+      unknown: (fns) => `${f.path} expression "${f.raw}" uses unknown functions: [${fns}]`,
+    });
     const unknown = p.references.filter((x) => x !== 'schema' && x !== 'runtime' && !ids.has(x));
     if (unknown.length > 0) {
       throw new RgdError(`status.conditions[${i}]: references unknown identifiers: [${unknown.join(' ')}]`);
@@ -563,7 +543,10 @@ function compileStatus(
       expression: f.expression,
       standalone: f.scan.standalone,
     };
-    const p = parseInstanceExpression(engine, field, names, unchecked);
+    const p = parseReferences(engine, field, 'instance', names, unchecked, {
+      parse: (msg) => `failed to parse status expression "${f.raw}" at path "${f.path}": ${msg}`,
+      unknown: (fns) => `${f.path} expression "${f.raw}" uses unknown functions: [${fns}]`,
+    });
     if (p.references.includes('runtime'))
       throw new RgdError(`${f.path}: runtime is only available in status.conditions`);
     if (p.references.length === 0 || p.references.some((x) => x !== 'schema' && !ids.has(x))) {

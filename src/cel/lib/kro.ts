@@ -7,7 +7,17 @@ import { createHash } from 'node:crypto';
 import type { Environment } from '@marcbachmann/cel-js';
 import { celToJson } from './ext.js';
 import { celTypeName, isMapValue, mapEntries } from './compare.js';
-import { registerNamespaced, type MacroInputLike } from './macros.js';
+import { goQuote } from './go.js';
+import {
+  plain,
+  registerNamespaced,
+  type Checker,
+  type Ctx,
+  type Evaluator,
+  type MacroInput,
+  type MacroState,
+  type Node,
+} from './macros.js';
 
 const ALPHANUMERIC = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -167,16 +177,12 @@ function conditionOf(obj: unknown, wanted: string): Condition {
  * runtime.newCondition({type: …, status: …, reason: …, message: …}): kro rewrites the bare
  * identifier keys at parse time and rejects anything else with these messages.
  */
-function newConditionMacro({ ast, args, receiver }: MacroInputLike) {
-  if (receiver?.op !== 'id' || receiver.args !== 'runtime') {
-    return {
-      callAst: ast.clone({ name: ast.op, check: ast.meta.check, evaluate: ast.meta.evaluate }, ast.args),
-    };
-  }
+function newConditionMacro({ ast, args, receiver }: MacroInput): MacroState | { callAst: Node } {
+  if (receiver?.op !== 'id' || receiver.args !== 'runtime') return plain(ast);
   const map = args[0]!;
   if (map.op !== 'map') throw new Error('runtime.newCondition: argument must be a map literal');
-  const entries = map.args as [MacroInputLike['ast'], MacroInputLike['ast']][];
-  const values = new Map<string, MacroInputLike['ast']>();
+  const entries = map.args as [Node, Node][];
+  const values = new Map<string, Node>();
   for (const [k, v] of entries) {
     if (k.op !== 'id') {
       throw new Error(
@@ -185,9 +191,11 @@ function newConditionMacro({ ast, args, receiver }: MacroInputLike) {
     }
     const name = k.args as string;
     if (!(CONDITION_KEYS as readonly string[]).includes(name)) {
-      throw new Error(`runtime.newCondition: unknown key "${name}" (allowed: type, status, reason, message)`);
+      throw new Error(
+        `runtime.newCondition: unknown key ${goQuote(name)} (allowed: type, status, reason, message)`,
+      );
     }
-    if (values.has(name)) throw new Error(`runtime.newCondition: duplicate key "${name}"`);
+    if (values.has(name)) throw new Error(`runtime.newCondition: duplicate key ${goQuote(name)}`);
     values.set(name, v);
   }
   if (!values.has('type')) throw new Error("runtime.newCondition: 'type' is required");
@@ -195,13 +203,13 @@ function newConditionMacro({ ast, args, receiver }: MacroInputLike) {
   return {
     ast,
     async: false,
-    typeCheck(checker: CheckerLike, _macro: unknown, ctx: unknown) {
-      for (const [k, v] of values) {
+    typeCheck(checker: Checker, _macro: MacroState, ctx: Ctx) {
+      for (const v of values.values()) {
         const t = checker.check(v, ctx);
         if (t.kind !== 'dyn' && t.type !== 'string') {
           throw checker.createError(
             'no_matching_overload',
-            `found no matching overload for 'newCondition' applied to 'kro.run.Runtime.(map(string, ${checker.formatType(t)}))' (key ${k})`,
+            `found no matching overload for 'newCondition' applied to 'kro.run.Runtime.(map(string, ${checker.formatType(t)}))'`,
             v,
           );
         }
@@ -209,7 +217,7 @@ function newConditionMacro({ ast, args, receiver }: MacroInputLike) {
       ast.setMeta('async', false);
       return checker.getType('kro.run.Condition');
     },
-    evaluate(ev: { run(n: unknown, c: unknown): unknown }, _macro: unknown, ctx: unknown) {
+    evaluate(ev: Evaluator, _macro: MacroState, ctx: Ctx) {
       const out: Record<string, string> = {};
       for (const [k, node] of values) {
         const v = ev.run(node, ctx);
@@ -220,19 +228,12 @@ function newConditionMacro({ ast, args, receiver }: MacroInputLike) {
       if (out.type === '') throw new Error('runtime.newCondition: type must not be empty');
       if (!STATUSES.has(out.status!)) {
         throw new Error(
-          `runtime.newCondition: status must be one of True, False, Unknown (got "${out.status}")`,
+          `runtime.newCondition: status must be one of True, False, Unknown (got ${goQuote(out.status!)})`,
         );
       }
       return new Condition(out.type, out.status, out.reason ?? '', out.message ?? '');
     },
   };
-}
-
-interface CheckerLike {
-  check(n: unknown, c: unknown): { kind: string; type: string };
-  createError(code: string, msg: string, n: unknown): Error;
-  formatType(t: unknown): string;
-  getType(n: string): unknown;
 }
 
 function registerRuntime(env: Environment): void {

@@ -6,11 +6,11 @@
  * calls them with its checker/evaluator and variable contexts (`forkWithVariable`, `reuse`,
  * `setIterValue`), the same way its own `cel.bind` is written.
  */
-import { Environment, Optional, type ASTNode } from '@marcbachmann/cel-js';
+import { Environment, Optional } from '@marcbachmann/cel-js';
 import { celCompare, celTypeName, isComparable, isMapValue, mapEntries } from './compare.js';
 
 /* The slices of cel-js internals the macro API hands us (untyped in its .d.ts). */
-interface CelType {
+export interface CelType {
   kind: string;
   type: string;
   name: string;
@@ -18,12 +18,12 @@ interface CelType {
   keyType: CelType;
   toString(): string;
 }
-interface Ctx {
+export interface Ctx {
   forkWithVariable(name: string, type: CelType): Ctx;
   reuse(parent: Ctx): Ctx;
   setIterValue(v: unknown, ev: Evaluator): Ctx;
 }
-interface Checker {
+export interface Checker {
   check(node: Node, ctx: Ctx): CelType;
   createError(code: string, message: string, node: Node): Error;
   formatType(t: CelType): string;
@@ -33,7 +33,7 @@ interface Checker {
   intType: CelType;
   boolType: CelType;
 }
-interface Evaluator {
+export interface Evaluator {
   run(node: Node, ctx: Ctx): unknown;
   createError(code: string, message: string, node?: Node): Error;
 }
@@ -41,19 +41,19 @@ interface NodeMeta {
   check: unknown;
   evaluate: unknown;
 }
-interface Node {
+export interface Node {
   op: string;
   args: unknown;
   meta: NodeMeta;
   clone(op: { name: string } & NodeMeta, args: unknown): Node;
   setMeta(key: string, value: unknown): Node;
 }
-interface MacroInput {
+export interface MacroInput {
   ast: Node;
   args: Node[];
   receiver: Node | null;
 }
-interface MacroState {
+export interface MacroState {
   ast: Node;
   async: false;
   typeCheck(checker: Checker, macro: MacroState, ctx: Ctx): CelType;
@@ -64,8 +64,8 @@ interface MacroState {
 const sample = new Environment().parse('size(x)').ast as unknown as Node;
 const CALL_OP = { name: 'call', check: sample.meta.check, evaluate: sample.meta.evaluate };
 
-/** The call node as parsed, without macro expansion (for receivers that are not our namespace). */
-function plain(ast: Node): { callAst: Node } {
+/** The call node as parsed, without macro expansion (for receivers the macro is not meant for). */
+export function plain(ast: Node): { callAst: Node } {
   return {
     callAst: ast.clone({ name: ast.op, check: ast.meta.check, evaluate: ast.meta.evaluate }, ast.args),
   };
@@ -434,6 +434,3 @@ export function registerOptionalMacros(env: Environment): void {
     }) as unknown as (...a: unknown[]) => unknown);
   }
 }
-
-export type { ASTNode };
-export type MacroInputLike = MacroInput;
