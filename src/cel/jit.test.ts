@@ -128,6 +128,9 @@ describe('JIT fast path agrees with the interpreter', () => {
       'semver("1.2.3").isLessThan(semver("1.10.0"))',
       'spec.items.transformMap(i, v, v.weight > 4, v.weight)',
       '{1: "a"}.all(k, v, k + 1 > 1)',
+      '{1: "a"}.exists(k, k == 1)',
+      '{"a": 1, "b": 2}.all(k, v, v > 0)',
+      'cel.bind(x, {"a": 1}, x.exists(k, v, k == "a"))',
       'spec.items.sortBy(i, -i.weight).map(i, i.name)',
       'lists.range(3).map(i, i * spec.replicas)',
       'm.transformMapEntry(k, v, {k + "!": v})',
@@ -143,7 +146,7 @@ describe('JIT fast path agrees with the interpreter', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('runs two-variable list comprehensions on the fast path, bailing out where CEL errors', () => {
+  it('runs two-variable comprehensions over lists and string-keyed maps on the fast path', () => {
     const TWO_VAR = [
       'spec.items.all(i, v, i >= 0 && v.weight > 0)',
       'spec.items.exists(i, v, i == 2 && v.enabled)',
@@ -157,8 +160,14 @@ describe('JIT fast path agrees with the interpreter', () => {
       '[0, "a"].exists(i, v, v == 1 || i == 1)',
       'mixed.all(i, v, v > 0)',
       'cel.bind(xs, spec.items, xs.transformList(i, v, xs[i].name == v.name))',
-      // a map bails out at run time: its keys are the interpreter's business
+      // maps iterate (key, value) when their keys are strings
       'm.all(k, v, k != "")',
+      'm.exists(k, v, k == "b" && v == "x")',
+      'm.transformList(k, v, k)',
+      'm.nested.transformList(k, v, v.size())',
+      'm.all(k, k.size() > 0)',
+      'm.map(k, k + "!")',
+      'm.filter(k, k.startsWith("n"))',
     ];
     const wrong = TWO_VAR.filter((e) => {
       const r = agree(e, act);
