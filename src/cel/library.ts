@@ -13,8 +13,7 @@ import { registerCelGoExtensions, registerSets } from './lib/ext.js';
 import { registerKroLibraries } from './lib/kro.js';
 import { registerKubernetesLibraries } from './lib/kubernetes.js';
 
-export { celToJson, formatString } from './lib/ext.js';
-export { NAMESPACED_FUNCTIONS } from './lib/macros.js';
+export { formatString } from './lib/ext.js';
 
 export type CelProfile = 'kro' | 'kubernetes';
 
