@@ -20,6 +20,7 @@ import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
+import { ContainerMetrics } from './http/cadvisor.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
@@ -52,6 +53,8 @@ export class ApiServer {
   readonly ctx: ApiContext;
   readonly discovery: Discovery;
   readonly metrics: Metrics;
+  /** cAdvisor-style container metrics of the real processes (this one, registered controllers). */
+  readonly containers: ContainerMetrics;
   readonly knobs: Knobs;
   readonly token: string;
   private address = '127.0.0.1:0';
@@ -68,6 +71,7 @@ export class ApiServer {
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
+    this.containers = new ContainerMetrics(this.opts.apiserverContainer);
     this.bootstrap();
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
@@ -135,6 +139,12 @@ export class ApiServer {
     try {
       const auth = req.headers.authorization;
       if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      if (this.containers.isNodeProxyPath(pathname)) {
+        Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
+        labels.component = 'apiserver';
+        done(handleNonResource(this, '/metrics/cadvisor', query, req, res));
+        return;
+      }
       const r = route(pathname);
       if (r.kind === 'nonResource') {
         labels.subresource = metricPath(pathname);

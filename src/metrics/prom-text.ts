@@ -204,3 +204,12 @@ export function bucketQuantile(q: number, { bounds, counts }: Buckets): number |
   if (inBucket <= 0) return bounds[i];
   return lower + (bounds[i]! - lower) * ((rank - below) / inBucket);
 }
+
+/** The bucket that holds quantile q: [lower, upper] bounds (upper may be +Inf); undefined when empty. */
+export function bucketRange(q: number, { bounds, counts }: Buckets): [number, number] | undefined {
+  const total = counts[counts.length - 1];
+  if (!total) return undefined;
+  const i = counts.findIndex((c) => c >= q * total);
+  const at = i < 0 ? counts.length - 1 : i;
+  return [at === 0 ? 0 : bounds[at - 1]!, bounds[at]!];
+}

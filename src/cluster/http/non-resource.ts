@@ -70,6 +70,9 @@ export function handleNonResource(
     const keys = new Set(server.ctx.registry.all().map((t) => t.storageKey));
     return text(res, 200, server.metrics.render(keys), 'text/plain; version=0.0.4; charset=utf-8');
   }
+  if (path === '/metrics/cadvisor') {
+    return text(res, 200, server.containers.render(), 'text/plain; version=0.0.4; charset=utf-8');
+  }
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
     const doc = openApiV2(req.headers.accept);
     return text(res, 200, doc.body, doc.contentType, { Vary: 'Accept-Encoding, Accept' });

@@ -1,0 +1,9 @@
+/**
+ * Every built-in measurement, listed once. Add a new one here (one import, one register call).
+ */
+import { apiserverMetrics } from './apiserver-metrics.js';
+import { MeasurementRegistry } from './registry.js';
+
+export function builtinMeasurements(): MeasurementRegistry {
+  return new MeasurementRegistry().register(apiserverMetrics);
+}
