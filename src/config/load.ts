@@ -245,7 +245,13 @@ function resolveMeasurements(
     const r = measurement.options.safeParse(own);
     if (!r.success) {
       problems.push(
-        ...issuesToProblems(r.error.issues, measurement.options, locator, ['measurements', i], MeasurementCommonKeys),
+        ...issuesToProblems(
+          r.error.issues,
+          measurement.options,
+          locator,
+          ['measurements', i],
+          MeasurementCommonKeys,
+        ),
       );
       return;
     }
@@ -257,7 +263,9 @@ function resolveMeasurements(
       return;
     }
     seen.add(name);
-    const scoped = Array.isArray(e.phases) ? (e.phases as unknown[]).filter((x) => typeof x === 'string') : undefined;
+    const scoped = Array.isArray(e.phases)
+      ? (e.phases as unknown[]).filter((x) => typeof x === 'string')
+      : undefined;
     scoped?.forEach((p, j) => {
       if (phaseNames.includes(p)) return;
       const hint = closest(p, phaseNames);
@@ -267,7 +275,13 @@ function resolveMeasurements(
       );
     });
     if (e.enabled === false) return;
-    entries.push({ name, type: measurement.type, phases: scoped as string[] | undefined, options: r.data, measurement });
+    entries.push({
+      name,
+      type: measurement.type,
+      phases: scoped as string[] | undefined,
+      options: r.data,
+      measurement,
+    });
   });
   // apiserverMetrics is on whenever the target serves /metrics, unless the study lists it (to tune or turn it off).
   const implicit = registry.get('apiserverMetrics');

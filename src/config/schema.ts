@@ -69,10 +69,7 @@ export const MeasurementEntrySchema = z
       .min(1)
       .optional()
       .describe('Phase names it runs around; default every phase that uses the cluster.'),
-    enabled: z
-      .boolean()
-      .optional()
-      .describe('false turns it off (e.g. the default-on apiserverMetrics).'),
+    enabled: z.boolean().optional().describe('false turns it off (e.g. the default-on apiserverMetrics).'),
   })
   .describe('A measurement taken around phases: its type and that type’s own options.');
 
@@ -98,7 +95,13 @@ export const MetricsSchema = z
     scrapeInterval: durationString
       .default('1s')
       .describe('Scrape interval of the local backend (short studies need a short one). Default 1s.'),
-    port: z.number().int().min(0).max(65535).optional().describe('Port of the local backend (default a free one).'),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Port of the local backend (default a free one).'),
     exporterPort: z
       .number()
       .int()

@@ -83,7 +83,11 @@ export interface ApiserverMetricsData {
   terminations: { verb: string; resource: string; code: string; count: number }[];
   apfRejected: { priorityLevel: string; flowSchema: string; reason: string; count: number }[];
   storageObjects: { resource: string; before: number | null; after: number | null }[];
-  watches: { openBefore: number; openAfter: number; events: { group: string; kind: string; count: number }[] };
+  watches: {
+    openBefore: number;
+    openAfter: number;
+    events: { group: string; kind: string; count: number }[];
+  };
 }
 
 interface Scraped {
@@ -111,13 +115,22 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const ms = (s: number | undefined) => (s === undefined ? 0 : round(s * 1000));
 
 /** Diffs two scrapes into the measurement's record (pure; tested on captured text). */
-export function diffApiserverScrapes(before: Scrape, after: Scrape): Omit<ApiserverMetricsData, 'source' | 'cost'> {
+export function diffApiserverScrapes(
+  before: Scrape,
+  after: Scrape,
+): Omit<ApiserverMetricsData, 'source' | 'cost'> {
   const requests = [...counterDiff(before, after, 'apiserver_request_total', [...REQUEST_KEYS, 'code'])]
     .map(([, x]) => ({ ...(x.labels as Omit<ApiserverRequestCount, 'count'>), count: x.value }))
     .sort((a, b) => b.count - a.count);
 
   const latency: ApiserverLatency[] = [];
-  for (const [, h] of histogramBuckets(after, 'apiserver_request_duration_seconds', REQUEST_KEYS, {}, before)) {
+  for (const [, h] of histogramBuckets(
+    after,
+    'apiserver_request_duration_seconds',
+    REQUEST_KEYS,
+    {},
+    before,
+  )) {
     // The SLO excludes long-running requests (watches, proxies); their "latency" is their lifetime.
     if (h.labels.verb === 'WATCH' || h.labels.verb === 'CONNECT') continue;
     const count = h.buckets.counts[h.buckets.counts.length - 1] ?? 0;
@@ -145,7 +158,10 @@ export function diffApiserverScrapes(before: Scrape, after: Scrape): Omit<Apiser
     .map((resource) => ({ resource, before: sb[resource] ?? null, after: sa[resource] ?? null }));
 
   const openWatches = (s: Scrape) =>
-    [...sumBy(s, 'apiserver_longrunning_requests', [], { verb: 'WATCH' })].reduce((a, [, x]) => a + x.value, 0);
+    [...sumBy(s, 'apiserver_longrunning_requests', [], { verb: 'WATCH' })].reduce(
+      (a, [, x]) => a + x.value,
+      0,
+    );
 
   return {
     requests,
@@ -156,7 +172,12 @@ export function diffApiserverScrapes(before: Scrape, after: Scrape): Omit<Apiser
     },
     terminations: [
       ...counterDiff(before, after, 'apiserver_request_terminations_total', ['verb', 'resource', 'code']),
-    ].map(([, x]) => ({ verb: x.labels.verb!, resource: x.labels.resource!, code: x.labels.code!, count: x.value })),
+    ].map(([, x]) => ({
+      verb: x.labels.verb!,
+      resource: x.labels.resource!,
+      code: x.labels.code!,
+      count: x.value,
+    })),
     apfRejected: [
       ...counterDiff(before, after, 'apiserver_flowcontrol_rejected_requests_total', [
         'priority_level',
@@ -206,7 +227,9 @@ export const apiserverMetrics: Measurement<Options> = {
           ...diffApiserverScrapes(before.scrape, after.scrape),
         };
         if (!data.requests.length && !data.storageObjects.length) {
-          return missing(`${o.path} has no apiserver_* series (not a kube-apiserver?)`, { data: { ...data } });
+          return missing(`${o.path} has no apiserver_* series (not a kube-apiserver?)`, {
+            data: { ...data },
+          });
         }
         return { status: 'ok', data: { ...data } };
       },

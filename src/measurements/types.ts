@@ -19,6 +19,8 @@ export type ApiGet = (
 
 export interface MeasurementEnv {
   target: Target;
+  /** Directory of the study file: relative paths in options (metric profiles) resolve against it. */
+  baseDir: string;
   /** Undefined when the run has no Kubernetes target. */
   apiGet?: ApiGet;
   /** The run's Prometheus-compatible query endpoint: `metrics.url`, or the local stack kubeperf started. */

@@ -54,7 +54,11 @@ interface ApiBody {
   data?: { resultType: string; result: unknown };
 }
 
-async function call(ep: PromEndpoint, path: string, params: Record<string, string>): Promise<ApiBody['data']> {
+async function call(
+  ep: PromEndpoint,
+  path: string,
+  params: Record<string, string>,
+): Promise<ApiBody['data']> {
   const url = ep.url.replace(/\/+$/, '') + path;
   let res: Response;
   try {

@@ -50,7 +50,12 @@ export interface RunExporter {
 type Sample = { labels: Record<string, string | number>; value: number; metricName?: string };
 
 /** A metric whose samples are computed on scrape (prom-client's registry formats it). */
-function computed(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', values: () => Sample[]) {
+function computed(
+  name: string,
+  help: string,
+  type: 'counter' | 'gauge' | 'histogram',
+  values: () => Sample[],
+) {
   return {
     name,
     help,
@@ -132,7 +137,8 @@ export async function startExporter(opts: {
         eachOp((phase, op, r) => {
           if (!isRequest(op)) return;
           out.push({ labels: { phase, op, code: '2xx' }, value: r.count - r.errors });
-          for (const [code, n] of Object.entries(r.errorsByCode)) out.push({ labels: { phase, op, code }, value: n });
+          for (const [code, n] of Object.entries(r.errorsByCode))
+            out.push({ labels: { phase, op, code }, value: n });
         });
         return out;
       },
@@ -148,39 +154,61 @@ export async function startExporter(opts: {
       'histogram',
       () => {
         const out: Sample[] = [];
-        eachOp((phase, op, r) => isRequest(op) && out.push(...hdrBuckets('kubeperf_request_duration_seconds', { phase, op }, r, LATENCY_BUCKETS)));
+        eachOp(
+          (phase, op, r) =>
+            isRequest(op) &&
+            out.push(...hdrBuckets('kubeperf_request_duration_seconds', { phase, op }, r, LATENCY_BUCKETS)),
+        );
         return out;
       },
     ),
-    computed('kubeperf_requests_in_flight', 'Requests sent and not yet answered (all phases).', 'gauge', () => [
-      { labels: {}, value: restInFlight.count },
-    ]),
+    computed(
+      'kubeperf_requests_in_flight',
+      'Requests sent and not yet answered (all phases).',
+      'gauge',
+      () => [{ labels: {}, value: restInFlight.count }],
+    ),
     computed('kubeperf_phase_running', 'Whether a phase is running (1) or finished (0).', 'gauge', () =>
       [...phases].map(([phase, s]) => ({ labels: { phase, type: s.type ?? '' }, value: s.running ? 1 : 0 })),
     ),
-    computed('kubeperf_phase_progress_ratio', 'Done / declared work of a phase (0 when unknown).', 'gauge', () =>
-      [...phases].map(([phase, s]) => ({
-        labels: { phase },
-        value: s.total > 0 ? Math.min(1, s.done / s.total) : s.running ? 0 : 1,
-      })),
+    computed(
+      'kubeperf_phase_progress_ratio',
+      'Done / declared work of a phase (0 when unknown).',
+      'gauge',
+      () =>
+        [...phases].map(([phase, s]) => ({
+          labels: { phase },
+          value: s.total > 0 ? Math.min(1, s.done / s.total) : s.running ? 0 : 1,
+        })),
     ),
     computed('kubeperf_objects_ready_total', 'Objects seen Ready by watch, by phase.', 'counter', () => {
       const out: Sample[] = [];
-      eachOp((phase, op, r) => op === 'readiness' && out.push({ labels: { phase }, value: r.count - r.errors }));
+      eachOp(
+        (phase, op, r) => op === 'readiness' && out.push({ labels: { phase }, value: r.count - r.errors }),
+      );
       return out;
     }),
-    computed('kubeperf_objects_not_ready_total', 'Objects that did not become Ready (timeouts, errors), by phase.', 'counter', () => {
-      const out: Sample[] = [];
-      eachOp((phase, op, r) => op === 'readiness' && out.push({ labels: { phase }, value: r.errors }));
-      return out;
-    }),
+    computed(
+      'kubeperf_objects_not_ready_total',
+      'Objects that did not become Ready (timeouts, errors), by phase.',
+      'counter',
+      () => {
+        const out: Sample[] = [];
+        eachOp((phase, op, r) => op === 'readiness' && out.push({ labels: { phase }, value: r.errors }));
+        return out;
+      },
+    ),
     computed(
       'kubeperf_readiness_seconds',
       'Time from create to Ready seen by watch, by phase.',
       'histogram',
       () => {
         const out: Sample[] = [];
-        eachOp((phase, op, r) => op === 'readiness' && out.push(...hdrBuckets('kubeperf_readiness_seconds', { phase }, r, READINESS_BUCKETS)));
+        eachOp(
+          (phase, op, r) =>
+            op === 'readiness' &&
+            out.push(...hdrBuckets('kubeperf_readiness_seconds', { phase }, r, READINESS_BUCKETS)),
+        );
         return out;
       },
     ),

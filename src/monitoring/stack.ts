@@ -86,7 +86,10 @@ async function writeAuth(dir: string, target: Target): Promise<ScrapeAuth | unde
   return auth;
 }
 
-function args(backend: Backend, o: { port: number; dataDir: string; config: string; intervalMs: number }): string[] {
+function args(
+  backend: Backend,
+  o: { port: number; dataDir: string; config: string; intervalMs: number },
+): string[] {
   if (backend === 'prometheus') {
     return [
       `--config.file=${o.config}`,
@@ -186,7 +189,9 @@ async function waitReady(backend: Backend, url: string, child: ChildProcess, std
   let last = '';
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new KubeperfError(`${backend} exited during start (code ${child.exitCode}): ${stderr().trim().slice(-800)}`);
+      throw new KubeperfError(
+        `${backend} exited during start (code ${child.exitCode}): ${stderr().trim().slice(-800)}`,
+      );
     }
     try {
       const r = await fetch(url + path, { signal: AbortSignal.timeout(1000) });

@@ -65,6 +65,7 @@ export async function openObservability(
     if (loaded.measurements.length) {
       out.session = new MeasurementSession(loaded.measurements, {
         target: open.target,
+        baseDir: loaded.baseDir,
         apiGet: open.apiGet,
         prometheus: out.prometheus,
         clock: opts.clock,

@@ -150,7 +150,12 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         onCleanup: (fn) => cleanups.push(fn),
         measure: session
           ? () =>
-              session.start({ name: phase.name, index: i, type: phase.type, needsCluster: plan.phases[i]!.plan.needsCluster })
+              session.start({
+                name: phase.name,
+                index: i,
+                type: phase.type,
+                needsCluster: plan.phases[i]!.plan.needsCluster,
+              })
           : undefined,
         onRecorder: exporter ? (name, recorder) => exporter.watch(name, recorder) : undefined,
       });

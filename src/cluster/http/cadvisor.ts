@@ -19,13 +19,23 @@ export const ApiserverContainerSchema = z
       .min(1)
       .default('kubeperf-control-plane')
       .describe('Node name of /api/v1/nodes/<node>/proxy/metrics/cadvisor.'),
-    namespace: z.string().min(1).default('kube-system').describe('`namespace` label of the API server process.'),
+    namespace: z
+      .string()
+      .min(1)
+      .default('kube-system')
+      .describe('`namespace` label of the API server process.'),
     pod: z
       .string()
       .min(1)
       .optional()
-      .describe('`pod` label of the API server process (default kube-apiserver-<node>; e.g. milo-apiserver-0).'),
-    container: z.string().min(1).default('kube-apiserver').describe('`container` label of the API server process.'),
+      .describe(
+        '`pod` label of the API server process (default kube-apiserver-<node>; e.g. milo-apiserver-0).',
+      ),
+    container: z
+      .string()
+      .min(1)
+      .default('kube-apiserver')
+      .describe('`container` label of the API server process.'),
   })
   .describe('How the API server process appears in the cAdvisor-style container metrics.');
 export type ApiserverContainerInput = z.input<typeof ApiserverContainerSchema>;
@@ -40,7 +50,9 @@ export interface ContainerProcess {
 /** USER_HZ: the unit of utime/stime in /proc/<pid>/stat, 100 on every Linux architecture Node runs on. */
 const USER_HZ = 100;
 
-export function readProcStats(pid: number): { cpuSeconds: number; rssBytes: number; startTicks: number } | undefined {
+export function readProcStats(
+  pid: number,
+): { cpuSeconds: number; rssBytes: number; startTicks: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces; fields after it are plain.
@@ -78,7 +90,8 @@ export class ContainerMetrics {
   register(p: ContainerProcess): void {
     if (!Number.isInteger(p.pid) || p.pid <= 0) throw new Error(`registerProcess: bad pid ${p.pid}`);
     for (const k of ['namespace', 'pod', 'container'] as const) {
-      if (typeof p[k] !== 'string' || !p[k]) throw new Error(`registerProcess: ${k} must be a non-empty string`);
+      if (typeof p[k] !== 'string' || !p[k])
+        throw new Error(`registerProcess: ${k} must be a non-empty string`);
     }
     this.procs.set(p.pid, { pid: p.pid, namespace: p.namespace, pod: p.pod, container: p.container });
   }
@@ -115,7 +128,12 @@ export class ContainerMetrics {
       });
     }
     const out: string[] = [];
-    const family = (name: string, help: string, type: string, value: (r: (typeof rows)[number]) => number) => {
+    const family = (
+      name: string,
+      help: string,
+      type: string,
+      value: (r: (typeof rows)[number]) => number,
+    ) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       for (const r of rows) if (Number.isFinite(value(r))) out.push(`${name}{${r.labels}} ${value(r)}`);
     };

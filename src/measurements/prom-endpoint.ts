@@ -1,0 +1,73 @@
+/**
+ * What the PromQL-based measurements (promQuery, containerUsage) share: options naming the endpoint,
+ * choosing it (the entry's `url`, else the run's `metrics.url` or local stack), and waiting until the
+ * backend has scraped past a boundary before querying at it.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../config/duration.js';
+import { sleep } from '../load/sleep.js';
+import { PromQueryError, type PromEndpoint } from '../metrics/promql-client.js';
+import type { MeasurementEnv } from './types.js';
+
+export const duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m');
+
+export const endpointShape = {
+  url: z
+    .url()
+    .optional()
+    .describe(
+      'Prometheus-compatible base URL (Prometheus, VictoriaMetrics, Thanos); default the run’s metrics.url or local stack.',
+    ),
+  bearerToken: z.string().min(1).optional().describe('Bearer token sent with each query.'),
+  stabilize: duration
+    .default('0s')
+    .describe('Wait after the phase before the end-of-phase queries (let controllers settle).'),
+  timeout: duration.default('15s').describe('Timeout of each query.'),
+};
+
+export interface EndpointOptions {
+  url?: string;
+  bearerToken?: string;
+  stabilize: string;
+  timeout: string;
+}
+
+export function chooseEndpoint(o: EndpointOptions, env: MeasurementEnv): PromEndpoint | undefined {
+  const timeoutMs = parseDuration(o.timeout);
+  if (o.url) {
+    return {
+      url: o.url,
+      headers: o.bearerToken ? { authorization: `Bearer ${o.bearerToken}` } : undefined,
+      timeoutMs,
+      // The local stack's interval applies when the entry names the same URL.
+      scrapeIntervalMs: env.prometheus?.url === o.url ? env.prometheus.scrapeIntervalMs : undefined,
+    };
+  }
+  return env.prometheus ? { ...env.prometheus, timeoutMs } : undefined;
+}
+
+export const NO_ENDPOINT =
+  'no Prometheus-compatible URL: set the measurement’s url, metrics.url, or metrics.local to start one';
+
+/**
+ * Waits for the end-of-phase instant: `stabilize` after the phase, then (when the scrape interval is
+ * known) two intervals more so the backend holds a sample at or after that instant. Returns the
+ * instant, unix ms. Cut short by an interrupt.
+ */
+export async function settle(endedAtMs: number, o: EndpointOptions, ep: PromEndpoint, signal: AbortSignal) {
+  const at = endedAtMs + parseDuration(o.stabilize)!;
+  const ready = at + (ep.scrapeIntervalMs ? 2 * ep.scrapeIntervalMs + 250 : 0);
+  await sleep(ready - Date.now(), signal).catch(() => {});
+  return Math.min(at, Date.now());
+}
+
+/** A failed query, in words for results and logs. */
+export function describeQueryError(e: unknown, what: string): string {
+  if (e instanceof PromQueryError) {
+    if (e.kind === 'bad_query') return `${what}: the backend rejected the query: ${e.message}`;
+    return `${what}: ${e.message}`;
+  }
+  return `${what}: ${(e as Error)?.message ?? String(e)}`;
+}
