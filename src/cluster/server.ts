@@ -21,6 +21,7 @@ import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
 import { ContainerMetrics } from './http/cadvisor.js';
+import { ControllerRuntimeMetrics } from '../metrics/controller-runtime.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
@@ -66,7 +67,7 @@ export class ApiServer {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
-    this.ctx = { store, registry, hooks: { admit } };
+    this.ctx = { store, registry, hooks: { admit }, controllers: new ControllerRuntimeMetrics() };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);

@@ -42,7 +42,10 @@ export function runCommand(): Command {
     .option('--dry-run', 'print the resolved plan without sending a request')
     .option('--keep', 'keep the objects the run created (default: delete them at the end)')
     .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
-    .option('--metrics-port <n>', "serve kubeperf's own Prometheus /metrics on this port during the run (0: a free port)")
+    .option(
+      '--metrics-port <n>',
+      "serve kubeperf's own Prometheus /metrics on this port during the run (0: a free port)",
+    )
     .addHelpText(
       'after',
       `
