@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.js';
 import { ControllerRuntimeMetrics } from '../metrics/controller-runtime.js';
 import { parsePromText } from '../metrics/prom-text.js';
 import { startTestCluster } from '../kube/testing.js';
 import { runStudyObject } from '../run/run-study.js';
+import { closedPort } from './test-support.js';
 import { diffControllerScrapes, proxyPath, type ControllerMetricsData } from './controller-metrics.js';
 
 const out = mkdtempSync(join(tmpdir(), 'kubeperf-controller-metrics-'));
@@ -120,13 +120,3 @@ describe('controllerMetrics', () => {
     expect(m.data).toBeUndefined();
   }, 60_000);
 });
-
-/** A loopback port nothing listens on. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

@@ -52,14 +52,15 @@ export const NO_ENDPOINT =
   'no Prometheus-compatible URL: set the measurement’s url, metrics.url, or metrics.local to start one';
 
 /**
- * Waits for the end-of-phase instant: `stabilize` after the phase, then (when the scrape interval is
- * known) two intervals more so the backend holds a sample at or after that instant. Returns the
- * instant, unix ms. Cut short by an interrupt.
+ * The end-of-phase instant and the wait for it: `stabilize` after the phase, plus (when the scrape
+ * interval is known) one interval, so the backend's latest sample at that instant was scraped after
+ * the phase ended; then one more interval for it to be ingested. Returns the instant, unix ms. An
+ * interrupt cuts the wait short (the instant is then now).
  */
 export async function settle(endedAtMs: number, o: EndpointOptions, ep: PromEndpoint, signal: AbortSignal) {
-  const at = endedAtMs + parseDuration(o.stabilize)!;
-  const ready = at + (ep.scrapeIntervalMs ? 2 * ep.scrapeIntervalMs + 250 : 0);
-  await sleep(ready - Date.now(), signal).catch(() => {});
+  const interval = ep.scrapeIntervalMs ?? 0;
+  const at = endedAtMs + parseDuration(o.stabilize)! + interval;
+  await sleep(at + (interval ? interval + 250 : 0) - Date.now(), signal).catch(() => {});
   return Math.min(at, Date.now());
 }
 

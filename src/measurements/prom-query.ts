@@ -170,7 +170,8 @@ export const promQuery: Measurement<Options> = {
         if (!ep) return missing(NO_ENDPOINT);
         const queries = resolveQueries(o, ctx.baseDir);
         const endMs = await settle(endedAtMs, o, ep, ctx.signal);
-        const elapsedMs = Math.max(1, endedAtMs - startedAtMs);
+        // kube-burner's .elapsed: from the phase start to the instant the end queries are evaluated at.
+        const elapsedMs = Math.max(1, endMs - startedAtMs);
         const stepSec = o.step
           ? parseDuration(o.step)! / 1000
           : Math.max((ep.scrapeIntervalMs ?? 15_000) / 1000, elapsedMs / 1000 / 200);

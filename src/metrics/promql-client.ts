@@ -121,7 +121,7 @@ export async function rangeQuery(
     query,
     start: startSec.toFixed(3),
     end: endSec.toFixed(3),
-    step: `${Math.max(0.001, stepSec)}s`,
+    step: String(Math.max(0.001, Math.round(stepSec * 1000) / 1000)),
   });
   if (!data) return [];
   return (data.result as { metric: Labels; values: [number, string][] }[]).map((r) => ({

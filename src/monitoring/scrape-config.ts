@@ -51,6 +51,14 @@ function httpClient(auth: ScrapeAuth | undefined): Record<string, unknown> {
   return out;
 }
 
+/** Jobs with static targets in the config (the stack waits until each has been scraped once). */
+export function staticJobs(i: ScrapeInputs): string[] {
+  return [
+    ...(i.apiServer ? ['apiserver', ...(i.cadvisorPath ? ['kubernetes-cadvisor'] : [])] : []),
+    ...(i.exporterUrl ? ['kubeperf'] : []),
+  ];
+}
+
 export function scrapeConfig(i: ScrapeInputs): string {
   const interval = promInterval(i.scrapeIntervalMs);
   // A scrape must end before the next one starts; the API server's /metrics can be large.
@@ -104,10 +112,10 @@ export function scrapeConfig(i: ScrapeInputs): string {
     job_name: 'controllers',
     file_sd_configs: [{ files: [i.fileSdPath] }],
   });
-  return stringify({
-    global: { scrape_interval: interval, scrape_timeout: timeout },
-    scrape_configs: jobs,
-  });
+  return stringify(
+    { global: { scrape_interval: interval, scrape_timeout: timeout }, scrape_configs: jobs },
+    { aliasDuplicateObjects: false },
+  );
 }
 
 export interface ExtraTarget {

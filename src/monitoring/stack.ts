@@ -14,7 +14,8 @@ import { KubeperfError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { PromEndpoint } from '../metrics/promql-client.js';
 import type { Target } from '../phases/types.js';
-import { fileSd, scrapeConfig, type ExtraTarget, type ScrapeAuth } from './scrape-config.js';
+import { fileSd, scrapeConfig, staticJobs, type ExtraTarget, type ScrapeAuth } from './scrape-config.js';
+import { instantQuery } from '../metrics/promql-client.js';
 
 export type Backend = 'prometheus' | 'victoriametrics';
 
@@ -128,18 +129,16 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
   await writeFile(fileSdPath, fileSd(extra, cluster));
   const config = join(dir, 'scrape.yml');
   const hasApi = target && target.kind !== 'none';
-  await writeFile(
-    config,
-    scrapeConfig({
-      scrapeIntervalMs: o.scrapeIntervalMs,
-      cluster,
-      apiServer: hasApi ? target.server : undefined,
-      auth: hasApi ? await writeAuth(dir, target) : undefined,
-      cadvisorPath: o.target?.cluster?.cadvisorPath,
-      exporterUrl: o.exporterUrl,
-      fileSdPath,
-    }),
-  );
+  const inputs = {
+    scrapeIntervalMs: o.scrapeIntervalMs,
+    cluster,
+    apiServer: hasApi ? target.server : undefined,
+    auth: hasApi ? await writeAuth(dir, target) : undefined,
+    cadvisorPath: o.target?.cluster?.cadvisorPath,
+    exporterUrl: o.exporterUrl,
+    fileSdPath,
+  };
+  await writeFile(config, scrapeConfig(inputs));
   const port = o.port || (await freePort());
   const dataDir = join(dir, 'data');
   let stderr = '';
@@ -164,6 +163,11 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
   };
   try {
     await waitReady(o.backend, url, child, () => stderr);
+    const pending = await waitScraped(url, staticJobs(inputs), o.scrapeIntervalMs);
+    if (pending.length)
+      o.log.warn(
+        `${o.backend}: no successful scrape yet of ${pending.join(', ')} (is the target reachable?)`,
+      );
   } catch (e) {
     await stop();
     throw e;
@@ -203,4 +207,21 @@ async function waitReady(backend: Backend, url: string, child: ChildProcess, std
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new KubeperfError(`${backend} did not become ready at ${url}${path} within 30 s (${last})`);
+}
+
+/**
+ * Prometheus applies discovered targets on a 5 s tick, so a study that starts right away would have
+ * no data for its first phase: wait (bounded) until every static job has been scraped successfully.
+ * Returns the jobs still without a successful scrape.
+ */
+async function waitScraped(url: string, jobs: string[], intervalMs: number): Promise<string[]> {
+  const deadline = Date.now() + Math.max(15_000, 5 * intervalMs);
+  let pending = jobs;
+  while (pending.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const up = await instantQuery({ url, timeoutMs: 2000 }, 'up == 1').catch(() => []);
+    const seen = new Set(up.map((s) => s.labels.job));
+    pending = jobs.filter((j) => !seen.has(j));
+  }
+  return pending;
 }
