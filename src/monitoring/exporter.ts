@@ -44,7 +44,8 @@ export interface RunExporter {
   phaseEnded(result: PhaseResult): void;
   /** The text a scrape would return (tests, the bench). */
   render(): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops serving after waiting (up to `finalScrapeWaitMs`) for a scraper that has been scraping to fetch the final values. */
+  stop(finalScrapeWaitMs?: number): Promise<void>;
 }
 
 type Sample = { labels: Record<string, string | number>; value: number; metricName?: string };
@@ -274,10 +275,10 @@ export async function startExporter(opts: {
       s.running = false;
     },
     render: () => registry.metrics(),
-    async stop() {
+    async stop(finalScrapeWaitMs = FINAL_SCRAPE_WAIT_MS) {
       // Whoever scrapes us (the local stack, a user's Prometheus) gets the final values once more.
       const since = Date.now();
-      while (scrapes > 0 && lastScrapeMs < since && Date.now() - since < FINAL_SCRAPE_WAIT_MS) {
+      while (scrapes > 0 && lastScrapeMs < since && Date.now() - since < finalScrapeWaitMs) {
         await new Promise((r) => setTimeout(r, 50));
       }
       server.closeAllConnections();
