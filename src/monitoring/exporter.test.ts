@@ -18,10 +18,10 @@ describe("kubeperf's exporter", () => {
     try {
       const rec = new Recorder(0);
       ex.watch('crud', rec);
-      // 3 ms, 30 ms, 3 s successes; one 409 and one connection error.
+      // 3 ms, 30 ms, 3.5 s successes; one 409 and one connection error.
       rec.record('create', 0, 3);
       rec.record('create', 0, 30);
-      rec.record('create', 0, 3000);
+      rec.record('create', 0, 3500);
       rec.record('create', 0, 1, { reason: 'AlreadyExists', code: 409 });
       rec.record('create', 0, 1, { reason: 'ECONNRESET', code: 0 });
       rec.retry('create');
@@ -29,14 +29,19 @@ describe("kubeperf's exporter", () => {
       expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const s = parsePromText(await r.text());
       const codes = Object.fromEntries(
-        select(s, 'kubeperf_requests_total', { phase: 'crud', op: 'create' }).map((x) => [x.labels.code, x.value]),
+        select(s, 'kubeperf_requests_total', { phase: 'crud', op: 'create' }).map((x) => [
+          x.labels.code,
+          x.value,
+        ]),
       );
       expect(codes).toEqual({ '2xx': 3, '409': 1, '0': 1 });
       expect(sumOf(s, 'kubeperf_request_retries_total')).toBe(1);
       const le = (b: string) => select(s, 'kubeperf_request_duration_seconds_bucket', { le: b })[0]!.value;
-      expect([le('0.005'), le('0.025'), le('0.05'), le('3'), le('4'), le('+Inf')]).toEqual([1, 1, 2, 2, 3, 3]);
+      expect([le('0.005'), le('0.025'), le('0.05'), le('3'), le('4'), le('+Inf')]).toEqual([
+        1, 1, 2, 2, 3, 3,
+      ]);
       expect(sumOf(s, 'kubeperf_request_duration_seconds_count')).toBe(3);
-      expect(sumOf(s, 'kubeperf_request_duration_seconds_sum')).toBeCloseTo(3.033, 2);
+      expect(sumOf(s, 'kubeperf_request_duration_seconds_sum')).toBeCloseTo(3.533, 2);
       expect(sumOf(s, 'kubeperf_run_info', { run_id: 'r1' })).toBe(1);
       expect((await fetch(`${ex.url}/other`)).status).toBe(404);
     } finally {
@@ -79,7 +84,12 @@ describe("kubeperf's exporter", () => {
             name: 'namespaces',
             jobIterations: 5,
             namespacedIterations: false,
-            objects: [{ objectTemplate: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: exp-{{.Iteration}}\n', wait: true }],
+            objects: [
+              {
+                objectTemplate: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: exp-{{.Iteration}}\n',
+                wait: true,
+              },
+            ],
           },
         ],
       },

@@ -66,39 +66,45 @@ function computed(
   };
 }
 
-/** Cumulative histogram samples (le in seconds) from an HDR histogram of µs. */
+interface HdrInternals {
+  totalCount: number;
+  maxValue: number;
+  countsArrayLength: number;
+  countsArrayIndex(value: number): number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+}
+
+/**
+ * Cumulative histogram samples (le in seconds) from an HDR histogram of µs, in one pass over its
+ * counts array (HDR's value iterator allocated per step: 9 ms per scrape of 300,000 records; this
+ * walk is a typed-array scan). HDR values are quantised to 3 significant digits, so a value within
+ * 0.1% of a bound may land on the other side of it.
+ */
 function hdrBuckets(name: string, labels: Record<string, string>, op: LiveOp, bounds: number[]): Sample[] {
-  const h = op.hist as unknown as {
-    totalCount: number;
-    recordedValuesIterator?: {
-      reset(): void;
-      hasNext(): boolean;
-      next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
-    };
-  };
-  const counts = new Array<number>(bounds.length).fill(0);
+  const h = op.hist as unknown as HdrInternals;
+  const cum = new Array<number>(bounds.length).fill(h.totalCount);
   let sumUs = 0;
-  const it = h.recordedValuesIterator;
-  if (it) {
-    it.reset();
-    while (it.hasNext()) {
-      const v = it.next();
-      sumUs += v.valueIteratedTo * v.countAtValueIteratedTo;
-      // HDR values are quantised to 3 significant digits; a value at a bound counts as ≤ it.
-      for (let i = 0; i < bounds.length; i++) {
-        if (v.valueIteratedTo <= bounds[i]! * 1e6) {
-          counts[i]! += v.countAtValueIteratedTo;
-          break;
-        }
+  if (h.totalCount > 0) {
+    const last = Math.min(h.countsArrayLength - 1, h.countsArrayIndex(h.maxValue));
+    const at = bounds.map((b) => h.countsArrayIndex(b * 1e6));
+    let running = 0;
+    let bi = 0;
+    while (bi < bounds.length && at[bi]! < 0) cum[bi++] = 0;
+    for (let i = 0; i <= last; i++) {
+      const n = h.getCountAtIndex(i);
+      if (n) {
+        running += n;
+        sumUs += n * h.valueFromIndex(i);
       }
+      while (bi < bounds.length && at[bi] === i) cum[bi++] = running;
     }
   }
-  const out: Sample[] = [];
-  let cum = 0;
-  bounds.forEach((b, i) => {
-    cum += counts[i]!;
-    out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: b }, value: cum });
-  });
+  const out: Sample[] = bounds.map((b, i) => ({
+    metricName: `${name}_bucket`,
+    labels: { ...labels, le: b },
+    value: cum[i]!,
+  }));
   out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.totalCount });
   out.push({ metricName: `${name}_sum`, labels, value: sumUs / 1e6 });
   out.push({ metricName: `${name}_count`, labels, value: h.totalCount });
