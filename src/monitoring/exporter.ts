@@ -15,6 +15,7 @@ import client from 'prom-client';
 import type { ProgressReporter } from '../core/progress.js';
 import { KubeperfError } from '../core/errors.js';
 import { restInFlight } from '../kube/rest.js';
+import { createHistogram } from '../metrics/histogram.js';
 import type { LiveOp, Recorder } from '../metrics/recorder.js';
 import type { PhaseResult } from '../results/types.js';
 
@@ -111,6 +112,21 @@ function hdrBuckets(name: string, labels: Record<string, string>, op: LiveOp, bo
   return out;
 }
 
+const emptyOp: LiveOp = { hist: createHistogram(), count: 0, errors: 0, retries: 0, errorsByCode: {} };
+
+/** Repeats of a phase as one record (totals summed, histograms added). */
+function mergeLive(ops: LiveOp[]): LiveOp {
+  const hist = createHistogram();
+  for (const o of ops) hist.add(o.hist);
+  return {
+    hist,
+    count: ops.reduce((a, o) => a + o.count, 0),
+    errors: ops.reduce((a, o) => a + o.errors, 0),
+    retries: ops.reduce((a, o) => a + o.retries, 0),
+    errorsByCode: {},
+  };
+}
+
 export async function startExporter(opts: {
   port: number;
   host?: string;
@@ -129,6 +145,12 @@ export async function startExporter(opts: {
       for (const rec of s.recorders) for (const [op, r] of rec.liveOps()) fn(phase, op, r);
   };
   const isRequest = (op: string) => op !== 'readiness';
+  /** Each phase's readiness record, repeats merged. */
+  const readiness = (): [string, LiveOp | undefined][] =>
+    [...phases].map(([phase, s]) => {
+      const recs = s.recorders.map((r) => r.liveOps().get('readiness')).filter((x): x is LiveOp => !!x);
+      return [phase, recs.length === 1 ? recs[0] : recs.length ? mergeLive(recs) : undefined];
+    });
 
   const registry = new client.Registry();
   const metrics = [
@@ -188,36 +210,24 @@ export async function startExporter(opts: {
           value: s.total > 0 ? Math.min(1, s.done / s.total) : s.running ? 0 : 1,
         })),
     ),
-    computed('kubeperf_objects_ready_total', 'Objects seen Ready by watch, by phase.', 'counter', () => {
-      const out: Sample[] = [];
-      eachOp(
-        (phase, op, r) => op === 'readiness' && out.push({ labels: { phase }, value: r.count - r.errors }),
-      );
-      return out;
-    }),
+    // Readiness series exist for every phase (zero when it waits for nothing), so a dashboard shows 0, not "no data".
+    computed('kubeperf_objects_ready_total', 'Objects seen Ready by watch, by phase.', 'counter', () =>
+      readiness().map(([phase, r]) => ({ labels: { phase }, value: r ? r.count - r.errors : 0 })),
+    ),
     computed(
       'kubeperf_objects_not_ready_total',
       'Objects that did not become Ready (timeouts, errors), by phase.',
       'counter',
-      () => {
-        const out: Sample[] = [];
-        eachOp((phase, op, r) => op === 'readiness' && out.push({ labels: { phase }, value: r.errors }));
-        return out;
-      },
+      () => readiness().map(([phase, r]) => ({ labels: { phase }, value: r ? r.errors : 0 })),
     ),
     computed(
       'kubeperf_readiness_seconds',
       'Time from create to Ready seen by watch, by phase.',
       'histogram',
-      () => {
-        const out: Sample[] = [];
-        eachOp(
-          (phase, op, r) =>
-            op === 'readiness' &&
-            out.push(...hdrBuckets('kubeperf_readiness_seconds', { phase }, r, READINESS_BUCKETS)),
-        );
-        return out;
-      },
+      () =>
+        readiness().flatMap(([phase, r]) =>
+          hdrBuckets('kubeperf_readiness_seconds', { phase }, r ?? emptyOp, READINESS_BUCKETS),
+        ),
     ),
   ];
   for (const m of metrics) registry.registerMetric(m as unknown as client.Metric);
