@@ -61,6 +61,7 @@ export async function settle(endedAtMs: number, o: EndpointOptions, ep: PromEndp
   const interval = ep.scrapeIntervalMs ?? 0;
   const at = endedAtMs + parseDuration(o.stabilize)! + interval;
   await sleep(at + (interval ? interval + 250 : 0) - Date.now(), signal).catch(() => {});
+  await ep.flush?.().catch(() => {});
   return Math.min(at, Date.now());
 }
 

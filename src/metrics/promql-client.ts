@@ -14,6 +14,11 @@ export interface PromEndpoint {
   timeoutMs?: number;
   /** The scrape interval of the series behind it, when known (the local stack's), ms. */
   scrapeIntervalMs?: number;
+  /**
+   * Makes what was ingested so far queryable (VictoriaMetrics buffers new series for seconds; its
+   * /internal/force_flush ends that); called before querying a boundary that just passed.
+   */
+  flush?: () => Promise<void>;
 }
 
 export type PromErrorKind = 'unreachable' | 'bad_query' | 'server';

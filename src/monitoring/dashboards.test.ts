@@ -63,7 +63,7 @@ describe('shipped Grafana dashboards', () => {
     const stack = await startLocalStack({
       backend: 'prometheus',
       scrapeIntervalMs: 1000,
-      target: { target, cluster },
+      target: { target, cadvisorPath: cluster.cadvisorPath },
       exporterUrl: `http://127.0.0.1:${exporterPort}`,
       log: silentLogger,
     });

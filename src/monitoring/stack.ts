@@ -38,12 +38,28 @@ export interface StackOptions {
   port?: number;
   scrapeIntervalMs: number;
   /** What to scrape: the run's target (API server, container metrics) when it has one. */
-  target?: { target: Target; cluster?: { cadvisorPath: string } };
+  target?: { target: Target; cadvisorPath?: string };
   exporterUrl?: string;
   extraTargets?: ExtraTarget[];
   log: Logger;
   /** Override of the binary (tests of the missing-binary message). */
   binary?: string;
+}
+
+/**
+ * The cAdvisor path when the API server itself serves one (the embedded control plane, also when it
+ * is reached by kubeconfig after `kubeperf cluster start`); undefined for a real cluster, whose
+ * kubelets are discovered as nodes instead.
+ */
+export async function probeCadvisorPath(
+  apiGet:
+    ((path: string, o?: { timeoutMs?: number }) => Promise<{ status: number; body: string }>) | undefined,
+): Promise<string | undefined> {
+  if (!apiGet) return undefined;
+  const r = await apiGet('/metrics/cadvisor', { timeoutMs: 5000 }).catch(() => undefined);
+  return r?.status === 200 && r.body.includes('container_cpu_usage_seconds_total')
+    ? '/metrics/cadvisor'
+    : undefined;
 }
 
 async function freePort(): Promise<number> {
@@ -134,7 +150,7 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
     cluster,
     apiServer: hasApi ? target.server : undefined,
     auth: hasApi ? await writeAuth(dir, target) : undefined,
-    cadvisorPath: o.target?.cluster?.cadvisorPath,
+    cadvisorPath: o.target?.cadvisorPath,
     exporterUrl: o.exporterUrl,
     fileSdPath,
   };
@@ -152,6 +168,17 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
+  const endpoint: PromEndpoint = {
+    url,
+    scrapeIntervalMs: o.scrapeIntervalMs,
+    ...(o.backend === 'victoriametrics'
+      ? {
+          flush: async () => {
+            await fetch(`${url}/internal/force_flush`, { signal: AbortSignal.timeout(5000) });
+          },
+        }
+      : {}),
+  };
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -163,7 +190,7 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
   };
   try {
     await waitReady(o.backend, url, child, () => stderr);
-    const pending = await waitScraped(url, staticJobs(inputs), o.scrapeIntervalMs);
+    const pending = await waitScraped(endpoint, staticJobs(inputs), o.scrapeIntervalMs);
     if (pending.length)
       o.log.warn(
         `${o.backend}: no successful scrape yet of ${pending.join(', ')} (is the target reachable?)`,
@@ -175,7 +202,7 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
   o.log.debug(`${o.backend} pid ${child.pid} on ${url}, config ${config}`);
   return {
     backend: o.backend,
-    endpoint: { url, scrapeIntervalMs: o.scrapeIntervalMs },
+    endpoint,
     pid: child.pid!,
     addTarget: async (t) => {
       extra.push(t);
@@ -210,16 +237,18 @@ async function waitReady(backend: Backend, url: string, child: ChildProcess, std
 }
 
 /**
- * Prometheus applies discovered targets on a 5 s tick, so a study that starts right away would have
- * no data for its first phase: wait (bounded) until every static job has been scraped successfully.
+ * Prometheus applies discovered targets on a 5 s tick (and VictoriaMetrics shows new series after a
+ * flush), so a study that starts right away would have no data for its first phase: wait (bounded)
+ * until every static job has been scraped successfully.
  * Returns the jobs still without a successful scrape.
  */
-async function waitScraped(url: string, jobs: string[], intervalMs: number): Promise<string[]> {
+async function waitScraped(ep: PromEndpoint, jobs: string[], intervalMs: number): Promise<string[]> {
   const deadline = Date.now() + Math.max(15_000, 5 * intervalMs);
   let pending = jobs;
   while (pending.length && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    const up = await instantQuery({ url, timeoutMs: 2000 }, 'up == 1').catch(() => []);
+    await ep.flush?.().catch(() => {});
+    const up = await instantQuery({ url: ep.url, timeoutMs: 2000 }, 'up == 1').catch(() => []);
     const seen = new Set(up.map((s) => s.labels.job));
     pending = jobs.filter((j) => !seen.has(j));
   }

@@ -12,7 +12,7 @@ import { parseDuration } from '../config/duration.js';
 import { MeasurementSession } from '../measurements/session.js';
 import type { PromEndpoint } from '../metrics/promql-client.js';
 import { startExporter, type RunExporter } from '../monitoring/exporter.js';
-import { startLocalStack, type LocalStack } from '../monitoring/stack.js';
+import { probeCadvisorPath, startLocalStack, type LocalStack } from '../monitoring/stack.js';
 import type { OpenTarget } from './target.js';
 
 export interface Observability {
@@ -50,7 +50,10 @@ export async function openObservability(
         backend: m.local,
         port: m.port,
         scrapeIntervalMs: intervalMs,
-        target: { target: open.target, cluster: open.cluster },
+        target: {
+          target: open.target,
+          cadvisorPath: open.cluster?.cadvisorPath ?? (await probeCadvisorPath(open.apiGet)),
+        },
         exporterUrl: out.exporter?.url,
         log,
       });
