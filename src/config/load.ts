@@ -239,6 +239,17 @@ function resolveMeasurements(
       return;
     }
     listedTypes.add(measurement.type);
+    const scoped = Array.isArray(e.phases)
+      ? (e.phases as unknown[]).filter((x) => typeof x === 'string')
+      : undefined;
+    scoped?.forEach((p, j) => {
+      if (phaseNames.includes(p)) return;
+      const hint = closest(p, phaseNames);
+      problems.push(
+        `${at('phases', j)}: measurements[${i}].phases[${j}]: no phase named "${p}"` +
+          (hint ? ` (did you mean "${hint}"?)` : `; phases: ${phaseNames.join(', ')}`),
+      );
+    });
     const own: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(e))
       if (!(MeasurementCommonKeys as readonly string[]).includes(k)) own[k] = v;
@@ -263,17 +274,6 @@ function resolveMeasurements(
       return;
     }
     seen.add(name);
-    const scoped = Array.isArray(e.phases)
-      ? (e.phases as unknown[]).filter((x) => typeof x === 'string')
-      : undefined;
-    scoped?.forEach((p, j) => {
-      if (phaseNames.includes(p)) return;
-      const hint = closest(p, phaseNames);
-      problems.push(
-        `${at('phases', j)}: measurements[${i}].phases[${j}]: no phase named "${p}"` +
-          (hint ? ` (did you mean "${hint}"?)` : `; phases: ${phaseNames.join(', ')}`),
-      );
-    });
     if (e.enabled === false) return;
     entries.push({
       name,
