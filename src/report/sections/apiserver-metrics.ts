@@ -55,13 +55,16 @@ export function latencyGaps(p: PhaseResult, d: ApiserverMetricsData): LatencyGap
 const ms = (v: number) => formatValue(v, 'ms');
 const bucket = (l: ApiserverLatency) =>
   `${ms(l.p99BucketMs[0])}–${l.p99BucketMs[1] === null ? '∞' : ms(l.p99BucketMs[1])}`;
+/** `POST configmaps`, `PUT deployments.apps/status`, or `GET /metrics` for a non-resource path. */
 const what = (l: { verb: string; resource: string; subresource: string; group?: string }) =>
-  `${l.verb} ${l.resource}${l.group ? `.${l.group}` : ''}${l.subresource ? `/${l.subresource}` : ''}`;
+  l.resource
+    ? `${l.verb} ${l.resource}${l.group ? `.${l.group}` : ''}${l.subresource ? `/${l.subresource}` : ''}`
+    : `${l.verb} ${l.subresource}`;
 
 function requestRows(d: ApiserverMetricsData, limit = 15) {
   const byWhat = new Map<string, { key: string; total: number; codes: string[] }>();
   for (const r of d.requests) {
-    const key = what(r) + (r.resource ? '' : ` ${r.subresource}`);
+    const key = what(r);
     const g = byWhat.get(key) ?? { key, total: 0, codes: [] };
     g.total += r.count;
     g.codes.push(`${r.code}×${num(r.count)}`);
