@@ -39,7 +39,7 @@ export interface RunExporter {
   url: string;
   port: number;
   /** A phase (repeat) began recording into `recorder`. */
-  watch(phase: string, recorder: Recorder): void;
+  watch(phase: string, recorder: Recorder, type?: string): void;
   /** Wraps a phase's progress reporter so progress is exported too. */
   progress(phase: string, inner: ProgressReporter): ProgressReporter;
   phaseEnded(result: PhaseResult): void;
@@ -265,8 +265,9 @@ export async function startExporter(opts: {
   return {
     url: `http://${host}:${port}`,
     port,
-    watch(phase, recorder) {
+    watch(phase, recorder, type) {
       const s = state(phase);
+      s.type ??= type;
       s.recorders.push(recorder);
       s.running = true;
     },

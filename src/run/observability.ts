@@ -13,6 +13,7 @@ import { MeasurementSession } from '../measurements/session.js';
 import type { PromEndpoint } from '../metrics/promql-client.js';
 import { startExporter, type RunExporter } from '../monitoring/exporter.js';
 import { probeCadvisorPath, startLocalStack, type LocalStack } from '../monitoring/stack.js';
+import type { PhaseObserve } from '../phases/types.js';
 import type { OpenTarget } from './target.js';
 
 export interface Observability {
@@ -20,6 +21,8 @@ export interface Observability {
   exporter?: RunExporter;
   stack?: LocalStack;
   prometheus?: PromEndpoint;
+  /** What phases get as `ctx.observe`. */
+  observe: PhaseObserve;
   stop(): Promise<void>;
 }
 
@@ -31,7 +34,7 @@ export async function openObservability(
   const m = loaded.study.metrics;
   const log = opts.log;
   const port = opts.metricsPort ?? m?.exporterPort;
-  const out: Observability = { stop: async () => {} };
+  const out: Observability = { observe: {}, stop: async () => {} };
   out.stop = async () => {
     // The exporter first: it waits (bounded) for the stack's final scrape of it.
     for (const s of [out.exporter, out.stack]) {
@@ -65,6 +68,13 @@ export async function openObservability(
         headers: m.bearerToken ? { authorization: `Bearer ${m.bearerToken}` } : undefined,
       };
     }
+    const cluster = open.cluster;
+    const stack = out.stack;
+    out.observe = {
+      prometheus: out.prometheus,
+      registerProcess: cluster ? (p) => cluster.registerProcess(p) : undefined,
+      addScrapeTarget: stack ? (t) => stack.addTarget(t) : undefined,
+    };
     if (loaded.measurements.length) {
       out.session = new MeasurementSession(loaded.measurements, {
         target: open.target,

@@ -10,7 +10,7 @@ import type { ResolvedPhase } from '../config/load.js';
 import type { UsageSampler } from '../metrics/control-plane-usage.js';
 import { mergeOpMaps } from '../metrics/merge.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { PhaseOutput, Target } from '../phases/types.js';
+import type { PhaseObserve, PhaseOutput, Target } from '../phases/types.js';
 import type { PhaseMeasurements } from '../measurements/session.js';
 import type { OpStats, PhaseResult } from '../results/types.js';
 import { settleWithin } from './interrupt.js';
@@ -30,7 +30,9 @@ export interface PhaseEnv {
   /** Starts the study's measurements for this phase (src/measurements); gathered after its work. */
   measure?: () => Promise<PhaseMeasurements | undefined>;
   /** Live view of each repeat's Recorder (kubeperf's exporter reads it on scrape, never per request). */
-  onRecorder?: (phaseName: string, recorder: Recorder) => void;
+  onRecorder?: (phase: { name: string; type: string }, recorder: Recorder) => void;
+  /** The run's metrics plumbing handed to phases (query endpoint, registerProcess, scrape targets). */
+  observe?: PhaseObserve;
   /** How long in-flight work may take to finish after an interrupt. */
   drainMs?: number;
 }
@@ -51,7 +53,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   for (let r = 0; r < phase.repeat && !env.signal.aborted; r++) {
     if (phase.repeat > 1) log.info(`repeat ${r + 1}/${phase.repeat}`);
     const recorder = new Recorder(env.clock.nowMs());
-    env.onRecorder?.(phase.name, recorder);
+    env.onRecorder?.(phase, recorder);
     const progress = env.progress(phase.repeat > 1 ? `${phase.name} ${r + 1}/${phase.repeat}` : phase.name);
     const running = phase.phaseType.run(phase.options, {
       runId: env.runId,
@@ -67,6 +69,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       progress,
       log,
       onCleanup: env.onCleanup,
+      observe: env.observe,
     });
     try {
       output = await untilDoneOrDrained(running, env);

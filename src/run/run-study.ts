@@ -157,7 +157,8 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
                 needsCluster: plan.phases[i]!.plan.needsCluster,
               })
           : undefined,
-        onRecorder: exporter ? (name, recorder) => exporter.watch(name, recorder) : undefined,
+        onRecorder: exporter ? (p, recorder) => exporter.watch(p.name, recorder, p.type) : undefined,
+        observe: obs.observe,
       });
       exporter?.phaseEnded(result);
       results.phases.push(result);
