@@ -153,7 +153,9 @@ export const promQuery: Measurement<Options> = {
     const problems: string[] = [];
     for (const q of queries) {
       try {
-        await instantQuery(ep, withElapsed(q.query, 60_000));
+        // Evaluated at a time with no data: the backend still parses the query, and VictoriaMetrics does
+        // not cache an empty series lookup for the run's own time range (it would hide series created later).
+        await instantQuery(ep, withElapsed(q.query, 60_000), 86_400);
       } catch (e) {
         if (e instanceof PromQueryError && e.kind === 'bad_query') {
           problems.push(`measurement ${name}, query "${q.name}" (${q.query}): ${e.message}`);

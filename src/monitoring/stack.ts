@@ -139,7 +139,11 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
   }
   const dir = await mkdtemp(join(tmpdir(), `kubeperf-${o.backend}-`));
   const target = o.target?.target;
-  const cluster = target?.kind === 'embedded' ? 'embedded' : (target?.context ?? 'kubeconfig');
+  const cluster = !target
+    ? 'local'
+    : target.kind === 'embedded'
+      ? 'embedded'
+      : (target.context ?? 'kubeconfig');
   const fileSdPath = join(dir, 'targets.json');
   const extra = [...(o.extraTargets ?? [])];
   await writeFile(fileSdPath, fileSd(extra, cluster));

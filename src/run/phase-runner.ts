@@ -107,7 +107,12 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   if (output.warnings?.length) result.warnings = output.warnings;
   if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
   if (resources) result.resources = resources;
-  if (measurements && Object.keys(measurements).length) result.measurements = measurements;
+  if (measurements && Object.keys(measurements).length) {
+    result.measurements = measurements;
+    for (const [name, m] of Object.entries(measurements))
+      if (m.status !== 'ok')
+        (result.warnings ??= []).push(`measurement ${name}: ${m.status}: ${m.message ?? ''}`);
+  }
   return result;
 }
 
