@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { readProcStats } from '../cluster/http/cadvisor.js';
 import { silentLogger } from '../core/logger.js';
 import type { ContainerUsageData } from '../measurements/container-usage.js';
 import type { PromQueryData } from '../measurements/prom-query.js';
@@ -42,7 +43,7 @@ const spawnPhase: PhaseType = {
       });
       await ctx.observe!.addScrapeTarget!({ url: `http://127.0.0.1:${port}/metrics`, job: 'sim-controller' });
       await new Promise((r) => setTimeout(r, 4000));
-      return {};
+      return { data: { cpuSeconds: readProcStats(child.pid!)!.cpuSeconds } };
     } finally {
       child.kill('SIGKILL');
     }
@@ -79,8 +80,11 @@ describe('ctx.observe: phases that start processes', () => {
     const ms = outcome.results.phases[0]!.measurements!;
     expect(ms.containerUsage!.status, ms.containerUsage!.message).toBe('ok');
     const cu = ms.containerUsage!.data as unknown as ContainerUsageData;
-    // Busy 20 ms of every 50 ms: about 0.4 cores while it ran.
-    expect(cu.snapshots[0]!.targets.sim!.cpuCores!.value).toBeGreaterThan(0.1);
+    // CPU in the 2 s window is non-zero and at most all the CPU the process used (/proc, read before it was killed).
+    const cores = cu.snapshots[0]!.targets.sim!.cpuCores!.value;
+    const total = (outcome.results.phases[0]!.data as { cpuSeconds: number }).cpuSeconds;
+    expect(cores).toBeGreaterThan(0);
+    expect(cores * 2).toBeLessThanOrEqual(total + 0.02);
     expect(ms.promQuery!.status, JSON.stringify(ms.promQuery)).toBe('ok');
     const pq = ms.promQuery!.data as unknown as PromQueryData;
     expect(pq.queries[0]!.end![0]!.value).toBeGreaterThan(10);
