@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ClusterOptionsSchema } from '../cluster/options.js';
-import { parseDuration } from './duration.js';
+import { DurationString } from './duration.js';
 
 const percentOrFraction = z
   .union([
@@ -73,10 +73,6 @@ export const MeasurementEntrySchema = z
   })
   .describe('A measurement taken around phases: its type and that type’s own options.');
 
-const durationString = z
-  .string()
-  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m');
-
 export const MetricsSchema = z
   .strictObject({
     local: z
@@ -92,9 +88,9 @@ export const MetricsSchema = z
         'An existing Prometheus-compatible query URL (Prometheus, VictoriaMetrics, Thanos) for promQuery and containerUsage.',
       ),
     bearerToken: z.string().min(1).optional().describe('Bearer token sent to `url`.'),
-    scrapeInterval: durationString
-      .default('1s')
-      .describe('Scrape interval of the local backend (short studies need a short one). Default 1s.'),
+    scrapeInterval: DurationString.default('1s').describe(
+      'Scrape interval of the local backend (short studies need a short one). Default 1s.',
+    ),
     port: z
       .number()
       .int()

@@ -10,7 +10,7 @@
  * after-scrape, as a real apiserver counts it.
  */
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { DurationString, parseDuration } from '../config/duration.js';
 import {
   bucketQuantile,
   bucketRange,
@@ -22,17 +22,13 @@ import {
 } from '../metrics/prom-text.js';
 import { missing, type ApiGet, type Measurement, type MeasurementOutcome } from './types.js';
 
-const duration = z
-  .string()
-  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m');
-
 const Options = z.strictObject({
   path: z
     .string()
     .startsWith('/')
     .default('/metrics')
     .describe('Path of the metrics endpoint on the API server.'),
-  timeout: duration.default('30s').describe('Timeout of each scrape.'),
+  timeout: DurationString.default('30s').describe('Timeout of each scrape.'),
 });
 type Options = z.output<typeof Options>;
 

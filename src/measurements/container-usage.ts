@@ -11,16 +11,9 @@
  * `snapshotContainerUsage` is exported so a study's own phases (the Milo runner) take the same snapshots.
  */
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { DurationString, parseDuration } from '../config/duration.js';
 import { instantQuery, promDuration, type PromEndpoint } from '../metrics/promql-client.js';
-import {
-  chooseEndpoint,
-  describeQueryError,
-  duration,
-  endpointShape,
-  NO_ENDPOINT,
-  settle,
-} from './prom-endpoint.js';
+import { chooseEndpoint, describeQueryError, endpointShape, NO_ENDPOINT, settle } from './prom-endpoint.js';
 import { missing, type Measurement } from './types.js';
 
 export const ContainerTargetSchema = z.strictObject({
@@ -37,9 +30,9 @@ const Options = z.strictObject({
     .min(1)
     .default([{ name: 'apiserver', namespace: 'kube-system', pod: 'kube-apiserver.*' }])
     .describe('Pods to measure; default the API server (kube-system/kube-apiserver.*).'),
-  window: duration
-    .default('30s')
-    .describe('Window of rate() and avg_over_time() in each snapshot (Milo’s MEASURE_WINDOW).'),
+  window: DurationString.default('30s').describe(
+    'Window of rate() and avg_over_time() in each snapshot (Milo’s MEASURE_WINDOW).',
+  ),
   at: z
     .array(z.enum(['start', 'end']))
     .min(1)

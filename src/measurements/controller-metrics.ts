@@ -6,7 +6,7 @@
  * Reached directly (`url`) or through the API server's service or pod proxy with the run's credentials.
  */
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { DurationString, parseDuration } from '../config/duration.js';
 import {
   bucketQuantile,
   bucketRange,
@@ -18,7 +18,6 @@ import {
   type Labels,
   type Scrape,
 } from '../metrics/prom-text.js';
-import { duration } from './prom-endpoint.js';
 import { missing, type Measurement, type MeasurementContext } from './types.js';
 
 const ProxyTarget = z.strictObject({
@@ -35,11 +34,9 @@ const Options = z
     bearerToken: z.string().min(1).optional().describe('Bearer token for `url`.'),
     service: ProxyTarget.optional().describe("Scrape through the API server's service proxy."),
     pod: ProxyTarget.optional().describe("Scrape through the API server's pod proxy."),
-    interval: duration
-      .default('5s')
-      .describe(
-        'Sampling interval over the phase (workqueue depth, reconcile rate); 0s: only before and after.',
-      ),
+    interval: DurationString.default('5s').describe(
+      'Sampling interval over the phase (workqueue depth, reconcile rate); 0s: only before and after.',
+    ),
     controllers: z
       .array(z.string().min(1))
       .optional()
@@ -50,7 +47,7 @@ const Options = z
       .describe(
         'More metric names to record before/after (counters are diffed), e.g. kro or kgateway series.',
       ),
-    timeout: duration.default('10s'),
+    timeout: DurationString.default('10s'),
   })
   .refine((o) => [o.url, o.service, o.pod].filter(Boolean).length === 1, {
     message: 'give exactly one of url, service or pod',

@@ -4,14 +4,10 @@
  * backend has scraped past a boundary before querying at it.
  */
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { DurationString, parseDuration } from '../config/duration.js';
 import { sleep } from '../load/sleep.js';
 import { PromQueryError, type PromEndpoint } from '../metrics/promql-client.js';
 import type { MeasurementEnv } from './types.js';
-
-export const duration = z
-  .string()
-  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m');
 
 export const endpointShape = {
   url: z
@@ -21,10 +17,10 @@ export const endpointShape = {
       'Prometheus-compatible base URL (Prometheus, VictoriaMetrics, Thanos); default the run’s metrics.url or local stack.',
     ),
   bearerToken: z.string().min(1).optional().describe('Bearer token sent with each query.'),
-  stabilize: duration
-    .default('0s')
-    .describe('Wait after the phase before the end-of-phase queries (let controllers settle).'),
-  timeout: duration.default('15s').describe('Timeout of each query.'),
+  stabilize: DurationString.default('0s').describe(
+    'Wait after the phase before the end-of-phase queries (let controllers settle).',
+  ),
+  timeout: DurationString.default('15s').describe('Timeout of each query.'),
 };
 
 export interface EndpointOptions {

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../config/duration.js';
+import { DurationString, parseDuration } from '../config/duration.js';
 import {
   instantQuery,
   promDuration,
@@ -23,14 +23,7 @@ import {
   type InstantSample,
   type RangeSeries,
 } from '../metrics/promql-client.js';
-import {
-  chooseEndpoint,
-  describeQueryError,
-  duration,
-  endpointShape,
-  NO_ENDPOINT,
-  settle,
-} from './prom-endpoint.js';
+import { chooseEndpoint, describeQueryError, endpointShape, NO_ENDPOINT, settle } from './prom-endpoint.js';
 import { missing, type Measurement, type MeasurementEnv } from './types.js';
 
 const QuerySchema = z.strictObject({
@@ -52,9 +45,9 @@ const Options = z
       .describe(
         'A kube-burner metric profile file (list of {query, metricName, instant, captureStart}), relative to the study.',
       ),
-    step: duration
-      .optional()
-      .describe('Step of range queries (default the scrape interval, at most 200 points).'),
+    step: DurationString.optional().describe(
+      'Step of range queries (default the scrape interval, at most 200 points).',
+    ),
   })
   .refine((o) => o.queries || o.profile, { message: 'give queries, a profile file, or both' });
 type Options = z.output<typeof Options>;
