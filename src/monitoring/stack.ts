@@ -171,6 +171,9 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
     stderr = (stderr + b.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Never outlive kubeperf (a second Ctrl-C exits at once, without the normal stop).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const url = `http://127.0.0.1:${port}`;
   const endpoint: PromEndpoint = {
     url,
@@ -184,6 +187,7 @@ export async function startLocalStack(o: StackOptions): Promise<LocalStack> {
       : {}),
   };
   const stop = async () => {
+    process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 5000);
