@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { InputError } from '../core/errors.js';
+import { ApiserverContainerSchema } from './http/cadvisor.js';
 
 /** Verbs a knob can target; `*` is every verb without its own entry. */
 export const knobVerbs = [
@@ -174,6 +175,7 @@ export const ClusterOptionsSchema = z.strictObject({
     'Interval of watch bookmarks (default 60s, like the real server)',
   ),
   token: z.string().min(1).optional().describe('Fixed bearer token (default: random per start)'),
+  apiserverContainer: ApiserverContainerSchema.optional(),
 });
 
 export type ClusterOptionsInput = z.input<typeof ClusterOptionsSchema>;

@@ -24,6 +24,8 @@ import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
+import { ContainerMetrics } from './http/cadvisor.js';
+import { ControllerRuntimeMetrics } from '../metrics/controller-runtime.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
@@ -58,6 +60,8 @@ export class ApiServer {
   readonly discovery: Discovery;
   readonly openapi: OpenApi;
   readonly metrics: Metrics;
+  /** cAdvisor-style container metrics of the real processes (this one, registered controllers). */
+  readonly containers: ContainerMetrics;
   readonly knobs: Knobs;
   readonly token: string;
   private address = '127.0.0.1:0';
@@ -71,12 +75,18 @@ export class ApiServer {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
-    this.ctx = { store, registry, hooks: { admit, tokenValid: (t) => t === this.token } };
+    this.ctx = {
+      store,
+      registry,
+      hooks: { admit, tokenValid: (t) => t === this.token },
+      controllers: new ControllerRuntimeMetrics(),
+    };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
+    this.containers = new ContainerMetrics(this.opts.apiserverContainer);
     this.bootstrap();
     bootstrapV128(this.ctx);
     this.stopFns.push(startNamespaceController(this.ctx));
@@ -145,6 +155,12 @@ export class ApiServer {
     try {
       const auth = req.headers.authorization;
       if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      if (this.containers.isNodeProxyPath(pathname)) {
+        Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
+        labels.component = 'apiserver';
+        done(handleNonResource(this, '/metrics/cadvisor', query, req, res));
+        return;
+      }
       const r = route(pathname);
       if (r.kind === 'nonResource') {
         labels.subresource = metricPath(pathname);

@@ -7,13 +7,19 @@ import { resolve } from 'node:path';
 import type { StudyPlan } from '../config/plan.js';
 import type { Study } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
+import type { EmbeddedCluster } from '../cluster/launch.js';
 import type { MetricsFetcher } from '../metrics/control-plane-usage.js';
+import type { ApiGet } from '../measurements/types.js';
 import type { Target } from '../phases/types.js';
 
 export interface OpenTarget {
   target: Target;
   /** Text of the API server's /metrics, for control-plane CPU/memory; undefined when not reachable. */
   metrics?: MetricsFetcher;
+  /** GET a path on the API server with the run's credentials (measurements: /metrics, proxy paths). */
+  apiGet?: ApiGet;
+  /** The embedded control plane, when the run started one (registerProcess, scrape credentials). */
+  cluster?: EmbeddedCluster;
   /** Deletes what this run created (selected by its run label), for targets that outlive the run. */
   cleanupRun?: (runId: string, log: Logger) => Promise<void>;
   stop(): Promise<void>;
@@ -34,7 +40,16 @@ export async function openTarget(
       `target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`,
     );
     const headers = { authorization: `Bearer ${cluster.token}` };
+    const apiGet: ApiGet = async (path, o) => {
+      const r = await fetch(`${cluster.server}${path}`, {
+        headers,
+        signal: AbortSignal.timeout(o?.timeoutMs ?? 30_000),
+      });
+      return { status: r.status, body: await r.text() };
+    };
     return {
+      apiGet,
+      cluster,
       target: {
         kind: 'embedded',
         server: cluster.server,
@@ -42,9 +57,9 @@ export async function openTarget(
         version: cluster.version,
       },
       metrics: async () => {
-        const r = await fetch(`${cluster.server}/metrics`, { headers });
-        if (!r.ok) throw new Error(`GET /metrics: ${r.status}`);
-        return r.text();
+        const r = await apiGet('/metrics');
+        if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
+        return r.body;
       },
       stop: () => cluster.stop(),
     };
@@ -62,6 +77,10 @@ export async function openTarget(
   const client = await connect(target, { connections: 1 });
   return {
     target,
+    apiGet: async (path, o) => {
+      const r = await client.rest.request({ method: 'GET', path, timeoutMs: o?.timeoutMs ?? 30_000 });
+      return { status: r.status, body: r.body };
+    },
     metrics: async () => {
       const r = await client.rest.request({ method: 'GET', path: '/metrics', timeoutMs: 5000 });
       if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);

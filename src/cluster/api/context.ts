@@ -4,6 +4,7 @@
  */
 import type { Store, KubeObject, Stored } from '../store/store.js';
 import type { ResourceRegistry, ResourceType } from './resources.js';
+import type { ControllerRuntimeMetrics } from '../../metrics/controller-runtime.js';
 
 export interface Hooks {
   /**
@@ -24,6 +25,8 @@ export interface ApiContext {
   store: Store;
   registry: ResourceRegistry;
   hooks: Hooks;
+  /** Reconcile and workqueue metrics of the built-in controllers (served on /metrics). */
+  controllers?: ControllerRuntimeMetrics;
 }
 
 /** A parsed resource request. */

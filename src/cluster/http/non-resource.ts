@@ -68,7 +68,11 @@ export function handleNonResource(
   }
   if (path === '/metrics') {
     const keys = new Set(server.ctx.registry.all().map((t) => t.storageKey));
-    return text(res, 200, server.metrics.render(keys), 'text/plain; version=0.0.4; charset=utf-8');
+    const body = server.metrics.render(keys) + (server.ctx.controllers?.render() ?? '');
+    return text(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
+  }
+  if (path === '/metrics/cadvisor') {
+    return text(res, 200, server.containers.render(), 'text/plain; version=0.0.4; charset=utf-8');
   }
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
     if (req.headers.accept?.includes('protobuf')) {

@@ -157,7 +157,7 @@ export function startDeploymentController(ctx: ApiContext, syncDelayMs: () => nu
     );
   };
 
-  const queue = new WorkQueue(sync);
+  const queue = new WorkQueue(sync, ctx.controllers?.controller('deployment'));
   const unsubs = [
     ctx.store.subscribe('deployments.apps', (e: StoreEvent) => {
       if (e.type === 'DELETED') {

@@ -77,7 +77,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
     });
   };
 
-  const queue = new WorkQueue(sync);
+  const queue = new WorkQueue(sync, ctx.controllers?.controller('endpoint'));
   const unsubs = [
     ctx.store.subscribe('services', (e: StoreEvent) => {
       if (e.type !== 'DELETED') queue.add(e.cur.key);
