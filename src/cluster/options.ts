@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { InputError } from '../core/errors.js';
+import { ServiceCidr } from './builtins/service-cidr.js';
 
 /** Verbs a knob can target; `*` is every verb without its own entry. */
 export const knobVerbs = [
@@ -113,6 +114,15 @@ const DurationMsSchema = z.union([z.number().nonnegative(), z.string()]).transfo
 
 const VerbSchema = z.enum(knobVerbs);
 
+function serviceCidrProblem(v: string): string | undefined {
+  try {
+    new ServiceCidr(v);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Delay distribution of one simulated lifecycle step (pods Pending→Running→Ready, …). */
 const StepDelaySchema = LatencyModelSchema;
 
@@ -163,7 +173,20 @@ export const ClusterOptionsSchema = z.strictObject({
   deployments: z
     .strictObject({ syncDelay: StepDelaySchema.optional().describe(`Controller delay per sync: ${model}`) })
     .optional()
-    .describe('Simulated deployment controller'),
+    .describe('Simulated deployment and replica set controllers'),
+  jobs: z
+    .strictObject({
+      runDuration: StepDelaySchema.optional().describe(
+        `How long a Job's pod runs before it succeeds (default 1s): ${model}`,
+      ),
+    })
+    .optional()
+    .describe('Simulated job controller'),
+  serviceCIDR: z
+    .string()
+    .refine((v) => serviceCidrProblem(v) === undefined, { error: (i) => serviceCidrProblem(String(i.input)) })
+    .optional()
+    .describe('IPv4 CIDR Service ClusterIPs are allocated from (default 10.96.0.0/16)'),
   watchCacheSize: z
     .number()
     .int()

@@ -16,6 +16,7 @@ import { insertNew } from './api/handlers.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
+import { installBuiltins, type Builtins } from './builtins/index.js';
 import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
@@ -57,6 +58,7 @@ export class ApiServer {
   private address = '127.0.0.1:0';
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
+  private readonly builtins: Builtins;
   readonly opts: ClusterOptions;
 
   constructor(options: ClusterOptionsInput = {}) {
@@ -64,6 +66,8 @@ export class ApiServer {
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
     this.ctx = { store, registry, hooks: { admit } };
+    this.builtins = installBuiltins(this.ctx, { serviceCIDR: this.opts.serviceCIDR });
+    this.stopFns.push(() => this.builtins.stop());
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);
@@ -82,6 +86,7 @@ export class ApiServer {
 
   setAddress(hostPort: string): void {
     this.address = hostPort;
+    this.builtins.listening(hostPort);
   }
 
   private bootstrap(): void {
@@ -101,6 +106,7 @@ export class ApiServer {
         'Update',
       );
     }
+    this.builtins.bootstrap();
   }
 
   /** Closes every open watch (fault knob and shutdown). */
@@ -270,9 +276,7 @@ export class ApiServer {
 
   private subresourceOk(rt: ResourceType, sub: string | undefined): boolean {
     if (sub === undefined) return true;
-    if (sub === 'status') return !!rt.subresources.status;
-    if (sub === 'scale') return !!rt.subresources.scale;
-    return false;
+    return (rt.subresources as Record<string, boolean | undefined>)[sub] === true;
   }
 
   private knobVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): KnobVerbName {

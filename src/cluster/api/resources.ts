@@ -15,7 +15,13 @@ export interface ResourceType {
   shortNames?: string[];
   categories?: string[];
   verbs: string[];
-  subresources: { status?: boolean; scale?: boolean };
+  /**
+   * Subresources served: status and scale, plus the core ones with their own handlers
+   * (pods/binding, serviceaccounts/token, namespaces/finalize; see builtins/subresources.ts).
+   */
+  subresources: { status?: boolean; scale?: boolean; binding?: boolean; token?: boolean; finalize?: boolean };
+  /** PUT of a missing object creates it (the strategy's AllowCreateOnUpdate). */
+  createOnUpdate?: boolean;
   /** Custom resources: keys sorted at every level, items of lists carry apiVersion/kind. */
   custom: boolean;
   /** Whether spec changes bump metadata.generation (Deployments, CRDs, CRs; not ConfigMaps). */
@@ -73,7 +79,7 @@ export function builtinResources(): ResourceType[] {
     builtin('v1', 'namespaces', 'Namespace', false, {
       shortNames: ['ns'],
       verbs: nsVerbs,
-      subresources: { status: true },
+      subresources: { status: true, finalize: true },
     }),
     builtin('v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
     builtin('v1', 'secrets', 'Secret', true),
@@ -81,23 +87,33 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['svc'],
       categories: ['all'],
       subresources: { status: true },
+      createOnUpdate: true,
     }),
-    builtin('v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], singular: 'endpoints' }),
-    builtin('v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
-    builtin('v1', 'events', 'Event', true, { shortNames: ['ev'] }),
+    builtin('v1', 'endpoints', 'Endpoints', true, {
+      shortNames: ['ep'],
+      singular: 'endpoints',
+      createOnUpdate: true,
+    }),
+    builtin('v1', 'serviceaccounts', 'ServiceAccount', true, {
+      shortNames: ['sa'],
+      subresources: { token: true },
+    }),
+    builtin('v1', 'events', 'Event', true, { shortNames: ['ev'], createOnUpdate: true }),
     builtin('v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: { status: true } }),
     builtin('v1', 'pods', 'Pod', true, {
       shortNames: ['po'],
       categories: ['all'],
-      subresources: { status: true },
+      subresources: { status: true, binding: true },
     }),
+    builtin('v1', 'bindings', 'Binding', true, { verbs: ['create'] }),
     builtin('apps/v1', 'deployments', 'Deployment', true, {
       shortNames: ['deploy'],
       categories: ['all'],
       subresources: { status: true, scale: true },
       hasGeneration: true,
     }),
-    builtin('coordination.k8s.io/v1', 'leases', 'Lease', true),
+    ...workloadResources(),
+    builtin('coordination.k8s.io/v1', 'leases', 'Lease', true, { createOnUpdate: true }),
     builtin('apiextensions.k8s.io/v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
       shortNames: ['crd', 'crds'],
       categories: ['api-extensions'],
@@ -107,8 +123,65 @@ export function builtinResources(): ResourceType[] {
   ];
 }
 
+/**
+ * Workload, networking, policy, autoscaling, RBAC, discovery and events kinds (issue 9 B), with
+ * v1.28's verbs, short names and categories. RBAC objects are stored and validated, not enforced.
+ */
+function workloadResources(): ResourceType[] {
+  const withStatus = { subresources: { status: true }, hasGeneration: true };
+  return [
+    builtin('apps/v1', 'replicasets', 'ReplicaSet', true, {
+      shortNames: ['rs'],
+      categories: ['all'],
+      subresources: { status: true, scale: true },
+      hasGeneration: true,
+    }),
+    builtin('apps/v1', 'statefulsets', 'StatefulSet', true, {
+      shortNames: ['sts'],
+      categories: ['all'],
+      subresources: { status: true, scale: true },
+      hasGeneration: true,
+    }),
+    builtin('apps/v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'], ...withStatus }),
+    builtin('batch/v1', 'jobs', 'Job', true, { categories: ['all'], ...withStatus }),
+    builtin('batch/v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'], ...withStatus }),
+    builtin('networking.k8s.io/v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'], ...withStatus }),
+    builtin('networking.k8s.io/v1', 'ingressclasses', 'IngressClass', false, { hasGeneration: true }),
+    builtin('networking.k8s.io/v1', 'networkpolicies', 'NetworkPolicy', true, {
+      shortNames: ['netpol'],
+      hasGeneration: true,
+    }),
+    builtin('policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], ...withStatus }),
+    builtin('autoscaling/v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
+      shortNames: ['hpa'],
+      categories: ['all'],
+      ...withStatus,
+    }),
+    builtin('rbac.authorization.k8s.io/v1', 'roles', 'Role', true, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io/v1', 'rolebindings', 'RoleBinding', true, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', false, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io/v1', 'clusterrolebindings', 'ClusterRoleBinding', false, {
+      createOnUpdate: true,
+    }),
+    builtin('discovery.k8s.io/v1', 'endpointslices', 'EndpointSlice', true),
+    builtin('events.k8s.io/v1', 'events', 'Event', true, { shortNames: ['ev'], createOnUpdate: true }),
+  ];
+}
+
 /** Groups whose unknown resources answer the JSON 404 (the real server's built-in groups). */
-export const builtinGroupVersions = ['v1', 'apps/v1', 'coordination.k8s.io/v1', 'apiextensions.k8s.io/v1'];
+export const builtinGroupVersions = [
+  'v1',
+  'apps/v1',
+  'batch/v1',
+  'networking.k8s.io/v1',
+  'policy/v1',
+  'autoscaling/v2',
+  'rbac.authorization.k8s.io/v1',
+  'discovery.k8s.io/v1',
+  'events.k8s.io/v1',
+  'coordination.k8s.io/v1',
+  'apiextensions.k8s.io/v1',
+];
 
 /** Served resources by group/version/plural; CRDs add and remove entries at runtime. */
 export class ResourceRegistry {

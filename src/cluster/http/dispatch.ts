@@ -15,9 +15,14 @@ import {
 import { listObjects, listTable } from '../api/list.js';
 import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
+import { coreSubresourceRequest } from '../builtins/subresources.js';
 
 export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (req.subresource === 'scale') return scaleRequest(ctx, req);
+  if (req.subresource && req.subresource !== 'status') {
+    const r = coreSubresourceRequest(ctx, req);
+    if (r) return r;
+  }
   switch (req.method) {
     case 'GET':
     case 'HEAD':
@@ -42,6 +47,7 @@ export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
 }
 
 export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.rt.plural === 'bindings' && !req.rt.group) return coreSubresourceRequest(ctx, req)!;
   switch (req.method) {
     case 'GET':
     case 'HEAD':
