@@ -182,6 +182,12 @@ export const ClusterOptionsSchema = z.strictObject({
     })
     .optional()
     .describe('Simulated job controller'),
+  events: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Simulated components record Events (scheduler, kubelet, controllers), kept 1h like --event-ttl',
+    ),
   serviceCIDR: z
     .string()
     .refine((v) => serviceCidrProblem(v) === undefined, { error: (i) => serviceCidrProblem(String(i.input)) })

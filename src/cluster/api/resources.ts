@@ -142,16 +142,27 @@ function workloadResources(): ResourceType[] {
       subresources: { status: true, scale: true },
       hasGeneration: true,
     }),
-    builtin('apps/v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'], ...withStatus }),
+    builtin('apps/v1', 'daemonsets', 'DaemonSet', true, {
+      shortNames: ['ds'],
+      categories: ['all'],
+      ...withStatus,
+    }),
     builtin('batch/v1', 'jobs', 'Job', true, { categories: ['all'], ...withStatus }),
-    builtin('batch/v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'], ...withStatus }),
+    builtin('batch/v1', 'cronjobs', 'CronJob', true, {
+      shortNames: ['cj'],
+      categories: ['all'],
+      ...withStatus,
+    }),
     builtin('networking.k8s.io/v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'], ...withStatus }),
     builtin('networking.k8s.io/v1', 'ingressclasses', 'IngressClass', false, { hasGeneration: true }),
     builtin('networking.k8s.io/v1', 'networkpolicies', 'NetworkPolicy', true, {
       shortNames: ['netpol'],
       hasGeneration: true,
     }),
-    builtin('policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], ...withStatus }),
+    builtin('policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+      shortNames: ['pdb'],
+      ...withStatus,
+    }),
     builtin('autoscaling/v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
       shortNames: ['hpa'],
       categories: ['all'],

@@ -201,7 +201,12 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
       }
       spec.revisionHistoryLimit ??= 10;
       defaultTemplate(spec.template);
-      obj.status ??= { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+      obj.status ??= {
+        currentNumberScheduled: 0,
+        numberMisscheduled: 0,
+        desiredNumberScheduled: 0,
+        numberReady: 0,
+      };
       break;
     }
     case 'jobs.batch': {
@@ -235,7 +240,8 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
       defaultService(obj);
       break;
     case 'endpoints':
-      if (Array.isArray(obj.subsets)) for (const s of obj.subsets) if (isObj(s)) defaultPortProtocols(s.ports);
+      if (Array.isArray(obj.subsets))
+        for (const s of obj.subsets) if (isObj(s)) defaultPortProtocols(s.ports);
       break;
     case 'endpointslices.discovery.k8s.io':
       defaultPortProtocols(obj.ports);
@@ -245,7 +251,8 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
       // stringData is write-only: merged into data (base64) like the real server does.
       if (isObj(obj.stringData)) {
         const data = isObj(obj.data) ? obj.data : {};
-        for (const [k, v] of Object.entries(obj.stringData)) data[k] = Buffer.from(String(v)).toString('base64');
+        for (const [k, v] of Object.entries(obj.stringData))
+          data[k] = Buffer.from(String(v)).toString('base64');
         obj.data = data;
       }
       delete obj.stringData;
@@ -257,21 +264,27 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
     case 'networkpolicies.networking.k8s.io': {
       const spec = objAt(obj, 'spec');
       for (const dir of ['ingress', 'egress'])
-        if (Array.isArray(spec[dir])) for (const r of spec[dir] as Obj[]) if (isObj(r)) defaultPortProtocols(r.ports);
+        if (Array.isArray(spec[dir]))
+          for (const r of spec[dir] as Obj[]) if (isObj(r)) defaultPortProtocols(r.ports);
       if (!Array.isArray(spec.policyTypes) || !spec.policyTypes.length)
-        spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length ? ['Ingress', 'Egress'] : ['Ingress'];
+        spec.policyTypes =
+          Array.isArray(spec.egress) && spec.egress.length ? ['Ingress', 'Egress'] : ['Ingress'];
       spec.podSelector ??= {};
       break;
     }
     case 'poddisruptionbudgets.policy':
-      if (create) obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+      if (create)
+        obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
       break;
     case 'horizontalpodautoscalers.autoscaling': {
       const spec = objAt(obj, 'spec');
       spec.minReplicas ??= 1;
       if (!Array.isArray(spec.metrics) || !spec.metrics.length)
         spec.metrics = [
-          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+          },
         ];
       if (create) obj.status = { currentMetrics: null, desiredReplicas: 0 };
       break;

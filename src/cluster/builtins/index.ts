@@ -31,7 +31,10 @@ export function installBuiltins(ctx: ApiContext, opts: BuiltinOptions = {}): Bui
     if (!rt.custom) {
       // Namespace PrepareForUpdate: spec.finalizers change only through namespaces/finalize.
       if (rt.storageKey === 'namespaces' && old && req.subresource !== 'finalize')
-        obj.spec = { ...((obj.spec as object) ?? {}), finalizers: (old.spec as { finalizers?: unknown })?.finalizers };
+        obj.spec = {
+          ...((obj.spec as object) ?? {}),
+          finalizers: (old.spec as { finalizers?: unknown })?.finalizers,
+        };
       if (rt.storageKey === 'services' && req.subresource !== 'status') services.prepare(obj, old);
       validateBuiltin(rt, obj, old, req.subresource);
     }
@@ -43,7 +46,8 @@ export function installBuiltins(ctx: ApiContext, opts: BuiltinOptions = {}): Bui
       const i = hostPort.lastIndexOf(':');
       const host = hostPort.slice(0, i).replace(/^\[|\]$/g, '');
       const port = Number(hostPort.slice(i + 1));
-      if (port > 0) publishApiServerAddress(ctx, host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port);
+      if (port > 0)
+        publishApiServerAddress(ctx, host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port);
     },
     stop: () => services.stop(),
   };

@@ -61,7 +61,9 @@ export function publishApiServerAddress(ctx: ApiContext, ip: string, port: numbe
     if (spec.ports?.[0]?.targetPort !== port) {
       const next = clone(svc.obj);
       (next.spec as { ports: { targetPort: number }[] }).ports[0]!.targetPort = port;
-      writeUpdate(ctx, { ...req(ctx, 'v1', 'services'), method: 'PUT', name: 'kubernetes' }, svc, next, { manager });
+      writeUpdate(ctx, { ...req(ctx, 'v1', 'services'), method: 'PUT', name: 'kubernetes' }, svc, next, {
+        manager,
+      });
     }
   }
   const family = ip.includes(':') ? 'IPv6' : 'IPv4';

@@ -32,4 +32,3 @@ export class ServiceCidr {
     return intToIp(this.base + offset);
   }
 }
-

@@ -34,7 +34,8 @@ function pickFree(from: number, to: number, taken: (n: number) => boolean): numb
 const needsClusterIP = (s: Obj): boolean => s.type !== 'ExternalName' && !isHeadless(s);
 const needsNodePorts = (s: Obj): boolean =>
   s.type === 'NodePort' || (s.type === 'LoadBalancer' && s.allocateLoadBalancerNodePorts !== false);
-const needsHealthCheckPort = (s: Obj): boolean => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+const needsHealthCheckPort = (s: Obj): boolean =>
+  s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
 
 export class ServiceAllocator {
   /** ip → owning service key, node port → owning service key. */
@@ -83,11 +84,19 @@ export class ServiceAllocator {
     }
     if (needsClusterIP(s) && (!prev || !needsClusterIP(prev))) this.allocateClusterIP(s, key, name);
     const own = (p: number) => this.nodePorts.get(p) === key;
-    if (needsNodePorts(s) || ports(s).some((p) => p.nodePort) && (s.type === 'NodePort' || s.type === 'LoadBalancer'))
+    if (
+      needsNodePorts(s) ||
+      (ports(s).some((p) => p.nodePort) && (s.type === 'NodePort' || s.type === 'LoadBalancer'))
+    )
       this.allocateNodePorts(s, key, name, own);
     if (needsHealthCheckPort(s) && !s.healthCheckNodePort) {
       const p = this.nextNodePort(new Set(ports(s).map((x) => x.nodePort as number)));
-      if (p === undefined) throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
+      if (p === undefined)
+        throw new ApiError(
+          500,
+          'InternalError',
+          'Internal error occurred: failed to allocate a nodePort: range is full',
+        );
       s.healthCheckNodePort = p;
     }
   }
@@ -96,14 +105,23 @@ export class ServiceAllocator {
     if (s.type === 'ExternalName') return [];
     const errs: ErrorList = [];
     if (s.ipFamilyPolicy === undefined || s.ipFamilyPolicy === null)
-      s.ipFamilyPolicy = isHeadless(s) && !Object.keys(isObj(s.selector) ? s.selector : {}).length ? 'RequireDualStack' : 'SingleStack';
+      s.ipFamilyPolicy =
+        isHeadless(s) && !Object.keys(isObj(s.selector) ? s.selector : {}).length
+          ? 'RequireDualStack'
+          : 'SingleStack';
     const fams = strs(s.ipFamilies);
     fams.forEach((f, i) => {
       if (f === 'IPv6') errs.push(invalid(`spec.ipFamilies[${i}]`, f, 'not configured on this cluster'));
     });
     if (!fams.length) s.ipFamilies = ['IPv4'];
     if (!isHeadless(s) && s.ipFamilyPolicy === 'RequireDualStack')
-      errs.push(invalid('spec.ipFamilyPolicy', s.ipFamilyPolicy, 'this cluster is not configured for dual-stack services'));
+      errs.push(
+        invalid(
+          'spec.ipFamilyPolicy',
+          s.ipFamilyPolicy,
+          'this cluster is not configured for dual-stack services',
+        ),
+      );
     return errs;
   }
 
@@ -112,11 +130,17 @@ export class ServiceAllocator {
     if (requested) {
       const fail = (why: string) => {
         throw invalidError('Service', '', name, [
-          invalid('spec.clusterIPs', goStringSlice(s.clusterIPs), `failed to allocate IP ${requested}: ${why}`),
+          invalid(
+            'spec.clusterIPs',
+            goStringSlice(s.clusterIPs),
+            `failed to allocate IP ${requested}: ${why}`,
+          ),
         ]);
       };
       if (this.cidr.offset(requested) < 0)
-        fail(`the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr.cidr}`);
+        fail(
+          `the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr.cidr}`,
+        );
       const owner = this.ips.get(requested);
       if (owner !== undefined && owner !== key) fail('provided IP is already allocated');
       return;
@@ -126,7 +150,11 @@ export class ServiceAllocator {
     const taken = (o: number) => this.ips.has(this.cidr.ip(o));
     const o = pickFree(band, this.cidr.size, taken) ?? pickFree(0, band, taken);
     if (o === undefined)
-      throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: failed to allocate a serviceIP: range is full',
+      );
     s.clusterIP = this.cidr.ip(o);
     s.clusterIPs = [s.clusterIP];
   }
@@ -151,7 +179,9 @@ export class ServiceAllocator {
           throw invalidError('Service', '', name, [invalid(`spec.ports[${i}].nodePort`, np, why)]);
         };
         if (np < nodePortRange.min || np > nodePortRange.max)
-          fail(`provided port is not in the valid range. The range of valid ports is ${nodePortRange.min}-${nodePortRange.max}`);
+          fail(
+            `provided port is not in the valid range. The range of valid ports is ${nodePortRange.min}-${nodePortRange.max}`,
+          );
         if ((this.nodePorts.has(np) && !own(np)) || (used.has(np) && byPort.get(Number(p.port)) !== np))
           fail('provided port is already allocated');
         used.add(np);
@@ -161,7 +191,11 @@ export class ServiceAllocator {
       if (!needsNodePorts(s)) return;
       const np = this.nextNodePort(used);
       if (np === undefined)
-        throw new ApiError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
+        throw new ApiError(
+          500,
+          'InternalError',
+          'Internal error occurred: failed to allocate a nodePort: range is full',
+        );
       p.nodePort = np;
       used.add(np);
       byPort.set(Number(p.port), np);
@@ -176,8 +210,16 @@ function patchAllocated(s: Obj, prev: Obj): void {
     if (!strs(s.clusterIPs).length && strs(prev.clusterIPs).length) s.clusterIPs = prev.clusterIPs;
   }
   if (needsNodePorts(prev) && needsNodePorts(s)) {
-    const inNew = new Set(ports(s).map((p) => p.nodePort).filter(Boolean));
-    const inOld = new Set(ports(prev).map((p) => p.nodePort).filter(Boolean));
+    const inNew = new Set(
+      ports(s)
+        .map((p) => p.nodePort)
+        .filter(Boolean),
+    );
+    const inOld = new Set(
+      ports(prev)
+        .map((p) => p.nodePort)
+        .filter(Boolean),
+    );
     const used = new Set([...inNew].filter((p) => inOld.has(p)));
     const byName = new Map(ports(prev).map((p) => [String(p.name ?? ''), p.nodePort]));
     for (const p of ports(s)) {

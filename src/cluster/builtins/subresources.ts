@@ -13,7 +13,14 @@ import { writeUpdate } from '../api/handlers.js';
 import { canonicalize, clone, managerName, nowSeconds } from '../api/objects.js';
 import { ApiError, errors } from '../api/status.js';
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
-import { errorText, invalid, invalidError, notSupported, required, type ErrorList } from '../validation/field.js';
+import {
+  errorText,
+  invalid,
+  invalidError,
+  notSupported,
+  required,
+  type ErrorList,
+} from '../validation/field.js';
 import { validateObjectMetaUpdate } from '../validation/meta.js';
 import { isQualifiedName } from '../validation/names.js';
 
@@ -24,7 +31,11 @@ function decode(req: ApiRequest, kind: string): Obj {
   const v = decodeBody(req.body ?? Buffer.alloc(0), bodyMediaType(req.contentType), kind);
   if (!isObj(v)) throw errors.badRequest(`the object provided is unrecognized (must be of type ${kind})`);
   if (v.kind !== undefined && v.kind !== '' && v.kind !== kind)
-    throw errors.badRequest(`${String(v.kind)} in version "${String(v.apiVersion ?? '').split('/').pop()}" cannot be handled as a ${kind}`);
+    throw errors.badRequest(
+      `${String(v.kind)} in version "${String(v.apiVersion ?? '')
+        .split('/')
+        .pop()}" cannot be handled as a ${kind}`,
+    );
   return v;
 }
 
@@ -62,11 +73,19 @@ export function bindPod(
   const next = clone(cur.obj);
   (next.spec as Obj).nodeName = node;
   if (opts.annotations && Object.keys(opts.annotations).length)
-    next.metadata.annotations = { ...((next.metadata.annotations as Record<string, string>) ?? {}), ...opts.annotations };
+    next.metadata.annotations = {
+      ...((next.metadata.annotations as Record<string, string>) ?? {}),
+      ...opts.annotations,
+    };
   const status = ((next.status as Obj) ?? {}) as Obj;
   const conds = Array.isArray(status.conditions) ? [...(status.conditions as Obj[])] : [];
   const i = conds.findIndex((c) => c.type === 'PodScheduled');
-  const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowSeconds() };
+  const scheduled = {
+    type: 'PodScheduled',
+    status: 'True',
+    lastProbeTime: null,
+    lastTransitionTime: nowSeconds(),
+  };
   if (i < 0) conds.push(scheduled);
   else if (conds[i]!.status !== 'True') conds[i] = scheduled;
   status.conditions = conds;
@@ -92,7 +111,8 @@ function binding(ctx: ApiContext, req: ApiRequest, name: string | undefined): Ap
   if (req.method !== 'POST') throw errors.methodNotAllowed();
   const b = decode(req, 'Binding');
   const meta = isObj(b.metadata) ? b.metadata : {};
-  if (name !== undefined && meta.name !== name) throw errors.badRequest('name in URL does not match name in Binding object');
+  if (name !== undefined && meta.name !== name)
+    throw errors.badRequest('name in URL does not match name in Binding object');
   const podName = String(meta.name ?? '');
   const errs = validatePodBinding(b);
   // The real handler returns the bare error list, which the server reports as a 500 "Unknown".
@@ -117,7 +137,9 @@ function tokenRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   const meta = isObj(tr.metadata) ? tr.metadata : {};
   const kind = { kind: 'TokenRequest', group: 'authentication.k8s.io' };
   if (meta.name && meta.name !== name)
-    throw invalidError(kind.kind, kind.group, name, [invalid('metadata.name', meta.name, 'must match the service account name if specified')]);
+    throw invalidError(kind.kind, kind.group, name, [
+      invalid('metadata.name', meta.name, 'must match the service account name if specified'),
+    ]);
   if (meta.namespace && meta.namespace !== req.ns)
     throw invalidError(kind.kind, kind.group, name, [
       invalid('metadata.namespace', meta.namespace, 'must match the service account namespace if specified'),
@@ -130,8 +152,10 @@ function tokenRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   spec.boundObjectRef ??= null;
   const exp = Number(spec.expirationSeconds);
   const errs: ErrorList = [];
-  if (exp < 600) errs.push(invalid('spec.expirationSeconds', exp, 'may not specify a duration less than 10 minutes'));
-  if (exp > 2 ** 32) errs.push(invalid('spec.expirationSeconds', exp, 'may not specify a duration larger than 2^32 seconds'));
+  if (exp < 600)
+    errs.push(invalid('spec.expirationSeconds', exp, 'may not specify a duration less than 10 minutes'));
+  if (exp > 2 ** 32)
+    errs.push(invalid('spec.expirationSeconds', exp, 'may not specify a duration larger than 2^32 seconds'));
   if (errs.length) throw invalidError(kind.kind, kind.group, '', errs);
   const now = Math.floor(Date.now() / 1000);
   const claims = {
@@ -165,17 +189,29 @@ function finalize(ctx: ApiContext, req: ApiRequest): ApiResult {
   const next = decode(req, 'Namespace') as KubeObject;
   const meta: Obj = isObj(next.metadata) ? next.metadata : {};
   if (meta.name !== req.name)
-    throw errors.badRequest(`the name of the object (${String(meta.name ?? '')}) does not match the name on the URL (${req.name})`);
+    throw errors.badRequest(
+      `the name of the object (${String(meta.name ?? '')}) does not match the name on the URL (${req.name})`,
+    );
   const cur: Stored | undefined = ctx.store.get(rt.storageKey, req.name!);
   if (!cur) throw errors.notFound(rt, req.name!);
-  if (meta.resourceVersion && String(meta.resourceVersion) !== String(cur.rv)) throw errors.conflict(rt, req.name!);
+  if (meta.resourceVersion && String(meta.resourceVersion) !== String(cur.rv))
+    throw errors.conflict(rt, req.name!);
   const result = clone(cur.obj);
-  const fins = isObj(next.spec) && Array.isArray(next.spec.finalizers) ? next.spec.finalizers.map(String) : [];
-  const errs = validateObjectMetaUpdate({ ...meta, name: req.name } as Obj, cur.obj.metadata as Obj, { kubeFinalizers: true });
+  const fins =
+    isObj(next.spec) && Array.isArray(next.spec.finalizers) ? next.spec.finalizers.map(String) : [];
+  const errs = validateObjectMetaUpdate({ ...meta, name: req.name } as Obj, cur.obj.metadata as Obj, {
+    kubeFinalizers: true,
+  });
   fins.forEach((f, i) => {
     for (const m of isQualifiedName(f)) errs.push(invalid(`spec.finalizers[${i}]`, f, m));
     if (!f.includes('/') && !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f))
-      errs.push(invalid(`spec.finalizers[${i}]`, f, 'name is neither a standard finalizer name nor is it fully qualified'));
+      errs.push(
+        invalid(
+          `spec.finalizers[${i}]`,
+          f,
+          'name is neither a standard finalizer name nor is it fully qualified',
+        ),
+      );
   });
   if (errs.length) throw invalidError(rt.kind, '', req.name!, errs);
   result.spec = { ...((result.spec as Obj) ?? {}), finalizers: fins };

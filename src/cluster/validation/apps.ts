@@ -26,7 +26,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const spec = (o: Obj): Obj => (isObj(o.spec) ? o.spec : {});
 const templateLabels = (s: Obj): Record<string, string> | undefined =>
-  ((s.template as Obj | undefined)?.metadata as Obj | undefined)?.labels as Record<string, string> | undefined;
+  ((s.template as Obj | undefined)?.metadata as Obj | undefined)?.labels as
+    Record<string, string> | undefined;
 
 const workloadMeta = { namespaced: true, nameFn: nameIsDNSSubdomain, kubeFinalizers: true };
 
@@ -60,7 +61,9 @@ function validateSelectorAndTemplate(s: Obj, what: string): ErrorList {
   else {
     errs.push(...validateLabelSelector(s.selector, 'spec.selector'));
     if (selectorEmpty(s.selector))
-      errs.push(invalid('spec.selector', goLabelSelector(s.selector), `empty selector is invalid for ${what}`));
+      errs.push(
+        invalid('spec.selector', goLabelSelector(s.selector), `empty selector is invalid for ${what}`),
+      );
   }
   if (!selectorParseable(s.selector)) {
     errs.push(invalid('spec.selector', goLabelSelector(s.selector), 'invalid label selector'));
@@ -69,7 +72,13 @@ function validateSelectorAndTemplate(s: Obj, what: string): ErrorList {
   const labels = templateLabels(s);
   // A nil selector matches nothing; an empty one everything (and has its own error above).
   if (!selectorEmpty(s.selector) && !selectorMatches(s.selector ?? null, labels))
-    errs.push(invalid('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
+    errs.push(
+      invalid(
+        'spec.template.metadata.labels',
+        goStringMap(labels),
+        '`selector` does not match template `labels`',
+      ),
+    );
   return errs;
 }
 
@@ -79,7 +88,12 @@ function validateReplicaSetTemplate(s: Obj, kind: string): ErrorList {
   if (podSpec.restartPolicy !== 'Always')
     errs.push(notSupported('spec.template.spec.restartPolicy', podSpec.restartPolicy ?? '', ['Always']));
   if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null)
-    errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${kind} is not Supported`));
+    errs.push(
+      forbidden(
+        'spec.template.spec.activeDeadlineSeconds',
+        `activeDeadlineSeconds in ${kind} is not Supported`,
+      ),
+    );
   return errs;
 }
 
@@ -93,14 +107,21 @@ function validateDeploymentStrategy(strategy: unknown): ErrorList {
         ? [forbidden(child(path, 'rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'")]
         : [];
     case 'RollingUpdate': {
-      if (!isObj(ru)) return [required(child(path, 'rollingUpdate'), 'this should be defaulted and never be nil')];
+      if (!isObj(ru))
+        return [required(child(path, 'rollingUpdate'), 'this should be defaulted and never be nil')];
       const p = child(path, 'rollingUpdate');
       const errs = [
         ...validatePositiveIntOrPercent(ru.maxUnavailable, child(p, 'maxUnavailable')),
         ...validatePositiveIntOrPercent(ru.maxSurge, child(p, 'maxSurge')),
       ];
       if (intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(ru.maxSurge) === 0)
-        errs.push(invalid(child(p, 'maxUnavailable'), goIntOrString(ru.maxUnavailable), 'may not be 0 when `maxSurge` is 0'));
+        errs.push(
+          invalid(
+            child(p, 'maxUnavailable'),
+            goIntOrString(ru.maxUnavailable),
+            'may not be 0 when `maxSurge` is 0',
+          ),
+        );
       errs.push(...notMoreThan100Percent(ru.maxUnavailable, child(p, 'maxUnavailable')));
       return errs;
     }
@@ -108,7 +129,9 @@ function validateDeploymentStrategy(strategy: unknown): ErrorList {
       return [
         notSupported(
           path,
-          new GoText(`apps.DeploymentStrategy{Type:${goQuote(String(st.type ?? ''))}, RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}`),
+          new GoText(
+            `apps.DeploymentStrategy{Type:${goQuote(String(st.type ?? ''))}, RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}`,
+          ),
           ['Recreate', 'RollingUpdate'],
         ),
       ];
@@ -127,7 +150,13 @@ function validateDeployment(o: Obj): ErrorList {
   if (typeof s.progressDeadlineSeconds === 'number') {
     errs.push(...nonNegative(s.progressDeadlineSeconds, 'spec.progressDeadlineSeconds'));
     if (s.progressDeadlineSeconds <= (typeof s.minReadySeconds === 'number' ? s.minReadySeconds : 0))
-      errs.push(invalid('spec.progressDeadlineSeconds', s.progressDeadlineSeconds, 'must be greater than minReadySeconds'));
+      errs.push(
+        invalid(
+          'spec.progressDeadlineSeconds',
+          s.progressDeadlineSeconds,
+          'must be greater than minReadySeconds',
+        ),
+      );
   }
   return errs;
 }
@@ -150,7 +179,14 @@ export const deployments: KindValidator = {
   update: (o, old) => [...metaUpdate(o, old), ...validateDeployment(o), ...selectorImmutable(o, old)],
   status: (o, old) => [
     ...metaUpdate(o, old),
-    ...statusCounts(o, ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']),
+    ...statusCounts(o, [
+      'observedGeneration',
+      'replicas',
+      'updatedReplicas',
+      'readyReplicas',
+      'availableReplicas',
+      'unavailableReplicas',
+    ]),
   ],
 };
 
@@ -169,7 +205,13 @@ export const replicaSets: KindValidator = {
   update: (o, old) => [...metaUpdate(o, old), ...validateReplicaSet(o), ...selectorImmutable(o, old)],
   status: (o, old) => [
     ...metaUpdate(o, old),
-    ...statusCounts(o, ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']),
+    ...statusCounts(o, [
+      'replicas',
+      'fullyLabeledReplicas',
+      'readyReplicas',
+      'availableReplicas',
+      'observedGeneration',
+    ]),
   ],
 };
 
@@ -183,22 +225,46 @@ function validateStatefulSet(o: Obj): ErrorList {
   const us = isObj(s.updateStrategy) ? s.updateStrategy : {};
   if (!us.type) errs.push(required('spec.updateStrategy'));
   else if (us.type === 'OnDelete' && us.rollingUpdate)
-    errs.push(invalid('spec.updateStrategy.rollingUpdate', new GoText('apps.RollingUpdateStatefulSetStrategy{…}'), "only allowed for updateStrategy 'RollingUpdate'"));
+    errs.push(
+      invalid(
+        'spec.updateStrategy.rollingUpdate',
+        new GoText('apps.RollingUpdateStatefulSetStrategy{…}'),
+        "only allowed for updateStrategy 'RollingUpdate'",
+      ),
+    );
   else if (us.type === 'RollingUpdate' && isObj(us.rollingUpdate))
     errs.push(...nonNegative(us.rollingUpdate.partition, 'spec.updateStrategy.rollingUpdate.partition'));
   else if (us.type !== 'OnDelete' && us.type !== 'RollingUpdate')
-    errs.push(invalid('spec.updateStrategy', new GoText(`apps.StatefulSetUpdateStrategy{Type:${goQuote(String(us.type))}}`), "must be 'RollingUpdate' or 'OnDelete'"));
+    errs.push(
+      invalid(
+        'spec.updateStrategy',
+        new GoText(`apps.StatefulSetUpdateStrategy{Type:${goQuote(String(us.type))}}`),
+        "must be 'RollingUpdate' or 'OnDelete'",
+      ),
+    );
   errs.push(...nonNegative(s.replicas, 'spec.replicas'));
   errs.push(...nonNegative(s.minReadySeconds, 'spec.minReadySeconds'));
   if (s.selector === undefined || s.selector === null) errs.push(required('spec.selector'));
   else {
     errs.push(...validateLabelSelector(s.selector, 'spec.selector'));
     if (selectorEmpty(s.selector))
-      errs.push(invalid('spec.selector', goLabelSelector(s.selector), 'empty selector is invalid for statefulset'));
+      errs.push(
+        invalid('spec.selector', goLabelSelector(s.selector), 'empty selector is invalid for statefulset'),
+      );
   }
   const labels = templateLabels(s);
-  if (selectorParseable(s.selector) && !selectorEmpty(s.selector) && !selectorMatches(s.selector ?? null, labels))
-    errs.push(invalid('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
+  if (
+    selectorParseable(s.selector) &&
+    !selectorEmpty(s.selector) &&
+    !selectorMatches(s.selector ?? null, labels)
+  )
+    errs.push(
+      invalid(
+        'spec.template.metadata.labels',
+        goStringMap(labels),
+        '`selector` does not match template `labels`',
+      ),
+    );
   const podSpec = ((s.template as Obj | undefined)?.spec as Obj | undefined) ?? {};
   errs.push(...validatePodTemplateSpec(s.template, 'spec.template'));
   if (podSpec.restartPolicy !== 'Always')
@@ -211,7 +277,15 @@ export const statefulSets: KindValidator = {
   update(o, old) {
     const errs = [...validateStatefulSet(o), ...metaUpdate(o, old)];
     const strip = (x: Obj): Obj => {
-      const { replicas: _r, ordinals: _o, template: _t, updateStrategy: _u, minReadySeconds: _m, persistentVolumeClaimRetentionPolicy: _p, ...rest } = spec(x);
+      const {
+        replicas: _r,
+        ordinals: _o,
+        template: _t,
+        updateStrategy: _u,
+        minReadySeconds: _m,
+        persistentVolumeClaimRetentionPolicy: _p,
+        ...rest
+      } = spec(x);
       return rest;
     };
     if (!jsonEqual(strip(o), strip(old)))
@@ -231,9 +305,17 @@ function validateDaemonSet(o: Obj): ErrorList {
   errs.push(...validateLabelSelector(s.selector, 'spec.selector'));
   const labels = templateLabels(s);
   if (selectorParseable(s.selector) && !selectorMatches(s.selector ?? null, labels))
-    errs.push(invalid('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
+    errs.push(
+      invalid(
+        'spec.template.metadata.labels',
+        goStringMap(labels),
+        '`selector` does not match template `labels`',
+      ),
+    );
   if (isObj(s.selector) && selectorEmpty(s.selector))
-    errs.push(invalid('spec.selector', goLabelSelector(s.selector), 'empty selector is invalid for daemonset'));
+    errs.push(
+      invalid('spec.selector', goLabelSelector(s.selector), 'empty selector is invalid for daemonset'),
+    );
   errs.push(...validatePodTemplateSpec(s.template, 'spec.template'));
   const podSpec = ((s.template as Obj | undefined)?.spec as Obj | undefined) ?? {};
   if (podSpec.restartPolicy !== 'Always')

@@ -74,7 +74,8 @@ export const configMaps: KindValidator = {
     if (old.immutable === true) {
       if (o.immutable !== true) errs.push(forbidden('immutable', immutableSet));
       if (!jsonEqual(o.data ?? {}, old.data ?? {})) errs.push(forbidden('data', immutableSet));
-      if (!jsonEqual(o.binaryData ?? {}, old.binaryData ?? {})) errs.push(forbidden('binaryData', immutableSet));
+      if (!jsonEqual(o.binaryData ?? {}, old.binaryData ?? {}))
+        errs.push(forbidden('binaryData', immutableSet));
     }
     return errs.concat(validateConfigMap(o));
   },
@@ -87,7 +88,9 @@ function jsonError(b64: unknown): string | undefined {
     v = JSON.parse(text);
   } catch {
     const bad = text.trim();
-    return bad ? `invalid character '${bad[0]}' looking for beginning of value` : 'unexpected end of JSON input';
+    return bad
+      ? `invalid character '${bad[0]}' looking for beginning of value`
+      : 'unexpected end of JSON input';
   }
   if (!isObj(v)) {
     const t = Array.isArray(v) ? 'array' : v === null ? undefined : typeof v;
@@ -166,7 +169,8 @@ function validateFinalizerName(f: string, path: string): ErrorList {
 function validateNamespace(o: Obj): ErrorList {
   const errs = validateObjectMeta(o.metadata as Obj, coreMeta(false, validateNamespaceName));
   const fins = (o.spec as Obj | undefined)?.finalizers;
-  if (Array.isArray(fins)) for (const f of fins) errs.push(...validateFinalizerName(String(f), 'spec.finalizers'));
+  if (Array.isArray(fins))
+    for (const f of fins) errs.push(...validateFinalizerName(String(f), 'spec.finalizers'));
   return errs;
 }
 

@@ -95,7 +95,9 @@ export function goLabelSelector(sel: unknown): GoText {
         )
         .join(', ')}}`
     : '[]v1.LabelSelectorRequirement(nil)';
-  return new GoText(`v1.LabelSelector{MatchLabels:${goStringMap(s.matchLabels).text}, MatchExpressions:${exprs}}`);
+  return new GoText(
+    `v1.LabelSelector{MatchLabels:${goStringMap(s.matchLabels).text}, MatchExpressions:${exprs}}`,
+  );
 }
 
 function valueText(v: unknown): string {
@@ -217,10 +219,15 @@ export function invalidError(kind: string, group: string, name: string, errs: Er
     if (c.field) o.field = c.field;
     return o;
   });
-  return new ApiError(422, 'Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${aggregate(errs)}`, {
-    name,
-    ...(group ? { group } : {}),
-    kind,
-    causes,
-  });
+  return new ApiError(
+    422,
+    'Invalid',
+    `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${aggregate(errs)}`,
+    {
+      name,
+      ...(group ? { group } : {}),
+      kind,
+      causes,
+    },
+  );
 }

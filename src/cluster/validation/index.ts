@@ -61,7 +61,11 @@ const validators: Record<string, KindValidator> = {
 function generic(rt: ResourceType): KindValidator {
   return {
     create: (o) =>
-      validateObjectMeta(o.metadata as Obj, { namespaced: rt.namespaced, nameFn: nameIsDNSSubdomain, kubeFinalizers: !rt.group }),
+      validateObjectMeta(o.metadata as Obj, {
+        namespaced: rt.namespaced,
+        nameFn: nameIsDNSSubdomain,
+        kubeFinalizers: !rt.group,
+      }),
   };
 }
 
@@ -75,7 +79,12 @@ function fail(rt: ResourceType, obj: KubeObject, errs: ErrorList): void {
  * Validates a built-in object about to be written: `old` is the current state on update, and
  * `subresource` tells a status write (its own rules) from a main-resource write.
  */
-export function validateBuiltin(rt: ResourceType, obj: KubeObject, old: KubeObject | undefined, subresource?: string): void {
+export function validateBuiltin(
+  rt: ResourceType,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  subresource?: string,
+): void {
   const v = validatorFor(rt);
   const meta = obj.metadata as Obj;
   if (!old) {
@@ -86,10 +95,17 @@ export function validateBuiltin(rt: ResourceType, obj: KubeObject, old: KubeObje
   const oldMeta = old.metadata as Obj;
   const common = commonUpdate(meta, oldMeta, rt.namespaced);
   if (subresource === 'status') {
-    fail(rt, obj, [...common, ...(v.status ? v.status(obj, old) : validateObjectMetaUpdate(meta, oldMeta, { kubeFinalizers: !rt.group }))]);
+    fail(rt, obj, [
+      ...common,
+      ...(v.status
+        ? v.status(obj, old)
+        : validateObjectMetaUpdate(meta, oldMeta, { kubeFinalizers: !rt.group })),
+    ]);
     return;
   }
-  const update = v.update ? v.update(obj, old) : [...validateObjectMetaUpdate(meta, oldMeta, { kubeFinalizers: !rt.group }), ...v.create(obj)];
+  const update = v.update
+    ? v.update(obj, old)
+    : [...validateObjectMetaUpdate(meta, oldMeta, { kubeFinalizers: !rt.group }), ...v.create(obj)];
   fail(rt, obj, [...common, ...update]);
 }
 
@@ -97,14 +113,27 @@ export function validateBuiltin(rt: ResourceType, obj: KubeObject, old: KubeObje
  * Custom resources: the type check that stops everything else (ValidateTypeMeta: a body of the wrong
  * kind is a 422), then metadata errors that join the schema's causes.
  */
-export function customResourceMetaErrors(rt: ResourceType, obj: KubeObject, old: KubeObject | undefined): ErrorList {
+export function customResourceMetaErrors(
+  rt: ResourceType,
+  obj: KubeObject,
+  old: KubeObject | undefined,
+): ErrorList {
   const typeErrs: ErrorList = [];
   if (obj.kind !== rt.kind) typeErrs.push(invalid('kind', obj.kind ?? '', `must be ${rt.kind}`));
-  if (obj.apiVersion !== rt.groupVersion) typeErrs.push(invalid('apiVersion', obj.apiVersion ?? '', `must be ${rt.groupVersion}`));
+  if (obj.apiVersion !== rt.groupVersion)
+    typeErrs.push(invalid('apiVersion', obj.apiVersion ?? '', `must be ${rt.groupVersion}`));
   fail(rt, obj, typeErrs);
   const meta = obj.metadata as Obj;
-  if (!old) return validateObjectMeta(meta, { namespaced: rt.namespaced, nameFn: nameIsDNSSubdomain, kubeFinalizers: false });
-  return [...commonUpdate(meta, old.metadata as Obj, rt.namespaced), ...validateObjectMetaUpdate(meta, old.metadata as Obj, { kubeFinalizers: false })];
+  if (!old)
+    return validateObjectMeta(meta, {
+      namespaced: rt.namespaced,
+      nameFn: nameIsDNSSubdomain,
+      kubeFinalizers: false,
+    });
+  return [
+    ...commonUpdate(meta, old.metadata as Obj, rt.namespaced),
+    ...validateObjectMetaUpdate(meta, old.metadata as Obj, { kubeFinalizers: false }),
+  ];
 }
 
 export { validateFieldManager } from './meta.js';
@@ -114,7 +143,10 @@ export { invalidError, toCauses } from './field.js';
  * Create/Update/PatchOptions checks of the query (ValidateCreateOptions & co.) that belong to
  * validation: the fieldManager's length and characters. 422 `CreateOptions.meta.k8s.io "" is invalid`.
  */
-export function validateWriteOptions(kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions', query: URLSearchParams): void {
+export function validateWriteOptions(
+  kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
+  query: URLSearchParams,
+): void {
   const fm = query.get('fieldManager');
   if (!fm) return;
   const errs = validateFieldManagerOption(fm);

@@ -71,7 +71,15 @@ function validateOwnerReferences(refs: unknown, path: string): ErrorList {
     if (!str(r.name)) errs.push(invalid(child(path, 'name'), str(r.name), 'name must not be empty'));
     if (!str(r.uid)) errs.push(invalid(child(path, 'uid'), str(r.uid), 'uid must not be empty'));
     if (apiVersion === 'v1' && r.kind === 'Event') {
-      errs.push(invalid(path, new GoText(`v1.OwnerReference{APIVersion:"v1", Kind:"Event", Name:${goQuote(str(r.name))}, UID:${goQuote(str(r.uid))}}`), '/v1, Kind=Event is disallowed from being an owner'));
+      errs.push(
+        invalid(
+          path,
+          new GoText(
+            `v1.OwnerReference{APIVersion:"v1", Kind:"Event", Name:${goQuote(str(r.name))}, UID:${goQuote(str(r.uid))}}`,
+          ),
+          '/v1, Kind=Event is disallowed from being an owner',
+        ),
+      );
     }
     if (r.controller === true) {
       const cur = `${str(r.kind)}/${str(r.name)}`;
@@ -114,7 +122,9 @@ function validateKubeFinalizerNames(finalizers: unknown, path: string): ErrorLis
   finalizers.forEach((f, i) => {
     const s = String(f);
     if (!s.includes('/') && !standardFinalizers.has(s))
-      errs.push(invalid(index(path, i), s, 'name is neither a standard finalizer name nor is it fully qualified'));
+      errs.push(
+        invalid(index(path, i), s, 'name is neither a standard finalizer name nor is it fully qualified'),
+      );
   });
   return errs;
 }
@@ -130,7 +140,8 @@ export interface MetaRules {
 export function validateObjectMeta(meta: Obj, rules: MetaRules, path = 'metadata'): ErrorList {
   const errs: ErrorList = [];
   const generateName = str(meta.generateName);
-  if (generateName) errs.push(...eachInvalid(child(path, 'generateName'), generateName, rules.nameFn(generateName, true)));
+  if (generateName)
+    errs.push(...eachInvalid(child(path, 'generateName'), generateName, rules.nameFn(generateName, true)));
   const name = str(meta.name);
   if (!name) errs.push(required(child(path, 'name'), 'name or generateName is required'));
   else errs.push(...eachInvalid(child(path, 'name'), name, rules.nameFn(name, false)));
@@ -143,7 +154,8 @@ export function validateObjectMeta(meta: Obj, rules: MetaRules, path = 'metadata
   errs.push(...validateAnnotations(meta.annotations, child(path, 'annotations')));
   errs.push(...validateOwnerReferences(meta.ownerReferences, child(path, 'ownerReferences')));
   errs.push(...validateFinalizers(meta.finalizers, child(path, 'finalizers')));
-  if (rules.kubeFinalizers) errs.push(...validateKubeFinalizerNames(meta.finalizers, child(path, 'finalizers')));
+  if (rules.kubeFinalizers)
+    errs.push(...validateKubeFinalizerNames(meta.finalizers, child(path, 'finalizers')));
   return errs;
 }
 
@@ -154,7 +166,12 @@ function immutable(newVal: unknown, oldVal: unknown, path: string): ErrorList {
 }
 
 /** ValidateObjectMetaUpdate. */
-export function validateObjectMetaUpdate(meta: Obj, old: Obj, rules: Pick<MetaRules, 'kubeFinalizers'>, path = 'metadata'): ErrorList {
+export function validateObjectMetaUpdate(
+  meta: Obj,
+  old: Obj,
+  rules: Pick<MetaRules, 'kubeFinalizers'>,
+  path = 'metadata',
+): ErrorList {
   const errs: ErrorList = [];
   if (old.deletionTimestamp) {
     const before = new Set(Array.isArray(old.finalizers) ? old.finalizers : []);
@@ -169,7 +186,11 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, rules: Pick<MetaRu
         ),
       );
   }
-  if (typeof meta.generation === 'number' && typeof old.generation === 'number' && meta.generation < old.generation)
+  if (
+    typeof meta.generation === 'number' &&
+    typeof old.generation === 'number' &&
+    meta.generation < old.generation
+  )
     errs.push(invalid(child(path, 'generation'), meta.generation, 'must not be decremented'));
   errs.push(...immutable(meta.name, old.name, child(path, 'name')));
   errs.push(...immutable(meta.namespace, old.namespace, child(path, 'namespace')));
@@ -177,7 +198,8 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, rules: Pick<MetaRu
   errs.push(...validateLabels(meta.labels, child(path, 'labels')));
   errs.push(...validateAnnotations(meta.annotations, child(path, 'annotations')));
   errs.push(...validateOwnerReferences(meta.ownerReferences, child(path, 'ownerReferences')));
-  if (rules.kubeFinalizers) errs.push(...validateKubeFinalizerNames(meta.finalizers, child(path, 'finalizers')));
+  if (rules.kubeFinalizers)
+    errs.push(...validateKubeFinalizerNames(meta.finalizers, child(path, 'finalizers')));
   return errs;
 }
 

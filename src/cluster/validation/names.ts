@@ -14,7 +14,8 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
 }
 
 export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
-export const inclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
+export const inclusiveRangeError = (lo: number, hi: number): string =>
+  `must be between ${lo} and ${hi}, inclusive`;
 export const emptyError = 'must be non-empty';
 /** Byte length as Go's len() counts it. */
 export const byteLength = (s: string): number => Buffer.byteLength(s);
@@ -92,7 +93,8 @@ export function isQualifiedName(v: string): string[] {
   }
   if (!name.length) errs.push(`name part ${emptyError}`);
   else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!qnameRe.test(name)) errs.push(`name part ${regexError(qnameMsg, qnameFmt, 'MyName', 'my.name', '123-abc')}`);
+  if (!qnameRe.test(name))
+    errs.push(`name part ${regexError(qnameMsg, qnameFmt, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
 
@@ -163,10 +165,12 @@ export function isValidPortNum(p: number): string[] {
 export function isValidPortName(p: string): string[] {
   const errs: string[] = [];
   if (byteLength(p) > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(p)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/^[-a-z0-9]+$/.test(p))
+    errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(p)) errs.push('must contain at least one letter (a-z)');
   if (p.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (p.length > 0 && (p.startsWith('-') || p.endsWith('-'))) errs.push('must not begin or end with a hyphen');
+  if (p.length > 0 && (p.startsWith('-') || p.endsWith('-')))
+    errs.push('must not begin or end with a hyphen');
   return errs;
 }
 

@@ -3,7 +3,17 @@
  * the checks manifests trip over (backends, paths and path types, hosts, class names, peers, ports,
  * CIDRs, policy types).
  */
-import { child, eachInvalid, GoText, index, invalid, notSupported, required, tooMany, type ErrorList } from './field.js';
+import {
+  child,
+  eachInvalid,
+  GoText,
+  index,
+  invalid,
+  notSupported,
+  required,
+  tooMany,
+  type ErrorList,
+} from './field.js';
 import type { KindValidator } from './kind.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import {
@@ -66,7 +76,8 @@ function validateBackend(b: Obj, path: string): ErrorList {
   const pp = child(path, 'service', 'port');
   if (hasName && hasNumber) errs.push(invalid(pp, '', 'cannot set both port name & port number'));
   else if (hasName) errs.push(...eachInvalid(child(pp, 'name'), port.name, isValidPortName(str(port.name))));
-  else if (hasNumber) errs.push(...eachInvalid(child(pp, 'number'), port.number, isValidPortNum(port.number as number)));
+  else if (hasNumber)
+    errs.push(...eachInvalid(child(pp, 'number'), port.number, isValidPortNum(port.number as number)));
   else errs.push(required(pp, 'port name or number is required'));
   return errs;
 }
@@ -77,7 +88,13 @@ function validateIngressSpec(s: Obj): ErrorList {
   const errs: ErrorList = [];
   const rules = arr(s.rules);
   if (!rules.length && !isObj(s.defaultBackend))
-    errs.push(invalid('spec', new GoText('[]networking.IngressRule(nil)'), 'either `defaultBackend` or `rules` must be specified'));
+    errs.push(
+      invalid(
+        'spec',
+        new GoText('[]networking.IngressRule(nil)'),
+        'either `defaultBackend` or `rules` must be specified',
+      ),
+    );
   if (isObj(s.defaultBackend)) errs.push(...validateBackend(s.defaultBackend, 'spec.defaultBackend'));
   rules.forEach((r, i) => {
     const p = index('spec.rules', i);
@@ -102,11 +119,15 @@ function validateIngressSpec(s: Obj): ErrorList {
     );
   });
   const cls = s.ingressClassName;
-  if (typeof cls === 'string') errs.push(...eachInvalid('spec.ingressClassName', cls, isDNS1123Subdomain(cls)));
+  if (typeof cls === 'string')
+    errs.push(...eachInvalid('spec.ingressClassName', cls, isDNS1123Subdomain(cls)));
   return errs;
 }
 
-const validateIngress = (o: Obj): ErrorList => [...validateObjectMeta(o.metadata as Obj, meta(true)), ...validateIngressSpec(isObj(o.spec) ? o.spec : {})];
+const validateIngress = (o: Obj): ErrorList => [
+  ...validateObjectMeta(o.metadata as Obj, meta(true)),
+  ...validateIngressSpec(isObj(o.spec) ? o.spec : {}),
+];
 
 export const ingresses: KindValidator = {
   create: validateIngress,
@@ -119,10 +140,18 @@ function validateIngressClass(o: Obj): ErrorList {
   const controller = str(s.controller);
   if (!controller) errs.push(required('spec.controller'));
   else {
-    if (byteLength(controller) > 250) errs.push({ type: 'FieldValueTooLong', field: 'spec.controller', value: '', detail: 'may not be longer than 250' });
+    if (byteLength(controller) > 250)
+      errs.push({
+        type: 'FieldValueTooLong',
+        field: 'spec.controller',
+        value: '',
+        detail: 'may not be longer than 250',
+      });
     const [host, rest] = [controller.split('/')[0]!, controller.slice(controller.indexOf('/') + 1)];
     if (!controller.includes('/') || !host || !rest)
-      errs.push(invalid('spec.controller', controller, 'must be a domain-prefixed path (such as "acme.io/foo")'));
+      errs.push(
+        invalid('spec.controller', controller, 'must be a domain-prefixed path (such as "acme.io/foo")'),
+      );
     else errs.push(...eachInvalid('spec.controller', host, isDNS1123Subdomain(host)));
   }
   return errs;
@@ -133,7 +162,8 @@ export const ingressClasses: KindValidator = {
   update(o, old) {
     const errs = metaUpdate(o, old).concat(validateIngressClass(o));
     const c = (o.spec as Obj | undefined)?.controller;
-    if (c !== (old.spec as Obj | undefined)?.controller) errs.push(invalid('spec.controller', c ?? '', 'field is immutable'));
+    if (c !== (old.spec as Obj | undefined)?.controller)
+      errs.push(invalid('spec.controller', c ?? '', 'field is immutable'));
     return errs;
   },
 };
@@ -143,7 +173,10 @@ function validateCidr(cidr: string, path: string): { ok: boolean; errs: ErrorLis
   const ip = m ? parseIp(m[1]!) : undefined;
   const bits = m ? Number(m[2]) : -1;
   if (!ip || bits > (ip.family === 'IPv4' ? 32 : 128))
-    return { ok: false, errs: [invalid(path, cidr, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')] };
+    return {
+      ok: false,
+      errs: [invalid(path, cidr, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')],
+    };
   return { ok: true, errs: [] };
 }
 
@@ -170,7 +203,14 @@ function validatePeers(peers: Obj[], path: string): ErrorList {
       );
     }
     if (n === 0) errs.push(required(p, 'must specify a peer'));
-    else if (n > 1 && isObj(peer.ipBlock)) errs.push(invalid(p, new GoText('networking.NetworkPolicyPeer{…}'), 'may not specify both ipBlock and another peer'));
+    else if (n > 1 && isObj(peer.ipBlock))
+      errs.push(
+        invalid(
+          p,
+          new GoText('networking.NetworkPolicyPeer{…}'),
+          'may not specify both ipBlock and another peer',
+        ),
+      );
   });
   return errs;
 }
@@ -180,10 +220,13 @@ function validatePolicyPorts(ports: Obj[], path: string): ErrorList {
   ports.forEach((port, i) => {
     const p = index(path, i);
     if (port.protocol !== undefined) errs.push(...validateProtocol(port.protocol, child(p, 'protocol')));
-    if (typeof port.port === 'number') errs.push(...eachInvalid(child(p, 'port'), port.port, isValidPortNum(port.port)));
-    else if (typeof port.port === 'string') errs.push(...eachInvalid(child(p, 'port'), port.port, isValidPortName(port.port)));
+    if (typeof port.port === 'number')
+      errs.push(...eachInvalid(child(p, 'port'), port.port, isValidPortNum(port.port)));
+    else if (typeof port.port === 'string')
+      errs.push(...eachInvalid(child(p, 'port'), port.port, isValidPortName(port.port)));
     if (port.endPort !== undefined) {
-      if (typeof port.port !== 'number') errs.push(required(child(p, 'port'), 'must be specified when endPort is specified'));
+      if (typeof port.port !== 'number')
+        errs.push(required(child(p, 'port'), 'must be specified when endPort is specified'));
       else if ((port.endPort as number) < port.port)
         errs.push(invalid(child(p, 'endPort'), port.endPort, 'must be greater than or equal to `port`'));
     }
@@ -207,7 +250,8 @@ function validateNetworkPolicy(o: Obj): ErrorList {
   });
   const types = Array.isArray(s.policyTypes) ? (s.policyTypes as unknown[]) : [];
   types.forEach((t, i) => {
-    if (t !== 'Ingress' && t !== 'Egress') errs.push(notSupported(index('spec.policyTypes', i), t, ['Ingress', 'Egress']));
+    if (t !== 'Ingress' && t !== 'Egress')
+      errs.push(notSupported(index('spec.policyTypes', i), t, ['Ingress', 'Egress']));
   });
   if (types.length > 2) errs.push(tooMany('spec.policyTypes', types.length, 2));
   return errs;
@@ -215,6 +259,8 @@ function validateNetworkPolicy(o: Obj): ErrorList {
 
 export const networkPolicies: KindValidator = {
   create: validateNetworkPolicy,
-  update: (o, old) => [...metaUpdate(o, old), ...validateNetworkPolicy(o).filter((e) => !e.field.startsWith('metadata.'))],
+  update: (o, old) => [
+    ...metaUpdate(o, old),
+    ...validateNetworkPolicy(o).filter((e) => !e.field.startsWith('metadata.')),
+  ],
 };
-

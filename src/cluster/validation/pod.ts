@@ -22,7 +22,13 @@ import {
 } from './field.js';
 import { validateProtocol } from './core.js';
 import type { KindValidator } from './kind.js';
-import { nonNegative, validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import {
+  nonNegative,
+  validateAnnotations,
+  validateLabels,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+} from './meta.js';
 import {
   inclusiveRangeError,
   isDNS1123Label,
@@ -119,8 +125,16 @@ function validatePorts(ports: Obj[], path: string): ErrorList {
       else names.add(name);
     }
     if (!port.containerPort) errs.push(required(child(p, 'containerPort')));
-    else errs.push(...eachInvalid(child(p, 'containerPort'), port.containerPort, isValidPortNum(Number(port.containerPort))));
-    if (port.hostPort) errs.push(...eachInvalid(child(p, 'hostPort'), port.hostPort, isValidPortNum(Number(port.hostPort))));
+    else
+      errs.push(
+        ...eachInvalid(
+          child(p, 'containerPort'),
+          port.containerPort,
+          isValidPortNum(Number(port.containerPort)),
+        ),
+      );
+    if (port.hostPort)
+      errs.push(...eachInvalid(child(p, 'hostPort'), port.hostPort, isValidPortNum(Number(port.hostPort))));
     errs.push(...validateProtocol(port.protocol, child(p, 'protocol')));
   });
   return errs;
@@ -136,12 +150,21 @@ function validateEnv(env: Obj[], path: string): ErrorList {
     const from = ev.valueFrom;
     if (!isObj(from)) return;
     const fp = child(p, 'valueFrom');
-    const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((k) => isObj(from[k]));
+    const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((k) =>
+      isObj(from[k]),
+    );
     if (sources.length === 0)
-      errs.push(invalid(fp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+      errs.push(
+        invalid(
+          fp,
+          '',
+          'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`',
+        ),
+      );
     else if (sources.length > 1)
       errs.push(invalid(fp, '', 'may not have more than one field specified at a time'));
-    if (str(ev.value) && sources.length) errs.push(invalid(fp, '', 'may not be specified when `value` is not empty'));
+    if (str(ev.value) && sources.length)
+      errs.push(invalid(fp, '', 'may not be specified when `value` is not empty'));
   });
   return errs;
 }
@@ -156,7 +179,8 @@ function validateResources(res: unknown, path: string): ErrorList {
   const check = (name: string, q: unknown, p: string): number | undefined => {
     const v = parseQuantity(q);
     // A malformed quantity never gets to validation: the decoder rejects the body.
-    if (v === undefined) throw errors.badRequest(`Pod in version "v1" cannot be handled as a Pod: ${quantityFormatError}`);
+    if (v === undefined)
+      throw errors.badRequest(`Pod in version "v1" cannot be handled as a Pod: ${quantityFormatError}`);
     if (!name.includes('/') && !standardContainerResources.has(name) && !name.startsWith('hugepages-'))
       errs.push(invalid(p, name, 'must be a standard resource for containers'));
     if (v < 0) errs.push(invalid(p, quantityText(q), 'must be greater than or equal to 0'));
@@ -207,12 +231,19 @@ function validateContainer(c: Obj, volumes: Set<string>, path: string): ErrorLis
   });
   const pull = c.imagePullPolicy;
   if (!pull) errs.push(required(child(path, 'imagePullPolicy')));
-  else if (!pullPolicies.includes(String(pull))) errs.push(notSupported(child(path, 'imagePullPolicy'), pull, pullPolicies));
+  else if (!pullPolicies.includes(String(pull)))
+    errs.push(notSupported(child(path, 'imagePullPolicy'), pull, pullPolicies));
   errs.push(...validateResources(c.resources, child(path, 'resources')));
   return errs;
 }
 
-function validateContainers(list: Obj[], volumes: Set<string>, path: string, others: Set<string>, isInit: boolean): ErrorList {
+function validateContainers(
+  list: Obj[],
+  volumes: Set<string>,
+  path: string,
+  others: Set<string>,
+  isInit: boolean,
+): ErrorList {
   const errs: ErrorList = [];
   if (!isInit && list.length === 0) return [required(path)];
   const names = new Set<string>();
@@ -246,10 +277,12 @@ export function validatePodSpec(spec: unknown, path: string): ErrorList {
   );
   const rp = s.restartPolicy;
   if (!rp) errs.push(required(child(path, 'restartPolicy')));
-  else if (!restartPolicies.includes(String(rp))) errs.push(notSupported(child(path, 'restartPolicy'), rp, restartPolicies));
+  else if (!restartPolicies.includes(String(rp)))
+    errs.push(notSupported(child(path, 'restartPolicy'), rp, restartPolicies));
   const dp = s.dnsPolicy;
   if (!dp) errs.push(required(child(path, 'dnsPolicy')));
-  else if (!dnsPolicies.includes(String(dp))) errs.push(notSupported(child(path, 'dnsPolicy'), dp, dnsPolicies));
+  else if (!dnsPolicies.includes(String(dp)))
+    errs.push(notSupported(child(path, 'dnsPolicy'), dp, dnsPolicies));
   errs.push(...validateLabels(s.nodeSelector, child(path, 'nodeSelector')));
   for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName'] as const) {
     const v = str(s[f]);
@@ -277,12 +310,21 @@ export function validatePodTemplateSpec(tpl: unknown, path: string): ErrorList {
   errs.push(...validatePodSpec(t.spec, child(path, 'spec')));
   const spec = isObj(t.spec) ? t.spec : {};
   if (arr(spec.ephemeralContainers).length)
-    errs.push(forbidden(child(path, 'spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template'));
+    errs.push(
+      forbidden(
+        child(path, 'spec', 'ephemeralContainers'),
+        'ephemeral containers not allowed in pod template',
+      ),
+    );
   return errs;
 }
 
 function validatePodMetadataAndSpec(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, { namespaced: true, nameFn: nameIsDNSSubdomain, kubeFinalizers: true });
+  const errs = validateObjectMeta(o.metadata as Obj, {
+    namespaced: true,
+    nameFn: nameIsDNSSubdomain,
+    kubeFinalizers: true,
+  });
   return errs.concat(validatePodSpec(o.spec, 'spec'));
 }
 
@@ -317,13 +359,16 @@ function specDiff(old: Obj, cur: Obj): string {
 }
 
 function containerUpdates(cur: Obj[], old: Obj[], path: string): { errs: ErrorList; stop: boolean } {
-  if (cur.length !== old.length) return { errs: [forbidden(path, 'pod updates may not add or remove containers')], stop: true };
+  if (cur.length !== old.length)
+    return { errs: [forbidden(path, 'pod updates may not add or remove containers')], stop: true };
   const errs: ErrorList = [];
   cur.forEach((c, i) => {
     const image = str(c.image);
     if (!image) errs.push(required(child(index(path, i), 'image')));
     if (image.trim().length !== image.length)
-      errs.push(invalid(child(index(path, i), 'image'), image, 'must not have leading or trailing whitespace'));
+      errs.push(
+        invalid(child(index(path, i), 'image'), image, 'must not have leading or trailing whitespace'),
+      );
   });
   return { errs, stop: false };
 }
@@ -350,12 +395,19 @@ function validatePodUpdate(o: Obj, old: Obj): ErrorList {
       return errs;
     }
   } else if (typeof oldAds === 'number')
-    errs.push(invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'));
+    errs.push(
+      invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'),
+    );
   const oldTolerations = arr(oldSpec.tolerations);
   const newTolerations = arr(spec.tolerations);
   oldTolerations.forEach((t, i) => {
     if (!newTolerations.some((n) => jsonEqual(n, t)))
-      errs.push(forbidden(index('spec.tolerations', i), 'existing toleration can not be modified except its tolerationSeconds'));
+      errs.push(
+        forbidden(
+          index('spec.tolerations', i),
+          'existing toleration can not be modified except its tolerationSeconds',
+        ),
+      );
   });
   if (jsonEqual(spec, oldSpec)) return errs;
   // Munge what may change, then anything still different is forbidden.
@@ -379,7 +431,10 @@ function validatePodUpdate(o: Obj, old: Obj): ErrorList {
     munged.terminationGracePeriodSeconds = oldGrace;
   if (!jsonEqual(munged, oldSpec))
     errs.push(
-      forbidden('spec', `pod updates may not change fields other than ${updatableFields}\n${specDiff(oldSpec, munged)}`),
+      forbidden(
+        'spec',
+        `pod updates may not change fields other than ${updatableFields}\n${specDiff(oldSpec, munged)}`,
+      ),
     );
   return errs;
 }

@@ -2,10 +2,25 @@
  * policy/v1 PodDisruptionBudget, autoscaling/v2 HorizontalPodAutoscaler, coordination.k8s.io/v1
  * Lease and discovery.k8s.io/v1 EndpointSlice: the spec checks of their validation packages.
  */
-import { child, eachInvalid, GoText, index, invalid, notSupported, required, type ErrorList } from './field.js';
+import {
+  child,
+  eachInvalid,
+  GoText,
+  index,
+  invalid,
+  notSupported,
+  required,
+  type ErrorList,
+} from './field.js';
 import type { KindValidator } from './kind.js';
 import { nonNegative, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { isDNS1123Subdomain, isValidIP, isValidPortNum, nameIsDNSSubdomain, isDNS1123Label } from './names.js';
+import {
+  isDNS1123Subdomain,
+  isValidIP,
+  isValidPortNum,
+  nameIsDNSSubdomain,
+  isDNS1123Label,
+} from './names.js';
 import { validateLabelSelector } from './selector.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './apps.js';
 import { validateProtocol } from './core.js';
@@ -21,7 +36,13 @@ function validatePdb(o: Obj): ErrorList {
   const errs = validateObjectMeta(o.metadata as Obj, meta);
   const s = isObj(o.spec) ? o.spec : {};
   if (s.minAvailable !== undefined && s.maxUnavailable !== undefined)
-    errs.push(invalid('spec', new GoText('policy.PodDisruptionBudgetSpec{…}'), 'minAvailable and maxUnavailable cannot be both set'));
+    errs.push(
+      invalid(
+        'spec',
+        new GoText('policy.PodDisruptionBudgetSpec{…}'),
+        'minAvailable and maxUnavailable cannot be both set',
+      ),
+    );
   for (const f of ['minAvailable', 'maxUnavailable']) {
     if (s[f] === undefined) continue;
     errs.push(...validatePositiveIntOrPercent(s[f], `spec.${f}`));
@@ -36,7 +57,10 @@ function validatePdb(o: Obj): ErrorList {
 
 export const podDisruptionBudgets: KindValidator = {
   create: validatePdb,
-  update: (o, old) => [...metaUpdate(o, old), ...validatePdb(o).filter((e) => !e.field.startsWith('metadata.'))],
+  update: (o, old) => [
+    ...metaUpdate(o, old),
+    ...validatePdb(o).filter((e) => !e.field.startsWith('metadata.')),
+  ],
   status: (o, old) => {
     const st = isObj(o.status) ? o.status : {};
     return [
@@ -58,7 +82,8 @@ function validateHpa(o: Obj): ErrorList {
   if (min < 1) errs.push(invalid('spec.minReplicas', min, 'must be greater than or equal to 1'));
   const max = typeof s.maxReplicas === 'number' ? s.maxReplicas : 0;
   if (max < 1) errs.push(invalid('spec.maxReplicas', max, 'must be greater than 0'));
-  if (max < min) errs.push(invalid('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`'));
+  if (max < min)
+    errs.push(invalid('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`'));
   const types = ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'];
   arr(s.metrics).forEach((m, i) => {
     const p = index('spec.metrics', i);
@@ -70,7 +95,10 @@ function validateHpa(o: Obj): ErrorList {
 
 export const horizontalPodAutoscalers: KindValidator = {
   create: validateHpa,
-  update: (o, old) => [...metaUpdate(o, old), ...validateHpa(o).filter((e) => !e.field.startsWith('metadata.'))],
+  update: (o, old) => [
+    ...metaUpdate(o, old),
+    ...validateHpa(o).filter((e) => !e.field.startsWith('metadata.')),
+  ],
 };
 
 function validateLease(o: Obj): ErrorList {
@@ -107,8 +135,10 @@ function validateEndpointSlice(o: Obj): ErrorList {
   });
   arr(o.ports).forEach((port, i) => {
     const p = index('ports', i);
-    if (typeof port.name === 'string' && port.name) errs.push(...eachInvalid(child(p, 'name'), port.name, isDNS1123Label(port.name)));
-    if (typeof port.port === 'number') errs.push(...eachInvalid(child(p, 'port'), port.port, isValidPortNum(port.port)));
+    if (typeof port.name === 'string' && port.name)
+      errs.push(...eachInvalid(child(p, 'name'), port.name, isDNS1123Label(port.name)));
+    if (typeof port.port === 'number')
+      errs.push(...eachInvalid(child(p, 'port'), port.port, isValidPortNum(port.port)));
     if (port.protocol !== undefined) errs.push(...validateProtocol(port.protocol, child(p, 'protocol')));
   });
   return errs;
@@ -118,7 +148,8 @@ export const endpointSlices: KindValidator = {
   create: validateEndpointSlice,
   update(o, old) {
     const errs = [...metaUpdate(o, old), ...validateEndpointSlice(o)];
-    if (o.addressType !== old.addressType) errs.push(invalid('addressType', o.addressType ?? '', 'field is immutable'));
+    if (o.addressType !== old.addressType)
+      errs.push(invalid('addressType', o.addressType ?? '', 'field is immutable'));
     return errs;
   },
 };

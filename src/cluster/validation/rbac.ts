@@ -2,7 +2,18 @@
  * rbac.authorization.k8s.io/v1 Roles, ClusterRoles and their bindings (pkg/apis/rbac/validation):
  * stored and validated, never enforced (the embedded server's token is a cluster admin).
  */
-import { child, eachInvalid, goQuote, goStringSlice, GoText, index, invalid, notSupported, required, type ErrorList } from './field.js';
+import {
+  child,
+  eachInvalid,
+  goQuote,
+  goStringSlice,
+  GoText,
+  index,
+  invalid,
+  notSupported,
+  required,
+  type ErrorList,
+} from './field.js';
 import type { KindValidator } from './kind.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Subdomain, validatePathSegmentName } from './names.js';
@@ -16,20 +27,35 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export const rbacGroup = 'rbac.authorization.k8s.io';
 
-const meta = (namespaced: boolean) => ({ namespaced, nameFn: validatePathSegmentName, kubeFinalizers: false });
+const meta = (namespaced: boolean) => ({
+  namespaced,
+  nameFn: validatePathSegmentName,
+  kubeFinalizers: false,
+});
 
 function validateRule(rule: Obj, namespaced: boolean, path: string): ErrorList {
   const errs: ErrorList = [];
   if (!len(rule.verbs)) errs.push(required(child(path, 'verbs'), 'verbs must contain at least one value'));
   if (len(rule.nonResourceURLs)) {
     const urls = goStringSlice(rule.nonResourceURLs);
-    if (namespaced) errs.push(invalid(child(path, 'nonResourceURLs'), urls, 'namespaced rules cannot apply to non-resource URLs'));
+    if (namespaced)
+      errs.push(
+        invalid(child(path, 'nonResourceURLs'), urls, 'namespaced rules cannot apply to non-resource URLs'),
+      );
     if (len(rule.apiGroups) || len(rule.resources) || len(rule.resourceNames))
-      errs.push(invalid(child(path, 'nonResourceURLs'), urls, 'rules cannot apply to both regular resources and non-resource URLs'));
+      errs.push(
+        invalid(
+          child(path, 'nonResourceURLs'),
+          urls,
+          'rules cannot apply to both regular resources and non-resource URLs',
+        ),
+      );
     return errs;
   }
-  if (!len(rule.apiGroups)) errs.push(required(child(path, 'apiGroups'), 'resource rules must supply at least one api group'));
-  if (!len(rule.resources)) errs.push(required(child(path, 'resources'), 'resource rules must supply at least one resource'));
+  if (!len(rule.apiGroups))
+    errs.push(required(child(path, 'apiGroups'), 'resource rules must supply at least one api group'));
+  if (!len(rule.resources))
+    errs.push(required(child(path, 'resources'), 'resource rules must supply at least one resource'));
   return errs;
 }
 
@@ -39,8 +65,15 @@ function validateRole(o: Obj, namespaced: boolean): ErrorList {
   if (!namespaced && o.aggregationRule !== undefined && o.aggregationRule !== null) {
     const sels = arr((o.aggregationRule as Obj).clusterRoleSelectors);
     if (!sels.length)
-      errs.push(required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil'));
-    sels.forEach((s, i) => errs.push(...validateLabelSelector(s, index('aggregationRule.clusterRoleSelectors', i))));
+      errs.push(
+        required(
+          'aggregationRule.clusterRoleSelectors',
+          'at least one clusterRoleSelector required if aggregationRule is non-nil',
+        ),
+      );
+    sels.forEach((s, i) =>
+      errs.push(...validateLabelSelector(s, index('aggregationRule.clusterRoleSelectors', i))),
+    );
   }
   return errs;
 }
@@ -57,7 +90,8 @@ function validateSubject(s: Obj, namespaced: boolean, path: string): ErrorList {
       break;
     case 'User':
     case 'Group':
-      if (s.apiGroup !== rbacGroup) errs.push(notSupported(child(path, 'apiGroup'), s.apiGroup ?? '', [rbacGroup]));
+      if (s.apiGroup !== rbacGroup)
+        errs.push(notSupported(child(path, 'apiGroup'), s.apiGroup ?? '', [rbacGroup]));
       break;
     default:
       errs.push(notSupported(child(path, 'kind'), s.kind ?? '', ['ServiceAccount', 'User', 'Group']));
@@ -68,7 +102,8 @@ function validateSubject(s: Obj, namespaced: boolean, path: string): ErrorList {
 function validateBinding(o: Obj, namespaced: boolean): ErrorList {
   const errs = validateObjectMeta(o.metadata as Obj, meta(namespaced));
   const ref = isObj(o.roleRef) ? o.roleRef : {};
-  if (ref.apiGroup !== rbacGroup) errs.push(notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [rbacGroup]));
+  if (ref.apiGroup !== rbacGroup)
+    errs.push(notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [rbacGroup]));
   const kinds = namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
   if (!kinds.includes(String(ref.kind))) errs.push(notSupported('roleRef.kind', ref.kind ?? '', kinds));
   const name = str(ref.name);
@@ -80,7 +115,9 @@ function validateBinding(o: Obj, namespaced: boolean): ErrorList {
 
 const goRoleRef = (r: unknown): GoText => {
   const ref = isObj(r) ? r : {};
-  return new GoText(`rbac.RoleRef{APIGroup:${goQuote(str(ref.apiGroup))}, Kind:${goQuote(str(ref.kind))}, Name:${goQuote(str(ref.name))}}`);
+  return new GoText(
+    `rbac.RoleRef{APIGroup:${goQuote(str(ref.apiGroup))}, Kind:${goQuote(str(ref.kind))}, Name:${goQuote(str(ref.name))}}`,
+  );
 };
 
 const metaUpdate = (o: Obj, old: Obj): ErrorList =>

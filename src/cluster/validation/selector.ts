@@ -19,12 +19,18 @@ export function validateLabelSelector(sel: unknown, path: string): ErrorList {
     switch (e.operator) {
       case 'In':
       case 'NotIn':
-        if (!values.length) errs.push(required(child(p, 'values'), "must be specified when `operator` is 'In' or 'NotIn'"));
+        if (!values.length)
+          errs.push(required(child(p, 'values'), "must be specified when `operator` is 'In' or 'NotIn'"));
         break;
       case 'Exists':
       case 'DoesNotExist':
         if (values.length)
-          errs.push(forbidden(child(p, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+          errs.push(
+            forbidden(
+              child(p, 'values'),
+              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            ),
+          );
         break;
       default:
         errs.push(invalid(child(p, 'operator'), e.operator ?? '', 'not a valid selector operator'));

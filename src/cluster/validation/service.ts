@@ -20,7 +20,15 @@ import {
 import { validateProtocol } from './core.js';
 import type { KindValidator } from './kind.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortName, isValidPortNum, nameIsDNS1035Label, parseIp } from './names.js';
+import {
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isValidIP,
+  isValidPortName,
+  isValidPortNum,
+  nameIsDNS1035Label,
+  parseIp,
+} from './names.js';
 import { isQualifiedName } from './names.js';
 
 type Obj = Record<string, unknown>;
@@ -44,15 +52,21 @@ export function validateClusterIPFields(s: Obj): ErrorList {
   const clusterIP = typeof s.clusterIP === 'string' ? s.clusterIP : '';
   if (clusterIP) {
     if (!ips.length) errs.push(required('spec.clusterIPs'));
-    else if (ips[0] !== clusterIP) errs.push(invalid('spec.clusterIPs', ipsText, 'first value must match `clusterIP`'));
-  } else if (ips.length) errs.push(invalid('spec.clusterIPs', ipsText, 'must be empty when `clusterIP` is not specified'));
+    else if (ips[0] !== clusterIP)
+      errs.push(invalid('spec.clusterIPs', ipsText, 'first value must match `clusterIP`'));
+  } else if (ips.length)
+    errs.push(invalid('spec.clusterIPs', ipsText, 'must be empty when `clusterIP` is not specified'));
   const seen = new Set<string>();
   strs(s.ipFamilies).forEach((f, i) => {
     if (!families.includes(f)) errs.push(notSupported(index('spec.ipFamilies', i), f, families));
     if (seen.has(f)) errs.push(duplicate(index('spec.ipFamilies', i), f));
     seen.add(f);
   });
-  if (s.ipFamilyPolicy !== undefined && s.ipFamilyPolicy !== null && !familyPolicies.includes(String(s.ipFamilyPolicy)))
+  if (
+    s.ipFamilyPolicy !== undefined &&
+    s.ipFamilyPolicy !== null &&
+    !familyPolicies.includes(String(s.ipFamilyPolicy))
+  )
     errs.push(notSupported('spec.ipFamilyPolicy', s.ipFamilyPolicy, familyPolicies));
   let badIps = false;
   ips.forEach((ip, i) => {
@@ -77,9 +91,21 @@ export function validateClusterIPFields(s: Obj): ErrorList {
       if (i >= fams.length) return;
       const v6 = parseIp(ip)?.family === 'IPv6';
       if (fams[i] === 'IPv4' && v6)
-        errs.push(invalid(index('spec.clusterIPs', i), ip, `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``));
+        errs.push(
+          invalid(
+            index('spec.clusterIPs', i),
+            ip,
+            `expected an IPv4 value as indicated by \`ipFamilies[${i}]\``,
+          ),
+        );
       if (fams[i] === 'IPv6' && !v6)
-        errs.push(invalid(index('spec.clusterIPs', i), ip, `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``));
+        errs.push(
+          invalid(
+            index('spec.clusterIPs', i),
+            ip,
+            `expected an IPv6 value as indicated by \`ipFamilies[${i}]\``,
+          ),
+        );
     });
   }
   return errs;
@@ -104,24 +130,37 @@ function validateServicePort(p: Obj, requireName: boolean, names: Set<string>, p
   const tp = p.targetPort;
   if (typeof tp === 'number') errs.push(...eachInvalid(child(path, 'targetPort'), tp, isValidPortNum(tp)));
   else if (typeof tp === 'string') {
-    if (/^\d+$/.test(tp)) errs.push(...eachInvalid(child(path, 'targetPort'), Number(tp), isValidPortNum(Number(tp))));
+    if (/^\d+$/.test(tp))
+      errs.push(...eachInvalid(child(path, 'targetPort'), Number(tp), isValidPortNum(Number(tp))));
     else errs.push(...eachInvalid(child(path, 'targetPort'), tp, isValidPortName(tp)));
   }
-  if (typeof p.appProtocol === 'string') errs.push(...eachInvalid(child(path, 'appProtocol'), p.appProtocol, isQualifiedName(p.appProtocol)));
+  if (typeof p.appProtocol === 'string')
+    errs.push(...eachInvalid(child(path, 'appProtocol'), p.appProtocol, isQualifiedName(p.appProtocol)));
   return errs;
 }
 
 function validateService(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, { namespaced: true, nameFn: nameIsDNS1035Label, kubeFinalizers: true });
+  const errs = validateObjectMeta(o.metadata as Obj, {
+    namespaced: true,
+    nameFn: nameIsDNS1035Label,
+    kubeFinalizers: true,
+  });
   const s = specOf(o);
   const ports = arr(s.ports);
   const ips = strs(s.clusterIPs);
   if (!ports.length && !isHeadless(s) && s.type !== 'ExternalName') errs.push(required('spec.ports'));
   if ((s.type === 'LoadBalancer' || s.type === 'NodePort') && isHeadless(s))
-    errs.push(invalid(index('spec.clusterIPs', 0), ips[0] ?? '', `may not be set to 'None' for ${String(s.type)} services`));
+    errs.push(
+      invalid(
+        index('spec.clusterIPs', 0),
+        ips[0] ?? '',
+        `may not be set to 'None' for ${String(s.type)} services`,
+      ),
+    );
   if (s.type === 'ExternalName') {
     if (ips.length) errs.push(forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
-    if (strs(s.ipFamilies).length) errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
+    if (strs(s.ipFamilies).length)
+      errs.push(forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
     if (s.ipFamilyPolicy !== undefined && s.ipFamilyPolicy !== null)
       errs.push(forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
     const cname = (typeof s.externalName === 'string' ? s.externalName : '').replace(/\.$/, '');
@@ -129,20 +168,29 @@ function validateService(o: Obj): ErrorList {
     else errs.push(required('spec.externalName'));
   }
   const names = new Set<string>();
-  ports.forEach((p, i) => errs.push(...validateServicePort(p, ports.length > 1, names, index('spec.ports', i))));
-  if (s.selector !== undefined && s.selector !== null) errs.push(...validateLabels(s.selector, 'spec.selector'));
+  ports.forEach((p, i) =>
+    errs.push(...validateServicePort(p, ports.length > 1, names, index('spec.ports', i))),
+  );
+  if (s.selector !== undefined && s.selector !== null)
+    errs.push(...validateLabels(s.selector, 'spec.selector'));
   const sa = s.sessionAffinity;
   if (!sa) errs.push(required('spec.sessionAffinity'));
-  else if (sa !== 'ClientIP' && sa !== 'None') errs.push(notSupported('spec.sessionAffinity', sa, ['ClientIP', 'None']));
+  else if (sa !== 'ClientIP' && sa !== 'None')
+    errs.push(notSupported('spec.sessionAffinity', sa, ['ClientIP', 'None']));
   if (sa === 'None' && s.sessionAffinityConfig !== undefined && s.sessionAffinityConfig !== null)
     errs.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   errs.push(...validateClusterIPFields(s));
-  strs(s.externalIPs).forEach((ip, i) => errs.push(...eachInvalid(index('spec.externalIPs', i), ip, isValidIP(ip))));
+  strs(s.externalIPs).forEach((ip, i) =>
+    errs.push(...eachInvalid(index('spec.externalIPs', i), ip, isValidIP(ip))),
+  );
   if (!s.type) errs.push(required('spec.type'));
   else if (!serviceTypes.includes(String(s.type))) errs.push(notSupported('spec.type', s.type, serviceTypes));
   if (s.type === 'ClusterIP')
     ports.forEach((p, i) => {
-      if (p.nodePort) errs.push(forbidden(child(index('spec.ports', i), 'nodePort'), "may not be used when `type` is 'ClusterIP'"));
+      if (p.nodePort)
+        errs.push(
+          forbidden(child(index('spec.ports', i), 'nodePort'), "may not be used when `type` is 'ClusterIP'"),
+        );
     });
   const nodePorts = new Set<string>();
   ports.forEach((p, i) => {
@@ -167,10 +215,14 @@ function validateService(o: Obj): ErrorList {
   });
   const etp = s.externalTrafficPolicy;
   if (etp !== undefined && etp !== '' && s.type !== 'NodePort' && s.type !== 'LoadBalancer')
-    errs.push(invalid('spec.externalTrafficPolicy', etp, 'may only be set for externally-accessible services'));
-  if (etp && etp !== 'Cluster' && etp !== 'Local') errs.push(notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
+    errs.push(
+      invalid('spec.externalTrafficPolicy', etp, 'may only be set for externally-accessible services'),
+    );
+  if (etp && etp !== 'Cluster' && etp !== 'Local')
+    errs.push(notSupported('spec.externalTrafficPolicy', etp, ['Cluster', 'Local']));
   const itp = s.internalTrafficPolicy;
-  if (itp && itp !== 'Cluster' && itp !== 'Local') errs.push(notSupported('spec.internalTrafficPolicy', itp, ['Cluster', 'Local']));
+  if (itp && itp !== 'Cluster' && itp !== 'Local')
+    errs.push(notSupported('spec.internalTrafficPolicy', itp, ['Cluster', 'Local']));
   return errs;
 }
 
@@ -186,10 +238,12 @@ function upgradeDowngradeClusterIPs(s: Obj, old: Obj): ErrorList {
       if (ip !== cur[i]) errs.push(invalid(index('spec.clusterIPs', i), value, 'may not change once set'));
     });
   } else if (prev.length > cur.length) {
-    if (!cur.length) errs.push(invalid(index('spec.clusterIPs', 0), value, 'primary clusterIP can not be unset'));
+    if (!cur.length)
+      errs.push(invalid(index('spec.clusterIPs', 0), value, 'primary clusterIP can not be unset'));
     if (prev.length && cur.length && cur[0] !== prev[0])
       errs.push(invalid(index('spec.clusterIPs', 0), value, 'may not change once set'));
-  } else if (prev.length && cur[0] !== prev[0]) errs.push(invalid(index('spec.clusterIPs', 0), value, 'may not change once set'));
+  } else if (prev.length && cur[0] !== prev[0])
+    errs.push(invalid(index('spec.clusterIPs', 0), value, 'may not change once set'));
   return errs;
 }
 
