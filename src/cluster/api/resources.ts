@@ -106,6 +106,11 @@ export function builtinResources(): ResourceType[] {
       subresources: { status: true, binding: true },
     }),
     builtin('v1', 'bindings', 'Binding', true, { verbs: ['create'] }),
+    builtin('v1', 'resourcequotas', 'ResourceQuota', true, {
+      shortNames: ['quota'],
+      subresources: { status: true },
+    }),
+    builtin('v1', 'limitranges', 'LimitRange', true, { shortNames: ['limits'], createOnUpdate: true }),
     builtin('apps/v1', 'deployments', 'Deployment', true, {
       shortNames: ['deploy'],
       categories: ['all'],

@@ -163,7 +163,11 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
       const meta = obj.metadata;
       meta.labels = { ...(meta.labels ?? {}), 'kubernetes.io/metadata.name': meta.name };
       const spec = objAt(obj, 'spec');
-      if (create) spec.finalizers ??= ['kubernetes'];
+      // PrepareForCreate: the kubernetes finalizer is always there on create.
+      if (create) {
+        const fins = Array.isArray(spec.finalizers) ? (spec.finalizers as string[]) : [];
+        spec.finalizers = fins.includes('kubernetes') ? fins : [...fins, 'kubernetes'];
+      }
       if (create || !isObj(obj.status)) obj.status = { phase: 'Active' };
       break;
     }
@@ -258,6 +262,9 @@ export function builtinDefaults(rt: ResourceType, obj: KubeObject, op: 'create' 
       delete obj.stringData;
       break;
     }
+    case 'resourcequotas':
+      if (create) obj.status = {};
+      break;
     case 'ingresses.networking.k8s.io':
       obj.status ??= { loadBalancer: {} };
       break;

@@ -1,7 +1,7 @@
 /**
  * The KWOK-like simulation: nodes, scheduler + kubelet (pod lifecycle), the workload controllers
  * (deployments → replica sets → pods, stateful sets, daemon sets, jobs), endpoints and endpoint
- * slices, pod disruption budgets, and the events these components record. Started by the server;
+ * slices, pod disruption budgets, resource quota usage, and the events these components record. Started by the server;
  * all writes are ordinary API writes.
  */
 import type { ApiContext } from '../api/context.js';
@@ -14,6 +14,7 @@ import { eventRecorder } from './events.js';
 import { startJobController } from './jobs.js';
 import { createNodes } from './nodes.js';
 import { startPodLifecycle } from './pods.js';
+import { startQuotaController } from './quota.js';
 import { startReplicaSetController } from './replicasets.js';
 import { startDaemonSetController, startStatefulSetController } from './statefulsets.js';
 
@@ -53,6 +54,7 @@ export function startSimulation(ctx: ApiContext, opts: ClusterOptions): () => vo
     startJobController(ctx, events),
     startEndpointsController(ctx),
     startDisruptionController(ctx),
+    startQuotaController(ctx),
   ];
   return () => {
     for (const s of stops) s();

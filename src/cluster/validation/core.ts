@@ -26,6 +26,8 @@ import {
   byteLength,
 } from './names.js';
 import { jsonEqual } from '../api/objects.js';
+import { errors } from '../api/status.js';
+import { parseQuantity, quantityText } from './quantity.js';
 import type { KindValidator } from './kind.js';
 
 type Obj = Record<string, unknown>;
@@ -246,3 +248,56 @@ function validateEvent(o: Obj): ErrorList {
 }
 
 export const events: KindValidator = { create: validateEvent };
+
+const quotaScopes = [
+  'BestEffort',
+  'CrossNamespacePodAffinity',
+  'NotBestEffort',
+  'NotTerminating',
+  'PriorityClass',
+  'Terminating',
+];
+
+/** A map of resource name → quantity (ResourceQuota hard, LimitRange limits). */
+function validateResourceList(list: unknown, path: string, errs: ErrorList): void {
+  if (!isObj(list)) return;
+  for (const [name, q] of Object.entries(list)) {
+    const p = key(path, name);
+    if (isQualifiedName(name).length) errs.push(...eachInvalid(p, name, isQualifiedName(name)));
+    const v = parseQuantity(q);
+    if (v === undefined)
+      throw errors.badRequest(
+        `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+      );
+    if (v < 0) errs.push(invalid(p, quantityText(q), 'must be greater than or equal to 0'));
+  }
+}
+
+function validateResourceQuota(o: Obj): ErrorList {
+  const errs = validateObjectMeta(o.metadata as Obj, coreMeta());
+  const spec = isObj(o.spec) ? o.spec : {};
+  validateResourceList(spec.hard, 'spec.hard', errs);
+  (Array.isArray(spec.scopes) ? spec.scopes : []).forEach((sc, i) => {
+    if (!quotaScopes.includes(String(sc))) errs.push(notSupported(index('spec.scopes', i), sc, quotaScopes));
+  });
+  return errs;
+}
+
+export const resourceQuotas: KindValidator = { create: validateResourceQuota };
+
+const limitTypes = ['Container', 'PersistentVolumeClaim', 'Pod'];
+
+function validateLimitRange(o: Obj): ErrorList {
+  const errs = validateObjectMeta(o.metadata as Obj, coreMeta());
+  const limits = Array.isArray((o.spec as Obj | undefined)?.limits) ? ((o.spec as Obj).limits as Obj[]) : [];
+  limits.forEach((l, i) => {
+    const p = index('spec.limits', i);
+    if (!limitTypes.includes(String(l.type)))
+      errs.push(notSupported(child(p, 'type'), l.type ?? '', limitTypes));
+    for (const f of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'])
+      validateResourceList(l[f], child(p, f), errs);
+  });
+  return errs;
+}
+
+export const limitRanges: KindValidator = { create: validateLimitRange };

@@ -7,7 +7,7 @@
 import type { ResourceType } from '../api/resources.js';
 import type { KubeObject } from '../store/store.js';
 import { cronJobs, jobs } from './batch.js';
-import { configMaps, endpoints, events, namespaces, secrets } from './core.js';
+import { configMaps, endpoints, events, limitRanges, namespaces, resourceQuotas, secrets } from './core.js';
 import { customResourceDefinitions } from './crd.js';
 import { daemonSets, deployments, replicaSets, statefulSets } from './apps.js';
 import { invalid, invalidError, type ErrorList } from './field.js';
@@ -38,6 +38,8 @@ const validators: Record<string, KindValidator> = {
   'events.events.k8s.io': events,
   pods,
   services,
+  resourcequotas: resourceQuotas,
+  limitranges: limitRanges,
   'deployments.apps': deployments,
   'replicasets.apps': replicaSets,
   'statefulsets.apps': statefulSets,
