@@ -308,7 +308,14 @@ export function writeUpdate(
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, result), rv);
-  if (meta.deletionTimestamp && !(meta.finalizers as string[] | undefined)?.length) {
+  // Cleared finalizers complete a delete (a namespace also needs its spec.finalizers cleared).
+  const specFinalizers =
+    rt.storageKey === 'namespaces' ? (result.spec as { finalizers?: unknown[] })?.finalizers : undefined;
+  if (
+    meta.deletionTimestamp &&
+    !(meta.finalizers as string[] | undefined)?.length &&
+    !specFinalizers?.length
+  ) {
     ctx.store.commit(rt.storageKey, 'DELETED', stored, cur);
     return ok(200, stored, warnings);
   }

@@ -99,6 +99,7 @@ export class ServiceAllocator {
         );
       s.healthCheckNodePort = p;
     }
+    obj.spec = inGoOrder(s);
   }
 
   private initFamilies(s: Obj): ErrorList {
@@ -201,6 +202,44 @@ export class ServiceAllocator {
       byPort.set(Number(p.port), np);
     });
   }
+}
+
+/** ServiceSpec and ServicePort field order, as the Go structs serialize them. */
+const specOrder = [
+  'ports',
+  'selector',
+  'clusterIP',
+  'clusterIPs',
+  'type',
+  'externalIPs',
+  'sessionAffinity',
+  'loadBalancerIP',
+  'loadBalancerSourceRanges',
+  'externalName',
+  'externalTrafficPolicy',
+  'healthCheckNodePort',
+  'publishNotReadyAddresses',
+  'sessionAffinityConfig',
+  'ipFamilies',
+  'ipFamilyPolicy',
+  'allocateLoadBalancerNodePorts',
+  'loadBalancerClass',
+  'internalTrafficPolicy',
+];
+const portOrder = ['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort'];
+
+function ordered(o: Obj, order: string[]): Obj {
+  const out: Obj = {};
+  for (const k of order) if (o[k] !== undefined) out[k] = o[k];
+  for (const k of Object.keys(o)) if (!(k in out) && o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+function inGoOrder(s: Obj): Obj {
+  const out = ordered(s, specOrder);
+  if (Array.isArray(out.ports))
+    out.ports = (out.ports as unknown[]).map((p) => (isObj(p) ? ordered(p, portOrder) : p));
+  return out;
 }
 
 /** patchAllocatedValues: values a client did not send on update keep what was allocated. */

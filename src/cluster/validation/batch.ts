@@ -58,7 +58,14 @@ function validateJob(o: Obj): ErrorList {
   const labels = ((s.template as Obj | undefined)?.metadata as Obj | undefined)?.labels as
     Record<string, string> | undefined;
   if (s.manualSelector !== true) {
-    const expected = { 'controller-uid': String(m.uid ?? ''), 'job-name': String(m.name ?? '') };
+    const uid = String(m.uid ?? '');
+    const name = String(m.name ?? '');
+    const expected = {
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': name,
+      'controller-uid': uid,
+      'job-name': name,
+    };
     if (selectorParseable(s.selector) && !selectorMatches(s.selector, expected))
       errs.push(invalid('spec.selector', goLabelSelector(s.selector), '`selector` not auto-generated'));
   }
