@@ -262,6 +262,28 @@ const kinds: Record<string, MessageSpec> = {
     3: { name: 'imagePullSecrets', kind: 'repeatedMessage', msg: localObjectReference },
     4: { name: 'automountServiceAccountToken', kind: 'bool', ptr: true },
   },
+  // serviceaccounts/token (kubectl 1.33 `create token` sends protobuf).
+  TokenRequest: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: {
+      name: 'spec',
+      kind: 'message',
+      msg: {
+        1: { name: 'audiences', kind: 'repeatedString' },
+        3: {
+          name: 'boundObjectRef',
+          kind: 'message',
+          msg: {
+            1: { name: 'kind', kind: 'string' },
+            2: { name: 'apiVersion', kind: 'string' },
+            3: { name: 'name', kind: 'string' },
+            4: { name: 'uid', kind: 'string' },
+          },
+        },
+        4: { name: 'expirationSeconds', kind: 'int', ptr: true },
+      },
+    },
+  },
 };
 
 const magic = [0x6b, 0x38, 0x73, 0x00];
