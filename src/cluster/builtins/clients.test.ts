@@ -105,6 +105,15 @@ describe.each(['1.28', '1.33'])('kubectl %s', (version) => {
         'job.batch/demo-job',
       ]),
     );
+    expect(await k('get', 'rs')).toMatch(
+      /^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\ndemo-\S+\s+1\s+1\s+1\s+\d+s\n/,
+    );
+    expect(await k('get', 'jobs')).toMatch(
+      /^NAME\s+COMPLETIONS\s+DURATION\s+AGE\ndemo-job\s+1\/1\s+\d+s\s+\d+s\n/,
+    );
+    expect(await k('get', 'svc', 'kubernetes')).toMatch(
+      /kubernetes\s+ClusterIP\s+10\.100\.0\.1\s+<none>\s+443\/TCP/,
+    );
     const svc = JSON.parse(await k('get', 'svc', 'mynameis', '-o', 'json'));
     expect(svc.spec.clusterIP).toBe('10.100.123.45');
     const reasons = JSON.parse(await k('get', 'events', '-o', 'json')).items.map(

@@ -91,7 +91,7 @@ export function validateBuiltin(
   const meta = obj.metadata as Obj;
   if (!old) {
     fail(rt, obj, v.create(obj));
-    fail(rt, obj, commonCreate(meta, rt.namespaced));
+    fail(rt, obj, commonCreate(meta));
     return;
   }
   const oldMeta = old.metadata as Obj;

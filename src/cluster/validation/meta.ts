@@ -32,12 +32,32 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const fieldImmutable = 'field is immutable';
 export const isNegativeErrorMsg = 'must be greater than or equal to 0';
 
+/**
+ * Strings already known to be valid label keys / values / annotation keys: the same few keys recur on
+ * every object of a run, and this check is on every write (bounded; cleared when full).
+ */
+const known = { keys: new Set<string>(), values: new Set<string>(), annotations: new Set<string>() };
+const knownLimit = 10_000;
+
+function checked(set: Set<string>, s: string, check: (s: string) => string[]): string[] {
+  if (set.has(s)) return [];
+  const msgs = check(s);
+  if (!msgs.length) {
+    if (set.size >= knownLimit) set.clear();
+    set.add(s);
+  }
+  return msgs;
+}
+
 export function validateLabels(labels: unknown, path: string): ErrorList {
   const errs: ErrorList = [];
   if (!isObj(labels)) return errs;
-  for (const [k, v] of Object.entries(labels)) {
-    errs.push(...eachInvalid(path, k, isQualifiedName(k)));
-    errs.push(...eachInvalid(path, String(v), isValidLabelValue(String(v))));
+  for (const k in labels) {
+    const v = String(labels[k]);
+    const keyMsgs = checked(known.keys, k, isQualifiedName);
+    if (keyMsgs.length) errs.push(...eachInvalid(path, k, keyMsgs));
+    const valueMsgs = checked(known.values, v, isValidLabelValue);
+    if (valueMsgs.length) errs.push(...eachInvalid(path, v, valueMsgs));
   }
   return errs;
 }
@@ -48,10 +68,11 @@ export function validateAnnotations(annotations: unknown, path: string): ErrorLi
   const errs: ErrorList = [];
   if (!isObj(annotations)) return errs;
   let size = 0;
-  for (const [k, v] of Object.entries(annotations)) {
+  for (const k in annotations) {
     // A qualified name, except that case does not matter.
-    errs.push(...eachInvalid(path, k, isQualifiedName(k.toLowerCase())));
-    size += byteLength(k) + byteLength(String(v));
+    const msgs = checked(known.annotations, k, (x) => isQualifiedName(x.toLowerCase()));
+    if (msgs.length) errs.push(...eachInvalid(path, k, msgs));
+    size += byteLength(k) + byteLength(String(annotations[k]));
   }
   if (size > totalAnnotationSizeLimit) errs.push(tooLong(path, totalAnnotationSizeLimit));
   return errs;
@@ -206,8 +227,21 @@ export function validateObjectMetaUpdate(
 /**
  * The registry's own checks after a kind's create validation passed (names must sit in a URL path).
  */
-export function commonCreate(meta: Obj, namespaced: boolean): ErrorList {
-  return validateObjectMeta(meta, { namespaced, nameFn: validatePathSegmentName, kubeFinalizers: false });
+export function commonCreate(meta: Obj): ErrorList {
+  // After the kind's own ObjectMeta checks passed, only the path-segment name rules can add errors.
+  const errs: ErrorList = [];
+  const generateName = str(meta.generateName);
+  if (generateName)
+    errs.push(
+      ...eachInvalid(
+        child('metadata', 'generateName'),
+        generateName,
+        validatePathSegmentName(generateName, true),
+      ),
+    );
+  const name = str(meta.name);
+  if (name) errs.push(...eachInvalid(child('metadata', 'name'), name, validatePathSegmentName(name, false)));
+  return errs;
 }
 
 /** The registry's common checks that run before a kind's update validation. */
