@@ -16,7 +16,8 @@ import { createNodes } from './nodes.js';
 import { startPodLifecycle } from './pods.js';
 import { startQuotaController } from './quota.js';
 import { startReplicaSetController } from './replicasets.js';
-import { startDaemonSetController, startStatefulSetController } from './statefulsets.js';
+import { startDaemonSetController } from './daemonsets.js';
+import { startStatefulSetController } from './statefulsets.js';
 
 /** Defaults: quick but visible steps, in the range KWOK's default stages produce. */
 export const defaultPodDelays = {

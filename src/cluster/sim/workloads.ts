@@ -3,11 +3,13 @@
  * readiness, pods from a template, and kube-controller-manager's pod-template-hash.
  */
 import type { ApiContext } from '../api/context.js';
-import type { KubeObject } from '../store/store.js';
+import type { KubeObject, StoreEvent } from '../store/store.js';
+import { WorkQueue } from './controller-kit.js';
 
 type Obj = Record<string, unknown>;
 
 export const controllerManager = 'kube-controller-manager';
+export const revisionLabel = 'controller-revision-hash';
 
 export function controllerUid(o: KubeObject): string | undefined {
   const refs = (o.metadata as Obj).ownerReferences as Obj[] | undefined;
@@ -106,4 +108,44 @@ export function pinnedNode(spec: Obj): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A controller over one workload kind: resyncs on spec changes and on its pods' changes. */
+export function ownerController(
+  ctx: ApiContext,
+  storageKey: string,
+  sync: (key: string) => void,
+  also?: (queue: WorkQueue) => () => void,
+): () => void {
+  const byUid = new Map<string, string>();
+  const queue = new WorkQueue((key) => {
+    const s = ctx.store.get(storageKey, key);
+    if (s) byUid.set(s.obj.metadata.uid as string, key);
+    sync(key);
+  });
+  const unsubs = [
+    ctx.store.subscribe(storageKey, (e: StoreEvent) => {
+      if (e.type === 'DELETED') {
+        byUid.delete(e.cur.obj.metadata.uid as string);
+        return;
+      }
+      if (
+        e.type === 'MODIFIED' &&
+        e.prev &&
+        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
+      )
+        return;
+      queue.add(e.cur.key);
+    }),
+    ctx.store.subscribe('pods', (e: StoreEvent) => {
+      const uid = controllerUid(e.cur.obj);
+      const key = uid && byUid.get(uid);
+      if (key) queue.add(key);
+    }),
+    ...(also ? [also(queue)] : []),
+  ];
+  return () => {
+    queue.stop();
+    for (const u of unsubs) u();
+  };
 }

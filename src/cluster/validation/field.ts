@@ -194,7 +194,12 @@ export function eachInvalid(field: string, value: unknown, msgs: string[]): Erro
 }
 
 export function toCauses(errs: ErrorList): StatusCause[] {
-  return errs.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field || undefined }));
+  // An empty path is left out, as the Status JSON's omitempty does.
+  return errs.map((e) =>
+    e.field
+      ? { reason: e.type, message: errorBody(e), field: e.field }
+      : { reason: e.type, message: errorBody(e) },
+  );
 }
 
 /** utilerrors.Aggregate of field.ErrorList.ToAggregate(): duplicate texts dropped, `[a, b]` for many. */
@@ -214,11 +219,7 @@ export function aggregate(errs: ErrorList): string {
  * errors.NewInvalid(GroupKind, name, errs): 422 `<Kind>[.<group>] "<name>" is invalid: <errors>`.
  */
 export function invalidError(kind: string, group: string, name: string, errs: ErrorList): ApiError {
-  const causes = toCauses(errs).map((c) => {
-    const o: StatusCause = { reason: c.reason, message: c.message };
-    if (c.field) o.field = c.field;
-    return o;
-  });
+  const causes = toCauses(errs);
   return new ApiError(
     422,
     'Invalid',

@@ -18,6 +18,7 @@ import type { KindValidator } from './kind.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { isDNS1123Subdomain, validatePathSegmentName } from './names.js';
 import { validateLabelSelector } from './selector.js';
+import { jsonEqual } from '../api/objects.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -132,7 +133,7 @@ const binding = (namespaced: boolean): KindValidator => ({
   create: (o) => validateBinding(o, namespaced),
   update(o, old) {
     const errs = [...validateBinding(o, namespaced), ...metaUpdate(o, old)];
-    if (JSON.stringify(o.roleRef ?? null) !== JSON.stringify(old.roleRef ?? null))
+    if (!jsonEqual(o.roleRef ?? null, old.roleRef ?? null))
       errs.push(invalid('roleRef', goRoleRef(o.roleRef), 'cannot change roleRef'));
     return errs;
   },

@@ -23,13 +23,13 @@ import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './
 import {
   isDNS1123Label,
   isDNS1123Subdomain,
+  isQualifiedName,
   isValidIP,
   isValidPortName,
   isValidPortNum,
   nameIsDNS1035Label,
   parseIp,
 } from './names.js';
-import { isQualifiedName } from './names.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
