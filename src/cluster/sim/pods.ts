@@ -210,7 +210,6 @@ export function startPodLifecycle(
             ...((p.status as Obj) ?? {}),
             phase: 'Running',
             hostIP: nodeIp(nodeIndex),
-            hostIPs: [{ ip: nodeIp(nodeIndex) }],
             podIP: podIp,
             podIPs: [{ ip: podIp }],
             startTime: now,
