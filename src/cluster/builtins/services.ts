@@ -244,7 +244,8 @@ function inGoOrder(s: Obj): Obj {
 
 /** patchAllocatedValues: values a client did not send on update keep what was allocated. */
 function patchAllocated(s: Obj, prev: Obj): void {
-  if (needsClusterIP(prev) && needsClusterIP({ ...prev, ...s, clusterIP: s.clusterIP ?? prev.clusterIP })) {
+  // Any type but ExternalName has cluster IPs (None for headless ones) to keep.
+  if (prev.type !== 'ExternalName' && s.type !== 'ExternalName') {
     if (!s.clusterIP) s.clusterIP = prev.clusterIP;
     if (!strs(s.clusterIPs).length && strs(prev.clusterIPs).length) s.clusterIPs = prev.clusterIPs;
   }
