@@ -20,6 +20,7 @@ import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
+import { installBuiltins, type Builtins } from './builtins/index.js';
 import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
@@ -69,6 +70,7 @@ export class ApiServer {
   private protobufErrors = new WeakSet<AnyReq>();
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
+  private readonly builtins: Builtins;
   readonly opts: ClusterOptions;
 
   constructor(options: ClusterOptionsInput = {}) {
@@ -81,6 +83,8 @@ export class ApiServer {
       hooks: { admit, tokenValid: (t) => t === this.token },
       controllers: new ControllerRuntimeMetrics(),
     };
+    this.builtins = installBuiltins(this.ctx, { serviceCIDR: this.opts.serviceCIDR });
+    this.stopFns.push(() => this.builtins.stop());
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
     this.openapi = new OpenApi(registry);
@@ -102,6 +106,7 @@ export class ApiServer {
 
   setAddress(hostPort: string): void {
     this.address = hostPort;
+    this.builtins.listening(hostPort);
   }
 
   private bootstrap(): void {
@@ -121,6 +126,7 @@ export class ApiServer {
         'Update',
       );
     }
+    this.builtins.bootstrap();
   }
 
   /** Closes every open watch (fault knob and shutdown). */

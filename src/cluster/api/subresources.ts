@@ -4,10 +4,9 @@
  * it, so nothing advertised answers 404. Nothing runs on the simulated nodes: logs are empty,
  * exec/attach/port-forward and proxies answer as a kubelet-less node would.
  */
-import { makeStored, objectKey, type KubeObject } from '../store/store.js';
+import { objectKey } from '../store/store.js';
 import { bodyMediaType, decodeBody } from './codec.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
-import { clone, nowSeconds } from './objects.js';
 import type { ResourceType } from './resources.js';
 import { errors, ApiError } from './status.js';
 
@@ -71,49 +70,6 @@ const proxy: Handler = (ctx, req) => {
   );
 };
 
-/** pods/binding (and POST bindings): sets spec.nodeName once, like the scheduler's binding. */
-function bind(ctx: ApiContext, req: ApiRequest, podName: string, body: Obj): ApiResult {
-  needs(req, ['POST']);
-  const target = (body.target as Obj | undefined) ?? {};
-  const podsRt = ctx.registry.get('v1', 'pods')!;
-  const cur = ctx.store.get('pods', objectKey(req.ns, podName));
-  if (!cur) throw errors.notFound(podsRt, podName);
-  const spec = (cur.obj.spec as Obj | undefined) ?? {};
-  if (typeof target.name !== 'string' || !target.name) {
-    throw errors.invalid('Binding', '', podName, [
-      { reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' },
-    ]);
-  }
-  if (spec.nodeName) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Operation cannot be fulfilled on pods/binding "${podName}": pod ${podName} is already assigned to node "${String(spec.nodeName)}"`,
-      { name: podName, kind: 'pods/binding' },
-    );
-  }
-  const next = clone(cur.obj) as KubeObject;
-  (next.spec as Obj).nodeName = target.name;
-  const status = ((next.status as Obj | undefined) ?? (next.status = {})) as Obj;
-  const conditions = ((status.conditions as Obj[] | undefined) ?? []).filter(
-    (c) => c.type !== 'PodScheduled',
-  );
-  conditions.push({
-    type: 'PodScheduled',
-    status: 'True',
-    lastProbeTime: null,
-    lastTransitionTime: nowSeconds(),
-  });
-  status.conditions = conditions;
-  const rv = ctx.store.nextRv();
-  (next.metadata as Obj).resourceVersion = String(rv);
-  ctx.store.commit('pods', 'MODIFIED', makeStored(next, rv), cur);
-  return {
-    code: 201,
-    body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }),
-  };
-}
-
 const handlers: Record<string, Handler> = {
   'pods/attach': streaming,
   'pods/exec': streaming,
@@ -122,8 +78,16 @@ const handlers: Record<string, Handler> = {
   'pods/proxy': proxy,
   'services/proxy': proxy,
   'nodes/proxy': proxy,
-  'pods/binding': (ctx, req) => bind(ctx, req, req.name!, bindingBody(req)),
 };
+
+/**
+ * Built-in kinds' own subresource handlers (pods/binding, serviceaccounts/token, namespaces/finalize
+ * and the `bindings` collection: src/cluster/builtins/subresources.ts) register here when the server
+ * starts, so this layer does not import the one above it.
+ */
+export function registerSubresource(key: string, handler: Handler): void {
+  handlers[key] = handler;
+}
 /**
  * Served by the ordinary object path, which changes only part of the object: CSR approval as the
  * status subresource, ephemeral containers as their own part of the pod spec.
@@ -132,11 +96,6 @@ const objectPath: Record<string, string> = {
   'certificatesigningrequests/approval': 'status',
   'pods/ephemeralcontainers': 'ephemeralcontainers',
 };
-
-function bindingBody(req: ApiRequest): Obj {
-  const v = decodeBody(req.body ?? Buffer.alloc(0), bodyMediaType(req.contentType), 'Binding');
-  return v && typeof v === 'object' ? (v as Obj) : {};
-}
 
 /** Whether this server answers `sub` of `rt` (status/scale aside). */
 export function servesSubresource(rt: ResourceType, sub: string): boolean {
@@ -213,19 +172,6 @@ function review(ctx: ApiContext, req: ApiRequest): ApiResult {
 /** Resources answered without the store (rt.virtual). */
 export function virtualRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (req.name) throw errors.methodNotAllowed();
-  if (req.rt.virtual === 'binding') {
-    const body = bindingBody(req);
-    const name = (body.metadata as Obj | undefined)?.name;
-    if (typeof name !== 'string' || !name) {
-      throw errors.invalid('Binding', '', '', [
-        {
-          reason: 'FieldValueRequired',
-          message: 'Required value: name or generateName is required',
-          field: 'metadata.name',
-        },
-      ]);
-    }
-    return bind(ctx, req, name, body);
-  }
+  if (req.rt.virtual === 'binding') return handlers.bindings!(ctx, req);
   return review(ctx, req);
 }
