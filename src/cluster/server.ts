@@ -31,6 +31,8 @@ import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
+import { ScopeRouter } from './scopes/router.js';
+import { installMilo } from './milo/install.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
 import { bootstrapV128 } from './api/bootstrap.js';
@@ -71,6 +73,8 @@ export class ApiServer {
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
   private readonly builtins: Builtins;
+  /** Path-scoped control planes (src/cluster/scopes): Milo's projects, `scopes:` of the options. */
+  readonly scopes: ScopeRouter;
   readonly opts: ClusterOptions;
 
   constructor(options: ClusterOptionsInput = {}) {
@@ -89,7 +93,11 @@ export class ApiServer {
     this.discovery = new Discovery(registry, () => this.address);
     this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
-    this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
+    this.scopes = new ScopeRouter(this.ctx, this.opts.watchCacheSize);
+    this.stopFns.push(() => this.scopes.stop());
+    this.metrics = new Metrics({ count: (key) => store.count(key) + this.scopes.count(key) }, () =>
+      this.knobs.maxLastSecond(),
+    );
     this.containers = new ContainerMetrics(this.opts.apiserverContainer);
     this.bootstrap();
     bootstrapV128(this.ctx);
@@ -97,6 +105,10 @@ export class ApiServer {
     this.stopFns.push(startCrdController(this.ctx));
     this.stopFns.push(startGarbageCollector(this.ctx));
     this.stopFns.push(startSimulation(this.ctx, this.opts));
+    // After the controllers: Milo's CRDs are established by the CRD controller.
+    for (const sc of this.opts.scopes ?? [])
+      this.scopes.add({ kind: 'scope', prefix: sc.prefix, storage: 'isolated', namespaces: sc.namespaces });
+    if (this.opts.milo) installMilo(this.ctx, this.scopes);
     if (this.opts.dropWatchesEvery) {
       const t = setInterval(() => this.dropWatches(), this.opts.dropWatchesEvery);
       t.unref();
@@ -145,7 +157,7 @@ export class ApiServer {
     const started = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const pathname = q < 0 ? url : url.slice(0, q);
+    let pathname = q < 0 ? url : url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const labels: RequestLabels = {
       verb: req.method ?? 'GET',
@@ -161,6 +173,10 @@ export class ApiServer {
     try {
       const auth = req.headers.authorization;
       if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      // A path-scoped control plane: the rest of the request runs against its context.
+      const scoped = this.scopes.active ? this.scopes.resolve(pathname) : undefined;
+      const ctx = scoped?.ctx ?? this.ctx;
+      if (scoped) pathname = scoped.path;
       if (this.containers.isNodeProxyPath(pathname)) {
         Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
         labels.component = 'apiserver';
@@ -182,7 +198,7 @@ export class ApiServer {
       const [group, version] = r.groupVersion.includes('/')
         ? r.groupVersion.split('/')
         : ['', r.groupVersion];
-      const rt = this.ctx.registry.get(r.groupVersion, r.plural);
+      const rt = ctx.registry.get(r.groupVersion, r.plural);
       // Label values come from the URL only once it names a served resource (bounded cardinality).
       if (rt) {
         labels.group = group!;
@@ -222,6 +238,10 @@ export class ApiServer {
         userAgent: req.headers['user-agent'],
         upgrade: !!req.headers.upgrade,
       };
+      if (scoped) {
+        apiReq.scope = scoped.scope;
+        scoped.kind.decorate?.(apiReq, scoped.scope.name);
+      }
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
       let neg = negotiate(req.headers.accept);
       if (neg?.type === 'protobuf' && !neg.metadataOnly && !hasProtobuf(rt)) neg = neg.fallback;
@@ -244,11 +264,15 @@ export class ApiServer {
         this.knobs.before(knobVerb, mutating.has(method), true, (err) => {
           if (err) return this.fail(err, req, res, done);
           try {
-            serveWatch(this.ctx, apiReq, res, {
+            serveWatch(ctx, apiReq, res, {
               bookmarkIntervalMs: this.opts.bookmarkInterval ?? 60_000,
               register: (close) => {
                 this.watches.add(close);
-                return () => this.watches.delete(close);
+                const untrack = scoped?.track(close);
+                return () => {
+                  this.watches.delete(close);
+                  untrack?.();
+                };
               },
               onEvent: (k, bytes) => this.metrics.watchEvent(k, bytes),
             });
@@ -268,7 +292,7 @@ export class ApiServer {
         const run = (body?: Buffer): void => {
           try {
             apiReq.body = body;
-            const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            const result = r.name ? objectRequest(ctx, apiReq) : collectionRequest(ctx, apiReq);
             if (rt.deprecationWarning) result.warnings = [...(result.warnings ?? []), rt.deprecationWarning];
             finish(this.send(req, res, result, neg.type, query));
           } catch (e) {
@@ -280,16 +304,16 @@ export class ApiServer {
           const rvParam = r.name ? null : query.get('resourceVersion');
           const wanted = rvParam && /^\d+$/.test(rvParam) ? Number(rvParam) : 0;
           if (
-            wanted > this.ctx.store.currentRv &&
+            wanted > ctx.store.currentRv &&
             query.get('resourceVersionMatch') !== 'Exact' &&
             !query.get('continue')
           ) {
             // Like the watch cache: wait up to 3 s for the requested RV, then 504 Timeout.
-            this.waitForRv(wanted, 3000, (reached) => {
+            this.waitForRv(ctx.store, wanted, 3000, (reached) => {
               if (reached) run();
               else {
                 release?.();
-                this.fail(errors.tooLargeResourceVersion(wanted, this.ctx.store.currentRv), req, res, done);
+                this.fail(errors.tooLargeResourceVersion(wanted, ctx.store.currentRv), req, res, done);
               }
             });
           } else run();
@@ -300,10 +324,10 @@ export class ApiServer {
     }
   };
 
-  private waitForRv(rv: number, ms: number, cb: (reached: boolean) => void): void {
+  private waitForRv(store: Store, rv: number, ms: number, cb: (reached: boolean) => void): void {
     const deadline = performance.now() + ms;
     const tick = (): void => {
-      if (this.ctx.store.currentRv >= rv) cb(true);
+      if (store.currentRv >= rv) cb(true);
       else if (performance.now() >= deadline) cb(false);
       else setTimeout(tick, 50).unref();
     };

@@ -51,6 +51,8 @@ export interface ApiRequest {
   protobuf?: boolean;
   /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
   upgrade?: boolean;
+  /** The path-scoped control plane the request came through (src/cluster/scopes), if any. */
+  scope?: { kind: string; name: string };
 }
 
 export interface ApiResult {
