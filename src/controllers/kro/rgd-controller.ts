@@ -190,7 +190,12 @@ export class RgdController {
       await this.unserve(name);
       conds
         .set('GraphAccepted', 'False', 'InvalidResourceGraph', e.message)
-        .set('GraphRevisionsResolved', 'False', 'Failed', `revision ${generation} failed to compile`)
+        .set(
+          'GraphRevisionsResolved',
+          'Unknown',
+          'AwaitingReconciliation',
+          'waiting for the graph to be accepted',
+        )
         .set('KindReady', 'Unknown', 'AwaitingReconciliation', 'waiting for the graph to be accepted')
         .set('ControllerReady', 'Unknown', 'AwaitingReconciliation', 'waiting for the graph to be accepted');
       await this.writeStatus(rgd, conds, undefined);
