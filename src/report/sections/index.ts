@@ -4,8 +4,9 @@
  */
 import { celSection } from './cel.js';
 import { graphSection } from './graph.js';
+import { kroSection } from './kro.js';
 import type { PhaseSection } from './types.js';
 
-export const phaseSections: readonly PhaseSection[] = [celSection, graphSection];
+export const phaseSections: readonly PhaseSection[] = [celSection, graphSection, kroSection];
 
 export type { PhaseSection, SectionContext, HtmlSection } from './types.js';

@@ -1,0 +1,17 @@
+import { startKroEnv, applyDoc, getDoc, until } from './src/controllers/kro/test-support.js';
+import { generateRgd } from './src/rgd/generate.js';
+const env = await startKroEnv({ workers: 4, queueQps: 0, clientQps: 0 });
+const doc: any = generateRgd({ resources: 3, deps: 1, shape: 'chain', complexity: 'simple', seed: 1, kind: 'Dbg' });
+doc.metadata.name = 'dbg';
+console.log(JSON.stringify(doc.spec.resources.map((r: any) => [r.id, r.template.kind, r.template.metadata.annotations])));
+await applyDoc(env.client, doc, 'default');
+await until(async () => ((await getDoc(env.client, doc, 'default'))?.status as any)?.state === 'Active', 'active');
+const m = await env.client.mapper.resolve('kro.run/v1alpha1', 'Dbg');
+const t0 = performance.now();
+await env.client.create(m, 'default', JSON.stringify({ apiVersion: 'kro.run/v1alpha1', kind: 'Dbg', metadata: { name: 'x1' }, spec: { name: 'x1' } }));
+let last = '';
+await until(async () => { const o: any = await getDoc(env.client, { apiVersion: 'kro.run/v1alpha1', kind: 'Dbg', metadata: { name: 'x1' } } as any, 'default'); const s = JSON.stringify(o?.status?.conditions?.find((c: any) => c.type === 'ResourcesReady')?.message); if (s !== last) { console.log((performance.now()-t0).toFixed(0), o?.status?.state, s); last = s; } return o?.status?.state === 'ACTIVE'; }, 'ACTIVE');
+console.log('ACTIVE after', (performance.now() - t0).toFixed(0));
+const t = await (await fetch(env.controller.metricsUrl)).text();
+console.log(t.split('\n').filter(l => /^(dynamic_controller_reconcile_total|dynamic_controller_requeue)/.test(l)).join('\n'));
+await env.stop();
