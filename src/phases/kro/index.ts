@@ -115,7 +115,13 @@ export const kroPhase: PhaseType<KroOptions> = {
       : o.workersSweep
         ? `workers sweep ${o.workersSweep.join(', ')}`
         : o.complexitySweep
-          ? `complexity sweep ${o.complexitySweep.map((p) => p.resources ?? first.resources).join(', ')} resources`
+          ? `complexity sweep: ${o.complexitySweep
+              .map((p) =>
+                Object.entries(p)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(' '),
+              )
+              .join('; ')}`
           : undefined;
     const objects = list.reduce((s, r) => s + r.instances * (1 + first.resources), 0);
     return {
@@ -320,13 +326,33 @@ function pointMetrics(r: RoundResult, ops: Record<string, OpStats>): Record<stri
   return m;
 }
 
-function sweepOf(o: KroOptions, rounds: RoundResult[], ops: Record<string, OpStats>[]): Sweep | undefined {
-  if (rounds.length < 2 || rounds.some((r) => r.x === undefined)) return undefined;
-  const parameter = o.workersSweep ? 'workers' : o.complexitySweep ? 'resources' : 'instances';
+const CEL_CLASSES = ['simple', 'medium', 'complex', 'very-complex'];
+
+/** The swept parameter and each round's x: for a complexity sweep, whichever of size, depth, CEL class varies. */
+function sweepAxis(
+  o: KroOptions,
+  rounds: RoundResult[],
+): { parameter: string; unit: string; x: (r: RoundResult) => number } {
+  if (o.workersSweep) return { parameter: 'workers', unit: 'workers', x: (r) => r.x! };
+  if (!o.complexitySweep) return { parameter: 'instances', unit: 'instances', x: (r) => r.instances };
+  const varies = (f: (r: RoundResult) => unknown) => new Set(rounds.map(f)).size > 1;
+  if (varies((r) => r.rgd.resources))
+    return { parameter: 'resources', unit: 'resources', x: (r) => r.rgd.resources };
+  if (varies((r) => r.rgd.depth)) return { parameter: 'depth', unit: 'levels', x: (r) => r.rgd.depth };
   return {
-    parameter,
-    unit: parameter,
-    points: rounds.map((r, i) => ({ x: r.x!, metrics: pointMetrics(r, ops[i]!), ops: ops[i] })),
+    parameter: 'celClass',
+    unit: 'class (1 simple … 4 very-complex)',
+    x: (r) => CEL_CLASSES.indexOf(r.rgd.complexity ?? 'simple') + 1,
+  };
+}
+
+function sweepOf(o: KroOptions, rounds: RoundResult[], ops: Record<string, OpStats>[]): Sweep | undefined {
+  if (rounds.length < 2) return undefined;
+  const axis = sweepAxis(o, rounds);
+  return {
+    parameter: axis.parameter,
+    unit: axis.unit,
+    points: rounds.map((r, i) => ({ x: axis.x(r), metrics: pointMetrics(r, ops[i]!), ops: ops[i] })),
   };
 }
 

@@ -23,6 +23,37 @@ import { applyRgd, runRound } from './round.js';
 const dir = mkdtempSync(join(tmpdir(), 'kubeperf-kro-phase-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Opens a report in Chromium (offline): chart ids, how many rendered, section headings, console errors. */
+async function renderReport(file: string) {
+  const CHROMIUM = '/usr/bin/chromium';
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.setOffline(true);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`file://${file}`);
+    await page.waitForLoadState('load');
+    const charts = await page
+      .locator('[data-chart]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')!));
+    const rendered = await page.locator('[data-chart][data-rendered="true"]').count();
+    const headings = await page.locator('h3').allInnerTexts();
+    return { charts, rendered, headings, errors };
+  } finally {
+    await browser.close();
+  }
+}
+
 const readResults = (out: string) => JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
 
 describe('kro phase', () => {
@@ -53,35 +84,40 @@ describe('kro phase', () => {
       expect.arrayContaining([expect.objectContaining({ text: expect.stringContaining(round.shaper.text) })]),
     );
 
-    const CHROMIUM = '/usr/bin/chromium';
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
-    try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      await context.setOffline(true);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (err) => errors.push(err.message));
-      await page.goto(`file://${join(out, 'report.html')}`);
-      await page.waitForLoadState('load');
-      const ids = await page
-        .locator('[data-chart]')
-        .evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')!));
-      for (const id of ['kro-hist-0', 'kro-cdf-0', 'kro-curve-0', 'kro-api-0', 'kro-rec-0', 'kro-queue-0'])
-        expect(ids).toContain(id);
-      expect(await page.locator('[data-chart][data-rendered="true"]').count()).toBe(ids.length);
-      expect(await page.locator('h3', { hasText: 'kro instances' }).count()).toBe(1);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    const page = await renderReport(join(out, 'report.html'));
+    for (const id of ['kro-hist-0', 'kro-cdf-0', 'kro-curve-0', 'kro-api-0', 'kro-rec-0', 'kro-queue-0'])
+      expect(page.charts).toContain(id);
+    expect(page.rendered).toBe(page.charts.length);
+    expect(page.headings).toContain('kro instances');
+    expect(page.errors).toEqual([]);
+  }, 300_000);
+
+  it('kubeperf bench kro --instances-sweep: sweep points, fits and the fitted charts render', async () => {
+    const out = join(dir, 'sweep');
+    const r = runCli(
+      ['bench', 'kro', '--instances-sweep', '4,12', '--resources', '2', '--workers', '2', '--out', out],
+      {
+        timeoutMs: 240_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const res = readResults(out);
+    const sweep = res.phases[0]!.sweeps!.find((s) => s.parameter === 'instances')!;
+    expect(sweep.points.map((p) => [p.x, p.metrics.activeInstances])).toEqual([
+      [4, 4],
+      [12, 12],
+    ]);
+    expect(sweep.points[1]!.ops!['instance-ready']!.count).toBe(12);
+    const fits = (res.analysis as { scaling: { parameter: string; metric: string }[] }).scaling;
+    expect(fits).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ parameter: 'instances', metric: 'instance-ready.p99' }),
+      ]),
+    );
+    const page = await renderReport(join(out, 'report.html'));
+    expect(page.charts.filter((id) => id.startsWith('kro-fit-0-')).length).toBeGreaterThanOrEqual(2);
+    expect(page.rendered).toBe(page.charts.length);
+    expect(page.errors).toEqual([]);
   }, 300_000);
 
   it("bad input: an invalid RGD file is exit 2 with kro's message and position, before anything runs", () => {

@@ -19,24 +19,31 @@ const dns = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label')
   .max(50);
 
-export const GenerateOptions = z.strictObject({
+const generateFields = {
   /** Resources in the generated RGD. */
-  resources: z.number().int().min(1).max(1000).default(5),
+  resources: z.number().int().min(1).max(1000),
   /** Dependencies per resource (random/layered), branching (tree). */
-  deps: z.number().int().min(0).max(50).default(1),
-  shape: z.enum(SHAPES as [string, ...string[]]).default('chain'),
+  deps: z.number().int().min(0).max(50),
+  shape: z.enum(SHAPES as [string, ...string[]]),
   /** CEL class of the generated expressions. */
-  complexity: z.enum(COMPLEXITIES as [string, ...string[]]).default('simple'),
-  seed: z.number().int().default(1),
-  /** Kinds in rotation (default the generator's: Deployment, Service, ConfigMap, Secret, Ingress). Kinds the target does not serve are replaced by ConfigMaps, with a warning. */
-  kinds: z
-    .array(z.enum(['Deployment', 'Service', 'ConfigMap', 'Secret', 'Ingress']))
-    .min(1)
-    .optional(),
+  complexity: z.enum(COMPLEXITIES as [string, ...string[]]),
+  seed: z.number().int(),
+  /** Generator kinds to keep (default all: Deployment, Service, ConfigMap, Secret, Ingress); the others, and kinds the target does not serve, become ConfigMaps with the same dependencies. */
+  kinds: z.array(z.enum(['Deployment', 'Service', 'ConfigMap', 'Secret', 'Ingress'])).min(1),
+};
+
+export const GenerateOptions = z.strictObject({
+  resources: generateFields.resources.default(5),
+  deps: generateFields.deps.default(1),
+  shape: generateFields.shape.default('chain'),
+  complexity: generateFields.complexity.default('simple'),
+  seed: generateFields.seed.default(1),
+  kinds: generateFields.kinds.optional(),
 });
 export type GenerateOptions = z.infer<typeof GenerateOptions>;
 
-const GeneratePoint = GenerateOptions.partial();
+/** A complexity-sweep point: only what it changes from `generate`. */
+const GeneratePoint = z.strictObject(generateFields).partial();
 
 export const KroOptions = z
   .strictObject({
