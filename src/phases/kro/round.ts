@@ -199,13 +199,13 @@ export async function applyRgd(
         `create ResourceGraphDefinition ${name}: ${r ? describeResponse(r) : 'connection failed'}`,
       );
   }
-  const generation = async () => {
+  const current = async () => {
     const r = await client.get(rgdMapping, undefined, name, 'setup');
     return r?.status === 200 ? (JSON.parse(r.body) as KubeObject) : undefined;
   };
   const deadline = performance.now() + noProgressMs;
   for (;;) {
-    const cur = await generation();
+    const cur = await current();
     const st = cur?.status as
       | {
           state?: string;
@@ -486,6 +486,7 @@ async function updateStep(
   const path = u.field.split('.');
   const targets = [...tracked.values()].filter((t) => t.activeMs !== undefined && t.obj);
   const chosen = targets.slice(0, Math.max(1, Math.round(targets.length * u.fraction)));
+  let unchanged = 0;
   ctx.progress.status(`updating ${u.field} on ${chosen.length} instances`);
   await runTasks(
     o,
@@ -513,8 +514,12 @@ async function updateStep(
         t.updateSentMs = undefined;
         if (r?.status === 422) invalid.push(`update ${u.field}: ${describeResponse(r)}`);
       } else {
-        // A patch that changed nothing does not bump the generation; wait for the one it has.
-        t.updateGeneration = (JSON.parse(r.body) as KubeObject).metadata.generation ?? t.updateGeneration;
+        const generation = (JSON.parse(r.body) as KubeObject).metadata.generation;
+        // A patch that changed nothing bumps no generation and triggers no reconcile: nothing to time.
+        if (generation !== undefined && generation === obj.metadata.generation) {
+          t.updateSentMs = undefined;
+          unchanged++;
+        } else t.updateGeneration = generation ?? t.updateGeneration;
       }
     },
     { defaultConcurrency: defaultKroConcurrency, signal: ctx.signal },
