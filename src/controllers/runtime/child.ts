@@ -32,8 +32,11 @@ const send = (m: ChildReply) => process.send!(m);
 
 let hosted: HostedController | undefined;
 let closing: Promise<void> | undefined;
+/** Graceful stop (in-flight reconciles finish), bounded: a controller must never outlive its run. */
 const shutdown = (code: number): void => {
-  closing ??= (hosted ? hosted.stop() : Promise.resolve()).finally(() => process.exit(code));
+  if (closing) return;
+  setTimeout(() => process.exit(code), 5000);
+  closing = (hosted ? hosted.stop() : Promise.resolve()).finally(() => process.exit(code));
 };
 
 // Orphan protection: the IPC channel closes with the parent; poll the parent pid in case it lingers.

@@ -109,6 +109,9 @@ export async function launchController(name: string, o: LaunchControllerOptions)
     stop: () =>
       (stopping ??= (async () => {
         if (!exit) {
+          // The child was unref'd; while we wait for its exit it must keep this process alive, or
+          // the event loop can empty before the exit event arrives.
+          child.ref();
           if (child.connected) child.send({ type: 'stop' });
           else child.kill('SIGTERM');
           const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);

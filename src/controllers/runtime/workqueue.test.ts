@@ -83,6 +83,11 @@ describe('work queue (client-go semantics)', () => {
     const waiting = q.get();
     q.shutDown();
     expect(await waiting).toBeUndefined();
+    // Unlike client-go, nothing queued is handed out after shutDown: a controller stops at once.
+    const r = new WorkQueue('r', controllerRateLimiter(), undefined, new ManualTimers());
+    r.add('a');
+    r.shutDown();
+    expect(await r.get()).toBeUndefined();
   });
 
   it('addAfter keeps the earliest time per item; addRateLimited waits the limiter delay', async () => {

@@ -78,6 +78,8 @@ export class WorkQueue {
 
   /** Next item; resolves undefined once the queue shuts down. */
   get(): Promise<string | undefined> {
+    // client-go hands out what is still queued after ShutDown; a simulated controller stops at once.
+    if (this.shuttingDown) return Promise.resolve(undefined);
     if (this.head < this.queue.length) {
       const item = this.queue[this.head++]!;
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
@@ -86,7 +88,6 @@ export class WorkQueue {
       }
       return new Promise((resolve) => this.handOut(item, resolve));
     }
-    if (this.shuttingDown) return Promise.resolve(undefined);
     return new Promise((resolve) => this.getters.push(resolve as (item: string | undefined) => void));
   }
 
@@ -129,7 +130,7 @@ export class WorkQueue {
     return this.limiter.numRequeues(item);
   }
 
-  /** Stops handing out items; waiting getters resolve undefined; delayed adds are dropped. */
+  /** Stops handing out items (queued ones included); waiting getters resolve undefined; delayed adds are dropped. */
   shutDown(): void {
     this.shuttingDown = true;
     for (const w of this.waiting.values()) w.cancel();

@@ -534,6 +534,10 @@ async function updateStep(
     invalid.push(
       `${late.length}/${chosen.length} updated instances did not become ACTIVE again within ${o.timeout}`,
     );
+  if (unchanged)
+    invalid.push(
+      `update ${u.field}: ${unchanged}/${chosen.length} patches changed nothing (set update.value to a different value)`,
+    );
   return chosen.length;
 }
 
