@@ -194,8 +194,6 @@ export const kroPhase: PhaseType<KroOptions> = {
         const name = (source.doc.metadata as { name: string }).name;
         rgdNames.add(name);
         const m = await applyRgd(env, source, noProgressMs);
-        if (lastMapping && lastMapping.resource !== m.resource)
-          await deleteInstances(client, lastMapping, ctx.runId, jobName, timeoutMs);
         lastMapping = m;
         const settingsOf = (): ShaperSettings =>
           KroControllerOptions.parse(
