@@ -35,12 +35,16 @@ export function handleProcessMessage(
 /** Parent side: sends a message and resolves when the child has applied it. */
 export function processClient(child: ChildProcess) {
   let next = 1;
+  let pending = 0;
   const call = (m: ProcessMessage) =>
     new Promise<void>((resolve, reject) => {
       if (!child.connected) return reject(new Error('the embedded control plane is not running'));
+      // launch.ts unrefs the channel; while a reply is awaited it must keep this process alive.
+      if (pending++ === 0) child.channel?.ref();
       const onMessage = (r: Reply) => {
         if (r?.type !== 'processAck' || r.id !== m.id) return;
         child.off('message', onMessage);
+        if (--pending === 0) child.channel?.unref();
         if (r.error) reject(new Error(r.error));
         else resolve();
       };
