@@ -69,7 +69,8 @@ async function deleteLabelled(
   for (const it of items) {
     const r = await c.rest.request({ method: 'DELETE', path: objectPath(m, ns, it.metadata.name!) });
     if (r.status < 300) n++;
-    else if (r.status !== 404) errors.push(`delete ${m.resource} ${it.metadata.name}: ${describeResponse(r)}`);
+    else if (r.status !== 404)
+      errors.push(`delete ${m.resource} ${it.metadata.name}: ${describeResponse(r)}`);
   }
   return n;
 }
@@ -92,7 +93,9 @@ export async function cleanupMilo(
     ms: 0,
   };
   const listProjects = async () =>
-    (await api.root.listAll(projects, undefined, { labelSelector: selector })).items.map((p) => p.metadata.name!);
+    (await api.root.listAll(projects, undefined, { labelSelector: selector })).items.map(
+      (p) => p.metadata.name!,
+    );
   const names = await listProjects();
   o.log.info(`cleanup of test ${o.testId}: ${names.length} project(s) of organization ${o.orgName}`);
   const orgApi = api.org(o.orgName);
@@ -108,20 +111,29 @@ export async function cleanupMilo(
       report.deleted.configmaps += m;
       const r = await orgApi.rest.request({ method: 'DELETE', path: objectPath(projects, undefined, name) });
       if (r.status < 300) report.deleted.projects++;
-      else if (r.status !== 404 && r.status !== 409) report.errors.push(`delete project ${name}: ${describeResponse(r)}`);
+      else if (r.status !== 404 && r.status !== 409)
+        report.errors.push(`delete project ${name}: ${describeResponse(r)}`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, names.length) }, worker));
 
-  const org = await api.root.rest.request({ method: 'GET', path: objectPath(organizations, undefined, o.orgName) });
+  const org = await api.root.rest.request({
+    method: 'GET',
+    path: objectPath(organizations, undefined, o.orgName),
+  });
   if (org.status === 200) {
     const labels = (JSON.parse(org.body) as KubeObject).metadata.labels ?? {};
     if (labels.app === 'milo-perf' && labels['test-id'] === o.testId) {
-      const r = await api.root.rest.request({ method: 'DELETE', path: objectPath(organizations, undefined, o.orgName) });
+      const r = await api.root.rest.request({
+        method: 'DELETE',
+        path: objectPath(organizations, undefined, o.orgName),
+      });
       if (r.status < 300) report.deleted.organization = true;
-      else if (r.status !== 404) report.errors.push(`delete organization ${o.orgName}: ${describeResponse(r)}`);
+      else if (r.status !== 404)
+        report.errors.push(`delete organization ${o.orgName}: ${describeResponse(r)}`);
     } else report.skipped.push(`organization ${o.orgName} (not labelled test-id=${o.testId})`);
-  } else if (org.status !== 404) report.errors.push(`get organization ${o.orgName}: ${describeResponse(org)}`);
+  } else if (org.status !== 404)
+    report.errors.push(`get organization ${o.orgName}: ${describeResponse(org)}`);
 
   const deadline = performance.now() + o.waitMs;
   for (;;) {
@@ -133,12 +145,15 @@ export async function cleanupMilo(
     await sleep(250, o.signal).catch(() => {});
   }
   if (report.remainingProjects.length)
-    o.log.warn(`cleanup: ${report.remainingProjects.length} project(s) still terminating (finalizer): ${report.remainingProjects.slice(0, 5).join(', ')}`);
+    o.log.warn(
+      `cleanup: ${report.remainingProjects.length} project(s) still terminating (finalizer): ${report.remainingProjects.slice(0, 5).join(', ')}`,
+    );
 
   try {
     const cm = await deleteResultsConfigMap(results, o.namespace, o.testId);
     report.deleted.configMap = cm === 'deleted';
-    if (cm === 'not ours') report.skipped.push(`configmap ${o.namespace}/${RESULTS_CONFIGMAP} (not labelled test-id=${o.testId})`);
+    if (cm === 'not ours')
+      report.skipped.push(`configmap ${o.namespace}/${RESULTS_CONFIGMAP} (not labelled test-id=${o.testId})`);
   } catch (e) {
     report.errors.push((e as Error).message);
   }

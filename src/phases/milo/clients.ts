@@ -89,9 +89,17 @@ export async function connectMilo(runTarget: Target, results: KubeClient, o: Mil
     creds.refresh = async () => {};
   }
   const rest = new RestClient(creds, { connections, userAgent: 'kubeperf-milo' });
-  const version = kubeconfig ? await fetchVersion(rest, creds.server, kc.getCurrentContext()) : runTarget.version;
+  const version = kubeconfig
+    ? await fetchVersion(rest, creds.server, kc.getCurrentContext())
+    : runTarget.version;
   const target: Target = kubeconfig
-    ? { kind: 'kubeconfig', server: creds.server, kubeconfigPath: path, context: kc.getCurrentContext(), version }
+    ? {
+        kind: 'kubeconfig',
+        server: creds.server,
+        kubeconfigPath: path,
+        context: kc.getCurrentContext(),
+        version,
+      }
     : runTarget;
   return {
     root: new KubeClient(rest, version),

@@ -82,7 +82,13 @@ export interface CleanupReport {
   orgName: string;
   /** Where test_id/org_name came from. */
   from: 'options' | 'configmap' | 'run';
-  deleted: { secrets: number; configmaps: number; projects: number; organization: boolean; configMap: boolean };
+  deleted: {
+    secrets: number;
+    configmaps: number;
+    projects: number;
+    organization: boolean;
+    configMap: boolean;
+  };
   /** Objects left alone because they do not carry this test's labels. */
   skipped: string[];
   /** Projects of the test still present when the wait for their finalizer ended. */

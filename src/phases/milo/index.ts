@@ -82,7 +82,12 @@ interface Run {
   invalid: string[];
 }
 
-async function checkpoint(r: Run, phase: string, extra: Record<string, string> = {}, full?: Record<string, string>): Promise<void> {
+async function checkpoint(
+  r: Run,
+  phase: string,
+  extra: Record<string, string> = {},
+  full?: Record<string, string>,
+): Promise<void> {
   const data = full ?? { test_id: r.data.testId, org_name: r.data.orgName, phase, ...extra };
   try {
     await writeResultsConfigMap(r.results, r.o.namespace, r.labels, data);
@@ -113,7 +118,9 @@ async function stabilize(r: Run, what: string): Promise<void> {
 
 async function startController(r: Run, api: MiloApi): Promise<ControllerProcess | undefined> {
   const { o, ctx } = r;
-  const want = o.startController === 'always' || (o.startController === 'auto' && ctx.target.kind === 'embedded' && api.isRunTarget);
+  const want =
+    o.startController === 'always' ||
+    (o.startController === 'auto' && ctx.target.kind === 'embedded' && api.isRunTarget);
   if (!want) return undefined;
   const controller = await launchController('project', {
     kubeconfig: api.target.kubeconfigPath!,
@@ -128,7 +135,9 @@ async function startController(r: Run, api: MiloApi): Promise<ControllerProcess 
     pod: 'milo-controller-manager-0',
     container: 'manager',
   });
-  ctx.log.info(`simulated project controller pid ${controller.pid} (${o.controller.workers} worker(s)), metrics ${controller.metricsUrl}`);
+  ctx.log.info(
+    `simulated project controller pid ${controller.pid} (${o.controller.workers} worker(s)), metrics ${controller.metricsUrl}`,
+  );
   return controller;
 }
 
@@ -141,16 +150,28 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
     ...runLabels(ctx.runId, labelSafe(ctx.phaseName), 0),
   };
   const selector = testSelector(testId);
-  const data: MiloData = { mode: 'run', testId, orgName, knobs: knobValues(o, testId, orgName), checkpoints: [] };
+  const data: MiloData = {
+    mode: 'run',
+    testId,
+    orgName,
+    knobs: knobValues(o, testId, orgName),
+    checkpoints: [],
+  };
   const results = await connectRunTarget(ctx.target);
   const r: Run = { o, ctx, data, results, labels, warnings: [], invalid: [] };
-  const retry = { attempts: o.createRetry.attempts, firstDelayMs: ms(o.createRetry.firstDelay), maxDelayMs: ms(o.createRetry.maxDelay) };
+  const retry = {
+    attempts: o.createRetry.attempts,
+    firstDelayMs: ms(o.createRetry.firstDelay),
+    maxDelayMs: ms(o.createRetry.maxDelay),
+  };
   let api: MiloApi | undefined;
   let metrics: MetricsSource | undefined;
   try {
     api = await connectMilo(ctx.target, results, o);
     const controller = await startController(r, api);
-    ctx.log.info(`test ${testId}: organization ${orgName}, ${o.numProjects} projects on ${api.target.server}`);
+    ctx.log.info(
+      `test ${testId}: organization ${orgName}, ${o.numProjects} projects on ${api.target.server}`,
+    );
     // The end of the run deletes what this test made (unless --keep), in the runner's cleanup order.
     ctx.onCleanup(async () => {
       const c = await connectRunTarget(ctx.target);
@@ -186,10 +207,14 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
       ...(metrics.skipped ? { skipped: metrics.skipped } : {}),
     };
     if (metrics.skipped) r.warnings.push(metrics.skipped);
-    if (metrics.stack && controller) await metrics.stack.addTarget({ url: `${controller.metricsUrl}`, job: 'controllers' });
+    if (metrics.stack && controller)
+      await metrics.stack.addTarget({ url: `${controller.metricsUrl}`, job: 'controllers' });
 
     const baseline = await snapshot(r, metrics, 'baseline');
-    ctx.progress.start(1 + o.numProjects * (1 + (o.runObjectsPhase ? o.numSecretsPerProject + o.numConfigmapsPerProject : 0)), 'creates');
+    ctx.progress.start(
+      1 + o.numProjects * (1 + (o.runObjectsPhase ? o.numSecretsPerProject + o.numConfigmapsPerProject : 0)),
+      'creates',
+    );
     const p = await createOrgAndProjects(api, {
       orgName,
       labels,
@@ -205,9 +230,16 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
       progress: ctx.progress,
     });
     data.projects = p.record;
-    if (p.orgExisted) r.warnings.push(`Organization ${orgName} already existed (409); cleanup deletes it only if it carries this test's labels`);
-    if (p.watchLost) r.invalid.push(`the projects watch was lost (${p.watchLost}); per-project readiness after the gap is unknown`);
+    if (p.orgExisted)
+      r.warnings.push(
+        `Organization ${orgName} already existed (409); cleanup deletes it only if it carries this test's labels`,
+      );
+    if (p.watchLost)
+      r.invalid.push(
+        `the projects watch was lost (${p.watchLost}); per-project readiness after the gap is unknown`,
+      );
     if (p.failure) {
+      ctx.log.error(p.failure);
       r.invalid.push(p.failure);
       return output(r);
     }
@@ -220,28 +252,41 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
 
     let afterSecrets: Snapshot | null = null;
     if (o.runObjectsPhase && !ctx.signal.aborted) {
-      ctx.log.info(`creating ${o.numSecretsPerProject} secrets and ${o.numConfigmapsPerProject} configmaps per project`);
-      data.objects = await createObjects(api, p.record.list.map((x) => x.name), {
-        numSecrets: o.numSecretsPerProject,
-        numConfigmaps: o.numConfigmapsPerProject,
-        projectConcurrency: o.projectConcurrency,
-        objectConcurrency: o.objectConcurrency,
-        labels,
-        selector,
-        retry,
-        recorder: ctx.recorder,
-        signal: ctx.signal,
-        log: ctx.log,
-        progress: ctx.progress,
-      });
+      ctx.log.info(
+        `creating ${o.numSecretsPerProject} secrets and ${o.numConfigmapsPerProject} configmaps per project`,
+      );
+      data.objects = await createObjects(
+        api,
+        p.record.list.map((x) => x.name),
+        {
+          numSecrets: o.numSecretsPerProject,
+          numConfigmaps: o.numConfigmapsPerProject,
+          projectConcurrency: o.projectConcurrency,
+          objectConcurrency: o.objectConcurrency,
+          labels,
+          selector,
+          retry,
+          recorder: ctx.recorder,
+          signal: ctx.signal,
+          log: ctx.log,
+          progress: ctx.progress,
+        },
+      );
       const failed = data.objects.secrets.errors + data.objects.configmaps.errors;
-      if (failed) r.warnings.push(`${failed} Secret/ConfigMap creates failed (see ops create-secret, create-configmap)`);
+      if (failed)
+        r.warnings.push(
+          `${failed} Secret/ConfigMap creates failed (see ops create-secret, create-configmap)`,
+        );
       await stabilize(r, 'secrets/configmaps');
       afterSecrets = await snapshot(r, metrics, 'after_secrets');
     } else data.snapshots!.after_secrets = null;
     if (ctx.signal.aborted) return output(r);
 
-    data.deltas = snapshotDeltas(data.snapshots!, o.numProjects, o.numSecretsPerProject + o.numConfigmapsPerProject);
+    data.deltas = snapshotDeltas(
+      data.snapshots!,
+      o.numProjects,
+      o.numSecretsPerProject + o.numConfigmapsPerProject,
+    );
     data.runner = runnerResults({
       testId,
       orgName,
@@ -257,19 +302,28 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
     await writeFile(join(ctx.outDir, 'milo-results.json'), json + '\n');
     // The report module is only needed here (and is heavy): loaded on use.
     const { renderMiloPage } = await import('../../report/sections/milo.js');
-    await checkpoint(r, 'complete', {}, {
-      'results.json': json,
-      'report.html': renderMiloPage(data, ctx.recorder.snapshot()),
-      test_id: testId,
-      org_name: orgName,
-      phase: 'complete',
-    });
-    ctx.log.info(`Perf run complete: projects_ready_seconds=${data.runner.projects_ready_seconds.toFixed(2)}`);
+    await checkpoint(
+      r,
+      'complete',
+      {},
+      {
+        'results.json': json,
+        'report.html': renderMiloPage(data, ctx.recorder.snapshot()),
+        test_id: testId,
+        org_name: orgName,
+        phase: 'complete',
+      },
+    );
+    ctx.log.info(
+      `Perf run complete: projects_ready_seconds=${data.runner.projects_ready_seconds.toFixed(2)}`,
+    );
   } catch (e) {
     if (e instanceof InputError) throw e;
     r.invalid.push(`the Milo run stopped: ${(e as Error).message}`);
   } finally {
-    await metrics?.stop().catch((e: unknown) => ctx.log.warn(`stopping victoria-metrics: ${(e as Error).message}`));
+    await metrics
+      ?.stop()
+      .catch((e: unknown) => ctx.log.warn(`stopping victoria-metrics: ${(e as Error).message}`));
     await api?.close();
     await results.close();
   }

@@ -70,7 +70,11 @@ export async function createObjects(api: MiloApi, names: string[], run: ObjectsR
       const r = await sendWithRetry(
         c.rest,
         `create-${kind}`,
-        { method: 'POST', path: collectionPath(kind === 'secret' ? secrets : configmaps, 'default'), body: JSON.stringify(body) },
+        {
+          method: 'POST',
+          path: collectionPath(kind === 'secret' ? secrets : configmaps, 'default'),
+          body: JSON.stringify(body),
+        },
         { retry: run.retry, recorder: run.recorder, signal: run.signal },
       );
       const ok = r.response && (r.response.status < 300 || r.response.status === 409);
@@ -88,7 +92,9 @@ export async function createObjects(api: MiloApi, names: string[], run: ObjectsR
     };
     run.log.debug(`[${project}] creating ${run.numSecrets} Secrets (concurrency=${run.objectConcurrency})`);
     await pool(range(run.numSecrets), run.objectConcurrency, (i) => create('secret', i));
-    run.log.debug(`[${project}] creating ${run.numConfigmaps} ConfigMaps (concurrency=${run.objectConcurrency})`);
+    run.log.debug(
+      `[${project}] creating ${run.numConfigmaps} ConfigMaps (concurrency=${run.objectConcurrency})`,
+    );
     await pool(range(run.numConfigmaps), run.objectConcurrency, (i) => create('configmap', i));
     out.perProject.push({ name: project, ms: performance.now() - t0, errors });
   };

@@ -13,7 +13,9 @@ import { ProjectControllerOptions } from '../../controllers/project/options.js';
 const runnerBool = z
   .union([z.boolean(), z.number(), z.string()])
   .transform((v) =>
-    typeof v === 'boolean' ? v : ['1', 'true', 't', 'yes', 'y', 'on'].includes(String(v).trim().toLowerCase()),
+    typeof v === 'boolean'
+      ? v
+      : ['1', 'true', 't', 'yes', 'y', 'on'].includes(String(v).trim().toLowerCase()),
   );
 
 /** int() of the runner: a whole number, also as text. */
@@ -113,27 +115,122 @@ export interface Knob {
 export const KNOBS: readonly Knob[] = [
   { env: 'RUN_MODE', option: 'mode', runnerDefault: 'run', doc: 'run, or cleanup (delete a previous run)' },
   { env: 'NUM_PROJECTS', option: 'numProjects', runnerDefault: '100', doc: 'Projects to create' },
-  { env: 'RUN_OBJECTS_PHASE', option: 'runObjectsPhase', runnerDefault: 'true', doc: 'Create Secrets/ConfigMaps in each project' },
-  { env: 'NUM_SECRETS_PER_PROJECT', option: 'numSecretsPerProject', runnerDefault: '100', doc: 'Secrets per project' },
-  { env: 'NUM_CONFIGMAPS_PER_PROJECT', option: 'numConfigmapsPerProject', runnerDefault: '100', doc: 'ConfigMaps per project' },
-  { env: 'PROJECT_CONCURRENCY', option: 'projectConcurrency', runnerDefault: '4', doc: 'Projects filled in parallel' },
-  { env: 'OBJECT_CONCURRENCY', option: 'objectConcurrency', runnerDefault: '8', doc: 'Parallel creates inside a project' },
-  { env: 'STABILIZE_SECONDS', option: 'stabilizeSeconds', runnerDefault: '90', doc: 'Sleep before the after-projects and after-objects snapshots' },
-  { env: 'ORG_NAME', option: 'orgName', runnerDefault: '', doc: 'Organization name (default perf-<test_id>)' },
-  { env: 'TEST_ID', option: 'testId', runnerDefault: '', doc: 'cleanup: the run to delete (default: from the perf-results ConfigMap)' },
-  { env: 'MEASURE_WINDOW', option: 'measureWindow', runnerDefault: '2m', doc: 'Window of rate() and avg_over_time()' },
-  { env: 'NS', option: 'namespace', runnerDefault: 'milo-system', doc: 'Namespace of the perf-results ConfigMap (and the Job)' },
-  { env: 'MILO_NAMESPACE', option: 'miloNamespace', runnerDefault: 'milo-system', doc: 'Namespace of the measured apiserver and etcd pods' },
-  { env: 'APISERVER_POD_REGEX', option: 'apiserverPodRegex', runnerDefault: 'milo-apiserver.*', doc: 'apiserver pods' },
+  {
+    env: 'RUN_OBJECTS_PHASE',
+    option: 'runObjectsPhase',
+    runnerDefault: 'true',
+    doc: 'Create Secrets/ConfigMaps in each project',
+  },
+  {
+    env: 'NUM_SECRETS_PER_PROJECT',
+    option: 'numSecretsPerProject',
+    runnerDefault: '100',
+    doc: 'Secrets per project',
+  },
+  {
+    env: 'NUM_CONFIGMAPS_PER_PROJECT',
+    option: 'numConfigmapsPerProject',
+    runnerDefault: '100',
+    doc: 'ConfigMaps per project',
+  },
+  {
+    env: 'PROJECT_CONCURRENCY',
+    option: 'projectConcurrency',
+    runnerDefault: '4',
+    doc: 'Projects filled in parallel',
+  },
+  {
+    env: 'OBJECT_CONCURRENCY',
+    option: 'objectConcurrency',
+    runnerDefault: '8',
+    doc: 'Parallel creates inside a project',
+  },
+  {
+    env: 'STABILIZE_SECONDS',
+    option: 'stabilizeSeconds',
+    runnerDefault: '90',
+    doc: 'Sleep before the after-projects and after-objects snapshots',
+  },
+  {
+    env: 'ORG_NAME',
+    option: 'orgName',
+    runnerDefault: '',
+    doc: 'Organization name (default perf-<test_id>)',
+  },
+  {
+    env: 'TEST_ID',
+    option: 'testId',
+    runnerDefault: '',
+    doc: 'cleanup: the run to delete (default: from the perf-results ConfigMap)',
+  },
+  {
+    env: 'MEASURE_WINDOW',
+    option: 'measureWindow',
+    runnerDefault: '2m',
+    doc: 'Window of rate() and avg_over_time()',
+  },
+  {
+    env: 'NS',
+    option: 'namespace',
+    runnerDefault: 'milo-system',
+    doc: 'Namespace of the perf-results ConfigMap (and the Job)',
+  },
+  {
+    env: 'MILO_NAMESPACE',
+    option: 'miloNamespace',
+    runnerDefault: 'milo-system',
+    doc: 'Namespace of the measured apiserver and etcd pods',
+  },
+  {
+    env: 'APISERVER_POD_REGEX',
+    option: 'apiserverPodRegex',
+    runnerDefault: 'milo-apiserver.*',
+    doc: 'apiserver pods',
+  },
   { env: 'ETCD_POD_REGEX', option: 'etcdPodRegex', runnerDefault: 'etcd.*', doc: 'etcd pods' },
-  { env: 'VM_BASE_URL', option: 'vmBaseUrl', runnerDefault: '', doc: 'VictoriaMetrics base URL (overrides the service knobs)' },
-  { env: 'VM_NAMESPACE', option: 'vmNamespace', runnerDefault: 'telemetry-system', doc: 'VictoriaMetrics service namespace' },
-  { env: 'VM_SERVICE_NAME', option: 'vmServiceName', runnerDefault: 'vmsingle-telemetry-system-vm-victoria-metrics-k8s-stack', doc: 'VictoriaMetrics service' },
+  {
+    env: 'VM_BASE_URL',
+    option: 'vmBaseUrl',
+    runnerDefault: '',
+    doc: 'VictoriaMetrics base URL (overrides the service knobs)',
+  },
+  {
+    env: 'VM_NAMESPACE',
+    option: 'vmNamespace',
+    runnerDefault: 'telemetry-system',
+    doc: 'VictoriaMetrics service namespace',
+  },
+  {
+    env: 'VM_SERVICE_NAME',
+    option: 'vmServiceName',
+    runnerDefault: 'vmsingle-telemetry-system-vm-victoria-metrics-k8s-stack',
+    doc: 'VictoriaMetrics service',
+  },
   { env: 'VM_PORT', option: 'vmPort', runnerDefault: '8428', doc: 'VictoriaMetrics service port' },
-  { env: 'AUTH_BEARER_TOKEN', option: 'authBearerToken', runnerDefault: '', doc: "Token replacing the Milo kubeconfig's" },
-  { env: 'MILO_KUBECONFIG_PATH', option: 'miloKubeconfig', runnerDefault: '', doc: 'Milo kubeconfig file (default: the run target is Milo)' },
-  { env: 'MILO_KUBECONFIG_SECRET_NAME', option: 'miloKubeconfigSecretName', runnerDefault: 'milo-controller-manager-kubeconfig', doc: 'Secret holding the Milo kubeconfig' },
-  { env: 'MILO_KUBECONFIG_SECRET_KEY', option: 'miloKubeconfigSecretKey', runnerDefault: 'kubeconfig', doc: 'Key of the kubeconfig in that Secret' },
+  {
+    env: 'AUTH_BEARER_TOKEN',
+    option: 'authBearerToken',
+    runnerDefault: '',
+    doc: "Token replacing the Milo kubeconfig's",
+  },
+  {
+    env: 'MILO_KUBECONFIG_PATH',
+    option: 'miloKubeconfig',
+    runnerDefault: '',
+    doc: 'Milo kubeconfig file (default: the run target is Milo)',
+  },
+  {
+    env: 'MILO_KUBECONFIG_SECRET_NAME',
+    option: 'miloKubeconfigSecretName',
+    runnerDefault: 'milo-controller-manager-kubeconfig',
+    doc: 'Secret holding the Milo kubeconfig',
+  },
+  {
+    env: 'MILO_KUBECONFIG_SECRET_KEY',
+    option: 'miloKubeconfigSecretKey',
+    runnerDefault: 'kubeconfig',
+    doc: 'Key of the kubeconfig in that Secret',
+  },
 ];
 
 /** The runner's defaults of the in-cluster VictoriaMetrics service. */

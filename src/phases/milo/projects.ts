@@ -131,7 +131,9 @@ export async function createOrgAndProjects(api: MiloApi, run: ProjectsRun): Prom
   run.progress.advance(1);
   const orgExisted = org.response?.status === 409;
   if (!org.response || (org.response.status >= 300 && !orgExisted)) {
-    throw new Error(`create Organization ${orgName}: ${org.response ? describeResponse(org.response) : String(org.error)}`);
+    throw new Error(
+      `create Organization ${orgName}: ${org.response ? describeResponse(org.response) : String(org.error)}`,
+    );
   }
 
   const watch = new ReadyWatch(recorder);
@@ -189,7 +191,10 @@ export async function createOrgAndProjects(api: MiloApi, run: ProjectsRun): Prom
     }
     const pending = watch.pending();
     for (const name of pending) {
-      recorder.record('project-ready', watch.sent.get(name)!, performance.now(), { reason: 'Timeout', code: 0 });
+      recorder.record('project-ready', watch.sent.get(name)!, performance.now(), {
+        reason: 'Timeout',
+        code: 0,
+      });
     }
     for (const rec of record.list) {
       const at = watch.readyAt.get(rec.name);
@@ -232,10 +237,17 @@ async function pollReady(
       const r = await rest
         .request({ method: 'GET', path: objectPath(projects, undefined, name) })
         .catch((e: unknown) => void (error = e));
-      run.recorder.record('poll-project', t0, performance.now(), r ? outcomeOfResponse(r) : outcomeOfError(error));
+      run.recorder.record(
+        'poll-project',
+        t0,
+        performance.now(),
+        r ? outcomeOfResponse(r) : outcomeOfError(error),
+      );
       if (r?.status === 200 && isReady(JSON.parse(r.body))) break;
       if (performance.now() >= deadline) return `Timed out waiting for projects/${name} Ready`;
-      await sleep(Math.min(run.pollIntervalMs, Math.max(0, deadline - performance.now())), run.signal).catch(() => {});
+      await sleep(Math.min(run.pollIntervalMs, Math.max(0, deadline - performance.now())), run.signal).catch(
+        () => {},
+      );
     }
     ready++;
     if (ready % 10 === 0 || ready === list.length) run.log.info(`Projects Ready: ${ready}/${list.length}`);
@@ -245,5 +257,7 @@ async function pollReady(
 
 function retryLog(log: Logger, action: string) {
   return (attempt: number, r: { status: number } | undefined, delayMs: number) =>
-    log.warn(`${action} failed (attempt ${attempt}): status=${r?.status ?? 'no response'}; retrying in ${delayMs / 1000}s`);
+    log.warn(
+      `${action} failed (attempt ${attempt}): status=${r?.status ?? 'no response'}; retrying in ${delayMs / 1000}s`,
+    );
 }

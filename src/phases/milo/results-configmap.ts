@@ -22,7 +22,10 @@ export async function readResultsConfigMap(c: KubeClient, ns: string): Promise<R
   const r = await c.rest.request({ method: 'GET', path: path(ns, RESULTS_CONFIGMAP) });
   if (r.status === 404) return undefined;
   if (r.status !== 200) throw new Error(`get configmap ${ns}/${RESULTS_CONFIGMAP}: ${describeResponse(r)}`);
-  const cm = JSON.parse(r.body) as { metadata: { labels?: Record<string, string> }; data?: Record<string, string> };
+  const cm = JSON.parse(r.body) as {
+    metadata: { labels?: Record<string, string> };
+    data?: Record<string, string>;
+  };
   return { labels: cm.metadata.labels, data: cm.data ?? {} };
 }
 
@@ -38,9 +41,15 @@ export async function writeResultsConfigMap(
     const created = await c.rest.request({
       method: 'POST',
       path: path(ns),
-      body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: RESULTS_CONFIGMAP, labels }, data }),
+      body: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: RESULTS_CONFIGMAP, labels },
+        data,
+      }),
     });
-    if (created.status >= 300) throw new Error(`create configmap ${ns}/${RESULTS_CONFIGMAP}: ${describeResponse(created)}`);
+    if (created.status >= 300)
+      throw new Error(`create configmap ${ns}/${RESULTS_CONFIGMAP}: ${describeResponse(created)}`);
     return;
   }
   if (r.status !== 200) throw new Error(`get configmap ${ns}/${RESULTS_CONFIGMAP}: ${describeResponse(r)}`);
@@ -56,11 +65,16 @@ export async function writeResultsConfigMap(
     path: path(ns, RESULTS_CONFIGMAP),
     body: JSON.stringify({ ...existing, data }),
   });
-  if (replaced.status >= 300) throw new Error(`replace configmap ${ns}/${RESULTS_CONFIGMAP}: ${describeResponse(replaced)}`);
+  if (replaced.status >= 300)
+    throw new Error(`replace configmap ${ns}/${RESULTS_CONFIGMAP}: ${describeResponse(replaced)}`);
 }
 
 /** Deletes perf-results only when it carries this test's labels; returns whether it did. */
-export async function deleteResultsConfigMap(c: KubeClient, ns: string, testId: string): Promise<'deleted' | 'absent' | 'not ours'> {
+export async function deleteResultsConfigMap(
+  c: KubeClient,
+  ns: string,
+  testId: string,
+): Promise<'deleted' | 'absent' | 'not ours'> {
   const cm = await readResultsConfigMap(c, ns);
   if (!cm) return 'absent';
   if (cm.labels?.app !== 'milo-perf' || cm.labels['test-id'] !== testId) return 'not ours';

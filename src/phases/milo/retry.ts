@@ -21,7 +21,9 @@ export function retryable(r: KubeResponse | undefined): boolean {
   if (r.status === 429 || r.status === 500) return true;
   if (r.status < 400) return false;
   return (
-    r.body.includes('Internal error occurred') || r.body.includes('failed calling webhook') || r.body.includes('EOF')
+    r.body.includes('Internal error occurred') ||
+    r.body.includes('failed calling webhook') ||
+    r.body.includes('EOF')
   );
 }
 

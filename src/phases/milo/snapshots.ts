@@ -57,7 +57,8 @@ export async function resolveMetricsSource(
       stop: none,
     };
   }
-  if (env.observe?.prometheus) return { endpoint: env.observe.prometheus, source: 'the run’s metrics', stop: none };
+  if (env.observe?.prometheus)
+    return { endpoint: env.observe.prometheus, source: 'the run’s metrics', stop: none };
   const apiGet = async (path: string, opts?: { timeoutMs?: number }) => {
     const r = await env.milo.rest.request({ method: 'GET', path, timeoutMs: opts?.timeoutMs });
     return { status: r.status, body: r.body };
@@ -71,8 +72,7 @@ export async function resolveMetricsSource(
       log: env.log,
     });
     env.log.info(`victoria-metrics ${stack.endpoint.url} scrapes ${env.miloTarget.server}${cadvisorPath}`);
-    // Two more scrapes: rate() needs two samples in the window before the baseline.
-    await sleep(2 * env.scrapeIntervalMs + 250);
+    await firstSamples(stack.endpoint, o, env.scrapeIntervalMs);
     return {
       endpoint: stack.endpoint,
       source: 'victoria-metrics started by the phase (the target serves /metrics/cadvisor)',
@@ -86,6 +86,24 @@ export async function resolveMetricsSource(
       'no VictoriaMetrics for the CPU/memory snapshots: set VM_BASE_URL (or VM_NAMESPACE/VM_SERVICE_NAME/VM_PORT when kubeperf runs in the cluster), or metrics.url in the study; snapshots were skipped',
     stop: none,
   };
+}
+
+/**
+ * A VictoriaMetrics that just started has one or two samples: rate() of the apiserver's CPU counter
+ * (10 ms ticks from /proc) is 0 until the counter moved between two of them. Wait for that (at most
+ * 20 intervals), so the baseline is a measurement and not an artefact of a fresh backend.
+ */
+async function firstSamples(ep: PromEndpoint, o: MiloOptions, intervalMs: number): Promise<void> {
+  const q = usageQueries(
+    { name: 'apiserver', namespace: o.miloNamespace, pod: o.apiserverPodRegex },
+    o.measureWindow,
+  )[0]!.cpu;
+  for (let i = 0; i < 20; i++) {
+    await sleep(intervalMs);
+    await ep.flush?.().catch(() => {});
+    const v = await instantQuery(ep, q, Date.now() / 1000).catch(() => []);
+    if ((v[0]?.value ?? 0) > 0) return;
+  }
 }
 
 const emptyMetrics = (): RunnerMetrics => ({
@@ -102,7 +120,12 @@ async function query(ep: PromEndpoint, q: string, timeSec: number, attempts: num
       const r = await instantQuery(ep, q, timeSec);
       return r.length ? r[0]!.value : null;
     } catch (e) {
-      if (!(e instanceof PromQueryError) || e.kind !== 'unreachable' || attempt >= attempts || signal?.aborted)
+      if (
+        !(e instanceof PromQueryError) ||
+        e.kind !== 'unreachable' ||
+        attempt >= attempts ||
+        signal?.aborted
+      )
         throw e;
       await sleep(2000 * attempt, signal);
     }
@@ -110,9 +133,18 @@ async function query(ep: PromEndpoint, q: string, timeSec: number, attempts: num
 }
 
 /** The four queries of one label variant (the runner's run_queries), in its key order. */
-function variantQueries(o: MiloOptions, index: number): Record<(typeof METRIC_KEYS)[number], string> & { variant: string } {
-  const api = usageQueries({ name: 'apiserver', namespace: o.miloNamespace, pod: o.apiserverPodRegex }, o.measureWindow)[index]!;
-  const etcd = usageQueries({ name: 'etcd', namespace: o.miloNamespace, pod: o.etcdPodRegex }, o.measureWindow)[index]!;
+function variantQueries(
+  o: MiloOptions,
+  index: number,
+): Record<(typeof METRIC_KEYS)[number], string> & { variant: string } {
+  const api = usageQueries(
+    { name: 'apiserver', namespace: o.miloNamespace, pod: o.apiserverPodRegex },
+    o.measureWindow,
+  )[index]!;
+  const etcd = usageQueries(
+    { name: 'etcd', namespace: o.miloNamespace, pod: o.etcdPodRegex },
+    o.measureWindow,
+  )[index]!;
   return {
     variant: api.variant,
     apiserver_cpu_cores: api.cpu,

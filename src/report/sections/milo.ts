@@ -19,11 +19,20 @@ const STEPS: [SnapshotName, string][] = [
   ['after_projects', 'after-projects'],
   ['after_secrets', 'after-objects'],
 ];
-const OPS = ['create-organization', 'create-project', 'project-ready', 'poll-project', 'create-secret', 'create-configmap'];
+const OPS = [
+  'create-organization',
+  'create-project',
+  'project-ready',
+  'poll-project',
+  'create-secret',
+  'create-configmap',
+];
 
 const miloOf = (p: Pick<PhaseResult, 'data'>) => (p.data as { milo?: MiloData } | undefined)?.milo;
-const cores = (v: number | null | undefined) => (v === null || v === undefined ? '–' : formatValue(v, 'cores'));
-const mb = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v / MB).toFixed(1)} MB`);
+const cores = (v: number | null | undefined) =>
+  v === null || v === undefined ? '–' : formatValue(v, 'cores');
+const mb = (v: number | null | undefined) =>
+  v === null || v === undefined ? '–' : `${(v / MB).toFixed(1)} MB`;
 const signed = (v: number | null, digits: number, unit: string) =>
   v === null ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(digits)} ${unit}`;
 const seconds = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)}s`);
@@ -69,7 +78,13 @@ function readinessChart(d: MiloData, id: string): ChartSpec | undefined {
     datasets: [
       { label: 'create → Ready (ms)', data: list.map((p) => p.readyMs!), color: 0 },
       { label: 'first create → Ready (ms)', data: list.map((p) => p.readyAtMs!), type: 'line', color: 1 },
-      { label: 'create request (ms)', data: list.map((p) => p.createMs ?? null), type: 'line', color: 2, dashed: true },
+      {
+        label: 'create request (ms)',
+        data: list.map((p) => p.createMs ?? null),
+        type: 'line',
+        color: 2,
+        dashed: true,
+      },
     ],
     x: { title: 'project', type: 'category' },
     y: { title: 'ms', unit: 'ms' },
@@ -147,8 +162,14 @@ function snapshotRows(d: MiloData) {
 }
 
 /** The section's HTML and charts for one Milo phase (ids prefixed with `id`). */
-export function miloHtml(d: MiloData, ops: Record<string, OpStats>, id: string): { html: string; charts: ChartSpec[] } {
-  const parts: string[] = [`<h3>Milo: ${e(d.mode === 'cleanup' ? 'cleanup' : 'organization → projects → objects')}</h3>`];
+export function miloHtml(
+  d: MiloData,
+  ops: Record<string, OpStats>,
+  id: string,
+): { html: string; charts: ChartSpec[] } {
+  const parts: string[] = [
+    `<h3>Milo: ${e(d.mode === 'cleanup' ? 'cleanup' : 'organization → projects → objects')}</h3>`,
+  ];
   parts.push(
     `<p>Test ${e(d.testId)}, organization ${e(d.orgName)}${d.projects ? ` • ${e(subtitle(d))}` : ''}</p>`,
   );
@@ -169,11 +190,16 @@ export function miloHtml(d: MiloData, ops: Record<string, OpStats>, id: string):
         .join('')}</tbody></table>`,
     );
   }
-  if (d.deltas?.afterProjects) parts.push(cards('After-projects (per-project deltas)', d.deltas.afterProjects.perProject));
+  if (d.deltas?.afterProjects)
+    parts.push(cards('After-projects (per-project deltas)', d.deltas.afterProjects.perProject));
   if (d.deltas?.afterObjects) {
     parts.push(cards('After objects (per-project deltas)', d.deltas.afterObjects.perProject));
     parts.push(
-      cards('After objects (per-object deltas, kubeperf)', d.deltas.afterObjects.perObject, 'over every Secret and ConfigMap created'),
+      cards(
+        'After objects (per-object deltas, kubeperf)',
+        d.deltas.afterObjects.perObject,
+        'over every Secret and ConfigMap created',
+      ),
     );
   }
   const o = d.objects;
