@@ -138,6 +138,26 @@ describe('embedded Milo (cluster option milo)', () => {
     expect((await c.req('GET', `${projectScope('p-gone')}/api/v1/namespaces`)).json.items).toEqual([]);
   });
 
+  it('prints Milo’s columns: escaped display-name annotation, Type, the Ready condition', async () => {
+    await c.req(
+      'PATCH',
+      `${G}/organizations/other`,
+      { metadata: { annotations: { 'kubernetes.io/display-name': 'Other Inc' } } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    const t = await c.req('GET', `${G}/organizations/other`, undefined, {
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+    });
+    expect(t.json.columnDefinitions.map((d: { name: string }) => d.name)).toEqual([
+      'Name',
+      'Display Name',
+      'Type',
+      'Ready',
+      'Age',
+    ]);
+    expect(t.json.rows[0].cells.slice(0, 3)).toEqual(['other', 'Other Inc', 'Personal']);
+  });
+
   it('writes Ready through the status subresource and guards the organization label', async () => {
     const p = (await c.req('GET', `${G}/projects/p-a`)).json;
     p.status = {
