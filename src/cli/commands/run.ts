@@ -7,6 +7,7 @@ import { builtinRegistry } from '../../phases/builtin.js';
 import { newRunId } from '../../run/run-id.js';
 import { executeStudy } from '../../run/run-study.js';
 import { InputError } from '../../core/errors.js';
+import { closest } from '../../config/problems.js';
 import { collect, printHuman, printJson } from '../io.js';
 import { printOutcome } from '../summary.js';
 
@@ -24,9 +25,13 @@ export function resolveStudyPath(arg: string | undefined): string {
   const names = readdirSync(studiesDir)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length));
-  throw new InputError(`no study file "${arg}" and no built-in study of that name`, {
-    hint: `built-in studies: ${names.join(', ')}; or pass the path of a study YAML file`,
-  });
+  const near = closest(arg, names);
+  throw new InputError(
+    `no study file "${arg}" and no built-in study of that name${near ? ` (did you mean "${near}"?)` : ''}`,
+    {
+      hint: `built-in studies: ${names.join(', ')}; or pass the path of a study YAML file`,
+    },
+  );
 }
 
 interface RunFlags {
