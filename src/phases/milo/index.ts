@@ -116,19 +116,28 @@ async function stabilize(r: Run, what: string): Promise<void> {
   await sleep(r.o.stabilizeSeconds * 1000, r.ctx.signal).catch(() => {});
 }
 
+/** The run's simulated project controller per Milo server: one, however many milo phases (a real Milo runs one). */
+const controllers = new Map<string, ControllerProcess>();
+
 async function startController(r: Run, api: MiloApi): Promise<ControllerProcess | undefined> {
   const { o, ctx } = r;
   const want =
     o.startController === 'always' ||
     (o.startController === 'auto' && ctx.target.kind === 'embedded' && api.isRunTarget);
   if (!want) return undefined;
+  const running = controllers.get(api.target.server);
+  if (running && !running.exit) return running;
   const controller = await launchController('project', {
     kubeconfig: api.target.kubeconfigPath!,
     context: api.target.context,
     options: o.controller,
   });
+  controllers.set(api.target.server, controller);
   // Stopped at the very end (cleanups run in reverse): the project finalizers need it.
-  ctx.onCleanup(() => controller.stop());
+  ctx.onCleanup(async () => {
+    controllers.delete(api.target.server);
+    await controller.stop();
+  });
   await ctx.observe?.registerProcess?.({
     pid: controller.pid,
     namespace: o.miloNamespace,

@@ -176,7 +176,7 @@ export async function createOrgAndProjects(api: MiloApi, run: ProjectsRun): Prom
       record.created++;
       watch.expect(name, sentMs);
       run.progress.advance(1);
-      if (i % 10 === 0 || i === run.numProjects) log.info(`Created ${i}/${run.numProjects} Projects`);
+      if (i % 10 === 0 || i === run.numProjects) log.debug(`Created ${i}/${run.numProjects} Projects`);
     }
 
     let failure: string | undefined;
@@ -250,7 +250,7 @@ async function pollReady(
       );
     }
     ready++;
-    if (ready % 10 === 0 || ready === list.length) run.log.info(`Projects Ready: ${ready}/${list.length}`);
+    if (ready % 10 === 0 || ready === list.length) run.log.debug(`Projects Ready: ${ready}/${list.length}`);
   }
   return undefined;
 }
