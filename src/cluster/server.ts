@@ -20,7 +20,7 @@ import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
-import { route } from './http/route.js';
+import { route, type Route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
@@ -28,7 +28,11 @@ import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
-import { forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
+import { metricPath, metricVerb, readBody } from './http/request-kit.js';
+import { attributesOf, authenticate, authorize, impersonated, isAdmin, type UserInfo } from './http/auth.js';
+import { queryBool, validateListOptions } from './api/request-options.js';
+import { parseRv } from './api/list.js';
+import { answerReview, reviewOf } from './http/reviews.js';
 
 export interface ClusterServer {
   url: string;
@@ -37,7 +41,16 @@ export interface ClusterServer {
   close(): Promise<void>;
 }
 
-export type ClusterServerOptions = ClusterOptionsInput & { host?: string; port?: number; tls?: boolean };
+export type ClusterServerOptions = ClusterOptionsInput & {
+  host?: string;
+  port?: number;
+  tls?: boolean;
+  /**
+   * Plain HTTP where requests without credentials act as a cluster admin (`system:unsecured`), like
+   * kube-apiserver's removed insecure port: kubectl never sends a bearer token over plain HTTP.
+   */
+  insecurePort?: boolean;
+};
 
 export { maxRequestBodyBytes } from './http/request-kit.js';
 
@@ -54,17 +67,22 @@ export class ApiServer {
   readonly metrics: Metrics;
   readonly knobs: Knobs;
   readonly token: string;
+  private readonly bearer: string;
   private address = '127.0.0.1:0';
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
   readonly opts: ClusterOptions;
 
-  constructor(options: ClusterOptionsInput = {}) {
+  constructor(
+    options: ClusterOptionsInput = {},
+    private readonly serving: { insecurePort?: boolean } = {},
+  ) {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
     this.ctx = { store, registry, hooks: { admit } };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
+    this.bearer = `Bearer ${this.token}`;
     this.discovery = new Discovery(registry, () => this.address);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
@@ -133,9 +151,9 @@ export class ApiServer {
     const done = (code: number): void =>
       this.metrics.observe(labels, code, (performance.now() - started) / 1000);
     try {
-      const auth = req.headers.authorization;
-      if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      const method = req.method ?? 'GET';
       const r = route(pathname);
+      const user = this.authorize(req, r, method, pathname, query);
       if (r.kind === 'nonResource') {
         labels.subresource = metricPath(pathname);
         const code = handleNonResource(this, pathname, query, req, res);
@@ -150,6 +168,27 @@ export class ApiServer {
       const [group, version] = r.groupVersion.includes('/')
         ? r.groupVersion.split('/')
         : ['', r.groupVersion];
+      const review = reviewOf(r);
+      if (review) {
+        Object.assign(labels, {
+          group,
+          version,
+          resource: r.plural,
+          scope: 'cluster',
+          component: 'apiserver',
+        });
+        labels.verb = method === 'POST' ? 'POST' : labels.verb;
+        readBody(req, (e, body) => {
+          if (e) return this.fail(e, req, res, done);
+          try {
+            const result = answerReview(review, method, body, req.headers['content-type'], user);
+            done(this.send(req, res, result, 'json', query));
+          } catch (err) {
+            this.fail(err, req, res, done);
+          }
+        });
+        return;
+      }
       const rt = this.ctx.registry.get(r.groupVersion, r.plural);
       // Label values come from the URL only once it names a served resource (bounded cardinality).
       if (rt) {
@@ -167,14 +206,9 @@ export class ApiServer {
       labels.subresource = r.subresource ?? '';
       labels.component = 'apiserver';
       labels.scope = r.name ? 'resource' : r.ns ? 'namespace' : 'cluster';
-      const method = req.method ?? 'GET';
-      const isWatch =
-        method === 'GET' &&
-        !r.name &&
-        (r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1');
+      const isWatch = method === 'GET' && (r.watchPath || (!r.name && queryBool(query, 'watch')));
       const knobVerb = this.knobVerb(method, !!r.name, isWatch, req.headers['content-type']);
       labels.verb = metricVerb(method, !!r.name, isWatch, req.headers['content-type']);
-      if (labels.verb === 'WATCH' && r.watchPath && r.name) labels.verb = 'WATCH';
       const apiReq: ApiRequest = {
         method,
         rt,
@@ -189,11 +223,6 @@ export class ApiServer {
       const neg = negotiate(req.headers.accept);
       if (!neg) {
         throw errors.notAcceptable();
-      }
-      const impersonated = req.headers['impersonate-user'];
-      if (typeof impersonated === 'string' && impersonated) {
-        // No RBAC here: an impersonated user is bound to nothing, like a fresh real cluster.
-        throw forbiddenFor(impersonated, rt, knobVerb, r.name, rt.namespaced ? r.ns : '', r.subresource);
       }
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
@@ -235,13 +264,15 @@ export class ApiServer {
           }
         };
         if (method === 'GET' || method === 'HEAD') {
-          const rvParam = r.name ? null : query.get('resourceVersion');
+          const rvParam = query.get('resourceVersion');
+          // A GET at an RV reads the watch cache like a LIST does: `abc` is its 500, a future RV waits.
+          if (r.name && rvParam) parseRv(rvParam);
           const wanted = rvParam && /^\d+$/.test(rvParam) ? Number(rvParam) : 0;
           if (
             wanted > this.ctx.store.currentRv &&
-            query.get('resourceVersionMatch') !== 'Exact' &&
-            !query.get('continue')
+            (r.name || (query.get('resourceVersionMatch') !== 'Exact' && !query.get('continue')))
           ) {
+            if (!r.name) validateListOptions(query, false);
             // Like the watch cache: wait up to 3 s for the requested RV, then 504 Timeout.
             this.waitForRv(wanted, 3000, (reached) => {
               if (reached) run();
@@ -257,6 +288,19 @@ export class ApiServer {
       this.fail(e, req, res, done);
     }
   };
+
+  /**
+   * Authentication and authorization (http/auth.ts): 401 for a wrong token, 403 for what the user
+   * may not do. Returns the user the request acts as.
+   */
+  private authorize(req: AnyReq, r: Route, method: string, path: string, query: URLSearchParams): UserInfo {
+    const h = req.headers;
+    let user = authenticate(h.authorization, this.bearer, !!this.serving.insecurePort);
+    if (h['impersonate-user'] !== undefined)
+      user = impersonated(user, h['impersonate-user'], h['impersonate-group']);
+    if (!isAdmin(user)) authorize(user, attributesOf(r, method, path, query));
+    return user;
+  }
 
   private waitForRv(rv: number, ms: number, cb: (reached: boolean) => void): void {
     const deadline = performance.now() + ms;
@@ -399,8 +443,9 @@ export class ApiServer {
 export async function startClusterServer(
   opts: ClusterServerOptions = {},
 ): Promise<ClusterServer & { api: ApiServer }> {
-  const { host = '127.0.0.1', port = 0, tls = false, ...clusterOpts } = opts;
-  const api = new ApiServer(clusterOpts);
+  const { host = '127.0.0.1', port = 0, tls = false, insecurePort = false, ...clusterOpts } = opts;
+  if (tls && insecurePort) throw new Error('insecurePort is plain HTTP: it cannot be combined with tls');
+  const api = new ApiServer(clusterOpts, { insecurePort });
   let caPem: string | undefined;
   let server: http.Server | http2.Http2SecureServer;
   if (tls) {

@@ -18,6 +18,21 @@ export function bodyMediaType(contentType: string | undefined): MediaType {
   );
 }
 
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+const patchTypes: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+  'application/apply-patch+cbor': 'apply',
+};
+
+/** The patch type of a PATCH's Content-Type (parameters ignored); undefined means 415. */
+export function patchTypeOf(contentType: string | undefined): PatchType | undefined {
+  return patchTypes[(contentType ?? '').split(';')[0]!.trim().toLowerCase()];
+}
+
 function snippet(text: string): string {
   return text.length > 30 ? `${text.slice(0, 30)} ...` : text;
 }

@@ -11,6 +11,7 @@ import { clone, nowSeconds, type ManagedFieldsEntry } from './objects.js';
 import { strategicMergePatch } from './strategic-merge.js';
 import { mergePatch } from './patch.js';
 import { ApiError, errors } from './status.js';
+import { queryBool } from './request-options.js';
 
 export function deleteCollection(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
@@ -37,25 +38,8 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 /** Server-side apply (application/apply-patch+yaml): create if missing, otherwise merge the config. */
 export function applyPatch(ctx: ApiContext, req: ApiRequest, cur: Stored | undefined): ApiResult {
   const rt = req.rt;
-  const manager = req.query.get('fieldManager');
-  if (!manager) {
-    throw new ApiError(
-      422,
-      'Invalid',
-      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-      {
-        group: 'meta.k8s.io',
-        kind: 'PatchOptions',
-        causes: [
-          {
-            reason: 'FieldValueRequired',
-            message: 'Required value: is required for apply patch',
-            field: 'fieldManager',
-          },
-        ],
-      },
-    );
-  }
+  // fieldManager is required for apply (checked with the other PatchOptions in http/dispatch.ts).
+  const manager = req.query.get('fieldManager') ?? '';
   const cfg = decodeLoose(req.body ?? Buffer.alloc(0), true);
   if (!isObj(cfg))
     throw errors.badRequest('error decoding YAML: the applied configuration must be an object');
@@ -76,7 +60,7 @@ export function applyPatch(ctx: ApiContext, req: ApiRequest, cur: Stored | undef
     const fields = toFieldsV1(leafPaths(cfg), false);
     return insertNew(ctx, req, clone(cfg) as KubeObject, nowSeconds(), 'Apply', fields);
   }
-  const force = req.query.get('force') === 'true';
+  const force = queryBool(req.query, 'force');
   // Built-ins merge keyed lists (containers by name); custom resources replace lists.
   const next = (
     rt.custom ? mergePatch(clone(cur.obj), cfg) : strategicMergePatch(rt, clone(cur.obj), cfg)

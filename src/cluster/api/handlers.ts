@@ -2,7 +2,7 @@
  * get / create / update / patch / delete of single objects, generic over the resource table.
  */
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
-import { bodyMediaType, decodeBody, decodeLoose } from './codec.js';
+import { bodyMediaType, decodeBody, decodeLoose, patchTypeOf } from './codec.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import {
   canonicalize,
@@ -18,6 +18,7 @@ import {
 } from './objects.js';
 import { afterUpdate, fieldsV1Of } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
+import { checkCreateResourceVersion, checkUidPrecondition } from './preconditions.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
 import { partialObjectMetadata, tableOf } from './table.js';
@@ -200,6 +201,7 @@ export function insertNew(
   validateName(rt, name);
   requireNamespace(ctx, rt, req.ns, name);
   const key = objectKey(rt.namespaced ? req.ns : '', name);
+  if (req.query.get('dryRun') === null) checkCreateResourceVersion(meta);
   if (ctx.store.get(rt.storageKey, key)) throw errors.alreadyExists(rt, name);
   for (const k of serverMeta) delete meta[k];
   delete meta.managedFields;
@@ -340,6 +342,7 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   }
   const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
   if (!cur) throw errors.notFound(rt, req.name!);
+  checkUidPrecondition(rt, cur, meta.uid);
   const rv = meta.resourceVersion;
   if (rv === undefined || rv === '') {
     if (rt.custom) {
@@ -365,14 +368,6 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   return writeUpdate(ctx, req, cur, next, { manager });
 }
 
-const patchTypes: Record<string, 'json' | 'merge' | 'strategic' | 'apply'> = {
-  'application/json-patch+json': 'json',
-  'application/merge-patch+json': 'merge',
-  'application/strategic-merge-patch+json': 'strategic',
-  'application/apply-patch+yaml': 'apply',
-  'application/apply-patch+cbor': 'apply',
-};
-
 /** PATCH on an object or its status. */
 export function patchObject(
   ctx: ApiContext,
@@ -380,8 +375,7 @@ export function patchObject(
   apply: (ctx: ApiContext, req: ApiRequest, cur: Stored | undefined) => ApiResult,
 ): ApiResult {
   const rt = req.rt;
-  const ct = (req.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const type = patchTypes[ct];
+  const type = patchTypeOf(req.contentType);
   if (!type || (rt.custom && type === 'strategic')) {
     if (rt.custom || type === 'strategic') {
       throw errors.unsupportedMediaType(

@@ -264,6 +264,36 @@ const kinds: Record<string, MessageSpec> = {
   },
 };
 
+// The self-review APIs (kubectl auth can-i / whoami send these as protobuf since 1.32).
+const resourceAttributes: MessageSpec = Object.fromEntries(
+  ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name'].map((name, i) => [
+    i + 1,
+    { name, kind: 'string' },
+  ]),
+);
+Object.assign(kinds, {
+  SelfSubjectAccessReview: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: {
+      name: 'spec',
+      kind: 'message',
+      msg: {
+        1: { name: 'resourceAttributes', kind: 'message', msg: resourceAttributes },
+        2: {
+          name: 'nonResourceAttributes',
+          kind: 'message',
+          msg: { 1: { name: 'path', kind: 'string' }, 2: { name: 'verb', kind: 'string' } },
+        },
+      },
+    },
+  },
+  SelfSubjectRulesReview: {
+    1: { name: 'metadata', kind: 'message', msg: objectMeta },
+    2: { name: 'spec', kind: 'message', msg: { 1: { name: 'namespace', kind: 'string' } } },
+  },
+  SelfSubjectReview: { 1: { name: 'metadata', kind: 'message', msg: objectMeta } },
+} satisfies Record<string, MessageSpec>);
+
 const magic = [0x6b, 0x38, 0x73, 0x00];
 
 /** Decodes a protobuf body into the JSON object shape; 415 for kinds without a decoder. */

@@ -8,7 +8,7 @@ import type { Http2ServerResponse } from 'node:http2';
 import { makeStored, type KubeObject, type StoreEvent, type Stored } from '../store/store.js';
 import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
-import { ApiError } from './status.js';
+import { int64Param, queryBool, validateListOptions } from './request-options.js';
 import { viewJson } from './objects.js';
 import { partialObjectMetadata, tableOf } from './table.js';
 
@@ -40,42 +40,20 @@ function line(type: keyof typeof typePrefix, s: Stored): Buffer {
   return l;
 }
 
-function watchValidation(message: string, cause: string, field: string): ApiError {
-  return new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: ${cause}`, {
-    group: 'meta.k8s.io',
-    kind: 'ListOptions',
-    causes: [{ reason: 'FieldValueForbidden', message: cause, field }],
-  });
-}
-
 /** Validates options before any header is written (errors are normal Status responses). */
 export function prepareWatch(
   ctx: ApiContext,
   req: ApiRequest,
 ): { match?: Matcher; startRv?: number; timeoutMs: number; bookmarks: boolean } {
   const q = req.query;
-  if (q.get('sendInitialEvents') !== null) {
-    throw watchValidation(
-      '',
-      'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
-      'sendInitialEvents',
-    );
-  }
-  if (q.get('resourceVersionMatch') !== null) {
-    throw watchValidation(
-      '',
-      'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
-      'resourceVersionMatch',
-    );
-  }
+  validateListOptions(q, true);
   const match = matcherFor(req);
   const rvText = q.get('resourceVersion');
   const startRv = rvText && rvText !== '0' ? parseRv(rvText) : undefined;
-  const t = q.get('timeoutSeconds');
-  let timeoutMs = (1800 + Math.random() * 1800) * 1000;
-  if (t !== null && /^\d+$/.test(t) && Number(t) > 0) timeoutMs = Number(t) * 1000;
-  const b = q.get('allowWatchBookmarks');
-  return { match, startRv, timeoutMs, bookmarks: b === 'true' || b === '1' };
+  // Without timeoutSeconds (or 0) the real server picks minRequestTimeout × [1, 2): 1800–3600 s.
+  const t = int64Param(q, 'timeoutSeconds') ?? 0;
+  const timeoutMs = t > 0 ? t * 1000 : (1800 + Math.random() * 1800) * 1000;
+  return { match, startRv, timeoutMs, bookmarks: queryBool(q, 'allowWatchBookmarks') };
 }
 
 function stamp(s: Stored, rv: number): Stored {
@@ -120,7 +98,12 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   const rt = req.rt;
   const { match, startRv, timeoutMs, bookmarks } = prepareWatch(ctx, req);
   const nsPrefix = rt.namespaced && req.ns ? `${req.ns}/` : '';
-  const matches = (s: Stored): boolean => (!nsPrefix || s.key.startsWith(nsPrefix)) && (!match || match(s));
+  // A name in the URL (`/watch/…/NAME`) watches that one object.
+  const name = req.name;
+  const matches = (s: Stored): boolean =>
+    (!nsPrefix || s.key.startsWith(nsPrefix)) &&
+    (name === undefined || s.name === name) &&
+    (!match || match(s));
   const metricKey = `${rt.group}|${rt.version}|${rt.kind}`;
 
   (res as ServerResponse).writeHead(200, {

@@ -15,8 +15,22 @@ import {
 import { listObjects, listTable } from '../api/list.js';
 import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
+import { patchTypeOf } from '../api/codec.js';
+import { validateWriteOptions } from '../api/request-options.js';
+
+/** Options validation (422) of writes, before the body is decoded, as the real handlers do. */
+function validateOptions(req: ApiRequest): void {
+  if (req.method === 'POST') validateWriteOptions(req.query, 'CreateOptions');
+  else if (req.method === 'PUT') validateWriteOptions(req.query, 'UpdateOptions');
+  else if (req.method === 'PATCH') {
+    // An unknown patch type is the handler's 415, which comes first.
+    const type = patchTypeOf(req.contentType);
+    if (type) validateWriteOptions(req.query, 'PatchOptions', type === 'apply');
+  }
+}
 
 export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.method === 'PUT' || req.method === 'PATCH') validateOptions(req);
   if (req.subresource === 'scale') return scaleRequest(ctx, req);
   switch (req.method) {
     case 'GET':
@@ -42,6 +56,7 @@ export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
 }
 
 export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.method === 'POST') validateOptions(req);
   switch (req.method) {
     case 'GET':
     case 'HEAD':
