@@ -33,6 +33,7 @@ import { attributesOf, authenticate, authorize, impersonated, isAdmin, type User
 import { queryBool, validateListOptions } from './api/request-options.js';
 import { parseRv } from './api/list.js';
 import { answerReview, reviewOf } from './http/reviews.js';
+import { endWithBackpressure, http2Serving } from './api/backpressure.js';
 
 export interface ClusterServer {
   url: string;
@@ -356,10 +357,10 @@ export class ApiServer {
     else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
     else body = result.body + '\n';
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
-    // two chunks).
+    // two chunks); large ones go out in chunks that wait for 'drain'.
     headers['Content-Length'] = String(Buffer.byteLength(body));
     (res as ServerResponse).writeHead(result.code, headers);
-    res.end(body);
+    endWithBackpressure(res, body);
     return result.code;
   }
 
@@ -452,8 +453,17 @@ export async function startClusterServer(
     const material = await makeTlsMaterial(host);
     caPem = material.caPem;
     server = http2.createSecureServer(
-      { cert: material.certPem, key: material.keyPem, allowHTTP1: true },
+      {
+        cert: material.certPem,
+        key: material.keyPem,
+        allowHTTP1: true,
+        maxSessionMemory: http2Serving.maxSessionMemory,
+        settings: http2Serving.settings,
+      },
       api.handle,
+    );
+    server.on('session', (session: http2.ServerHttp2Session) =>
+      session.setLocalWindowSize(http2Serving.connectionWindowSize),
     );
   } else {
     server = http.createServer(

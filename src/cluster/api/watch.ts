@@ -9,6 +9,7 @@ import { makeStored, type KubeObject, type StoreEvent, type Stored } from '../st
 import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
 import { int64Param, queryBool, validateListOptions } from './request-options.js';
+import { chunkBytes } from './backpressure.js';
 import { viewJson } from './objects.js';
 import { partialObjectMetadata, tableOf } from './table.js';
 
@@ -115,11 +116,30 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   let closed = false;
   let lastSentRv = startRv ?? ctx.store.currentRv;
   let pending: Buffer[] = [];
+  // Back-pressure (see backpressure.ts): at most one chunk in the stream's queue; the rest
+  // waits here until 'drain', so a slow watcher never makes HTTP/2 refuse its session's streams.
+  let blocked = false;
+  const onDrain = (): void => {
+    blocked = false;
+    flush();
+  };
   const flush = (): void => {
-    if (closed || pending.length === 0) return;
+    if (closed || blocked || pending.length === 0) return;
     const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     pending = [];
-    (res as ServerResponse).write(data);
+    for (let off = 0; off < data.length;) {
+      const end = Math.min(off + chunkBytes, data.length);
+      const more = (res as ServerResponse).write(
+        off === 0 && end === data.length ? data : data.subarray(off, end),
+      );
+      off = end;
+      if (!more) {
+        if (off < data.length) pending.push(data.subarray(off));
+        blocked = true;
+        res.once('drain', onDrain);
+        return;
+      }
+    }
   };
   const write = (data: Buffer | string): void => {
     if (closed) return;
@@ -164,6 +184,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   const timers: NodeJS.Timeout[] = [];
   const close = (): void => {
     if (closed) return;
+    blocked = false;
     flush();
     closed = true;
     unsubscribe();
