@@ -258,6 +258,7 @@ export class ApiServer {
           try {
             apiReq.body = body;
             const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            if (apiReq.warnings) result.warnings = [...apiReq.warnings, ...(result.warnings ?? [])];
             finish(this.send(req, res, result, neg.type, query));
           } catch (e) {
             release?.();
@@ -338,9 +339,10 @@ export class ApiServer {
     }
   }
 
+  /** negotiation.isPrettyPrint: `?pretty=` as strconv.ParseBool (invalid → false), else the User-Agent. */
   private pretty(req: AnyReq, query: URLSearchParams): boolean {
     const p = query.get('pretty');
-    if (p !== null) return p === 'true' || p === '1' || p === '';
+    if (p) return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(p);
     const ua = req.headers['user-agent'];
     return !!ua && (ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0'));
   }
@@ -388,7 +390,7 @@ export class ApiServer {
       body = err.plain;
     } else {
       headers['Content-Type'] = 'application/json';
-      body = this.pretty(req, new URLSearchParams())
+      body = this.pretty(req, new URLSearchParams((req.url ?? '').split('?')[1] ?? ''))
         ? JSON.stringify(err.toStatus(), null, 2)
         : JSON.stringify(err.toStatus()) + '\n';
     }

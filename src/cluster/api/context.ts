@@ -40,6 +40,8 @@ export interface ApiRequest {
   table?: boolean;
   /** Metadata-only representation (PartialObjectMetadata[List]). */
   metadataOnly?: boolean;
+  /** Warnings found while decoding the body (strict decoding); sent before the handler's own. */
+  warnings?: string[];
 }
 
 export interface ApiResult {

@@ -2,7 +2,7 @@
  * get / create / update / patch / delete of single objects, generic over the resource table.
  */
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
-import { bodyMediaType, decodeBody, decodeLoose, patchTypeOf } from './codec.js';
+import { bodyMediaType, decodeBody, decodeLoose, patchTypeOf, strictDecoding } from './codec.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import {
   canonicalize,
@@ -53,6 +53,7 @@ function decodeObject(rt: ResourceType, req: ApiRequest): KubeObject {
       `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v.metadata} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`,
     );
   }
+  strictDecoding(rt.kind, rt.version, req, type, v);
   return v as KubeObject;
 }
 
@@ -89,9 +90,18 @@ function checkStringMaps(rt: ResourceType, obj: KubeObject): void {
       delete meta[f];
       continue;
     }
-    if (!isObj(m) || Object.values(m).some((x) => typeof x !== 'string')) {
+    const bad = isObj(m) ? Object.values(m).find((x) => typeof x !== 'string') : m;
+    if (!isObj(m) || bad !== undefined) {
+      // Go's JSON type names: a YAML `yes` label value is a bool here, as in kube-apiserver.
+      const goType = Array.isArray(bad)
+        ? 'array'
+        : typeof bad === 'boolean'
+          ? 'bool'
+          : bad === null
+            ? 'null'
+            : typeof bad;
       throw errors.badRequest(
-        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${isObj(m) ? 'number' : typeof m} into Go struct field ObjectMeta.metadata.${f} of type string`,
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${goType} into Go struct field ObjectMeta.metadata.${f} of type ${isObj(m) ? 'string' : 'map[string]string'}`,
       );
     }
   }
