@@ -16,7 +16,7 @@ import {
   viewJson,
   type ManagedFieldsEntry,
 } from './objects.js';
-import { afterUpdate, fieldsV1Of } from './managed-fields.js';
+import { afterUpdate, createdFields } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import { checkCreateResourceVersion, checkUidPrecondition } from './preconditions.js';
 import type { ResourceType } from './resources.js';
@@ -228,7 +228,7 @@ export function insertNew(
       apiVersion: rt.groupVersion,
       time: now,
       fieldsType: 'FieldsV1',
-      fieldsV1: applyFields ?? fieldsV1Of(obj, true),
+      fieldsV1: applyFields ?? createdFields(rt, obj),
     } satisfies ManagedFieldsEntry,
   ];
   if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)), warnings);
@@ -312,13 +312,15 @@ export function writeUpdate(
   // No-op: same content → same RV, no event, managedFields untouched.
   meta.managedFields = oldMeta.managedFields;
   meta.resourceVersion = oldMeta.resourceVersion;
-  if (jsonEqual(old, result)) return ok(200, cur, warnings);
+  // An apply that only changes ownership (a second manager applying equal values) is a write.
+  if (jsonEqual(old, result) && (!opts.managedFields || jsonEqual(opts.managedFields, oldMeta.managedFields)))
+    return ok(200, cur, warnings);
   meta.managedFields =
     opts.managedFields ??
     afterUpdate(
       oldMeta.managedFields as ManagedFieldsEntry[] | undefined,
       opts.manager,
-      rt.groupVersion,
+      rt,
       old,
       result,
       sub,

@@ -2,7 +2,8 @@
  * Verb dispatch of resource requests (built-in resources answer 405 for impossible method/target
  * pairs, custom resources 400, as the real server does).
  */
-import { applyPatch, deleteCollection } from '../api/collection.js';
+import { applyPatch } from '../api/apply.js';
+import { deleteCollection } from '../api/collection.js';
 import type { ApiContext, ApiRequest, ApiResult } from '../api/context.js';
 import {
   createObject,
