@@ -4,6 +4,7 @@
  */
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
 import { decodeLoose } from './codec.js';
+import { toJson } from '../store/json.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import { ok } from './handlers.js';
 import { int64Param, queryBool, validateDeleteOptions } from './request-options.js';
@@ -114,7 +115,7 @@ export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDelet
       next.spec = { finalizers: ['kubernetes'], ...((next.spec as object) ?? {}) };
       next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
     }
-    if (isDry) return ok(200, JSON.stringify(canonicalize(rt, next)));
+    if (isDry) return ok(200, toJson(canonicalize(rt, next)));
     const rv = ctx.store.nextRv();
     nm.resourceVersion = String(rv);
     const stored = makeStored(canonicalize(rt, next), rv);

@@ -165,20 +165,34 @@ function walkSet(path: string, v: unknown, t: GoType, scope: Scope, out: FieldSe
  * from Go's zero value gets its `"."`.
  */
 export function createdFieldsV1(obj: Obj, t: GoType, scope: Scope): Obj {
-  return createdNode('', obj, t, true, scope);
+  return createdNode('', obj, t, true, scope, false) ?? {};
 }
 
-function createdNode(path: string, v: unknown, t: GoType, inZero: boolean, scope: Scope): Obj {
+const byName = (a: [string, Obj], b: [string, Obj]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+const byElement = (a: [string, Obj], b: [string, Obj]): number => compareElements(a[0], b[0]);
+
+/** The fieldsV1 node of a non-leaf value, `"."` first when `dot`; undefined when nothing in it is tracked. */
+function createdNode(
+  path: string,
+  v: unknown,
+  t: GoType,
+  inZero: boolean,
+  scope: Scope,
+  dot: boolean,
+): Obj | undefined {
   const entries: [string, Obj][] = [];
+  let items = false;
   if (t.k === 'list') {
+    items = true;
+    const et = t.elem;
     for (const x of v as unknown[]) {
-      const et = t.elem;
-      const node = leaf(et, undefined, x) ? {} : createdNode('i', x, et, false, scope);
-      entries.push([itemElement(t, x), Object.keys(node).length ? { '.': {}, ...node } : node]);
+      const node = leaf(et, undefined, x) ? undefined : createdNode('i', x, et, false, scope, true);
+      entries.push([itemElement(t, x), node ?? {}]);
     }
   } else {
-    for (const k of Object.keys(v as Obj)) {
-      const x = (v as Obj)[k];
+    const o = v as Obj;
+    for (const k in o) {
+      const x = o[k];
       if (x === undefined || !tracked(path, k, scope)) continue;
       const f = childOf(path, t, k);
       const zero = inZero && f.zero;
@@ -188,14 +202,15 @@ function createdNode(path: string, v: unknown, t: GoType, inZero: boolean, scope
         entries.push(['f:' + k, {}]);
         continue;
       }
-      const node = createdNode(path === '' ? 'f:' + k : 'x', x, f.type, zero, scope);
+      const node = createdNode(path === '' ? 'f:' + k : 'x', x, f.type, zero, scope, !zero);
       // Only untracked fields inside (a metadata of name/namespace only): nothing to own here.
-      if (!Object.keys(node).length && !emptyish(x)) continue;
-      entries.push(['f:' + k, zero || !Object.keys(node).length ? node : { '.': {}, ...node }]);
+      if (node) entries.push(['f:' + k, node]);
     }
   }
-  entries.sort((a, b) => compareElements(a[0], b[0]));
+  if (!entries.length) return undefined;
+  entries.sort(items ? byElement : byName);
   const out: Obj = {};
+  if (dot) out['.'] = {};
   for (const [k, n] of entries) out[k] = n;
   return out;
 }

@@ -3,6 +3,7 @@
  */
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
 import { bodyMediaType, decodeBody, decodeLoose, patchTypeOf, strictDecoding } from './codec.js';
+import { toJson } from '../store/json.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import {
   canonicalize,
@@ -231,7 +232,7 @@ export function insertNew(
       fieldsV1: applyFields ?? createdFields(rt, obj),
     } satisfies ManagedFieldsEntry,
   ];
-  if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)), warnings);
+  if (dryRun(req)) return ok(201, toJson(canonicalize(rt, obj)), warnings);
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, obj), rv);
@@ -325,7 +326,7 @@ export function writeUpdate(
       result,
       sub,
     );
-  if (dryRun(req)) return ok(200, JSON.stringify(canonicalize(rt, result)), warnings);
+  if (dryRun(req)) return ok(200, toJson(canonicalize(rt, result)), warnings);
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, result), rv);

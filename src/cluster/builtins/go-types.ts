@@ -18,9 +18,8 @@
 const structs: Record<string, string> = {
   // meta/v1
   ObjectMeta:
-    'name generateName namespace selfLink uid resourceVersion generation creationTimestamp! deletionTimestamp deletionGracePeriodSeconds labels:{} annotations:{} ownerReferences:[OwnerReference|uid] finalizers:[|set] managedFields:[ManagedFieldsEntry]',
+    'name generateName namespace selfLink uid resourceVersion generation creationTimestamp! deletionTimestamp deletionGracePeriodSeconds labels:{} annotations:{} ownerReferences:[OwnerReference|uid] finalizers:[|set] managedFields:raw',
   OwnerReference: 'apiVersion kind name uid controller blockOwnerDeletion',
-  ManagedFieldsEntry: 'manager operation apiVersion time fieldsType fieldsV1:raw subresource',
   LabelSelector: 'matchLabels:{} matchExpressions:[LabelSelectorRequirement]',
   LabelSelectorRequirement: 'key operator values:[]',
   Condition: 'type status observedGeneration lastTransitionTime reason message',
