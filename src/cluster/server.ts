@@ -178,10 +178,9 @@ export class ApiServer {
           scope: 'cluster',
           component: 'apiserver',
         });
-        labels.verb = method === 'POST' ? 'POST' : labels.verb;
         readBody(req, (e, body) => {
-          if (e) return this.fail(e, req, res, done);
           try {
+            if (e) throw e;
             const result = answerReview(review, method, body, req.headers['content-type'], user);
             done(this.send(req, res, result, 'json', query));
           } catch (err) {
