@@ -8,11 +8,15 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { collectionRequest, objectRequest } from './http/dispatch.js';
 import { Discovery, wantsAggregated } from './api/discovery.js';
-import { negotiate } from './api/codec.js';
+import { OpenApi } from './http/openapi.js';
+import { gzipThresholdBytes, send as sendCompressed } from './http/compress.js';
+import { negotiate, type Negotiated } from './api/codec.js';
+import { encodeEnvelope, hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
-import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
+import { ResourceRegistry, inBuiltinGroup, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
 import { insertNew } from './api/handlers.js';
+import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
@@ -26,13 +30,13 @@ import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } f
 import { Store } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
+import { bootstrapV128 } from './api/bootstrap.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
 import { metricPath, metricVerb, readBody } from './http/request-kit.js';
 import { attributesOf, authenticate, authorize, impersonated, isAdmin, type UserInfo } from './http/auth.js';
 import { queryBool, validateListOptions } from './api/request-options.js';
 import { parseRv } from './api/list.js';
-import { answerReview, reviewOf } from './http/reviews.js';
 import { endWithBackpressure, http2Serving } from './api/backpressure.js';
 
 export interface ClusterServer {
@@ -65,11 +69,14 @@ const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class ApiServer {
   readonly ctx: ApiContext;
   readonly discovery: Discovery;
+  readonly openapi: OpenApi;
   readonly metrics: Metrics;
   readonly knobs: Knobs;
   readonly token: string;
   private readonly bearer: string;
   private address = '127.0.0.1:0';
+  /** Requests that negotiated protobuf: their errors are protobuf Status too. */
+  private protobufErrors = new WeakSet<AnyReq>();
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
   readonly opts: ClusterOptions;
@@ -81,13 +88,15 @@ export class ApiServer {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
-    this.ctx = { store, registry, hooks: { admit } };
+    this.ctx = { store, registry, hooks: { admit, tokenValid: (t) => t === this.token } };
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.bearer = `Bearer ${this.token}`;
     this.discovery = new Discovery(registry, () => this.address);
+    this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
     this.bootstrap();
+    bootstrapV128(this.ctx);
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
     this.stopFns.push(startGarbageCollector(this.ctx));
@@ -169,26 +178,6 @@ export class ApiServer {
       const [group, version] = r.groupVersion.includes('/')
         ? r.groupVersion.split('/')
         : ['', r.groupVersion];
-      const review = reviewOf(r);
-      if (review) {
-        Object.assign(labels, {
-          group,
-          version,
-          resource: r.plural,
-          scope: 'cluster',
-          component: 'apiserver',
-        });
-        readBody(req, (e, body) => {
-          try {
-            if (e) throw e;
-            const result = answerReview(review, method, body, req.headers['content-type'], user);
-            done(this.send(req, res, result, 'json', query));
-          } catch (err) {
-            this.fail(err, req, res, done);
-          }
-        });
-        return;
-      }
       const rt = this.ctx.registry.get(r.groupVersion, r.plural);
       // Label values come from the URL only once it names a served resource (bounded cardinality).
       if (rt) {
@@ -196,7 +185,7 @@ export class ApiServer {
         labels.version = version!;
       }
       if (!rt || r.bad || !this.subresourceOk(rt, r.subresource)) {
-        throw builtinGroupVersions.includes(r.groupVersion) || (rt && r.subresource)
+        throw inBuiltinGroup(r.groupVersion) || (rt && r.subresource)
           ? rt && rt.custom && r.subresource === 'status'
             ? errors.notFound(rt, r.name ?? '')
             : errors.unknownResource()
@@ -207,7 +196,11 @@ export class ApiServer {
       labels.component = 'apiserver';
       labels.scope = r.name ? 'resource' : r.ns ? 'namespace' : 'cluster';
       const isWatch = method === 'GET' && (r.watchPath || (!r.name && queryBool(query, 'watch')));
+      if (method === 'HEAD') throw errors.methodNotAllowed();
       const knobVerb = this.knobVerb(method, !!r.name, isWatch, req.headers['content-type']);
+      // Verbs a resource does not list (componentstatuses: get/list; reviews: create) → 405.
+      if (!r.subresource && !rt.custom && !rt.verbs.includes(knobVerb === 'apply' ? 'patch' : knobVerb))
+        throw errors.methodNotAllowed();
       labels.verb = metricVerb(method, !!r.name, isWatch, req.headers['content-type']);
       const apiReq: ApiRequest = {
         method,
@@ -218,13 +211,19 @@ export class ApiServer {
         query,
         contentType: req.headers['content-type'],
         userAgent: req.headers['user-agent'],
+        user,
+        upgrade: !!req.headers.upgrade,
       };
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
-      const neg = negotiate(req.headers.accept);
+      let neg = negotiate(req.headers.accept);
+      if (neg?.type === 'protobuf' && !neg.metadataOnly && !hasProtobuf(rt)) neg = neg.fallback;
       if (!neg) {
         throw errors.notAcceptable();
       }
+      apiReq.protobuf = neg.type === 'protobuf';
+      if (apiReq.protobuf) this.protobufErrors.add(req);
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
+      apiReq.tableVersion = neg.tableVersion;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
       if (isWatch) {
         this.metrics.longrunning(labels, +1);
@@ -258,6 +257,7 @@ export class ApiServer {
             apiReq.body = body;
             const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
             if (apiReq.warnings) result.warnings = [...apiReq.warnings, ...(result.warnings ?? [])];
+            if (rt.deprecationWarning) result.warnings = [...(result.warnings ?? []), rt.deprecationWarning];
             finish(this.send(req, res, result, neg.type, query));
           } catch (e) {
             release?.();
@@ -317,7 +317,7 @@ export class ApiServer {
     if (sub === undefined) return true;
     if (sub === 'status') return !!rt.subresources.status;
     if (sub === 'scale') return !!rt.subresources.scale;
-    return false;
+    return servesSubresource(rt, sub);
   }
 
   private knobVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): KnobVerbName {
@@ -347,7 +347,19 @@ export class ApiServer {
   }
 
   /** Writes a JSON result; returns the status code. */
-  send(req: AnyReq, res: AnyRes, result: ApiResult, type: 'json' | 'yaml', query: URLSearchParams): number {
+  send(
+    req: AnyReq,
+    res: AnyRes,
+    result: ApiResult,
+    type: Negotiated['type'],
+    query: URLSearchParams,
+  ): number {
+    if (result.contentType)
+      return this.sendBytes(req, res, result, Buffer.from(result.body), result.contentType);
+    if (type === 'protobuf') {
+      const pb = protobufBody(result);
+      if (pb) return this.sendBytes(req, res, result, pb, protobufContentType);
+    }
     const headers: Record<string, string | string[]> = {
       'Cache-Control': 'no-cache, private',
       'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
@@ -359,10 +371,18 @@ export class ApiServer {
     else body = result.body + '\n';
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
     // two chunks); large ones go out in chunks that wait for 'drain'.
+    if (body.length >= gzipThresholdBytes / 4)
+      return sendCompressed(req, res, result.code, body, headers['Content-Type'] as string, headers);
     headers['Content-Length'] = String(Buffer.byteLength(body));
     (res as ServerResponse).writeHead(result.code, headers);
     endWithBackpressure(res, body);
     return result.code;
+  }
+
+  private sendBytes(req: AnyReq, res: AnyRes, result: ApiResult, body: Buffer, contentType: string): number {
+    const headers: Record<string, string | string[]> = {};
+    if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    return sendCompressed(req, res, result.code, body, contentType, headers);
   }
 
   private fail(e: unknown, req: AnyReq, res: AnyRes, done: (code: number) => void): void {
@@ -383,8 +403,14 @@ export class ApiServer {
       return;
     }
     const headers: Record<string, string> = { 'Cache-Control': 'no-cache, private', ...(err.headers ?? {}) };
-    let body: string;
-    if (err.plain !== undefined) {
+    let body: string | Buffer;
+    const status =
+      err.plain === undefined && this.protobufErrors.has(req) ? encodeEnvelope(err.toStatus()) : undefined;
+    if (status) {
+      // A protobuf client gets its Status in protobuf too (the negotiated serializer).
+      headers['Content-Type'] = protobufContentType;
+      body = status;
+    } else if (err.plain !== undefined) {
       headers['Content-Type'] = 'text/plain; charset=utf-8';
       body = err.plain;
     } else {
@@ -417,7 +443,7 @@ export class ApiServer {
       doc = this.discovery.group(r.group!);
     } else {
       doc = this.discovery.resources(r.groupVersion!);
-      if (!doc && builtinGroupVersions.some((gv) => gv.split('/')[0] === r.groupVersion!.split('/')[0])) {
+      if (!doc && inBuiltinGroup(r.groupVersion!)) {
         throw errors.unknownResource();
       }
     }

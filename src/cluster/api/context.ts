@@ -16,12 +16,20 @@ export interface Hooks {
     old: KubeObject | undefined,
     req: ApiRequest,
   ) => string[] | void;
+  /** TokenReview: whether a bearer token authenticates. */
+  tokenValid?: (token: string) => boolean;
 }
 
 export interface ApiContext {
   store: Store;
   registry: ResourceRegistry;
   hooks: Hooks;
+}
+
+/** The user a request acts as (http/auth.ts). */
+export interface UserInfo {
+  username: string;
+  groups: string[];
 }
 
 /** A parsed resource request. */
@@ -38,16 +46,26 @@ export interface ApiRequest {
   body?: Buffer;
   /** kubectl asked for a meta.k8s.io/v1 Table (GET and watch only). */
   table?: boolean;
+  /** The Table's meta.k8s.io version (v1 unless only v1beta1 was acceptable). */
+  tableVersion?: 'v1' | 'v1beta1';
   /** Metadata-only representation (PartialObjectMetadata[List]). */
   metadataOnly?: boolean;
+  /** The response (and watch frames) are application/vnd.kubernetes.protobuf. */
+  protobuf?: boolean;
+  /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
+  upgrade?: boolean;
   /** Warnings found while decoding the body (strict decoding); sent before the handler's own. */
   warnings?: string[];
+  /** Who is asking (after impersonation): the self reviews answer for them. */
+  user?: UserInfo;
 }
 
 export interface ApiResult {
   code: number;
-  /** Serialized JSON body. */
+  /** Serialized JSON body (or raw text when contentType is set). */
   body: string;
+  /** Non-JSON bodies (pods/log): sent as they are. */
+  contentType?: string;
   warnings?: string[];
   /** The stored state `body` is the JSON of, so its encoded bytes can be reused across responses. */
   stored?: Stored;

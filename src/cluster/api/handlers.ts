@@ -22,7 +22,7 @@ import { jsonPatch, mergePatch } from './patch.js';
 import { checkCreateResourceVersion, checkUidPrecondition } from './preconditions.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
-import { partialObjectMetadata, tableOf } from './table.js';
+import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
 import { errors } from './status.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -54,7 +54,7 @@ function decodeObject(rt: ResourceType, req: ApiRequest): KubeObject {
       `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v.metadata} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`,
     );
   }
-  strictDecoding(rt.kind, rt.version, req, type, v);
+  strictDecoding(rt.kind, rt.version, req, type, v, rt.custom);
   return v as KubeObject;
 }
 
@@ -165,7 +165,7 @@ export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
   const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
   if (!s) throw errors.notFound(req.rt, req.name!);
   if (req.metadataOnly) return ok(200, partialObjectMetadata(s));
-  return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }));
+  return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }, true, tableOptions(req)));
 }
 
 /** Create: POST to a collection. */
@@ -270,6 +270,13 @@ export function writeUpdate(
     result = clone(old);
     if (next.status === undefined) delete result.status;
     else result.status = next.status;
+  } else if (sub === 'ephemeralcontainers') {
+    // pods/ephemeralcontainers changes spec.ephemeralContainers only.
+    result = clone(old);
+    const ec = (next.spec as Record<string, unknown> | undefined)?.ephemeralContainers;
+    const spec = (result.spec ??= {}) as Record<string, unknown>;
+    if (ec === undefined) delete spec.ephemeralContainers;
+    else spec.ephemeralContainers = ec;
   } else {
     result = next;
     const meta = result.metadata as Record<string, unknown>;

@@ -96,13 +96,15 @@ describe('JSON key order', () => {
       r = await c.req('POST', '/apis/example.com/v1/namespaces/default/gadgets', {
         apiVersion: 'example.com/v1',
         kind: 'Gadget',
-        metadata: { name: 'g1' },
+        metadata: { name: 'g1', bogus: 1 },
         spec: { replicas: 1, extra: { z: 1, '2': 2, '10': 3 } },
       });
       if (r.status !== 404) break;
       await new Promise((res) => setTimeout(res, 20));
     }
     expect(r!.status).toBe(201);
+    // Unknown metadata fields of a custom resource are dropped with a warning too.
+    expect(r!.headers.get('warning')).toBe('299 - "unknown field \\"metadata.bogus\\""');
     expect(r!.text).toMatch(
       /^\{"apiVersion":"example.com\/v1","kind":"Gadget","metadata":\{"creationTimestamp"/,
     );

@@ -7,6 +7,8 @@ import type { ApiRequest } from '../api/context.js';
 import type { ResourceType } from '../api/resources.js';
 import { ApiError, errors } from '../api/status.js';
 import { builtinDefaults } from '../builtins/defaults.js';
+import { definitionFor } from '../types/index.js';
+import { pruneUnknownFields } from '../types/unknown-fields.js';
 import type { KubeObject } from '../store/store.js';
 import { crdDefaults, validateCrd } from './definition.js';
 import { applyDefaults, hasCelRules, prune, validateCel, validateSchema } from './schema.js';
@@ -83,10 +85,14 @@ const builtinFields: Record<string, string[]> = {
 
 /** Unknown top-level fields: dropped with a warning, 400 with fieldValidation=Strict (real behaviour). */
 function pruneBuiltinTopLevel(rt: ResourceType, obj: KubeObject, mode: string): string[] | undefined {
+  const def = definitionFor(rt.groupVersion, rt.kind);
   const known = builtinFields[rt.storageKey] ?? ['spec', 'status'];
-  const unknown = Object.keys(obj).filter(
-    (k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && !known.includes(k),
-  );
+  // Nested too, along the type table (src/cluster/types); top level only for kinds it lacks.
+  const unknown = def
+    ? pruneUnknownFields(def, obj)
+    : Object.keys(obj).filter(
+        (k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && !known.includes(k),
+      );
   if (!unknown.length) return undefined;
   if (mode === 'Strict') {
     throw errors.badRequest(

@@ -11,13 +11,11 @@
  * kube-apiserver's removed --insecure-port did.
  */
 import type { Route } from './route.js';
+import type { UserInfo } from '../api/context.js';
 import { queryBool } from '../api/request-options.js';
 import { ApiError, errors, type StatusDetails } from '../api/status.js';
 
-export interface UserInfo {
-  username: string;
-  groups: string[];
-}
+export type { UserInfo } from '../api/context.js';
 
 export const adminUser: UserInfo = {
   username: 'kubeperf-admin',

@@ -16,8 +16,10 @@ import {
 import { listObjects, listTable } from '../api/list.js';
 import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
+import { subresourceRequest, virtualRequest } from '../api/subresources.js';
 import { patchTypeOf } from '../api/codec.js';
 import { validateWriteOptions } from '../api/request-options.js';
+import { answerReview } from './reviews.js';
 
 /** Options validation (422) of writes, before the body is decoded, as the real handlers do. */
 function validateOptions(req: ApiRequest): void {
@@ -33,6 +35,11 @@ function validateOptions(req: ApiRequest): void {
 export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (req.method === 'PUT' || req.method === 'PATCH') validateOptions(req);
   if (req.subresource === 'scale') return scaleRequest(ctx, req);
+  if (req.rt.virtual) return virtualRequest(ctx, req);
+  if (req.subresource && req.subresource !== 'status') {
+    const r = subresourceRequest(ctx, req);
+    if (r) return r;
+  }
   switch (req.method) {
     case 'GET':
     case 'HEAD':
@@ -57,6 +64,8 @@ export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
 }
 
 export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.rt.virtual === 'review') return answerReview(ctx, req);
+  if (req.rt.virtual) return virtualRequest(ctx, req);
   if (req.method === 'POST') validateOptions(req);
   switch (req.method) {
     case 'GET':

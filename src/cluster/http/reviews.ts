@@ -1,38 +1,19 @@
 /**
- * The self-review APIs clients use to ask who they are and what they may do: SelfSubjectAccessReview
- * (`kubectl auth can-i`), SelfSubjectRulesReview (`kubectl auth can-i --list`) and SelfSubjectReview
- * (`kubectl auth whoami`). Create-only and never stored, like the real ones.
+ * The review APIs (resources with `virtual: 'review'`), answered for the user who asks: who am I
+ * (SelfSubjectReview, `kubectl auth whoami`), may I (SelfSubjectAccessReview, `kubectl auth can-i`;
+ * SelfSubjectRulesReview, `can-i --list`), may they (SubjectAccessReview, LocalSubjectAccessReview)
+ * and whose token is this (TokenReview). Create-only and never stored, like the real ones; who may
+ * create which is decided by http/auth.ts (self reviews: any authenticated user; the others: admins).
  */
 import { bodyMediaType, decodeBody } from '../api/codec.js';
-import type { ApiResult } from '../api/context.js';
+import type { ApiContext, ApiRequest, ApiResult } from '../api/context.js';
 import { nowSeconds } from '../api/objects.js';
 import { errors } from '../api/status.js';
-import { authorize, isAdmin, type Attributes, type UserInfo } from './auth.js';
-import type { Route } from './route.js';
+import { adminUser, anonymousUser, authorize, isAdmin, type Attributes, type UserInfo } from './auth.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const reviews: Record<string, { kind: string; apiVersion: string }> = {
-  'authorization.k8s.io/v1/selfsubjectaccessreviews': {
-    kind: 'SelfSubjectAccessReview',
-    apiVersion: 'authorization.k8s.io/v1',
-  },
-  'authorization.k8s.io/v1/selfsubjectrulesreviews': {
-    kind: 'SelfSubjectRulesReview',
-    apiVersion: 'authorization.k8s.io/v1',
-  },
-  'authentication.k8s.io/v1/selfsubjectreviews': {
-    kind: 'SelfSubjectReview',
-    apiVersion: 'authentication.k8s.io/v1',
-  },
-};
-
-/** The review a route addresses, if any (cluster-scoped collections only). */
-export function reviewOf(r: Route): { kind: string; apiVersion: string } | undefined {
-  if (r.kind !== 'resource' || r.ns || r.name || r.bad) return undefined;
-  return reviews[`${r.groupVersion}/${r.plural}`];
-}
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function allowed(user: UserInfo, a: Attributes): boolean {
   try {
@@ -43,13 +24,12 @@ function allowed(user: UserInfo, a: Attributes): boolean {
   }
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-function accessReviewStatus(user: UserInfo, spec: Obj): Obj {
+/** SubjectAccessReviewStatus for `user` and the spec's resource or non-resource attributes. */
+function accessReviewStatus(kind: string, user: UserInfo, spec: Obj): Obj {
   const ra = isObj(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
   const nra = isObj(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
   if (!ra && !nra) {
-    throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [
+    throw errors.invalid(kind, 'authorization.k8s.io', '', [
       {
         reason: 'FieldValueRequired',
         message:
@@ -74,6 +54,7 @@ function accessReviewStatus(user: UserInfo, spec: Obj): Obj {
   return { allowed: allowed(user, a) };
 }
 
+/** The rules RBAC's bootstrap policy gives `user` (cluster-admin for system:masters). */
 function rulesReviewStatus(user: UserInfo): Obj {
   const resourceRules: Obj[] = [];
   const nonResourceRules: Obj[] = [];
@@ -111,31 +92,49 @@ function rulesReviewStatus(user: UserInfo): Obj {
   return { resourceRules, nonResourceRules, incomplete: false };
 }
 
-/** Answers a POST to one of the review collections (405 for any other method). */
-export function answerReview(
-  review: { kind: string; apiVersion: string },
-  method: string,
-  body: Buffer | undefined,
-  contentType: string | undefined,
-  user: UserInfo,
-): ApiResult {
-  if (method !== 'POST') throw errors.methodNotAllowed();
-  const input = body?.length ? decodeBody(body, bodyMediaType(contentType), review.kind) : {};
-  const obj = isObj(input) ? input : {};
-  const meta = isObj(obj.metadata) ? { ...obj.metadata } : {};
-  let out: Obj;
-  if (review.kind === 'SelfSubjectReview') {
-    meta.creationTimestamp = nowSeconds();
-    out = { metadata: meta, status: { userInfo: { username: user.username, groups: user.groups } } };
-  } else {
-    meta.creationTimestamp ??= null;
-    const spec = isObj(obj.spec) ? obj.spec : {};
-    const status =
-      review.kind === 'SelfSubjectAccessReview' ? accessReviewStatus(user, spec) : rulesReviewStatus(user);
-    out = { metadata: meta, spec, status };
+/** POST of a review: the object sent back with its status filled in (201). */
+export function answerReview(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.method !== 'POST') throw errors.methodNotAllowed();
+  const rt = req.rt;
+  const input = req.body?.length ? decodeBody(req.body, bodyMediaType(req.contentType), rt.kind) : {};
+  if (!isObj(input))
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${rt.kind})`);
+  const user = req.user ?? anonymousUser;
+  const meta = isObj(input.metadata) ? { ...input.metadata } : {};
+  const spec = isObj(input.spec) ? input.spec : {};
+  const out: Obj = { kind: rt.kind, apiVersion: rt.groupVersion, metadata: meta };
+  switch (rt.kind) {
+    case 'SelfSubjectReview':
+      meta.creationTimestamp = nowSeconds();
+      out.status = { userInfo: { username: user.username, groups: user.groups } };
+      break;
+    case 'TokenReview': {
+      meta.creationTimestamp ??= null;
+      out.spec = spec;
+      const ok = typeof spec.token === 'string' && ctx.hooks.tokenValid?.(spec.token) === true;
+      out.status = ok
+        ? { authenticated: true, user: { username: adminUser.username, groups: adminUser.groups } }
+        : { user: {}, error: 'invalid bearer token' };
+      break;
+    }
+    case 'SelfSubjectAccessReview':
+      meta.creationTimestamp ??= null;
+      out.spec = spec;
+      out.status = accessReviewStatus(rt.kind, user, spec);
+      break;
+    case 'SelfSubjectRulesReview':
+      meta.creationTimestamp ??= null;
+      out.spec = spec;
+      out.status = rulesReviewStatus(user);
+      break;
+    default: {
+      // SubjectAccessReview / LocalSubjectAccessReview: the subject is whoever the spec names.
+      meta.creationTimestamp ??= null;
+      if (rt.kind === 'LocalSubjectAccessReview') meta.namespace = req.ns;
+      out.spec = spec;
+      const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
+      out.status = accessReviewStatus(rt.kind, { username: str(spec.user), groups }, spec);
+    }
   }
-  return {
-    code: 201,
-    body: JSON.stringify({ kind: review.kind, apiVersion: review.apiVersion, ...out }),
-  };
+  return { code: 201, body: JSON.stringify(out) };
 }
