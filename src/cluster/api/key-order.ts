@@ -1,15 +1,14 @@
 /**
  * Key order of stored objects as kube-apiserver's encoders produce it. Built-in kinds are Go
- * structs: fields in declared order (builtins/go-types.ts), every map (labels, annotations, data,
+ * structs: fields in declared order (the type table, src/cluster/types), every map (labels, annotations, data,
  * selectors, resource lists…) with sorted keys, JSON values of apiextensions kept as sent; parts the
  * table does not describe keep the client's order. Custom resources are unstructured: sorted keys at
  * every level. Maps whose order a JS object cannot hold are recorded for store/json.ts.
  */
 import { keyOrder } from '../store/json.js';
 import type { KubeObject } from '../store/store.js';
-import { objectMetaType, type GoStruct, type GoType } from '../builtins/go-types.js';
 import type { ResourceType } from './resources.js';
-import { builtinType } from '../builtins/go-types.js';
+import { objectMetaType, rootType, type GoStruct, type GoType } from './typed.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -86,8 +85,8 @@ export function goOrdered(rt: ResourceType, obj: KubeObject): KubeObject {
   }
   root.kind = obj.kind;
   root.apiVersion = obj.apiVersion;
-  const t = builtinType(rt.group, rt.kind);
-  if (t?.k === 'struct') return orderStruct(root, obj, t.s, root, true) as KubeObject;
+  const t = rootType(rt);
+  if (t.k === 'struct') return orderStruct(root, obj, t.s, root, true) as KubeObject;
   root.metadata = order(root, obj.metadata, objectMetaType);
   for (const k of Object.keys(obj)) {
     if (k !== 'kind' && k !== 'apiVersion' && k !== 'metadata' && k !== 'status') root[k] = obj[k];
