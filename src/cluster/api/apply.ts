@@ -28,7 +28,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** typed.Merge of `rhs` (the configuration) into `lhs` (the live object). */
-export function mergeTyped(lhs: unknown, rhs: unknown, t: GoType, root = false): unknown {
+function mergeTyped(lhs: unknown, rhs: unknown, t: GoType, root = false): unknown {
   if (rhs === undefined) return lhs;
   if (lhs === undefined || lhs === null || isAtomic(t)) return clone(rhs);
   if (t.k === 'list') {

@@ -252,7 +252,7 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** fieldpath.PathElement ordering: fields < keys < values < indexes. */
-export function compareElements(a: string, b: string): number {
+function compareElements(a: string, b: string): number {
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;

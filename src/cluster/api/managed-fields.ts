@@ -41,7 +41,7 @@ const entryId = (e: { manager: string; operation: string; subresource?: string }
 const secondsOf = (t: string | undefined): number => (t ? Date.parse(t) / 1000 : 0);
 
 /** internal.sortEncodedManagedFields: operation, then time, manager, apiVersion, subresource. */
-export function sortEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+function sortEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return list.sort(
     (p, q) =>

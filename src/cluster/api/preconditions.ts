@@ -16,7 +16,7 @@ const prefixes: Record<string, string> = {
 };
 
 /** The etcd key of an object, as error messages show it. */
-export function etcdKey(rt: ResourceType, ns: string, name: string): string {
+function etcdKey(rt: ResourceType, ns: string, name: string): string {
   const prefix = prefixes[rt.storageKey] ?? (rt.custom ? `${rt.group}/${rt.plural}` : rt.plural);
   return `/registry/${prefix}/${ns ? `${ns}/` : ''}${name}`;
 }

@@ -38,7 +38,7 @@ const goEscapes: Record<number, string> = {
 };
 
 /** strconv.ParseInt(text, 10, 64) with Go's error text, as a 400 (query decoding error). */
-export function parseInt64(text: string): number {
+function parseInt64(text: string): number {
   if (!/^[+-]?\d+$/.test(text)) {
     throw errors.badRequest(`strconv.ParseInt: parsing ${goQuote(text)}: invalid syntax`);
   }
@@ -56,7 +56,7 @@ export function int64Param(q: URLSearchParams, name: string): number | undefined
 }
 
 /** field.Error constructors, rendered as k8s.io/apimachinery/pkg/util/validation/field does. */
-export const fieldErrors = {
+const fieldErrors = {
   forbidden: (field: string, detail: string): StatusCause => ({
     reason: 'FieldValueForbidden',
     message: `Forbidden: ${detail}`,
@@ -86,7 +86,7 @@ export const fieldErrors = {
 };
 
 /** `errors.NewInvalid(GroupKind{meta.k8s.io, kind}, "", errs)`. */
-export function invalidOptions(kind: string, causes: StatusCause[]): ApiError {
+function invalidOptions(kind: string, causes: StatusCause[]): ApiError {
   return errors.invalid(kind, 'meta.k8s.io', '', causes);
 }
 
@@ -113,7 +113,7 @@ function fieldManagerErrors(manager: string, out: StatusCause[]): void {
 
 const fieldValidations = ['', 'Ignore', 'Strict', 'Warn'];
 
-export type WriteOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
+type WriteOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
 
 /**
  * Validation of the options of a create, update or patch (ValidateCreateOptions & co.): dryRun
@@ -138,7 +138,7 @@ export function validateWriteOptions(q: URLSearchParams, kind: WriteOptionsKind,
 }
 
 /** DeleteOptions as the handler sees them (body, or query parameters when there is no body). */
-export interface DeleteOptionsInput {
+interface DeleteOptionsInput {
   orphanDependents?: unknown;
   propagationPolicy?: unknown;
   dryRun?: unknown;

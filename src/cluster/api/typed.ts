@@ -21,7 +21,7 @@ export type GoType =
   | { k: 'list'; elem: GoType; list: 'atomic' | 'set' }
   | { k: 'list'; elem: GoType; list: 'map'; keys: string[]; defaults: Record<string, unknown> };
 
-export interface GoField {
+interface GoField {
   name: string;
   readonly type: GoType;
   /** Present in Go's zero value of the enclosing struct. */
@@ -35,7 +35,7 @@ export interface GoStruct {
 }
 
 export const scalar: GoType = { k: 'scalar' };
-export const anyJson: GoType = { k: 'any' };
+const anyJson: GoType = { k: 'any' };
 const raw: GoType = { k: 'raw' };
 
 const core = 'io.k8s.api.core.v1';
@@ -197,7 +197,7 @@ type ListSchema = Schema & {
 const schemaTypes = new WeakMap<object, GoType>();
 
 /** A CRD structural schema as a GoType (no field is present in an unstructured zero value). */
-export function schemaType(schema: Schema | undefined): GoType {
+function schemaType(schema: Schema | undefined): GoType {
   if (!schema) return anyJson;
   const hit = schemaTypes.get(schema);
   if (hit) return hit;
@@ -235,7 +235,7 @@ export function schemaType(schema: Schema | undefined): GoType {
 const kindTypes = new Map<string, GoType | null>();
 
 /** The type of a built-in kind, or undefined when the type table does not have it. */
-export function builtinType(groupVersion: string, kind: string): GoType | undefined {
+function builtinType(groupVersion: string, kind: string): GoType | undefined {
   const key = `${groupVersion}|${kind}`;
   let t = kindTypes.get(key);
   if (t === undefined) {

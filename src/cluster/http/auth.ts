@@ -116,7 +116,7 @@ export function authorize(user: UserInfo, a: Attributes): void {
 }
 
 /** kube-apiserver's Forbidden (responsewriters.ForbiddenStatusError) for these attributes. */
-export function forbidden(username: string, a: Attributes): ApiError {
+function forbidden(username: string, a: Attributes): ApiError {
   const r = a.resource;
   if (!r) return errors.forbidden(`forbidden: User "${username}" cannot ${a.verb} path "${a.path}"`, {});
   const resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
