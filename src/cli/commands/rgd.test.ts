@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../test-support.js';
 
 describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
-  it('rgd inspect --json prints the report shape', () => {
-    const r = runCli(['rgd', 'inspect', 'examples/rgd/webapp.yaml', '--json']);
+  it('rgd inspect --json prints the report shape', async () => {
+    const r = await runCli(['rgd', 'inspect', 'examples/rgd/webapp.yaml', '--json']);
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ kind: 'ResourceGraphDefinition', depth: 3, warnings: [], errors: [] });
@@ -16,7 +16,7 @@ describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
     expect(j.deletionLayers).toEqual([['ingress'], ['service'], ['deployment']]);
   });
 
-  it('an invalid RGD prints kro error with FILE:LINE:COL and exits 2, no stack trace', () => {
+  it('an invalid RGD prints kro error with FILE:LINE:COL and exits 2, no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeperf-rgd-'));
     const f = join(dir, 'bad.yaml');
     writeFileSync(
@@ -26,21 +26,21 @@ describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
         'id: service\n      externalRef: {apiVersion: v1, kind: Service, metadata: {name: x}}',
       ),
     );
-    const r = runCli(['rgd', 'inspect', f]);
+    const r = await runCli(['rgd', 'inspect', f]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${f}:`);
     expect(r.stderr).toContain('resource "service": cannot use externalRef with template');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('rgd inspect --mermaid prints a flowchart', () => {
-    const r = runCli(['rgd', 'inspect', 'examples/rgd/webapp.yaml', '--mermaid']);
+  it('rgd inspect --mermaid prints a flowchart', async () => {
+    const r = await runCli(['rgd', 'inspect', 'examples/rgd/webapp.yaml', '--mermaid']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('flowchart TD');
     expect(r.stdout).toContain('service --> ingress');
   });
 
-  it('rgd generate -o writes a deterministic RGD that rgd inspect accepts', () => {
+  it('rgd generate -o writes a deterministic RGD that rgd inspect accepts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubeperf-rgd-'));
     const a = join(dir, 'a.yaml');
     const args = [
@@ -55,17 +55,17 @@ describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
       '--seed',
       '9',
     ];
-    expect(runCli([...args, '-o', a]).status).toBe(0);
-    expect(runCli(args).stdout).toBe(readFileSync(a, 'utf8'));
-    const r = runCli(['rgd', 'inspect', a, '--json']);
+    expect((await runCli([...args, '-o', a])).status).toBe(0);
+    expect((await runCli(args)).stdout).toBe(readFileSync(a, 'utf8'));
+    const r = await runCli(['rgd', 'inspect', a, '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).resources).toHaveLength(12);
-    expect(runCli(['rgd', 'generate', '--complexity', 'extreme']).status).toBe(2);
+    expect((await runCli(['rgd', 'generate', '--complexity', 'extreme'])).status).toBe(2);
   });
 
-  it('bench cel --json and bench graph --json print their data blocks', () => {
+  it('bench cel --json and bench graph --json print their data blocks', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kubeperf-bench-'));
-    const cel = runCli(['bench', 'cel', '--json', '--budget-ms', '5', '--out', join(out, 'cel')]);
+    const cel = await runCli(['bench', 'cel', '--json', '--budget-ms', '5', '--out', join(out, 'cel')]);
     expect(cel.status).toBe(0);
     const c = JSON.parse(cel.stdout);
     expect(c.expressions).toHaveLength(5);
@@ -81,7 +81,7 @@ describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
         'bytesPerProgram',
       ]),
     );
-    const graph = runCli([
+    const graph = await runCli([
       'bench',
       'graph',
       '--json',
