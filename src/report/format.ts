@@ -12,6 +12,11 @@ export function escapeHtml(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Prose written for Markdown and the terminal, as HTML: escaped, with `code` spans as <code>. */
+export function proseHtml(s: string): string {
+  return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 /** XML 1.0 text: escaped, with characters XML cannot carry removed. */
 export function escapeXml(s: string): string {
   // eslint-disable-next-line no-control-regex
