@@ -115,3 +115,31 @@ export function opNames(phases: PhaseResult[]): string[] {
   for (const p of phases) for (const op of Object.keys(p.ops)) seen.add(op);
   return [...seen];
 }
+
+/**
+ * Every request a phase made. A sweep phase's op table shows one point (see sweepPointShown); its
+ * requests, errors and retries are those of all its points.
+ */
+export function phaseRequests(p: PhaseResult): { count: number; errors: number; retries: number } {
+  const pointOps = (p.sweeps ?? []).flatMap((s) => s.points.flatMap((pt) => (pt.ops ? [pt.ops] : [])));
+  const stats = (pointOps.length ? pointOps : [p.ops]).flatMap((o) => Object.values(o));
+  return stats.reduce(
+    (a, s) => ({ count: a.count + s.count, errors: a.errors + s.errors, retries: a.retries + s.retries }),
+    { count: 0, errors: 0, retries: 0 },
+  );
+}
+
+/** Which sweep point a sweep phase's op table shows, found by its (identical) recorded histograms. */
+export function sweepPointShown(
+  p: PhaseResult,
+): { parameter: string; unit?: string; x: number; points: number } | undefined {
+  const [op, stats] = Object.entries(p.ops)[0] ?? [];
+  if (!op || !stats) return undefined;
+  for (const s of p.sweeps ?? []) {
+    const pt = s.points.find(
+      (q) => q.ops?.[op]?.histogram === stats.histogram && q.ops[op].count === stats.count,
+    );
+    if (pt) return { parameter: s.parameter, unit: s.unit, x: pt.x, points: s.points.length };
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 /** The HTML report of one run: header, thresholds, recommendations, per-phase tables and charts. */
 import { isHeadlineMetric } from '../analysis/recommendations.js';
-import { opNames } from '../analysis/select.js';
+import { opNames, phaseRequests } from '../analysis/select.js';
 import type { Results } from '../results/types.js';
 import type { ChartSpec } from './chart-spec.js';
 import { phaseCharts, resourcesByPhaseChart, sweepCharts } from './charts.js';
@@ -13,6 +13,7 @@ import {
   pct,
   perSec,
   proseHtml,
+  sweepShownNote,
   verdictWord,
 } from './format.js';
 import { reportModel } from './model.js';
@@ -77,6 +78,8 @@ export function renderHtml(results: Results): string {
     for (const x of p.invalidReasons ?? []) parts.push(`<p class="warn">invalid: ${e(x)}</p>`);
     for (const w of p.warnings ?? []) parts.push(`<p class="warn">${proseHtml(w)}</p>`);
     const ops = Object.entries(p.ops);
+    const shown = sweepShownNote(p);
+    if (shown && ops.length) parts.push(`<p class="muted">${e(shown)}</p>`);
     if (ops.length) {
       parts.push(
         `<table><thead><tr><th>Op</th><th class="n">Requests</th><th class="n">Errors</th><th class="n">Retries</th><th class="n">Throughput</th><th class="n">min</th><th class="n">mean</th><th class="n">p50</th><th class="n">p90</th><th class="n">p95</th><th class="n">p99</th><th class="n">p99.9</th><th class="n">max</th><th class="n">p99 95% CI</th><th>Steady state</th></tr></thead><tbody>${ops
@@ -148,15 +151,18 @@ function kpis(r: Results): string {
   let errors = 0;
   let worst: { label: string; p99: number } | undefined;
   let fastest: { label: string; tput: number } | undefined;
-  for (const p of r.phases)
+  for (const p of r.phases) {
+    // A sweep's requests at every point, though its op table shows one.
+    const all = phaseRequests(p);
+    requests += all.count;
+    errors += all.errors;
     for (const [op, s] of Object.entries(p.ops)) {
-      requests += s.count;
-      errors += s.errors;
       if (op !== 'readiness' && s.count > s.errors && (!worst || s.latencyMs.p99 > worst.p99))
         worst = { label: `${p.name} ${op}`, p99: s.latencyMs.p99 };
       if (op !== 'readiness' && (!fastest || s.throughput > fastest.tput))
         fastest = { label: `${p.name} ${op}`, tput: s.throughput };
     }
+  }
   if (requests) {
     cards.push(['API requests', requests.toLocaleString('en-US')]);
     cards.push([

@@ -71,10 +71,10 @@ Examples:
           renderCompareHtml(comparison, baseline.results, candidate.results),
           'utf8',
         );
-      if (opts.json) printJson(comparison);
-      else printHuman(humanSummary(comparison));
-      if (opts.md) printHuman(`wrote ${opts.md}`, opts.json);
-      if (opts.html) printHuman(`wrote ${opts.html}`, opts.json);
+      if (opts.json) await printJson(comparison);
+      else await printHuman(humanSummary(comparison));
+      if (opts.md) await printHuman(`wrote ${opts.md}`, opts.json);
+      if (opts.html) await printHuman(`wrote ${opts.html}`, opts.json);
       if (comparison.verdict === 'regressed') {
         const n = comparison.metrics.filter((m) => m.status === 'regressed').length;
         throw new ThresholdError(

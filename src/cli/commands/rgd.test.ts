@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ResultsSchema } from '../../results/types.js';
 import { runCli } from '../test-support.js';
 
 describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
@@ -63,11 +64,13 @@ describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
     expect((await runCli(['rgd', 'generate', '--complexity', 'extreme'])).status).toBe(2);
   });
 
-  it('bench cel --json and bench graph --json print their data blocks', async () => {
+  it('bench cel --json and bench graph --json print results.json, the same shape as run --json', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kubeperf-bench-'));
     const cel = await runCli(['bench', 'cel', '--json', '--budget-ms', '5', '--out', join(out, 'cel')]);
     expect(cel.status).toBe(0);
-    const c = JSON.parse(cel.stdout);
+    const celResults = ResultsSchema.parse(JSON.parse(cel.stdout));
+    expect(celResults).toEqual(JSON.parse(readFileSync(join(out, 'cel', 'results.json'), 'utf8')));
+    const c = celResults.phases[0]!.data as { expressions: Record<string, unknown>[] };
     expect(c.expressions).toHaveLength(5);
     expect(Object.keys(c.expressions[0])).toEqual(
       expect.arrayContaining([
@@ -93,9 +96,31 @@ describe('kubeperf rgd / bench cel|graph (real CLI process)', () => {
       join(out, 'graph'),
     ]);
     expect(graph.status).toBe(0);
-    const g = JSON.parse(graph.stdout);
-    expect(g.sizes.map((s: { nodes: number }) => s.nodes)).toEqual([5, 50]);
+    const g = ResultsSchema.parse(JSON.parse(graph.stdout)).phases[0]!.data as {
+      sizes: { nodes: number }[];
+      exponent: unknown;
+    };
+    expect(g.sizes.map((s) => s.nodes)).toEqual([5, 50]);
     expect(typeof g.exponent).toBe('number');
     expect(JSON.parse(readFileSync(join(out, 'graph', 'results.json'), 'utf8')).phases[0].type).toBe('graph');
   }, 120_000);
+
+  it('bench cel shows expression names whole (rgd:resource.path), not cut from the left', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'kubeperf-bench-'));
+    const r = await runCli([
+      'bench',
+      'cel',
+      '--rgd',
+      'examples/rgd/webapp.yaml',
+      '--budget-ms',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      'webapp.kro.run:deployment.spec.template.spec.containers[0].ports[0].containerPort ',
+    );
+    expect(r.stdout).not.toContain('…');
+  });
 });
