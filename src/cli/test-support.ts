@@ -7,10 +7,13 @@
  * `[vitest-worker]: Timeout calling "onTaskUpdate"` although every test passed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
+// By URL, so the CLI also starts from a cwd outside the repository (a user's own folder).
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliResult {
   status: number | null;
@@ -26,7 +29,7 @@ export interface CliOptions {
 }
 
 export function spawnCli(args: string[], opts: CliOptions & { detached?: boolean } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawn(process.execPath, ['--import', tsx, entry, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, CI: 'true', ...opts.env },
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
