@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
     // Bounds for hung tests, not speed checks: no test asserts wall-clock time (src/core/fake-clock.ts),
     // and the suite must pass beside a CPU hog on 2 cores, where starting a child-process control plane
     // or a CLI run through tsx takes several times longer than on a quiet machine.
