@@ -174,6 +174,26 @@ describe('the summary in the terminal', () => {
   });
 });
 
+describe('a swept phase', () => {
+  it('errors.rate and the invalid-run guard count the requests of every point, not only the one in the op table', async () => {
+    const f = write(
+      'sweep-threshold.yaml',
+      'name: st\ncluster:\n  faults:\n    create: "500:0.5"\nphases:\n  - type: crud\n    objects: 40\n    concurrency: 2\n    concurrencySweep: [1, 2]\n    ops: [create, delete]\n    maxRetries: 0\nthresholds:\n  - errors.rate < 100%\n',
+    );
+    const out = join(dir, 'sweep-threshold-out');
+    const r = await runCli(['run', f, '--out', out]);
+    const results = readResults(out);
+    const all = results.phases[0]!.sweeps![0]!.points.flatMap((pt) => Object.values(pt.ops!));
+    const count = all.reduce((a, s) => a + s.count, 0);
+    const errors = all.reduce((a, s) => a + s.errors, 0);
+    const shown = Object.values(results.phases[0]!.ops).reduce((a, s) => a + s.count, 0);
+    expect(count).toBeGreaterThan(shown);
+    expect(results.thresholds[0]!.message).toContain(`(${errors}/${count} requests, all phases)`);
+    expect(results.verdictReasons.join('\n')).toContain(`(${errors}/${count})`);
+    expect(r.status).toBe(4);
+  });
+});
+
 describe('--keep', () => {
   it('says precisely what it keeps: a crud phase deletes its own objects as part of its cycle', async () => {
     const help = await runCli(['run', '--help']);

@@ -119,7 +119,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     const lines = [
       `interrupted again: results kept in ${resultsPath} (verdict ${analysed.verdict}); reports: kubeperf report ${resultsPath}`,
     ];
-    const leftovers = leftoverHint(open?.target, runId, options);
+    const leftovers = leftoverHint(open?.target, runId);
     if (leftovers) lines.push(leftovers);
     process.stderr.write(lines.join('\n') + '\n');
     process.exit(ExitCode.interrupted);
@@ -195,7 +195,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     if (options.keep) {
       if (target.target.kind === 'kubeconfig')
         log.info(
-          `--keep: objects of run ${runId} left in place; remove them with: ${cleanupCommand(runId, options)}`,
+          `--keep: objects of run ${runId} left in place; remove them with: ${cleanupCommand(runId, target.target)}`,
         );
     } else {
       for (const fn of cleanups.reverse()) {
@@ -228,19 +228,19 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   return { results: analysed, outDir, exitCode, reports };
 }
 
-/** `kubeperf cleanup` for this run's target, with the flags that select it. */
-function cleanupCommand(runId: string, o: RunStudyOptions): string {
+/** `kubeperf cleanup` for this run's kubeconfig target, with the flags that select it. */
+function cleanupCommand(runId: string, target: Target): string {
   const flags = [
-    o.kubeconfig ? ` --kubeconfig ${o.kubeconfig}` : '',
-    o.context ? ` --context ${o.context}` : '',
+    target.kubeconfigPath ? ` --kubeconfig ${target.kubeconfigPath}` : '',
+    target.context ? ` --context ${target.context}` : '',
   ].join('');
-  return `kubeperf cleanup --run-id ${runId}${flags || ' --kubeconfig KUBECONFIG'}`;
+  return `kubeperf cleanup --run-id ${runId}${flags}`;
 }
 
 /** After a cut-short run: where objects of the run may remain, and the command that removes them. */
-function leftoverHint(target: Target | undefined, runId: string, o: RunStudyOptions): string | undefined {
+function leftoverHint(target: Target | undefined, runId: string): string | undefined {
   if (!target || target.kind !== 'kubeconfig') return undefined;
-  return `objects this run created may remain on ${target.server}; remove them with: ${cleanupCommand(runId, o)}`;
+  return `objects this run created may remain on ${target.server}; remove them with: ${cleanupCommand(runId, target)}`;
 }
 
 /** What --keep does and does not keep in this study. */
