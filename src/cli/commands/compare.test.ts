@@ -11,8 +11,10 @@ let dir: string;
 
 async function run(args: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+  // Like a stream, the stand-in calls the write callback: commands wait for their output to be flushed.
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s, ...rest: unknown[]) => {
     stdout += String(s);
+    rest.find((x): x is () => void => typeof x === 'function')?.();
     return true;
   });
   try {

@@ -10,7 +10,11 @@ import { reportCommand } from './report.js';
 let dir: string;
 
 async function run(args: string[]): Promise<number> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  // Like a stream, the stand-in calls the write callback: commands wait for their output to be flushed.
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((_s, ...rest: unknown[]) => {
+    rest.find((x): x is () => void => typeof x === 'function')?.();
+    return true;
+  });
   try {
     await reportCommand().exitOverride().parseAsync(args, { from: 'user' });
     return 0;
