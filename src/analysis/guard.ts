@@ -3,7 +3,7 @@
  * declared its data untrustworthy, or an interrupted run are not a performance result.
  */
 import type { Results } from '../results/types.js';
-import { phaseRequests } from './select.js';
+import { phaseOpStats, phaseRequests } from './select.js';
 
 export interface GuardOptions {
   /** Highest tolerated error rate per phase, as a fraction (0.05 = 5%); values above 1 are read as percent. */
@@ -22,9 +22,8 @@ export function invalidReasons(results: Results, guard: GuardOptions): string[] 
     if (p.status === 'failed') reasons.push(`phase ${p.name} failed${p.error ? `: ${p.error}` : ''}`);
     for (const r of p.invalidReasons ?? []) reasons.push(`phase ${p.name}: ${r}`);
     if (count > 0 && errors / count > max) {
-      const stats = (p.sweeps ?? []).flatMap((sw) => sw.points.flatMap((pt) => Object.values(pt.ops ?? {})));
       const top = Object.entries(
-        (stats.length ? stats : Object.values(p.ops)).reduce<Record<string, number>>((acc, s) => {
+        phaseOpStats(p).reduce<Record<string, number>>((acc, s) => {
           for (const [k, v] of Object.entries(s.errorsByReason)) acc[k] = (acc[k] ?? 0) + v;
           return acc;
         }, {}),
@@ -45,10 +44,14 @@ export function invalidReasons(results: Results, guard: GuardOptions): string[] 
       ? (results.config as { phases: unknown[] }).phases.length
       : undefined;
     const notRun = planned !== undefined ? planned - results.phases.length : 0;
+    const what = [
+      cut.length ? `phase ${cut.join(', ')} did not finish` : '',
+      notRun > 0 ? `${notRun} phase(s) did not run` : '',
+    ].filter(Boolean);
     reasons.push(
-      !anyData
-        ? 'run was interrupted before any phase recorded data'
-        : `run was interrupted${cut.length ? `: phase ${cut.join(', ')} did not finish` : ''}${notRun > 0 ? `${cut.length ? ',' : ':'} ${notRun} phase(s) did not run` : ''}; the numbers cover only part of the plan`,
+      anyData
+        ? `run was interrupted${what.length ? `: ${what.join(', ')}` : ''}; the numbers cover only part of the plan`
+        : 'run was interrupted before any phase recorded data',
     );
   }
   if (results.phases.length === 0) reasons.push('run has no phases');

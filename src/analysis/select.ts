@@ -4,7 +4,7 @@
  */
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { createHistogram, type Histogram } from '../metrics/histogram.js';
-import type { PhaseResult, Results } from '../results/types.js';
+import type { OpStats, PhaseResult, Results } from '../results/types.js';
 
 export interface MergedOp {
   phases: string[];
@@ -117,13 +117,17 @@ export function opNames(phases: PhaseResult[]): string[] {
 }
 
 /**
- * Every request a phase made. A sweep phase's op table shows one point (see sweepPointShown); its
- * requests, errors and retries are those of all its points.
+ * The op stats of every request a phase made. A sweep phase's op table shows one point (see
+ * sweepPointShown); its requests are those of all its points.
  */
-export function phaseRequests(p: PhaseResult): { count: number; errors: number; retries: number } {
+export function phaseOpStats(p: PhaseResult): OpStats[] {
   const pointOps = (p.sweeps ?? []).flatMap((s) => s.points.flatMap((pt) => (pt.ops ? [pt.ops] : [])));
-  const stats = (pointOps.length ? pointOps : [p.ops]).flatMap((o) => Object.values(o));
-  return stats.reduce(
+  return (pointOps.length ? pointOps : [p.ops]).flatMap((o) => Object.values(o));
+}
+
+/** Requests, errors and retries of a phase, over every point of a sweep. */
+export function phaseRequests(p: PhaseResult): { count: number; errors: number; retries: number } {
+  return phaseOpStats(p).reduce(
     (a, s) => ({ count: a.count + s.count, errors: a.errors + s.errors, retries: a.retries + s.retries }),
     { count: 0, errors: 0, retries: 0 },
   );
