@@ -90,6 +90,8 @@ describe('--dry-run checks the target without a request', () => {
   });
 });
 
+// The studies with injected create faults use the namespace `default`: a fault hits every create,
+// the phase's own namespace too, and a phase that cannot create its namespace fails instead of measuring.
 describe('exit codes agree with results.json', () => {
   it('a target that cannot be reached: exit 2, nothing measured, and no results folder left behind', async () => {
     const kc = kubeconfigAt('closed.kubeconfig', 'http://127.0.0.1:9');
@@ -104,11 +106,13 @@ describe('exit codes agree with results.json', () => {
   it('a run whose error rate is above the guard: results.json says invalid and the exit code is 4', async () => {
     const f = write(
       'faulty.yaml',
-      'name: faulty\ncluster:\n  faults:\n    create: "500:1"\nphases:\n  - type: crud\n    objects: 20\n    ops: [create, delete]\n    maxRetries: 0\n',
+      'name: faulty\ncluster:\n  faults:\n    create: "500:1"\nphases:\n  - type: crud\n    namespace: default\n    objects: 20\n    ops: [create, delete]\n    maxRetries: 0\n',
     );
     const out = join(dir, 'faulty-out');
     const r = await runCli(['run', f, '--out', out]);
-    expect(readResults(out).verdict).toBe('invalid');
+    const results = readResults(out);
+    expect(results.verdict).toBe('invalid');
+    expect(results.verdictReasons[0]).toMatch(/error rate 100% \(20\/20\) is above the guard's 5%/);
     expect(r.status).toBe(4);
   });
 });
@@ -125,7 +129,7 @@ describe('the summary in the terminal', () => {
   it('shows retries, which results.json counts but the errors column does not', async () => {
     const f = write(
       'retries.yaml',
-      'name: retries\ncluster:\n  faults:\n    create: "503:0.3"\nphases:\n  - type: crud\n    objects: 100\n    ops: [create, delete]\n',
+      'name: retries\ncluster:\n  faults:\n    create: "503:0.3"\nphases:\n  - type: crud\n    namespace: default\n    objects: 100\n    ops: [create, delete]\n',
     );
     const out = join(dir, 'retries-out');
     const r = await runCli(['run', f, '--out', out]);
@@ -178,7 +182,7 @@ describe('a swept phase', () => {
   it('errors.rate and the invalid-run guard count the requests of every point, not only the one in the op table', async () => {
     const f = write(
       'sweep-threshold.yaml',
-      'name: st\ncluster:\n  faults:\n    create: "500:0.5"\nphases:\n  - type: crud\n    objects: 40\n    concurrency: 2\n    concurrencySweep: [1, 2]\n    ops: [create, delete]\n    maxRetries: 0\nthresholds:\n  - errors.rate < 100%\n',
+      'name: st\ncluster:\n  faults:\n    create: "500:0.5"\nphases:\n  - type: crud\n    namespace: default\n    objects: 40\n    concurrency: 2\n    concurrencySweep: [1, 2]\n    ops: [create, delete]\n    maxRetries: 0\nthresholds:\n  - errors.rate < 100%\n',
     );
     const out = join(dir, 'sweep-threshold-out');
     const r = await runCli(['run', f, '--out', out]);
