@@ -39,8 +39,9 @@ export function processClient(child: ChildProcess) {
   const call = (m: ProcessMessage) =>
     new Promise<void>((resolve, reject) => {
       if (!child.connected) return reject(new Error('the embedded control plane is not running'));
-      // launch.ts unrefs the channel; while a reply is awaited it must keep this process alive.
-      if (pending++ === 0) child.channel?.ref();
+      // The launcher unrefs the IPC channel; a pending call must keep this process alive until the
+      // answer arrives, or an otherwise idle event loop exits with the run half done.
+      child.channel?.ref();
       const onMessage = (r: Reply) => {
         if (r?.type !== 'processAck' || r.id !== m.id) return;
         child.off('message', onMessage);
@@ -48,6 +49,7 @@ export function processClient(child: ChildProcess) {
         if (r.error) reject(new Error(r.error));
         else resolve();
       };
+      pending++;
       child.on('message', onMessage);
       child.send(m);
     });

@@ -10,6 +10,7 @@ interface StartFlags {
   kubeconfigOut?: string;
   nodes: string;
   tls?: boolean;
+  insecureHttp?: boolean;
   latency?: string[];
   fault?: string[];
   maxInflight?: string;
@@ -27,7 +28,11 @@ async function start(flags: StartFlags): Promise<void> {
   if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
     throw new InputError(`--port: "${flags.port}" is not a port number (0-65535; 0 picks a free port)`);
   }
+  if (flags.tls && flags.insecureHttp) {
+    throw new InputError('--tls and --insecure-http exclude each other (TLS is the default)');
+  }
   const options = clusterOptionsFromFlags(flags);
+  const insecure = !!flags.insecureHttp;
   const controllerOptions = flags.milo ? await miloControllerOptions(flags) : undefined;
   const server = await startClusterServer({
     ...options,
@@ -40,7 +45,8 @@ async function start(flags: StartFlags): Promise<void> {
       : {}),
     host: flags.host,
     port: Number(flags.port),
-    tls: !!flags.tls,
+    tls: !insecure,
+    insecurePort: insecure,
   });
   const port = new URL(server.url).port;
   const kubeconfigPath = resolve(
@@ -78,8 +84,9 @@ async function start(flags: StartFlags): Promise<void> {
       `      project controller pid ${controller.pid} (${controllerOptions.workers} worker(s)), metrics ${controller.metricsUrl}`,
     );
   }
-  // client-go (kubectl) never sends a bearer token over plain HTTP (kubernetes/kubectl#744).
-  if (!flags.tls) lines.push('note: kubectl needs --tls (it sends no credentials over plain HTTP)');
+  // client-go (kubectl) never sends a bearer token over plain HTTP, so that port needs none.
+  if (insecure)
+    lines.push('note: plain HTTP without authentication: anyone who reaches the port is cluster admin');
   lines.push('(Ctrl-C to stop)');
   printHuman(lines.join('\n'));
   await new Promise<void>((done) => {
@@ -102,7 +109,14 @@ export function clusterCommand(): Command {
     .option('--port <n>', 'port to listen on (0 = a free port)', '0')
     .option('--kubeconfig-out <path>', 'where to write the kubeconfig for this cluster')
     .option('--nodes <n>', 'simulated Ready nodes', '0')
-    .option('--tls', 'serve HTTPS (self-signed CA, HTTP/2) instead of HTTP')
+    .option('--insecure-http', 'serve plain HTTP without authentication instead of HTTPS (the default)')
+    .option(
+      '--milo',
+      "serve Milo's API (organizations, projects, their control planes) with the simulated project controller",
+    )
+    .option('--milo-workers <n>', '--milo: workers of the project controller (Milo: 1)', '1')
+    .option('--milo-requeue <duration>', '--milo: requeue delay of the project controller (Milo: 2s)', '2s')
+    .addOption(new Option('--tls', 'serve HTTPS (the default; kept for older scripts)').hideHelp())
     .addOption(
       new Option('--latency <verb=model>', 'latency model per verb, e.g. create=fixed:20ms').argParser(
         collect,
@@ -112,12 +126,6 @@ export function clusterCommand(): Command {
     .option('--max-inflight <n>', 'max non-mutating requests in flight (429 beyond)')
     .option('--max-mutating-inflight <n>', 'max mutating requests in flight (429 beyond)')
     .option('--drop-watches-every <duration>', 'close every watch connection at this interval')
-    .option(
-      '--milo',
-      "serve Milo's API (organizations, projects, their control planes) with the simulated project controller",
-    )
-    .option('--milo-workers <n>', '--milo: workers of the project controller (Milo: 1)', '1')
-    .option('--milo-requeue <duration>', '--milo: requeue delay of the project controller (Milo: 2s)', '2s')
     .action(start);
   return cluster;
 }

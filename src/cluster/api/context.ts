@@ -29,6 +29,12 @@ export interface ApiContext {
   controllers?: ControllerRuntimeMetrics;
 }
 
+/** The user a request acts as (http/auth.ts). */
+export interface UserInfo {
+  username: string;
+  groups: string[];
+}
+
 /** A parsed resource request. */
 export interface ApiRequest {
   method: string;
@@ -53,6 +59,10 @@ export interface ApiRequest {
   upgrade?: boolean;
   /** The path-scoped control plane the request came through (src/cluster/scopes), if any. */
   scope?: { kind: string; name: string };
+  /** Warnings found while decoding the body (strict decoding); sent before the handler's own. */
+  warnings?: string[];
+  /** Who is asking (after impersonation): the self reviews answer for them. */
+  user?: UserInfo;
 }
 
 export interface ApiResult {

@@ -8,15 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test-support.js';
-import { configmaps, MILO_API_VERSION, projects, secrets } from '../../controllers/project/api.js';
+import {
+  configmaps,
+  MILO_API_VERSION,
+  projects,
+  projectScope,
+  secrets,
+} from '../../controllers/project/api.js';
 import { launchController, type ControllerProcess } from '../../controllers/runtime/launch.js';
-import type { KubeClient } from '../../kube/client.js';
+import { KubeClient } from '../../kube/client.js';
 import { connect } from '../../kube/connect.js';
 import { launchTestCluster, type TestCluster } from '../../kube/testing.js';
 import type { Results } from '../../results/types.js';
 import type { MiloData, RunnerResults } from './data.js';
-import { projectScope } from '../../controllers/project/api.js';
-import { KubeClient as Client } from '../../kube/client.js';
 
 const small = [
   '--set',
@@ -80,9 +84,9 @@ function expectRunnerLayout(r: RunnerResults, objects: boolean) {
 }
 
 describe('kubeperf run milo on the embedded control plane', () => {
-  it('runs the runner’s steps: 20 projects Ready, 200 objects, three snapshots from VictoriaMetrics, cleanup', () => {
+  it('runs the runner’s steps: 20 projects Ready, 200 objects, three snapshots from VictoriaMetrics, cleanup', async () => {
     const dir = outDir();
-    const r = runCli(['run', 'milo', ...small, '--out', dir], { timeoutMs: 240_000 });
+    const r = await runCli(['run', 'milo', ...small, '--out', dir], { timeoutMs: 240_000 });
     expect(r.status, r.stderr).toBe(0);
     const { results, milo } = resultsOf(dir);
     expect(results.verdict).toBe('pass');
@@ -128,9 +132,9 @@ describe('kubeperf run milo on the embedded control plane', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('After-projects (per-project deltas)');
   });
 
-  it('with RUN_OBJECTS_PHASE=false has after_secrets null and creates no objects', () => {
+  it('with RUN_OBJECTS_PHASE=false has after_secrets null and creates no objects', async () => {
     const dir = outDir();
-    const r = runCli(['run', 'milo', ...small, '--set', 'RUN_OBJECTS_PHASE=false', '--out', dir], {
+    const r = await runCli(['run', 'milo', ...small, '--set', 'RUN_OBJECTS_PHASE=false', '--out', dir], {
       timeoutMs: 180_000,
     });
     expect(r.status, r.stderr).toBe(0);
@@ -166,7 +170,7 @@ describe('kubeperf run milo against a kubeconfig target, then kubeperf cleanup -
   it('leaves what it made with --keep (checked by listing each project scope), and cleanup --milo removes exactly that', async () => {
     const dir = outDir();
     const kc = cluster.target.kubeconfigPath!;
-    const r = runCli(['run', 'milo', '--kubeconfig', kc, '--keep', ...small, '--out', dir], {
+    const r = await runCli(['run', 'milo', '--kubeconfig', kc, '--keep', ...small, '--out', dir], {
       timeoutMs: 240_000,
     });
     expect(r.status, r.stderr).toBe(0);
@@ -178,7 +182,7 @@ describe('kubeperf run milo against a kubeconfig target, then kubeperf cleanup -
     );
     let objects = 0;
     for (const p of listed) {
-      const scoped = new Client(client.rest.withPathPrefix(projectScope(p.metadata.name!)), 'v1.28');
+      const scoped = new KubeClient(client.rest.withPathPrefix(projectScope(p.metadata.name!)), 'v1.28');
       const s = await scoped.listAll(secrets, 'default', { labelSelector: selector });
       const c = await scoped.listAll(configmaps, 'default', { labelSelector: selector });
       expect([s.items.length, c.items.length]).toEqual([5, 5]);
@@ -218,7 +222,7 @@ describe('kubeperf run milo against a kubeconfig target, then kubeperf cleanup -
     });
     expect(theirs.status).toBe(201);
 
-    const c = runCli(['cleanup', '--milo', '--kubeconfig', kc, '--json'], { timeoutMs: 120_000 });
+    const c = await runCli(['cleanup', '--milo', '--kubeconfig', kc, '--json'], { timeoutMs: 120_000 });
     expect(c.status, c.stderr).toBe(0);
     const report = JSON.parse(c.stdout);
     expect(report).toMatchObject({
@@ -249,15 +253,15 @@ describe('kubeperf run milo against a kubeconfig target, then kubeperf cleanup -
 });
 
 describe('kubeperf run milo: bad input and failures', () => {
-  it('rejects an unknown knob and suggests the right name (exit 2, nothing sent)', () => {
-    const r = runCli(['run', 'milo', '--set', 'NUM_PROJETCS=5'], { timeoutMs: 60_000 });
+  it('rejects an unknown knob and suggests the right name (exit 2, nothing sent)', async () => {
+    const r = await runCli(['run', 'milo', '--set', 'NUM_PROJETCS=5'], { timeoutMs: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no variable NUM_PROJETCS (did you mean NUM_PROJECTS?)');
   });
 
-  it('records an unreachable VictoriaMetrics as missing snapshots with a warning, and names the project that never became Ready', () => {
+  it('records an unreachable VictoriaMetrics as missing snapshots with a warning, and names the project that never became Ready', async () => {
     const dir = outDir();
-    const r = runCli(
+    const r = await runCli(
       [
         'run',
         'milo',
