@@ -166,7 +166,7 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
     knobs: knobValues(o, testId, orgName),
     checkpoints: [],
   };
-  const results = await connectRunTarget(ctx.target);
+  const results = await connectRunTarget(ctx.resultsTarget ?? ctx.target);
   const r: Run = { o, ctx, data, results, labels, warnings: [], invalid: [] };
   const retry = {
     attempts: o.createRetry.attempts,
@@ -183,7 +183,7 @@ async function runStudy(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput>
     );
     // The end of the run deletes what this test made (unless --keep), in the runner's cleanup order.
     ctx.onCleanup(async () => {
-      const c = await connectRunTarget(ctx.target);
+      const c = await connectRunTarget(ctx.resultsTarget ?? ctx.target);
       const m = await connectMilo(ctx.target, c, o);
       try {
         data.cleanup = await cleanupMilo(m, c, {
@@ -348,7 +348,7 @@ function output(r: Run): PhaseOutput {
 }
 
 async function runCleanup(o: MiloOptions, ctx: PhaseContext): Promise<PhaseOutput> {
-  const results = await connectRunTarget(ctx.target);
+  const results = await connectRunTarget(ctx.resultsTarget ?? ctx.target);
   let api: MiloApi | undefined;
   try {
     const test = await resolveTest(results, { testId: o.testId, orgName: o.orgName, namespace: o.namespace });
