@@ -196,6 +196,7 @@ export class ApiServer {
       if (scoped) pathname = scoped.path;
       const r = route(pathname);
       const user = this.authorize(req, r, method, pathname, query);
+      if (scoped?.error) throw scoped.error;
       if (this.containers.isNodeProxyPath(pathname)) {
         Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
         labels.component = 'apiserver';

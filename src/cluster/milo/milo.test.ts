@@ -130,6 +130,11 @@ describe('embedded Milo (cluster option milo)', () => {
     const missing = await c.req('GET', `${projectScope('nope')}/api/v1/namespaces`);
     expect(missing.status).toBe(404);
     expect(missing.json.message).toBe('projects.resourcemanager.miloapis.com "nope" not found');
+    // Authentication first: a stranger learns nothing about which projects exist.
+    const stranger = await c.req('GET', `${projectScope('nope')}/api/v1/namespaces`, undefined, {
+      authorization: 'Bearer wrong',
+    });
+    expect(stranger.status).toBe(401);
     await c.req('POST', `${orgScope('acme')}${G}/projects`, project('p-gone'));
     await c.req('POST', `${projectScope('p-gone')}/api/v1/namespaces`, ns('default'));
     expect((await c.req('DELETE', `${orgScope('acme')}${G}/projects/p-gone`)).status).toBe(200);

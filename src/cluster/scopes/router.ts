@@ -15,7 +15,7 @@
 import type { ApiContext, ApiRequest } from '../api/context.js';
 import { insertNew } from '../api/handlers.js';
 import { nowSeconds } from '../api/objects.js';
-import { errors } from '../api/status.js';
+import { errors, type ApiError } from '../api/status.js';
 import { startGarbageCollector } from '../controllers/gc.js';
 import { startNamespaceController } from '../controllers/namespace.js';
 import { Store, type StoreEvent } from '../store/store.js';
@@ -47,6 +47,8 @@ export interface Resolved {
   kind: ScopeKind;
   /** Tracks an open watch of the scope, closed when the scope is dropped; returns the untrack. */
   track(close: () => void): () => void;
+  /** The owner is missing: the request is answered with this (after authentication). */
+  error?: ApiError;
 }
 
 interface Compiled {
@@ -103,7 +105,7 @@ export class ScopeRouter {
   }
 
   /**
-   * The scope a path addresses, or undefined for a root path. Throws the 404 of a missing owner.
+   * The scope a path addresses, or undefined for a root path; `error` is the 404 of a missing owner.
    * Creates an isolated scope's store on first use.
    */
   resolve(pathname: string): Resolved | undefined {
@@ -122,8 +124,11 @@ export class ScopeRouter {
       } catch {
         /* keep the raw segment */
       }
-      if (k.ownerKey && !this.root.store.get(k.ownerKey, name)) throw errors.notFound(k.def.owner!, name);
       const scope = { kind: k.def.kind, name };
+      if (k.ownerKey && !this.root.store.get(k.ownerKey, name)) {
+        const error = errors.notFound(k.def.owner!, name);
+        return { ctx: this.root, path: path || '/', scope, kind: k.def, track: noTrack, error };
+      }
       if (k.def.storage === 'root')
         return { ctx: this.root, path: path || '/', scope, kind: k.def, track: noTrack };
       const iso = this.isolatedScope(k.def, name);

@@ -67,12 +67,17 @@ function resourceCharts(d: MiloData, id: string): ChartSpec[] {
   return [chart('cpu'), chart('mem')];
 }
 
+/** Bars beyond this are sampled evenly (every project stays in results.json). */
+const MAX_BARS = 200;
+
 function readinessChart(d: MiloData, id: string): ChartSpec | undefined {
-  const list = d.projects?.list.filter((p) => p.readyMs !== undefined) ?? [];
-  if (!list.length) return undefined;
+  const all = d.projects?.list.filter((p) => p.readyMs !== undefined) ?? [];
+  if (!all.length) return undefined;
+  const step = Math.ceil(all.length / MAX_BARS);
+  const list = step > 1 ? all.filter((_, i) => i % step === 0 || i === all.length - 1) : all;
   return {
     id: `${id}-ready`,
-    title: 'Time to Ready per project (watch, creation order)',
+    title: `Time to Ready per project (watch, creation order${step > 1 ? `, every ${step}th of ${all.length}` : ''})`,
     kind: 'bar',
     labels: list.map((p) => p.name.slice(d.orgName.length + 1)),
     datasets: [
