@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
 import { resolveStudyPath } from '../cli/commands/run.js';
 import { builtinRegistry } from '../phases/builtin.js';
-import type { MiloOptions } from '../phases/milo/options.js';
+import { KNOBS, type MiloOptions } from '../phases/milo/options.js';
+import { readFileSync } from 'node:fs';
 import { loadStudyFile, loadStudyText } from './load.js';
 
 const registry = builtinRegistry();
@@ -90,6 +91,11 @@ describe('the built-in milo study', () => {
     } catch (e) {
       expect((e as InputError).problems.join('\n')).toMatch(/milo\.yaml:\d+:\d+: phases\[0\]\.numProjects/);
     }
+  });
+
+  it('maps every runner knob of the phase’s table onto its option', () => {
+    const text = readFileSync(resolveStudyPath('milo'), 'utf8');
+    for (const k of KNOBS) expect(text).toMatch(new RegExp(`\\b${k.option}: "?\\$\\{${k.env}:-`));
   });
 
   it('resolves a built-in study by name and explains an unknown one', () => {

@@ -17,6 +17,7 @@ import { describeResponse } from '../../kube/response.js';
 import { sleep } from '../../load/sleep.js';
 import type { MiloApi } from './clients.js';
 import type { CleanupReport } from './data.js';
+import { pool } from './objects.js';
 import { deleteResultsConfigMap, readResultsConfigMap, RESULTS_CONFIGMAP } from './results-configmap.js';
 
 export interface CleanupOptions {
@@ -99,23 +100,19 @@ export async function cleanupMilo(
   const names = await listProjects();
   o.log.info(`cleanup of test ${o.testId}: ${names.length} project(s) of organization ${o.orgName}`);
   const orgApi = api.org(o.orgName);
-  let next = 0;
-  const worker = async () => {
-    while (next < names.length && !o.signal?.aborted) {
-      const name = names[next++]!;
-      const c = api.project(name);
-      // Awaited first: `x += await f()` would read x before the await and lose other workers' counts.
-      const s = await deleteLabelled(c, secrets, 'default', selector, report.errors);
-      const m = await deleteLabelled(c, configmaps, 'default', selector, report.errors);
-      report.deleted.secrets += s;
-      report.deleted.configmaps += m;
-      const r = await orgApi.rest.request({ method: 'DELETE', path: objectPath(projects, undefined, name) });
-      if (r.status < 300) report.deleted.projects++;
-      else if (r.status !== 404 && r.status !== 409)
-        report.errors.push(`delete project ${name}: ${describeResponse(r)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, names.length) }, worker));
+  await pool(names, 8, async (name) => {
+    if (o.signal?.aborted) return;
+    const c = api.project(name);
+    // Awaited first: `x += await f()` would read x before the await and lose other workers' counts.
+    const s = await deleteLabelled(c, secrets, 'default', selector, report.errors);
+    const m = await deleteLabelled(c, configmaps, 'default', selector, report.errors);
+    report.deleted.secrets += s;
+    report.deleted.configmaps += m;
+    const r = await orgApi.rest.request({ method: 'DELETE', path: objectPath(projects, undefined, name) });
+    if (r.status < 300) report.deleted.projects++;
+    else if (r.status !== 404 && r.status !== 409)
+      report.errors.push(`delete project ${name}: ${describeResponse(r)}`);
+  });
 
   const org = await api.root.rest.request({
     method: 'GET',

@@ -31,7 +31,7 @@ export interface ObjectsRun {
 }
 
 /** Runs fn over items with at most n in flight (ThreadPoolExecutor.map). */
-async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]!);
