@@ -95,7 +95,7 @@ describe('the built-in milo study', () => {
 
   it('maps every runner knob of the phase’s table onto its option', () => {
     const text = readFileSync(resolveStudyPath('milo'), 'utf8');
-    for (const k of KNOBS) expect(text).toMatch(new RegExp(`\\b${k.option}: "?\\$\\{${k.env}:-`));
+    for (const k of KNOBS) expect(text).toMatch(new RegExp(`\\b${k.option}: ["']?\\$\\{${k.env}:-`));
   });
 
   it('resolves a built-in study by name and explains an unknown one', () => {
