@@ -211,8 +211,8 @@ export const ClusterOptionsSchema = z.strictObject({
         prefix: z
           .string()
           .regex(
-            /^\/([^{}]*\/)?\{name\}(\/[^{}]*)?$/,
-            'must be a path with one {name} segment, e.g. /clusters/{name}',
+            /^\/[^{}]+\/\{name\}(\/[^{}]*)?$/,
+            'must be a path with a fixed first segment and one {name} segment, e.g. /clusters/{name}',
           )
           .describe('Path prefix of each scoped control plane, with one {name} segment'),
         namespaces: z

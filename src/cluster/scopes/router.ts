@@ -83,7 +83,7 @@ export class ScopeRouter {
     }
     const before = def.prefix.slice(0, at);
     const after = def.prefix.slice(at + '{name}'.length).replace(/\/+$/, '');
-    if (!before.endsWith('/') || (after && !after.startsWith('/')))
+    if (before === '/' || !before.endsWith('/') || (after && !after.startsWith('/')))
       throw new Error(`scope prefix ${def.prefix}: {name} must be a whole path segment`);
     const ownerKey = def.owner
       ? def.owner.group
