@@ -8,6 +8,7 @@ import { jobPhase } from './job/index.js';
 import { celPhase } from './cel/index.js';
 import { graphPhase } from './graph/index.js';
 import { kroPhase } from './kro/index.js';
+import { miloPhase } from './milo/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
   return new PhaseRegistry()
@@ -16,5 +17,6 @@ export function builtinRegistry(): PhaseRegistry {
     .register(jobPhase)
     .register(celPhase)
     .register(graphPhase)
-    .register(kroPhase);
+    .register(kroPhase)
+    .register(miloPhase);
 }

@@ -59,6 +59,11 @@ export interface PhaseContext extends PlanContext {
   onCleanup(fn: () => Promise<void>): void;
   /** The run's metrics plumbing, for phases that start processes or query metrics (docs/metrics.md). */
   observe?: PhaseObserve;
+  /**
+   * Where the run publishes results in a cluster when that is not the target (a run inside one
+   * cluster measuring another, e.g. Milo through its kubeconfig); default the target.
+   */
+  resultsTarget?: Target;
 }
 
 export interface PhaseObserve {

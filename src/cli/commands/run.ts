@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadStudyFile } from '../../config/load.js';
 import { buildPlan, formatPlan } from '../../config/plan.js';
@@ -6,12 +7,31 @@ import { builtinRegistry } from '../../phases/builtin.js';
 import { newRunId } from '../../run/run-id.js';
 import { executeStudy } from '../../run/run-study.js';
 import { InputError } from '../../core/errors.js';
+import { closest } from '../../config/problems.js';
 import { checkKubeconfigTarget, kubeconfigSelection } from '../../run/target.js';
 import { collect, printHuman, printJson, writeStdout } from '../io.js';
 import { formatOutcome } from '../summary.js';
 
-/** The study `kubeperf run` runs without a file (packaged with the tool). */
-export const defaultStudyPath = fileURLToPath(new URL('../../../studies/default.yaml', import.meta.url));
+/** The built-in studies (packaged with the tool): `kubeperf run NAME` runs studies/NAME.yaml. */
+export const studiesDir = fileURLToPath(new URL('../../../studies/', import.meta.url));
+/** The study `kubeperf run` runs without a file. */
+export const defaultStudyPath = `${studiesDir}default.yaml`;
+
+/** A study argument: a file, else the name of a built-in study (`kubeperf run milo`). */
+export function resolveStudyPath(arg: string | undefined): string {
+  if (arg === undefined) return defaultStudyPath;
+  if (existsSync(arg) || !/^[a-z0-9][a-z0-9-]*$/.test(arg)) return arg;
+  const builtin = `${studiesDir}${arg}.yaml`;
+  if (existsSync(builtin)) return builtin;
+  const names = readdirSync(studiesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length));
+  const near = closest(arg, names);
+  throw new InputError(
+    `no study file "${arg}" and no built-in study of that name${near ? ` (did you mean "${near}"?)` : ''}`,
+    { hint: `built-in studies: ${names.join(', ')}; or pass the path of a study YAML file` },
+  );
+}
 
 interface RunFlags {
   kubeconfig?: string;
@@ -27,7 +47,7 @@ interface RunFlags {
 export function runCommand(): Command {
   return new Command('run')
     .description('Run a study (default: the built-in study on the embedded control plane)')
-    .argument('[study]', 'study YAML file (default: the built-in study)')
+    .argument('[study]', 'study YAML file or built-in study name, e.g. milo (default: the built-in study)')
     .option(
       '--kubeconfig <path>',
       'run against the cluster of this kubeconfig (default: embedded control plane)',
@@ -59,12 +79,13 @@ Examples:
   kubeperf run examples/crud-configmaps.yaml --dry-run
   kubeperf run study.yaml --kubeconfig ~/.kube/config --context kind-perf
   kubeperf run study.yaml --set phases.0.objects=5000 --json | jq .verdict
+  kubeperf run milo --set NUM_PROJECTS=20            a built-in study; NAME=value sets its \${NAME}
 
 Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid, 130 interrupted.`,
     )
     .action(async (study: string | undefined, flags: RunFlags) => {
       const registry = builtinRegistry();
-      const loaded = loadStudyFile(study ?? defaultStudyPath, { registry, set: flags.set });
+      const loaded = loadStudyFile(resolveStudyPath(study), { registry, set: flags.set });
       if (flags.dryRun) {
         const plan = buildPlan(loaded, {
           runId: newRunId(),

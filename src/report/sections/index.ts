@@ -8,6 +8,7 @@ import { containerUsageSection } from './container-usage.js';
 import { controllerMetricsSection } from './controller-metrics.js';
 import { graphSection } from './graph.js';
 import { kroSection } from './kro.js';
+import { miloSection } from './milo.js';
 import { promQuerySection } from './prom-query.js';
 import type { PhaseSection } from './types.js';
 
@@ -15,6 +16,7 @@ export const phaseSections: readonly PhaseSection[] = [
   celSection,
   graphSection,
   kroSection,
+  miloSection,
   apiserverMetricsSection,
   containerUsageSection,
   controllerMetricsSection,
