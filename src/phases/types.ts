@@ -8,6 +8,8 @@ import type { Logger } from '../core/logger.js';
 import type { ProgressReporter } from '../core/progress.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { PhaseResult } from '../results/types.js';
+import type { WorkerShare } from '../load/share.js';
+import type { ApiAccess } from '../kube/access.js';
 
 /** Where the study runs. Phases build their own clients from it (src/kube). */
 export interface Target {
@@ -56,6 +58,12 @@ export interface PhaseContext extends PlanContext {
   outDir: string;
   /** Registers an async cleanup to run at the end of the run unless --keep (e.g. GC of owned objects). */
   onCleanup(fn: () => Promise<void>): void;
+  /**
+   * Set when this process is one worker of a distributed run (src/load/share.ts): the phase does
+   * its share only (items, iterations, rate), labels what it creates with its worker index, and
+   * touches only what its share owns.
+   */
+  share?: WorkerShare;
 }
 
 /** What a phase returns besides the recorder's ops. */
@@ -78,5 +86,10 @@ export interface PhaseType<Options = any> {
    */
   readonly options: z.ZodType<Options>;
   plan(options: Options, ctx: PlanContext): PhasePlan;
+  /**
+   * The API access the phase needs (verbs on resources), for the least-privilege RBAC of
+   * `kubeperf deploy`. Phase types that use a cluster should declare it; kinds are resolved later.
+   */
+  access?(options: Options, ctx: PlanContext): ApiAccess[];
   run(options: Options, ctx: PhaseContext): Promise<PhaseOutput>;
 }

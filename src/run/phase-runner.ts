@@ -13,6 +13,7 @@ import { Recorder } from '../metrics/recorder.js';
 import type { PhaseOutput, Target } from '../phases/types.js';
 import type { OpStats, PhaseResult } from '../results/types.js';
 import { settleWithin } from './interrupt.js';
+import type { WorkerShare } from '../load/share.js';
 
 export interface PhaseEnv {
   runId: string;
@@ -28,6 +29,8 @@ export interface PhaseEnv {
   onCleanup: (fn: () => Promise<void>) => void;
   /** How long in-flight work may take to finish after an interrupt. */
   drainMs?: number;
+  /** This process runs one worker's share of a distributed run. */
+  share?: WorkerShare;
 }
 
 export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEnv): Promise<PhaseResult> {
@@ -60,6 +63,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       progress,
       log,
       onCleanup: env.onCleanup,
+      ...(env.share && env.share.count > 1 ? { share: env.share } : {}),
     });
     try {
       output = await untilDoneOrDrained(running, env);

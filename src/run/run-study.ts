@@ -23,6 +23,8 @@ import { watchInterrupts } from './interrupt.js';
 import { runPhase } from './phase-runner.js';
 import { newRunId } from './run-id.js';
 import { openTarget, type OpenTarget } from './target.js';
+import type { HookContext, RunHooks } from './hooks.js';
+import type { WorkerShare } from '../load/share.js';
 
 export interface RunStudyOptions {
   /** Name shown in errors: the study file, or e.g. "kubeperf bench crud". */
@@ -40,6 +42,12 @@ export interface RunStudyOptions {
   log?: Logger;
   progress?: ProgressFactory;
   clock?: Clock;
+  /** Use this run id (the workers of one distributed run share it; `kubeperf deploy` fixes it up front). */
+  runId?: string;
+  /** This process runs one worker's share of a distributed run. */
+  share?: WorkerShare;
+  /** Worker barriers, results ConfigMap (src/deploy). */
+  hooks?: RunHooks;
 }
 
 export interface RunOutcome {
@@ -61,7 +69,8 @@ export async function runStudyObject(config: unknown, options: RunStudyOptions):
 export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions): Promise<RunOutcome> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger();
-  const runId = newRunId();
+  const runId = options.runId ?? newRunId();
+  const hooks = options.hooks ?? {};
   const plan = buildPlan(loaded, { runId, kubeconfig: options.kubeconfig, context: options.context });
   const outDir = resolve(options.out ?? loaded.study.output?.dir ?? join('kubeperf-results', runId));
   mkdirSync(outDir, { recursive: true });
@@ -98,7 +107,11 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   }, log.warn);
 
   let open: OpenTarget | undefined;
+  let hookCtx: HookContext | undefined;
+  let runLevelCleanup = true;
   const cleanups: (() => Promise<void>)[] = [];
+  const hookWarning = (what: string) => (e: unknown) =>
+    results.warnings.push(`${what}: ${(e as Error)?.message ?? String(e)}`);
   try {
     open = await openTarget(plan, loaded.study, {
       baseDir: loaded.baseDir,
@@ -113,6 +126,11 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       ...(open.target.context ? { context: open.target.context } : {}),
     };
     save();
+    hookCtx = { runId, target: open.target, results, log, signal: interrupts.signal };
+    if (hooks.beforePhases) {
+      await hooks.beforePhases(hookCtx);
+      save();
+    }
 
     const progress = options.progress ?? progressFactory();
     const target = open;
@@ -134,9 +152,11 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
             ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`)
             : undefined,
         onCleanup: (fn) => cleanups.push(fn),
+        share: options.share,
       });
       results.phases.push(result);
       save();
+      await hooks.afterPhase?.(hookCtx, result).catch(hookWarning('checkpoint'));
       if (result.status === 'failed') {
         results.warnings.push(`phase ${phase.name} failed; the phases after it were not run`);
         break;
@@ -149,6 +169,12 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     throw e;
   } finally {
     results.interrupted = interrupts.interrupted();
+    if (hookCtx && hooks.beforeCleanup) {
+      runLevelCleanup = await hooks.beforeCleanup(hookCtx).catch((e) => {
+        hookWarning('before cleanup')(e);
+        return true;
+      });
+    }
     if (options.keep) {
       if (open?.target.kind === 'embedded') {
         results.warnings.push(
@@ -163,7 +189,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       for (const fn of cleanups.reverse()) {
         await fn().catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
-      if (open?.cleanupRun && results.phases.length) {
+      if (open?.cleanupRun && results.phases.length && runLevelCleanup) {
         await open
           .cleanupRun(runId, log)
           .catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
@@ -195,5 +221,10 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       : analysed.verdict === 'fail'
         ? ExitCode.thresholdFailed
         : ExitCode.ok;
+  if (hookCtx && hooks.finished) {
+    await hooks
+      .finished({ ...hookCtx, results: analysed }, { results: analysed, outDir, exitCode })
+      .catch((e) => log.warn(`${(e as Error)?.message ?? String(e)}`));
+  }
   return { results: analysed, outDir, exitCode };
 }
