@@ -5,6 +5,8 @@
 import { Command } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { collectCommand } from './commands/collect.js';
+import { mergeCommand } from './commands/merge.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
@@ -24,7 +26,9 @@ export function buildProgram(): Command {
     .addCommand(reportCommand())
     .addCommand(compareCommand())
     .addCommand(clusterCommand())
-    .addCommand(cleanupCommand());
+    .addCommand(cleanupCommand())
+    .addCommand(collectCommand())
+    .addCommand(mergeCommand());
   // Bad flags are bad input (exit 2), not a tool failure; commander's own exits are routed through main.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

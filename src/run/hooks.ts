@@ -9,6 +9,8 @@ import type { PhaseResult, Results } from '../results/types.js';
 
 export interface HookContext {
   runId: string;
+  /** The run's output directory (results.json, reports). */
+  outDir: string;
   target: Target;
   /** The run's results as they stand; hooks may annotate them (e.g. `worker`). */
   results: Results;

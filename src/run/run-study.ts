@@ -126,7 +126,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       ...(open.target.context ? { context: open.target.context } : {}),
     };
     save();
-    hookCtx = { runId, target: open.target, results, log, signal: interrupts.signal };
+    hookCtx = { runId, outDir, target: open.target, results, log, signal: interrupts.signal };
     if (hooks.beforePhases) {
       await hooks.beforePhases(hookCtx);
       save();

@@ -7,11 +7,12 @@ import { newRunId } from '../../run/run-id.js';
 import { executeStudy } from '../../run/run-study.js';
 import { collect, printHuman, printJson } from '../io.js';
 import { printOutcome } from '../summary.js';
+import { addDistributedOptions, distributedRunOptions, type DistributedFlags } from './run-distributed.js';
 
 /** The study `kubeperf run` runs without a file (packaged with the tool). */
 export const defaultStudyPath = fileURLToPath(new URL('../../../studies/default.yaml', import.meta.url));
 
-interface RunFlags {
+interface RunFlags extends DistributedFlags {
   kubeconfig?: string;
   context?: string;
   out?: string;
@@ -22,7 +23,7 @@ interface RunFlags {
 }
 
 export function runCommand(): Command {
-  return new Command('run')
+  const cmd = new Command('run')
     .description('Run a study (default: the built-in study on the embedded control plane)')
     .argument('[study]', 'study YAML file (default: the built-in study)')
     .option(
@@ -39,7 +40,8 @@ export function runCommand(): Command {
     )
     .option('--dry-run', 'print the resolved plan without sending a request')
     .option('--keep', 'keep the objects the run created (default: delete them at the end)')
-    .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
+    .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr');
+  return addDistributedOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -48,18 +50,20 @@ Examples:
   kubeperf run examples/crud-configmaps.yaml --dry-run
   kubeperf run study.yaml --kubeconfig ~/.kube/config --context kind-perf
   kubeperf run study.yaml --set phases.0.objects=5000 --json | jq .verdict
+  kubeperf run study.yaml --kubeconfig kc --run-id perf-1 --worker 0/4   one of 4 workers (docs/deploy.md)
 
 Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid, 130 interrupted.`,
     )
     .action(async (study: string | undefined, flags: RunFlags) => {
       const registry = builtinRegistry();
       const loaded = loadStudyFile(study ?? defaultStudyPath, { registry, set: flags.set });
+      const plan = buildPlan(loaded, {
+        runId: flags.runId ?? newRunId(),
+        kubeconfig: flags.kubeconfig,
+        context: flags.context,
+      });
+      const distributed = distributedRunOptions(flags, plan);
       if (flags.dryRun) {
-        const plan = buildPlan(loaded, {
-          runId: newRunId(),
-          kubeconfig: flags.kubeconfig,
-          context: flags.context,
-        });
         if (flags.json) printJson(plan);
         else printHuman(formatPlan(plan));
         return;
@@ -73,6 +77,7 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         keep: flags.keep,
         json: flags.json,
         registry,
+        ...distributed,
       });
       printOutcome(outcome, flags.json);
       process.exitCode = outcome.exitCode;

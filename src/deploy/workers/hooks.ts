@@ -1,0 +1,66 @@
+/**
+ * The run hooks of one worker of a distributed run: wait at the start barrier before the first
+ * phase (after the target is open and the study checked), record when it was released, and wait at
+ * the end barrier before cleanup, so no worker deletes what others still measure; worker 0 alone
+ * runs the run-level cleanup.
+ */
+import { hostname } from 'node:os';
+import { connect } from '../../kube/connect.js';
+import { ensureNamespace } from '../../kube/namespaces.js';
+import type { WorkerShare } from '../../load/share.js';
+import type { RunHooks } from '../../run/hooks.js';
+import { arriveAndWait } from './barrier.js';
+
+export interface WorkerHookOptions {
+  share: WorkerShare;
+  /** Namespace of the barrier Leases (created when missing). */
+  namespace: string;
+  timeoutMs: number;
+}
+
+export function workerHooks(o: WorkerHookOptions): RunHooks {
+  const barrier = async (ctx: Parameters<NonNullable<RunHooks['beforePhases']>>[0], name: string) => {
+    const client = await connect(ctx.target, { connections: 2 });
+    try {
+      await ensureNamespace(client, o.namespace, { runId: ctx.runId, job: 'barrier' });
+      ctx.log.info(`worker ${o.share.index}/${o.share.count}: waiting at the ${name} barrier`);
+      return await arriveAndWait({
+        client,
+        namespace: o.namespace,
+        runId: ctx.runId,
+        name,
+        share: o.share,
+        timeoutMs: o.timeoutMs,
+        signal: ctx.signal,
+      });
+    } finally {
+      await client.close();
+    }
+  };
+  let started = false;
+  return {
+    async beforePhases(ctx) {
+      const r = await barrier(ctx, 'start');
+      started = true;
+      ctx.results.worker = {
+        index: o.share.index,
+        count: o.share.count,
+        startedAt: new Date(r.releasedAtMs).toISOString(),
+        waitedMs: r.waitedMs,
+        host: hostname(),
+      };
+    },
+    async beforeCleanup(ctx) {
+      ctx.results.worker ??= { index: o.share.index, count: o.share.count, host: hostname() };
+      // Without a common start there is nothing to wait for at the end.
+      if (!started) return o.share.index === 0;
+      try {
+        const r = await barrier(ctx, 'end');
+        ctx.results.worker.endReleasedAtMs = r.releasedAtMs;
+      } catch (e) {
+        ctx.results.warnings.push(`end barrier: ${(e as Error).message}; cleaning up anyway`);
+      }
+      return o.share.index === 0;
+    },
+  };
+}
