@@ -7,6 +7,7 @@ import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { collectCommand } from './commands/collect.js';
 import { mergeCommand } from './commands/merge.js';
+import { importCommand } from './commands/import.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
@@ -28,7 +29,8 @@ export function buildProgram(): Command {
     .addCommand(clusterCommand())
     .addCommand(cleanupCommand())
     .addCommand(collectCommand())
-    .addCommand(mergeCommand());
+    .addCommand(mergeCommand())
+    .addCommand(importCommand());
   // Bad flags are bad input (exit 2), not a tool failure; commander's own exits are routed through main.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

@@ -19,6 +19,15 @@ export interface ApiAccess {
   onlyIfNamespaced?: { apiVersion: string; kind: string };
   /** Why, shown beside the rule in `kubeperf deploy --dry-run`. */
   reason: string;
+  /** The object is a CustomResourceDefinition: its kind becomes resolvable for later phases. */
+  defines?: {
+    group: string;
+    versions: string[];
+    kind: string;
+    plural: string;
+    singular?: string;
+    namespaced: boolean;
+  };
 }
 
 /** Namespaces a phase creates for its objects (ensureNamespace) and deletes at cleanup. */

@@ -29,10 +29,7 @@ export interface RunHooks {
    */
   beforeCleanup?(ctx: HookContext): Promise<boolean>;
   /** results.json (analysed) and the reports are written. A throw is a warning on stderr. */
-  finished?(
-    ctx: HookContext,
-    outcome: { results: Results; outDir: string; exitCode: number },
-  ): Promise<void>;
+  finished?(ctx: HookContext, outcome: { results: Results; outDir: string; exitCode: number }): Promise<void>;
 }
 
 /** Several hooks as one, called in order. */

@@ -48,6 +48,8 @@ export interface RunStudyOptions {
   share?: WorkerShare;
   /** Worker barriers, results ConfigMap (src/deploy). */
   hooks?: RunHooks;
+  /** Notes about how the study was obtained (a translated kube-burner config), kept as warnings. */
+  notes?: string[];
 }
 
 export interface RunOutcome {
@@ -91,7 +93,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     verdictReasons: [],
     phases: [],
     thresholds: [],
-    warnings: [],
+    warnings: [...(options.notes ?? [])],
   };
   const save = () => writeResultsFile(resultsPath, results);
   save();

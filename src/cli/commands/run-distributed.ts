@@ -12,6 +12,8 @@ import { publishHooks } from '../../deploy/results/publish.js';
 import { workerHooks } from '../../deploy/workers/hooks.js';
 import { parseShare, type WorkerShare } from '../../load/share.js';
 import { composeHooks, type RunHooks } from '../../run/hooks.js';
+import { resolveKubeconfigTarget } from '../../kube/target.js';
+import type { Target } from '../../phases/types.js';
 
 export interface DistributedFlags {
   runId?: string;
@@ -20,6 +22,7 @@ export interface DistributedFlags {
   barrierTimeout?: string;
   resultsNamespace?: string;
   resultsName?: string;
+  resultsKubeconfig?: string;
 }
 
 export function addDistributedOptions(cmd: Command): Command {
@@ -78,18 +81,28 @@ export function distributedRunOptions(
         hint: 'pass --kubeconfig (and --context) or set target: in the study; each embedded control plane is private to its run',
       });
   }
-  if (f.resultsNamespace && plan.target.kind !== 'kubeconfig')
+  if (f.resultsNamespace && plan.target.kind !== 'kubeconfig' && !f.resultsKubeconfig)
     throw new InputError('--results-namespace writes to the target cluster: it needs a kubeconfig target', {
       hint: 'in a pod: --kubeconfig in-cluster',
     });
   const timeoutMs = parseDuration(f.barrierTimeout ?? '10m');
   if (timeoutMs === undefined) throw new InputError(`--barrier-timeout ${f.barrierTimeout}: not a duration`);
+  // One connection check, shared by the barrier and the publisher.
+  let reportTarget: Promise<Target> | undefined;
+  const target = f.resultsKubeconfig
+    ? () => (reportTarget ??= resolveKubeconfigTarget({ kubeconfig: f.resultsKubeconfig }))
+    : undefined;
   const hooks = composeHooks([
     share && share.count > 1
-      ? workerHooks({ share, namespace: f.barrierNamespace ?? f.resultsNamespace ?? 'default', timeoutMs })
+      ? workerHooks({
+          share,
+          namespace: f.barrierNamespace ?? f.resultsNamespace ?? 'default',
+          timeoutMs,
+          target,
+        })
       : undefined,
     f.resultsNamespace
-      ? publishHooks({ namespace: f.resultsNamespace, name: f.resultsName, share })
+      ? publishHooks({ namespace: f.resultsNamespace, name: f.resultsName, share, target })
       : undefined,
   ]);
   return { ...(f.runId ? { runId: f.runId } : {}), ...(share ? { share } : {}), hooks };

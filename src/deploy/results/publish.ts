@@ -38,6 +38,8 @@ export interface PublishOptions {
   /** Default kubeperf-results-<run-id>[-w<I>]. */
   name?: string;
   share?: WorkerShare;
+  /** Write to this cluster instead of the run's target (`--results-kubeconfig`). */
+  target?: () => Promise<Target>;
   /** Where the log block goes (default stderr, which a pod's log carries). */
   writeLog?: (text: string) => void;
 }
@@ -114,7 +116,7 @@ export function publishHooks(o: PublishOptions): RunHooks {
         // output.formats without html: results.json alone
       }
     }
-    const c = await clientFor(ctx.target);
+    const c = await clientFor(o.target ? await o.target() : ctx.target);
     const names = await publishFiles(c, o.namespace, nameOf(ctx), ctx.runId, files, {
       ...(worker ? { worker } : {}),
       state,

@@ -6,23 +6,24 @@
  */
 import { hostname } from 'node:os';
 import { connect } from '../../kube/connect.js';
-import { ensureNamespace } from '../../kube/namespaces.js';
 import type { WorkerShare } from '../../load/share.js';
+import type { Target } from '../../phases/types.js';
 import type { RunHooks } from '../../run/hooks.js';
 import { arriveAndWait } from './barrier.js';
 
 export interface WorkerHookOptions {
   share: WorkerShare;
-  /** Namespace of the barrier Leases (created when missing). */
+  /** Namespace of the barrier Leases (it must exist). */
   namespace: string;
   timeoutMs: number;
+  /** Coordinate through this cluster instead of the run's target (`--results-kubeconfig`). */
+  target?: () => Promise<Target>;
 }
 
 export function workerHooks(o: WorkerHookOptions): RunHooks {
   const barrier = async (ctx: Parameters<NonNullable<RunHooks['beforePhases']>>[0], name: string) => {
-    const client = await connect(ctx.target, { connections: 2 });
+    const client = await connect(o.target ? await o.target() : ctx.target, { connections: 2 });
     try {
-      await ensureNamespace(client, o.namespace, { runId: ctx.runId, job: 'barrier' });
       ctx.log.info(`worker ${o.share.index}/${o.share.count}: waiting at the ${name} barrier`);
       return await arriveAndWait({
         client,

@@ -113,7 +113,8 @@ export async function runCreateJob(
       const m = await mappingFor(obj);
       if (m.namespaced) namespacedTouched = true;
       if (spec.churn && !spec.runOnce) churnable.add(m);
-      if (spec.wait && !predicates.has(`${m.group}/${m.resource}`)) {
+      // With waitOptions.kind the wait is on other objects (child-wait.ts), not on these.
+      if (spec.wait && !spec.waitOptions?.kind && !predicates.has(`${m.group}/${m.resource}`)) {
         predicates.set(`${m.group}/${m.resource}`, readinessFor(m.kind, spec.waitOptions));
       }
     }
@@ -169,7 +170,8 @@ export async function runCreateJob(
       if (m.resource === 'namespaces' && !m.group) applyLabels(obj, { [LABEL_CREATED_NAMESPACE]: 'true' });
       const ns = m.namespaced ? (obj.metadata.namespace ?? namespaceFor(o, u.iteration)) : undefined;
       if (ns) obj.metadata.namespace = ns;
-      const pred = spec.wait ? predicates.get(`${m.group}/${m.resource}`) : undefined;
+      const pred =
+        spec.wait && !spec.waitOptions?.kind ? predicates.get(`${m.group}/${m.resource}`) : undefined;
       const named = obj.metadata.name;
       const sentMs = Math.max(intendedMs, performance.now());
       if (pred && named) active.expect(keyOf(m, ns, named), intendedMs, pred as (o: unknown) => boolean);
