@@ -8,6 +8,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { collectCommand } from './commands/collect.js';
 import { mergeCommand } from './commands/merge.js';
 import { importCommand } from './commands/import.js';
+import { deployCommand } from './commands/deploy.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .addCommand(compareCommand())
     .addCommand(clusterCommand())
     .addCommand(cleanupCommand())
+    .addCommand(deployCommand())
     .addCommand(collectCommand())
     .addCommand(mergeCommand())
     .addCommand(importCommand());

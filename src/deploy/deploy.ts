@@ -60,7 +60,9 @@ export function parseEnvFlags(list: string[] = []): Record<string, string> {
 /** The `deploy.env` of a study, read before ${VAR} expansion (its values feed that expansion). */
 function studyDeployEnv(path: string): Record<string, string> {
   try {
-    const raw = parseYaml(readFileSync(path, 'utf8')) as { deploy?: { env?: Record<string, unknown> } } | null;
+    const raw = parseYaml(readFileSync(path, 'utf8')) as {
+      deploy?: { env?: Record<string, unknown> };
+    } | null;
     return Object.fromEntries(Object.entries(raw?.deploy?.env ?? {}).map(([k, v]) => [k, String(v)]));
   } catch {
     return {}; // a kube-burner config (a Go template) or bad YAML: the loader reports it properly

@@ -213,5 +213,9 @@ export function manifestsYaml(list: Manifest[], s: DeploySpec): string {
     ...s.rbac.notes.map((n) => `# note: ${n}`),
     `# results: kubeperf collect --namespace ${s.namespace} --run-id ${s.runId}`,
   ];
-  return head.join('\n') + '\n' + list.map((m) => '---\n' + stringify(m, { lineWidth: 0 })).join('');
+  return (
+    head.join('\n') +
+    '\n' +
+    list.map((m) => '---\n' + stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })).join('')
+  );
 }

@@ -21,7 +21,7 @@ export function crudAccess(o: CrudOptions): ApiAccess[] {
       kind: o.resource,
       verbs: [...verbs],
       namespace: o.namespace,
-      reason: `crud ${o.resource}: ${(o.ops ?? Object.keys(verbOf)).join(', ')}, delete, cleanup`,
+      reason: `crud ${o.resource}: ${[...new Set([...(o.ops ?? Object.keys(verbOf)), 'create', 'delete'])].join(', ')}, cleanup`,
     },
     namespaceAccess(`crud: namespace ${o.namespace} (created when missing, deleted after)`, {
       apiVersion: o.apiVersion,
