@@ -8,11 +8,21 @@ import type { LoadedStudy } from './load.js';
 export interface StudyPlan {
   name: string;
   source: string;
-  target: { kind: 'embedded' | 'kubeconfig' | 'none'; kubeconfig?: string; context?: string };
+  target: {
+    kind: 'embedded' | 'kubeconfig' | 'none';
+    kubeconfig?: string;
+    context?: string;
+    /** The API server URL, once the kubeconfig was checked (--dry-run does, without a request). */
+    server?: string;
+  };
   phases: { name: string; type: string; tags: string[]; repeat: number; plan: PhasePlan }[];
   totals: { phases: number; requests: number | null; objects: number | null };
   thresholds: string[];
   slo: boolean;
+  /** Measurements around phases; `phases` lists where each runs. */
+  measurements: { name: string; type: string; phases: string[]; default?: boolean }[];
+  /** `metrics.local` backend or `metrics.url`, when set. */
+  metrics?: string;
 }
 
 export function buildPlan(
@@ -45,6 +55,19 @@ export function buildPlan(
     totals: { phases: phases.length, requests: sum((p) => p.requests), objects: sum((p) => p.objects) },
     thresholds: loaded.study.thresholds,
     slo: loaded.study.slo,
+    measurements: loaded.measurements.map((m) => ({
+      name: m.name,
+      type: m.type,
+      phases: m.phases ?? phases.filter((p) => p.plan.needsCluster).map((p) => p.name),
+      ...(m.implicit ? { default: true } : {}),
+    })),
+    ...(loaded.study.metrics?.local
+      ? {
+          metrics: `local ${loaded.study.metrics.local} (scrape every ${loaded.study.metrics.scrapeInterval})`,
+        }
+      : loaded.study.metrics?.url
+        ? { metrics: loaded.study.metrics.url }
+        : {}),
   };
 }
 
@@ -54,7 +77,8 @@ export function formatPlan(plan: StudyPlan): string {
     plan.target.kind === 'embedded'
       ? 'embedded control plane (started for the run, stopped after)'
       : plan.target.kind === 'kubeconfig'
-        ? `kubeconfig ${plan.target.kubeconfig ?? '(KUBECONFIG)'}${plan.target.context ? ` context ${plan.target.context}` : ''}`
+        ? `kubeconfig ${plan.target.kubeconfig ?? '(KUBECONFIG)'}${plan.target.context ? ` context ${plan.target.context}` : ''}` +
+          (plan.target.server ? `, server ${plan.target.server} (kubeconfig checked; no request sent)` : '')
         : 'none (no phase needs a cluster)';
   lines.push(`study ${plan.name} (${plan.source})`, `target: ${target}`, `phases: ${plan.totals.phases}`);
   plan.phases.forEach((p, i) => {
@@ -65,6 +89,18 @@ export function formatPlan(plan: StudyPlan): string {
   });
   const fmt = (n: number | null) => (n === null ? 'unknown up front' : n.toLocaleString('en-US'));
   lines.push(`totals: requests ${fmt(plan.totals.requests)}, objects created ${fmt(plan.totals.objects)}`);
+  const measured = plan.measurements.filter((m) => m.phases.length);
+  if (measured.length) {
+    lines.push(
+      `measurements: ${measured
+        .map(
+          (m) =>
+            `${m.name}${m.name === m.type ? '' : ` (${m.type})`}${m.default ? ' [default]' : ''} around ${m.phases.join(', ')}`,
+        )
+        .join('; ')}`,
+    );
+  }
+  if (plan.metrics) lines.push(`metrics: ${plan.metrics}`);
   if (plan.thresholds.length) lines.push(`thresholds: ${plan.thresholds.join('; ')}`);
   if (plan.slo) lines.push('SLO checks: on (mutating/read p99 ≤ 1 s, list p99 ≤ 30 s)');
   return lines.join('\n');

@@ -33,6 +33,9 @@ function lazyHeaders(r: { status: number; body: string }, raw: Buffer[]): KubeRe
   }) as KubeResponse;
 }
 
+/** Requests of every RestClient in this process awaiting their response (kubeperf's exporter reads it). */
+export const restInFlight = { count: 0 };
+
 export interface RestRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query, e.g. /api/v1/namespaces/default/configmaps?limit=500 */
@@ -107,6 +110,7 @@ export class RestClient {
         ? { ...this.headers, 'content-type': req.contentType ?? 'application/json' }
         : this.headers;
     const timeout = req.timeoutMs ?? 60_000;
+    restInFlight.count++;
     return new Promise((resolve, reject) => {
       let status = 0;
       let raw: Buffer[] = [];
@@ -145,9 +149,11 @@ export class RestClient {
           onComplete() {
             const body =
               chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+            restInFlight.count--;
             resolve(lazyHeaders({ status, body }, raw));
           },
           onError(err: Error) {
+            restInFlight.count--;
             reject(err);
           },
         } as never,

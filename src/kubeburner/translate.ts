@@ -28,7 +28,7 @@ export const fieldSupport: Record<string, { status: 'mapped' | 'note' | 'unsuppo
   global: { status: 'mapped', how: 'see global.*' },
   metricsEndpoints: {
     status: 'mapped',
-    how: 'with an endpoint and metric profiles: promQuery measurements when this build has them (issue 11), else reported as skipped; indexers reported as not supported',
+    how: 'endpoint + metrics (kube-burner metric profiles) → one promQuery measurement per profile (token → bearerToken, step); without an endpoint: reported as skipped; alerts: skipped; username/password: error; indexers: not supported, results written locally',
   },
   indexers: {
     status: 'note',
@@ -211,18 +211,43 @@ export function translateKubeBurner(
     if (k === 'indexerConfig') indexerNote(global[k], ['global', k], note);
     else unknownOrNote(`global.${k}`, ['global', k], 'global');
   }
+  const measurements: Obj[] = [];
   for (const [i, ep] of (Array.isArray(raw.metricsEndpoints) ? raw.metricsEndpoints : []).entries()) {
     const path: Path = ['metricsEndpoints', i];
     if (!isObj(ep)) continue;
+    for (const k of Object.keys(ep))
+      if (
+        !['indexer', 'endpoint', 'metrics', 'alerts', 'token', 'step', 'skipTLSVerify', 'alias'].includes(k)
+      )
+        fail(
+          [...path, k],
+          k === 'username' || k === 'password'
+            ? 'basic auth to Prometheus is not supported (use token)'
+            : `unknown metricsEndpoints field "${k}"`,
+        );
     if (ep.indexer !== undefined) indexerNote(ep.indexer, [...path, 'indexer'], note);
     const url = typeof ep.endpoint === 'string' ? ep.endpoint : '';
-    const profiles = Array.isArray(ep.metrics) ? ep.metrics : [];
+    const profiles = (Array.isArray(ep.metrics) ? ep.metrics : []).map(String);
     if (!url || !profiles.length)
       note(`${fmt(path)}: skipped: ${!url ? 'no Prometheus endpoint' : 'no metric profiles'} to query`);
     else if (!o.measurementsSupported)
       note(
-        `${fmt(path)}: skipped: querying ${url} (${profiles.join(', ')}) needs kubeperf's promQuery measurement, which this build does not have`,
+        `${fmt(path)}: skipped: querying ${url} needs kubeperf's promQuery measurement, which this build does not have`,
       );
+    else {
+      if (ep.skipTLSVerify) note(`${fmt(path)}.skipTLSVerify: the endpoint's certificate is verified`);
+      const base = String(ep.alias ?? `metrics${i}`).replace(/[^A-Za-z0-9_-]/g, '-');
+      profiles.forEach((profile, k) =>
+        measurements.push({
+          type: 'promQuery',
+          name: /^[A-Za-z]/.test(base) ? `${base}${profiles.length > 1 ? `-${k}` : ''}` : `m-${base}`,
+          url,
+          ...(typeof ep.token === 'string' && ep.token ? { bearerToken: ep.token } : {}),
+          ...(ep.step !== undefined ? { step: duration(ep.step) } : {}),
+          profile,
+        }),
+      );
+    }
     if (Array.isArray(ep.alerts) && ep.alerts.length)
       note(
         `${fmt(path)}.alerts: skipped: kubeperf evaluates thresholds on what it measured, not PromQL alerts`,
@@ -298,6 +323,7 @@ export function translateKubeBurner(
     // Used only on the embedded control plane: simulated nodes, so pods schedule and become ready.
     cluster: { nodes: 5 },
     phases,
+    ...(measurements.length ? { measurements } : {}),
     ...(thresholds.length ? { thresholds } : {}),
   };
   return { study, notes, problems };

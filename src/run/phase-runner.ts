@@ -10,7 +10,8 @@ import type { ResolvedPhase } from '../config/load.js';
 import type { UsageSampler } from '../metrics/control-plane-usage.js';
 import { mergeOpMaps } from '../metrics/merge.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { PhaseOutput, Target } from '../phases/types.js';
+import type { PhaseObserve, PhaseOutput, Target } from '../phases/types.js';
+import type { PhaseMeasurements } from '../measurements/session.js';
 import type { OpStats, PhaseResult } from '../results/types.js';
 import { settleWithin } from './interrupt.js';
 import type { WorkerShare } from '../load/share.js';
@@ -27,8 +28,19 @@ export interface PhaseEnv {
   /** A control-plane usage sampler, for phases that use the cluster when the target exposes /metrics. */
   usage?: () => UsageSampler | undefined;
   onCleanup: (fn: () => Promise<void>) => void;
+  /** Starts the study's measurements for this phase (src/measurements); gathered after its work. */
+  measure?: () => Promise<PhaseMeasurements | undefined>;
+  /** Live view of each repeat's Recorder (kubeperf's exporter reads it on scrape, never per request). */
+  onRecorder?: (phase: { name: string; type: string }, recorder: Recorder) => void;
+  /** The run's metrics plumbing handed to phases (query endpoint, registerProcess, scrape targets). */
+  observe?: PhaseObserve;
   /** How long in-flight work may take to finish after an interrupt. */
   drainMs?: number;
+  /**
+   * Called when the phase starts with a function that returns what it measured so far, as an
+   * interrupted PhaseResult (a second Ctrl-C writes it instead of losing the phase).
+   */
+  onRunning?: (partial: () => PhaseResult) => void;
   /** This process runs one worker's share of a distributed run. */
   share?: WorkerShare;
 }
@@ -39,15 +51,48 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   const log = env.log.child(phase.name);
   const sampler = env.usage?.();
   sampler?.start();
+  const measuring = await env.measure?.();
 
   const repeats: { ops: Record<string, OpStats> }[] = [];
   let output: PhaseOutput = {};
   let status: PhaseResult['status'] = 'ok';
   let error: string | undefined;
+  let recorder: Recorder | undefined;
+
+  const build = (status: PhaseResult['status'], resources: PhaseResult['resources']): PhaseResult => {
+    const result: PhaseResult = {
+      name: phase.name,
+      type: phase.type,
+      tags: phase.tags,
+      startedAt,
+      endedAt: env.clock.wallIso(),
+      durationMs: Math.round((env.clock.nowMs() - t0) * 100) / 100,
+      status,
+      ops: mergeOpMaps(repeats.map((r) => r.ops)),
+    };
+    if (error) result.error = error;
+    if (repeats.length > 1) result.repeats = repeats;
+    if (output.sweeps) result.sweeps = output.sweeps;
+    if (output.data) result.data = output.data;
+    if (output.warnings?.length) result.warnings = output.warnings;
+    if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
+    if (resources) result.resources = resources;
+    return result;
+  };
+  env.onRunning?.(() => {
+    const running = recorder;
+    if (running) repeats.push({ ops: running.snapshot() });
+    try {
+      return build(status === 'failed' ? status : 'interrupted', undefined);
+    } finally {
+      if (running) repeats.pop();
+    }
+  });
 
   for (let r = 0; r < phase.repeat && !env.signal.aborted; r++) {
     if (phase.repeat > 1) log.info(`repeat ${r + 1}/${phase.repeat}`);
-    const recorder = new Recorder(env.clock.nowMs());
+    recorder = new Recorder(env.clock.nowMs());
+    env.onRecorder?.(phase, recorder);
     const progress = env.progress(phase.repeat > 1 ? `${phase.name} ${r + 1}/${phase.repeat}` : phase.name);
     const running = phase.phaseType.run(phase.options, {
       runId: env.runId,
@@ -63,6 +108,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       progress,
       log,
       onCleanup: env.onCleanup,
+      observe: env.observe,
       ...(env.share && env.share.count > 1 ? { share: env.share } : {}),
     });
     try {
@@ -75,29 +121,21 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       progress.finish();
     }
     repeats.push({ ops: output.ops ?? recorder.snapshot() });
+    recorder = undefined;
     if (status === 'failed') break;
   }
   if (env.signal.aborted && status === 'ok') status = 'interrupted';
-
-  const resources = output.resources ?? (await sampler?.stop());
-  const result: PhaseResult = {
-    name: phase.name,
-    type: phase.type,
-    tags: phase.tags,
-    startedAt,
-    endedAt: env.clock.wallIso(),
-    durationMs: Math.round((env.clock.nowMs() - t0) * 100) / 100,
-    status,
-    ops: mergeOpMaps(repeats.map((r) => r.ops)),
-  };
-  if (error) result.error = error;
-  if (repeats.length > 1) result.repeats = repeats;
-  if (output.sweeps) result.sweeps = output.sweeps;
-  if (output.data) result.data = output.data;
-  if (output.warnings?.length) result.warnings = output.warnings;
-  if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
-  if (resources) result.resources = resources;
-  return result;
+  // Measurements are gathered as of the moment the phase's work ended.
+  const workEndedAtMs = Date.now();
+  const ended = build(status, output.resources ?? (await sampler?.stop()));
+  const measurements = await measuring?.gather(workEndedAtMs);
+  if (measurements && Object.keys(measurements).length) {
+    ended.measurements = measurements;
+    for (const [name, m] of Object.entries(measurements))
+      if (m.status !== 'ok')
+        (ended.warnings ??= []).push(`measurement ${name}: ${m.status}: ${m.message ?? ''}`);
+  }
+  return ended;
 }
 
 /** Waits for the phase; after an interrupt, only for a bounded drain of in-flight work. */

@@ -9,8 +9,8 @@ import { createLogger } from '../../core/logger.js';
 import { fetchResults, writeCollected } from '../../deploy/results/collect.js';
 import { connect } from '../../kube/connect.js';
 import { resolveKubeconfigTarget } from '../../kube/target.js';
-import { printHuman } from '../io.js';
-import { printOutcome } from '../summary.js';
+import { printHuman, writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 export interface CollectFlags {
   namespace?: string;
@@ -53,11 +53,11 @@ export async function collectRun(f: CollectFlags): Promise<{ exitCode: number }>
     for (const w of c.warnings) log.warn(w);
     const out = f.out ?? `kubeperf-results/${f.runId}`;
     const { results, files } = await writeCollected(c, out);
-    printHuman(
+    await printHuman(
       `collected run ${f.runId} from ${c.source === 'configmap' ? 'its results ConfigMap(s)' : 'its pods’ logs'}: ${files.length} files in ${out}`,
       f.json,
     );
-    printOutcome({ results, outDir: out }, f.json);
+    await writeStdout(formatOutcome({ results, outDir: out }, f.json));
     return { exitCode: exitCodeForVerdict(results.verdict) };
   } finally {
     await client.close();

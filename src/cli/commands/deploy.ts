@@ -14,8 +14,8 @@ import { fetchResults, writeCollected } from '../../deploy/results/collect.js';
 import type { KubeClient } from '../../kube/client.js';
 import { connect } from '../../kube/connect.js';
 import { resolveKubeconfigTarget } from '../../kube/target.js';
-import { collect, printHuman } from '../io.js';
-import { printOutcome } from '../summary.js';
+import { collect, printHuman, writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 interface DeployFlags {
   namespace: string;
@@ -126,11 +126,11 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         }
         const plan = await planDeploy(input, client, server);
         if (f.dryRun) {
-          process.stdout.write(plan.yaml);
+          await writeStdout(plan.yaml);
           return;
         }
         await applyDeploy(client!, plan, log);
-        printHuman(
+        await printHuman(
           `deployed run ${plan.spec.runId}: job ${plan.spec.namespace}/${deployName(plan.spec.runId)}`,
           f.json,
         );
@@ -152,7 +152,7 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         for (const w of c.warnings) log.warn(w);
         const out = f.out ?? `kubeperf-results/${plan.spec.runId}`;
         const { results } = await writeCollected(c, out);
-        printOutcome({ results, outDir: out }, f.json);
+        await writeStdout(formatOutcome({ results, outDir: out }, f.json));
         process.exitCode = exitCodeForVerdict(results.verdict);
       } finally {
         await client?.close();

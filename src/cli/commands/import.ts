@@ -7,7 +7,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { translateKubeBurnerFile } from '../../kubeburner/load.js';
-import { collect, printHuman } from '../io.js';
+import { collect, printHuman, writeStdout } from '../io.js';
 
 interface ImportFlags {
   userData?: string;
@@ -26,7 +26,7 @@ export function importCommand(): Command {
       ),
     )
     .option('-o, --output <file>', 'write the study here (template paths are rewritten relative to it)')
-    .action((config: string, f: ImportFlags) => {
+    .action(async (config: string, f: ImportFlags) => {
       const { translation } = translateKubeBurnerFile(config, { userData: f.userData, set: f.set });
       const study = translation.study as { phases: { objects?: { objectTemplate?: string }[] }[] };
       if (f.output) {
@@ -47,8 +47,8 @@ export function importCommand(): Command {
         stringify(study, { lineWidth: 0 });
       if (f.output) {
         writeFileSync(f.output, text);
-        printHuman(`wrote ${f.output}`);
-      } else process.stdout.write(text);
+        await printHuman(`wrote ${f.output}`);
+      } else await writeStdout(text);
     });
   return new Command('import')
     .description('Translate configs of other tools into kubeperf studies')

@@ -9,7 +9,8 @@ import { exitCodeForVerdict } from '../../analysis/analyze.js';
 import { mergeWorkerResults, parseTolerance } from '../../deploy/workers/merge.js';
 import { writeReports } from '../../report/write.js';
 import { readResultsFile, writeResultsFile } from '../../results/file.js';
-import { printOutcome } from '../summary.js';
+import { formatOutcome } from '../summary.js';
+import { writeStdout } from '../io.js';
 
 interface MergeFlags {
   out?: string;
@@ -47,7 +48,7 @@ Examples:
         md: join(out, 'report.md'),
         junit: join(out, 'junit.xml'),
       });
-      printOutcome({ results: merged, outDir: out }, f.json);
+      await writeStdout(formatOutcome({ results: merged, outDir: out }, f.json));
       process.exitCode = exitCodeForVerdict(merged.verdict);
     });
 }

@@ -12,6 +12,7 @@ import { formatInspect } from '../../rgd/format.js';
 import { generateRgd, SHAPES, type Shape } from '../../rgd/generate.js';
 import { inspectDocument, toMermaid, type InspectReport } from '../../rgd/inspect.js';
 import { locateRgdError, readYamlDocuments } from '../../rgd/load.js';
+import { writeStdout } from '../io.js';
 
 interface InspectFlags {
   json?: boolean;
@@ -47,20 +48,17 @@ function inspectFiles(
     if (docs.length === 0)
       problems.push(`${file}: no ResourceGraphDefinition (kind: ResourceGraphDefinition) found`);
     for (const doc of docs) {
-      const report = inspectDocument(doc.value, { file, instanceSpec, engine });
+      const report = inspectDocument(doc.value, {
+        file,
+        instanceSpec,
+        engine,
+        documentWarnings: doc.warnings,
+      });
       for (const e of report.errors) problems.push(`${locateRgdError(doc, e)}: ${e}`);
       reports.push(report);
     }
   }
   return { reports, problems };
-}
-
-/**
- * Write to stdout and wait until it is flushed: main.ts calls process.exit() right after the action,
- * which cuts a piped stdout at 128 KB (a 1,000-resource RGD report is larger).
- */
-export function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
 function int(flag: string, v: string, min: number): number {
@@ -81,7 +79,8 @@ export function rgdCommand(): Command {
     .addHelpText(
       'after',
       `
-An invalid RGD prints kro's error (what GraphAccepted would say) and exits 2.
+An invalid RGD prints kro's error (what GraphAccepted would say) and exits 2. Expressions kro would
+accept that kubeperf cannot check yet are listed as kubeperf's limitation; they do not change the exit code.
 
 Examples:
   kubeperf rgd inspect examples/rgd/webapp.yaml

@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { loadRunnable } from '../../kubeburner/load.js';
 import { resolveStudyArg } from '../../config/study-path.js';
+import { loadRunnable } from '../../kubeburner/load.js';
 import { buildPlan, formatPlan } from '../../config/plan.js';
 import { builtinRegistry } from '../../phases/builtin.js';
 import { newRunId } from '../../run/run-id.js';
 import { executeStudy } from '../../run/run-study.js';
-import { collect, printHuman, printJson } from '../io.js';
-import { printOutcome } from '../summary.js';
+import { InputError } from '../../core/errors.js';
+import { checkKubeconfigTarget, kubeconfigSelection } from '../../run/target.js';
+import { collect, printHuman, printJson, writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 import { addDistributedOptions, distributedRunOptions, type DistributedFlags } from './run-distributed.js';
 
 /** The study `kubeperf run` runs without a file (packaged with the tool). */
@@ -22,6 +24,7 @@ interface RunFlags extends DistributedFlags {
   dryRun?: boolean;
   keep?: boolean;
   json?: boolean;
+  metricsPort?: string;
 }
 
 export function runCommand(): Command {
@@ -44,8 +47,16 @@ export function runCommand(): Command {
       ).argParser(collect),
     )
     .option('--dry-run', 'print the resolved plan without sending a request')
-    .option('--keep', 'keep the objects the run created (default: delete them at the end)')
+    .option(
+      '--keep',
+      'do not delete at the end what the run left on a kubeconfig target (job objects, namespaces it created); ' +
+        'a crud phase still deletes its own objects, as its measured delete step',
+    )
     .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
+    .option(
+      '--metrics-port <n>',
+      "serve kubeperf's own Prometheus /metrics on this port during the run (0: a free port)",
+    )
     .option(
       '--user-data <file>',
       'kube-burner configs: variables for the config template (as kube-burner --user-data)',
@@ -79,8 +90,17 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
       });
       const distributed = distributedRunOptions(flags, plan);
       if (flags.dryRun) {
-        if (flags.json) printJson(plan);
-        else printHuman(formatPlan(plan));
+        // The target is checked as far as it can be without a request: file, context, cluster, user.
+        if (plan.target.kind === 'kubeconfig') {
+          const sel = kubeconfigSelection(loaded.study, {
+            baseDir: loaded.baseDir,
+            kubeconfigFlag: flags.kubeconfig,
+            contextFlag: flags.context,
+          });
+          plan.target = { ...plan.target, ...(await checkKubeconfigTarget(sel)) };
+        }
+        if (flags.json) await printJson(plan);
+        else await printHuman(formatPlan(plan));
         return;
       }
       const outcome = await executeStudy(loaded, {
@@ -92,10 +112,19 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         keep: flags.keep,
         json: flags.json,
         registry,
+        metricsPort: parsePort('--metrics-port', flags.metricsPort),
         notes: kubeBurner?.notes.map((n) => `kube-burner config: ${n}`),
         ...distributed,
       });
-      printOutcome(outcome, flags.json);
+      await writeStdout(formatOutcome(outcome, flags.json));
       process.exitCode = outcome.exitCode;
     });
+}
+
+function parsePort(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) {
+    throw new InputError(`${flag}: "${v}" is not a port number (0-65535; 0 picks a free port)`);
+  }
+  return Number(v);
 }

@@ -4,6 +4,7 @@
  */
 import type { Store, KubeObject, Stored } from '../store/store.js';
 import type { ResourceRegistry, ResourceType } from './resources.js';
+import type { ControllerRuntimeMetrics } from '../../metrics/controller-runtime.js';
 
 export interface Hooks {
   /**
@@ -24,6 +25,14 @@ export interface ApiContext {
   store: Store;
   registry: ResourceRegistry;
   hooks: Hooks;
+  /** Reconcile and workqueue metrics of the built-in controllers (served on /metrics). */
+  controllers?: ControllerRuntimeMetrics;
+}
+
+/** The user a request acts as (http/auth.ts). */
+export interface UserInfo {
+  username: string;
+  groups: string[];
 }
 
 /** A parsed resource request. */
@@ -48,6 +57,10 @@ export interface ApiRequest {
   protobuf?: boolean;
   /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
   upgrade?: boolean;
+  /** Warnings found while decoding the body (strict decoding); sent before the handler's own. */
+  warnings?: string[];
+  /** Who is asking (after impersonation): the self reviews answer for them. */
+  user?: UserInfo;
 }
 
 export interface ApiResult {

@@ -112,7 +112,7 @@ describe('distributed run: 4 local workers against one embedded control plane', 
     const selected = parts.map((p) => (p.phases[1]!.data as { job: { selected: number } }).job.selected);
     expect(selected.reduce((a, b) => a + b, 0)).toBe(60);
 
-    const merged = runCli([
+    const merged = await runCli([
       'merge',
       ...[0, 1, 2, 3].map((i) => join(dir, `w${i}`)),
       '--out',
@@ -135,7 +135,7 @@ describe('distributed run: 4 local workers against one embedded control plane', 
   }, 300_000);
 
   it('a single-process run of the same plan creates the same objects', async () => {
-    const r = runCli(
+    const r = await runCli(
       [
         'run',
         join(dir, 'study.yaml'),
@@ -155,9 +155,9 @@ describe('distributed run: 4 local workers against one embedded control plane', 
     expect((await configMaps('kubeperf.io/run-id=single-1,kubeperf.io/job=dist')).length).toBe(60);
   }, 300_000);
 
-  it('bad --worker input is exit 2 with the reason', () => {
+  it('bad --worker input is exit 2 with the reason', async () => {
     const s = join(dir, 'study.yaml');
-    let r = runCli([
+    let r = await runCli([
       'run',
       s,
       '--kubeconfig',
@@ -170,10 +170,18 @@ describe('distributed run: 4 local workers against one embedded control plane', 
     ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--worker 4\/4: the worker index must be below the count/);
-    r = runCli(['run', s, '--kubeconfig', cluster.target.kubeconfigPath!, '--worker', '0/4', '--dry-run']);
+    r = await runCli([
+      'run',
+      s,
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+      '--worker',
+      '0/4',
+      '--dry-run',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/need the same --run-id/);
-    r = runCli(['run', s, '--run-id', 'x', '--worker', '0/4', '--dry-run']);
+    r = await runCli(['run', s, '--run-id', 'x', '--worker', '0/4', '--dry-run']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/must share one cluster/);
   }, 120_000);

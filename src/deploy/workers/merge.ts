@@ -134,11 +134,8 @@ export function mergeWorkerResults(all: Results[], o: MergeOptions = {}): Result
     thresholds: Array.isArray(study.thresholds) ? (study.thresholds as string[]) : [],
     slo: study.slo === true,
     guard: { maxErrorRate: rate(study.guard?.maxErrorRate) },
+    invalid: reasons,
   });
-  if (reasons.length) {
-    analysed.verdict = 'invalid';
-    analysed.verdictReasons = [...reasons, ...analysed.verdictReasons];
-  }
   return analysed;
 }
 

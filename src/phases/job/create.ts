@@ -209,7 +209,9 @@ export async function runCreateJob(
   const maxWaitMs = parseDuration(o.maxWaitTimeout)!;
   const waitReady = async (what: string) => {
     if (predicates.size) {
-      ctx.progress.status(`waiting for ${active.outstanding} objects to be ready`);
+      const left = active.outstanding;
+      if (left)
+        ctx.progress.status(`waiting for ${left} more ${left === 1 ? 'object' : 'objects'} to be ready`);
       const { timedOut } = await active.waitAll(maxWaitMs, ctx.signal);
       if (timedOut)
         result.warnings.push(
