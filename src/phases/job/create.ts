@@ -21,7 +21,7 @@ import type { CompiledTemplate } from '../../templates/objects.js';
 import type { PhaseContext } from '../types.js';
 import { runChurn } from './churn.js';
 import { waitForChildren } from './child-wait.js';
-import { labelPodTemplate, objectLabels, type LabelContext } from './labels.js';
+import { kubeBurnerLabels, labelPodTemplate, objectLabels, type LabelContext } from './labels.js';
 import { LatencyWatch } from './latency.js';
 import { defaultJobConcurrency, incrementalSteps, namespaceFor, type JobOptions } from './options.js';
 import { ownedIterations, workerLabels, workerSelector } from './share.js';
@@ -121,7 +121,11 @@ export async function runCreateJob(
   }
   // Namespaces are shared by workers only without namespacedIterations: then none carries a worker
   // label, so no worker's gc deletes a namespace another worker still uses.
-  const nsLabels = { ...o.namespaceLabels, ...(o.namespacedIterations ? worker : {}) };
+  const nsLabels = {
+    ...(o.kubeBurnerLabels ? kubeBurnerLabels(labelCtx) : {}),
+    ...o.namespaceLabels,
+    ...(o.namespacedIterations ? worker : {}),
+  };
   const ensureNamespaces = (its: readonly number[]) =>
     namespacedTouched
       ? Promise.all(
@@ -283,6 +287,8 @@ export async function runCreateJob(
   } finally {
     await Promise.all(watchers.map((w) => w.stop()));
     if (latency) {
+      if ((o.waitWhenFinished || o.podWait) && !ctx.signal.aborted)
+        await latency.settle(Math.min(10_000, maxWaitMs), ctx.signal);
       await latency.stop();
       const s = latency.summary();
       result.latency = s.data;

@@ -27,21 +27,28 @@ export function objectLabels(
   };
 }
 
-/** kube-burner's labels, current (kube-burner.io/…) and pre-v1.10 (kube-burner-…) names. */
-function kubeBurnerLabels(
-  c: LabelContext,
-  u: { iteration: number; objIndex: number; replica: number },
+/**
+ * kube-burner's labels, current (kube-burner.io/…) and pre-v1.10 (kube-burner-…) names; without a
+ * unit, the job-level ones (what its namespaces carry).
+ */
+export function kubeBurnerLabels(
+  c: Pick<LabelContext, 'runId' | 'jobName'>,
+  u?: { iteration: number; objIndex: number; replica: number },
 ): Record<string, string> {
-  return {
+  const job = {
     'kube-burner.io/uuid': c.runId,
     'kube-burner.io/runid': c.runId,
     'kube-burner.io/job': c.jobName,
-    'kube-burner.io/index': String(u.objIndex),
-    'kube-burner.io/job-iteration': String(u.iteration),
-    'kube-burner.io/replica': String(u.replica),
     'kube-burner-uuid': c.runId,
     'kube-burner-runid': c.runId,
     'kube-burner-job': c.jobName,
+  };
+  if (!u) return job;
+  return {
+    ...job,
+    'kube-burner.io/index': String(u.objIndex),
+    'kube-burner.io/job-iteration': String(u.iteration),
+    'kube-burner.io/replica': String(u.replica),
     'kube-burner-index': String(u.objIndex),
   };
 }

@@ -9,6 +9,7 @@
 import type { KubeClient, KubeObject } from '../../kube/client.js';
 import { watch, type Watcher } from '../../kube/watch.js';
 import type { Recorder } from '../../metrics/recorder.js';
+import { sleep } from '../../load/sleep.js';
 import type { latencyMeasurements } from './options.js';
 
 type Measure = (typeof latencyMeasurements)[number];
@@ -99,6 +100,21 @@ export class LatencyWatch {
     if (s.done.has('Ready')) return;
     s.done.add('Ready');
     this.recorder.record('serviceLatency.Ready', s.firstMs, Math.max(at, s.firstMs));
+  }
+
+  /** Whether every object seen so far reached its last condition. */
+  private complete(): boolean {
+    const done = (m: Map<string, Seen>, last: string) => [...m.values()].every((x) => x.done.has(last));
+    return done(this.pods, 'Ready') && done(this.jobs, 'Complete') && done(this.services, 'Ready');
+  }
+
+  /**
+   * The job's own wait watched other kinds (a Deployment's readiness arrives on its own stream): give
+   * these streams until everything seen completed, at most `ms`, so no late event is cut off.
+   */
+  async settle(ms: number, signal: AbortSignal): Promise<void> {
+    const end = performance.now() + ms;
+    while (!this.complete() && performance.now() < end && !signal.aborted) await sleep(25).catch(() => {});
   }
 
   /** What was seen and what never completed, for the phase's data and warnings. */
