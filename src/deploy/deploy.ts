@@ -19,7 +19,8 @@ import { deployName, manifestsYaml, renderManifests, type DeploySpec, type Manif
 import { computeRbac } from './rbac.js';
 import { bundleStudy } from './study-files.js';
 
-export const defaultImage = () => `ghcr.io/kubeperf/kubeperf:${toolVersion()}`;
+/** The image the Dockerfile builds (`docker build -t kubeperf:<version> .`); push it and pass --image. */
+export const defaultImage = () => `kubeperf:${toolVersion()}`;
 
 export interface DeployInput {
   study: string;
