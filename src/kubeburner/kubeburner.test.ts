@@ -272,3 +272,16 @@ describe('translation details', () => {
     expect((r.study.phases as Record<string, unknown>[])[0]!.measure).toEqual(['podLatency']);
   });
 });
+
+describe('docs/kube-burner.md', () => {
+  it('lists every kube-burner field the translator knows, with its status', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const { fieldSupport } = await import('./translate.js');
+    const doc = read('docs/kube-burner.md', 'utf8');
+    const label = { mapped: 'supported', note: 'no effect here', unsupported: 'error (exit 2)' };
+    for (const [k, f] of Object.entries(fieldSupport)) {
+      const name = k.replace(/^(job|object)\./, '');
+      expect(doc, k).toContain(`| \`${name}\` | ${label[f.status]}`);
+    }
+  });
+});
