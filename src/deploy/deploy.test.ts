@@ -134,6 +134,50 @@ describe('kubeperf deploy --dry-run', () => {
     ]);
   }, 60_000);
 
+  it('a study that measures another cluster (deploy.kubeconfigSecret): the service account only writes results; env knobs and rules from the study', async () => {
+    writeFileSync(
+      join(dir, 'remote.yaml'),
+      [
+        'phases:',
+        '  - type: crud',
+        '    objects: ${OBJECTS}',
+        'deploy:',
+        '  kubeconfigSecret: {name: milo-kubeconfig}',
+        '  env: {OBJECTS: "10", MODE: fast}',
+        '  rules:',
+        '    - {resources: [secrets], verbs: [get], resourceNames: [milo-kubeconfig]}',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli([
+      'deploy',
+      join(dir, 'remote.yaml'),
+      '--dry-run',
+      '--run-id',
+      'm1',
+      '--env',
+      'OBJECTS=20',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const list = docs(r.stdout);
+    expect(list.map((m) => m.kind)).not.toContain('ClusterRole');
+    expect(byKind(list, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['milo-kubeconfig'], verbs: ['get'] },
+    ]);
+    const pod = byKind(list, 'Job').spec.template.spec;
+    expect(pod.containers[0].args.join(' ')).toContain(
+      '--kubeconfig /etc/kubeperf/kubeconfig/kubeconfig --run-id m1',
+    );
+    expect(pod.containers[0].args).toContain('--results-kubeconfig');
+    expect(pod.containers[0].env).toEqual([
+      { name: 'CI', value: 'true' },
+      { name: 'OBJECTS', value: '20' },
+      { name: 'MODE', value: 'fast' },
+    ]);
+    expect(pod.volumes).toContainEqual({ name: 'kubeconfig', secret: { secretName: 'milo-kubeconfig' } });
+  }, 60_000);
+
   it('bad input is exit 2 with the reason: --workers 0, a kind nobody knows, no cluster without --dry-run', async () => {
     let r = await runCli(['deploy', 'examples/crud-configmaps.yaml', '--dry-run', '--workers', '0']);
     expect(r.status).toBe(2);
