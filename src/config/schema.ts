@@ -150,7 +150,10 @@ export const DeploySchema = z
       .default([])
       .describe('Extra RBAC rules for the run’s service account (kubeperf deploy).'),
     env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string())
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+        z.string(),
+      )
       .default({})
       .describe('Environment of the run’s container (the study’s ${VAR} knobs); --env overrides.'),
     kubeconfigSecret: z

@@ -22,7 +22,8 @@ export function parseShare(text: string): WorkerShare | { error: string } {
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1) return { error: `the worker count must be at least 1 (got ${count})` };
-  if (index >= count) return { error: `the worker index must be below the count (0…${count - 1}, got ${index})` };
+  if (index >= count)
+    return { error: `the worker index must be below the count (0…${count - 1}, got ${index})` };
   return { index, count };
 }
 
