@@ -398,6 +398,29 @@ describe('an in-cluster run', () => {
     expect(r.stderr).toMatch(
       /results\.json is missing part results\.json\.gz\.001: ConfigMap kubeperf-results-big-1-1 does not exist/,
     );
+    // No results ConfigMap: the run's pods' logs are read (simulated containers log nothing).
+    const pods = await client.mapper.resolve('v1', 'Pod');
+    await client.create(
+      pods,
+      'default',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'kubeperf-logs-1-0', labels: { 'kubeperf.io/deploy': 'logs-1' } },
+        spec: { containers: [{ name: 'kubeperf', image: 'kubeperf:0.1.0' }] },
+      }),
+    );
+    r = await runCli([
+      'collect',
+      '--namespace',
+      'default',
+      '--run-id',
+      'logs-1',
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/none of its 1 pod log\(s\) carries a complete results block|log not readable/);
     r = await runCli([
       'collect',
       '--namespace',

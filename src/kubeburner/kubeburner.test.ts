@@ -194,6 +194,26 @@ describe('kube-burner example workloads', () => {
     );
     const missing = await runCli(['run', join(dir, 'tpl.yml'), '--dry-run'], { env: { ITERATIONS: '' } });
     expect(missing.status).toBe(2);
+    // --user-data supplies what the environment does not; the environment wins where both do.
+    writeFileSync(join(dir, 'vars.yml'), 'KB_TEST_ITERATIONS: 3\n');
+    writeFileSync(
+      join(dir, 'ok.yml'),
+      'jobs:\n  - name: j\n    jobIterations: {{.KB_TEST_ITERATIONS}}\n    objects:\n      - objectTemplate: |\n          apiVersion: v1\n          kind: ConfigMap\n          metadata: {name: c}\n',
+    );
+    const fromFile = await runCli([
+      'run',
+      join(dir, 'ok.yml'),
+      '--dry-run',
+      '--user-data',
+      join(dir, 'vars.yml'),
+    ]);
+    expect(fromFile.status, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toMatch(/\(3 iterations/);
+    const fromEnv = await runCli(
+      ['run', join(dir, 'ok.yml'), '--dry-run', '--user-data', join(dir, 'vars.yml')],
+      { env: { KB_TEST_ITERATIONS: '7' } },
+    );
+    expect(fromEnv.stdout).toMatch(/\(7 iterations/);
     const withVar = await runCli(['run', join(dir, 'tpl.yml'), '--dry-run'], { env: { ITERATIONS: '5' } });
     expect(withVar.status).toBe(2);
     expect(withVar.stderr).toMatch(/jobs\[0\]\.objects: a job needs at least one object/);
