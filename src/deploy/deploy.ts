@@ -12,7 +12,7 @@ import type { Logger } from '../core/logger.js';
 import { toolVersion } from '../core/version.js';
 import type { KubeClient } from '../kube/client.js';
 import { loadRunnable } from '../kubeburner/load.js';
-import { newRunId } from '../run/run-id.js';
+import { newRunId, runIdProblem } from '../run/run-id.js';
 import { applyManifests, waitForJob, type JobOutcome } from './apply.js';
 import { builtinKinds, discoveryKinds } from './kinds.js';
 import { deployName, manifestsYaml, renderManifests, type DeploySpec, type Manifest } from './manifests.js';
@@ -44,8 +44,6 @@ export interface DeployPlan {
   loaded: LoadedStudy;
 }
 
-const RUN_ID = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
-
 /** `--env K=V` flags → a map; bad ones are bad input. */
 export function parseEnvFlags(list: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
@@ -75,8 +73,8 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
     throw new InputError(`--workers ${i.workers}: must be a whole number of at least 1`, {
       hint: '--workers N runs N pods of an Indexed Job, each doing 1/N of the study',
     });
-  if (i.runId !== undefined && !RUN_ID.test(i.runId))
-    throw new InputError(`--run-id ${i.runId}: must be 1-40 lower-case letters, digits and dashes`);
+  const badId = i.runId !== undefined ? runIdProblem(i.runId) : undefined;
+  if (badId) throw new InputError(badId);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.namespace))
     throw new InputError(`--namespace ${i.namespace}: not a valid namespace name`);
   const arg = resolveStudyArg(i.study);
@@ -102,13 +100,13 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
     image: i.image ?? defaultImage(),
     study: bundle ? { bundle } : { builtin: arg.builtin! },
     set: i.set,
-    env: { ...(deployCfg?.env ?? {}), ...env },
+    env: { ...(deployCfg?.env ?? {}), ...i.env },
     rbac,
     ...(deployCfg?.kubeconfigSecret ? { kubeconfigSecret: deployCfg.kubeconfigSecret } : {}),
     ...(i.deadlineSeconds ? { deadlineSeconds: i.deadlineSeconds } : {}),
     resources: { cpu: i.cpu, memory: i.memory },
     ...(userDataFile && bundle
-      ? { userData: bundle.files.find((f) => f.path.endsWith(userDataFile.split('/').pop()!))?.path }
+      ? { userData: bundle.files.find((f) => f.source === userDataFile)?.path }
       : {}),
   };
   const manifests = renderManifests(spec);

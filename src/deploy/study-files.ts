@@ -12,7 +12,8 @@ import { CONFIGMAP_LIMIT } from './results/layout.js';
 export interface StudyBundle {
   /** Relative path of the study under the mount. */
   studyPath: string;
-  files: { key: string; path: string; content: Buffer }[];
+  /** `path` is relative to the mount; `source` the file it came from. */
+  files: { key: string; path: string; source: string; content: Buffer }[];
 }
 
 function referencedFiles(value: unknown, baseDir: string, out: Set<string>): void {
@@ -52,7 +53,12 @@ export function bundleStudy(studyFile: string, config: unknown, extra: string[] 
       .split('/')
       .pop()!
       .replace(/[^-._a-zA-Z0-9]/g, '_');
-    return { key: `${String(i).padStart(2, '0')}-${base}`.slice(0, 253), path, content: readFileSync(p) };
+    return {
+      key: `${String(i).padStart(2, '0')}-${base}`.slice(0, 253),
+      path,
+      source: p,
+      content: readFileSync(p),
+    };
   });
   const size = files.reduce((a, f) => a + f.key.length + f.content.length, 0);
   if (size > CONFIGMAP_LIMIT - 4096)

@@ -12,6 +12,7 @@ import { publishHooks } from '../../deploy/results/publish.js';
 import { workerHooks } from '../../deploy/workers/hooks.js';
 import { parseShare, type WorkerShare } from '../../load/share.js';
 import { composeHooks, type RunHooks } from '../../run/hooks.js';
+import { runIdProblem } from '../../run/run-id.js';
 import { resolveKubeconfigTarget } from '../../kube/target.js';
 import type { Target } from '../../phases/types.js';
 
@@ -57,16 +58,12 @@ export function addDistributedOptions(cmd: Command): Command {
     );
 }
 
-const RUN_ID = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
-
 export function distributedRunOptions(
   f: DistributedFlags,
   plan: StudyPlan,
 ): { runId?: string; share?: WorkerShare; hooks?: RunHooks } {
-  if (f.runId !== undefined && !RUN_ID.test(f.runId))
-    throw new InputError(`--run-id ${f.runId}: must be 1-40 lower-case letters, digits and dashes`, {
-      hint: 'it becomes a label value and part of Lease and ConfigMap names',
-    });
+  const bad = f.runId !== undefined ? runIdProblem(f.runId) : undefined;
+  if (bad) throw new InputError(bad);
   let share: WorkerShare | undefined;
   if (f.worker !== undefined) {
     const s = parseShare(f.worker);
