@@ -13,6 +13,7 @@ import { deployCommand } from './commands/deploy.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardsCommand, metricsCommand } from './commands/metrics.js';
+import { controllerCommand } from './commands/controller.js';
 import { reportCommand } from './commands/report.js';
 import { rgdCommand } from './commands/rgd.js';
 import { runCommand } from './commands/run.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .addCommand(cleanupCommand())
     .addCommand(metricsCommand())
     .addCommand(dashboardsCommand())
+    .addCommand(controllerCommand())
     .addCommand(deployCommand())
     .addCommand(collectCommand())
     .addCommand(mergeCommand())
