@@ -106,5 +106,10 @@ export interface PhaseType<Options = any> {
    * `kubeperf deploy`. Phase types that use a cluster should declare it; kinds are resolved later.
    */
   access?(options: Options, ctx: PlanContext): ApiAccess[];
+  /**
+   * The phase does a worker's share when `ctx.share` is set (crud, job). In a distributed run a type
+   * without it runs on worker 0 only.
+   */
+  readonly splitsWork?: boolean;
   run(options: Options, ctx: PhaseContext): Promise<PhaseOutput>;
 }

@@ -49,6 +49,23 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   const startedAt = env.clock.wallIso();
   const t0 = env.clock.nowMs();
   const log = env.log.child(phase.name);
+  // A distributed run: a phase type that cannot split its work runs on worker 0 alone, so nothing
+  // is done N times over (the merge takes worker 0's result for it).
+  const distributed = env.share && env.share.count > 1 ? env.share : undefined;
+  if (distributed && !phase.phaseType.splitsWork && distributed.index !== 0) {
+    log.info(`runs on worker 0 only: phase type ${phase.type} does not split its work`);
+    return {
+      name: phase.name,
+      type: phase.type,
+      tags: phase.tags,
+      startedAt,
+      endedAt: env.clock.wallIso(),
+      durationMs: 0,
+      status: 'skipped',
+      ops: {},
+      warnings: [`worker ${distributed.index}: skipped; phase type ${phase.type} runs on worker 0 only`],
+    };
+  }
   const sampler = env.usage?.();
   sampler?.start();
   const measuring = await env.measure?.();
@@ -109,7 +126,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       log,
       onCleanup: env.onCleanup,
       observe: env.observe,
-      ...(env.share && env.share.count > 1 ? { share: env.share } : {}),
+      ...(distributed && phase.phaseType.splitsWork ? { share: distributed } : {}),
     });
     try {
       output = await untilDoneOrDrained(running, env);

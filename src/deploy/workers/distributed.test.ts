@@ -41,6 +41,8 @@ phases:
     jobIterations: 2
     objects:
       - { kind: ConfigMap, apiVersion: v1 }
+  - type: pause
+    duration: 10ms
 thresholds:
   - errors.rate < 1%
 `;
@@ -109,6 +111,8 @@ describe('distributed run: 4 local workers against one embedded control plane', 
     );
     expect(parts.map((p) => p.phases[0]!.ops.create!.count)).toEqual([5, 10, 5, 10].map((x) => x * 2));
     expect(parts.map((p) => p.worker?.index)).toEqual([0, 1, 2, 3]);
+    // A phase type that does not split its work runs on worker 0 only.
+    expect(parts.map((p) => p.phases[2]!.status)).toEqual(['ok', 'skipped', 'skipped', 'skipped']);
     const selected = parts.map((p) => (p.phases[1]!.data as { job: { selected: number } }).job.selected);
     expect(selected.reduce((a, b) => a + b, 0)).toBe(60);
 
@@ -125,6 +129,7 @@ describe('distributed run: 4 local workers against one embedded control plane', 
     expect(m.phases[0]!.ops.create!.errors).toBe(0);
     expect(m.phases[1]!.ops.patch!.count).toBe(120);
     expect(m.distributed?.merged).toEqual([0, 1, 2, 3]);
+    expect(m.phases[2]!.status).toBe('ok');
     expect(m.distributed?.parts.map((p) => p.phases[0]!.ops.create!.count)).toEqual([10, 20, 10, 20]);
     expect((m.phases[0]!.data as { job: { created: number } }).job.created).toBe(60);
     // Throughput over the union of the workers' active spans: longer than any one span, shorter

@@ -152,7 +152,8 @@ function mergePhase(list: { part: Part; ph: PhaseResult }[]): PhaseResult {
   const base = list[0]!.ph;
   const startMs = Math.min(...list.map((x) => Date.parse(x.ph.startedAt)));
   const endMs = Math.max(...list.map((x) => Date.parse(x.ph.endedAt)));
-  const status = (['failed', 'interrupted', 'skipped', 'ok'] as const).find((s) =>
+  // A phase skipped by some workers (it runs on worker 0 only) is what the others did.
+  const status = (['failed', 'interrupted', 'ok', 'skipped'] as const).find((s) =>
     list.some((x) => x.ph.status === s),
   )!;
   const opNames = [...new Set(list.flatMap((x) => Object.keys(x.ph.ops)))];

@@ -93,6 +93,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
     };
   },
   access: (o) => crudAccess(o),
+  splitsWork: true,
   async run(full, ctx) {
     // A worker of a distributed run does its share only (src/phases/crud/share.ts).
     const share = crudShare(full, ctx.share);

@@ -114,6 +114,7 @@ export const jobPhase: PhaseType<JobOptions> = {
     };
   },
   access: (o, ctx) => jobAccess(o, ctx, o.jobName ?? 'job', compileTemplates(o, ctx.baseDir)),
+  splitsWork: true,
   async run(o, ctx) {
     const jobName = o.jobName ?? labelSafe(ctx.phaseName).toLowerCase();
     const templates = compileTemplates(o, ctx.baseDir);
