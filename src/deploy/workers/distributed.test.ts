@@ -99,6 +99,11 @@ describe('distributed run: 4 local workers against one embedded control plane', 
     for (let i = 0; i < 12; i++)
       for (let r = 1; r <= 5; r++) planned.add(`dist-${Math.floor(i / 2)}/cm-${i}-${r}`);
     expect(new Set(names)).toEqual(planned);
+    // Each worker removed its barrier Leases once past the end barrier.
+    const leases = await client.mapper.resolve('coordination.k8s.io/v1', 'Lease');
+    expect(
+      (await client.listAll(leases, undefined, { labelSelector: 'kubeperf.io/run-id=dist-1' })).items,
+    ).toEqual([]);
     // Every object was patched, and the workers' selections are disjoint and cover all 60.
     expect(
       objs.every(

@@ -8,8 +8,9 @@ import { hostname } from 'node:os';
 import { connect } from '../../kube/connect.js';
 import type { WorkerShare } from '../../load/share.js';
 import type { Target } from '../../phases/types.js';
-import type { RunHooks } from '../../run/hooks.js';
-import { arriveAndWait } from './barrier.js';
+import type { HookContext, RunHooks } from '../../run/hooks.js';
+import type { KubeClient } from '../../kube/client.js';
+import { arriveAndWait, leaseMapping, leaseName } from './barrier.js';
 
 export interface WorkerHookOptions {
   share: WorkerShare;
@@ -21,7 +22,7 @@ export interface WorkerHookOptions {
 }
 
 export function workerHooks(o: WorkerHookOptions): RunHooks {
-  const barrier = async (ctx: Parameters<NonNullable<RunHooks['beforePhases']>>[0], name: string) => {
+  const barrier = async (ctx: HookContext, name: string, after?: (c: KubeClient) => Promise<void>) => {
     const client = await connect(o.target ? await o.target() : ctx.target, { connections: 2 });
     try {
       ctx.log.info(`worker ${o.share.index}/${o.share.count}: waiting at the ${name} barrier`);
@@ -35,8 +36,15 @@ export function workerHooks(o: WorkerHookOptions): RunHooks {
         signal: ctx.signal,
       });
     } finally {
+      await after?.(client).catch(() => {});
       await client.close();
     }
+  };
+  // Past the end barrier every worker has seen every Lease: each removes its own (the run's cleanup
+  // lists across namespaces, which a Role in one namespace does not allow).
+  const removeLeases = async (client: KubeClient, runId: string) => {
+    for (const b of ['start', 'end'])
+      await client.delete(leaseMapping, o.namespace, leaseName(runId, b, o.share.index), 'cleanup');
   };
   let started = false;
   return {
@@ -56,7 +64,7 @@ export function workerHooks(o: WorkerHookOptions): RunHooks {
       // Without a common start there is nothing to wait for at the end.
       if (!started) return o.share.index === 0;
       try {
-        const r = await barrier(ctx, 'end');
+        const r = await barrier(ctx, 'end', (c) => removeLeases(c, ctx.runId));
         ctx.results.worker.endReleasedAtMs = r.releasedAtMs;
       } catch (e) {
         ctx.results.warnings.push(`end barrier: ${(e as Error).message}; cleaning up anyway`);
