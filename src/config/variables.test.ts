@@ -1,7 +1,9 @@
 /** Study variables: `${NAME}` references set by `--set NAME=value` (before the environment). */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { resolveStudyPath } from '../cli/commands/run.js';
+import { resolveStudyArg } from './study-path.js';
+
+const resolveStudyPath = (name: string) => resolveStudyArg(name).path;
 import { builtinRegistry } from '../phases/builtin.js';
 import { KNOBS, type MiloOptions } from '../phases/milo/options.js';
 import { readFileSync } from 'node:fs';
