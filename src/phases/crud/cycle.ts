@@ -10,7 +10,15 @@ import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
 import { LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
 import { describeResponse, isSuccess, type KubeResponse } from '../../kube/response.js';
 import { InputError } from '../../core/errors.js';
-import { runTasks, type LoadModelOptions } from '../../load/model.js';
+import {
+  addPacing,
+  hasVaryingRate,
+  limiterFor,
+  roundSlices,
+  roundsFor,
+  runTasks,
+  type LoadModelOptions,
+} from '../../load/model.js';
 import type { PacingStats } from '../../load/executor.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
 import { defaultCrudConcurrency, type CrudOp } from './options.js';
@@ -137,6 +145,11 @@ function patchBody(type: PatchType, i: number, full: () => Record<string, unknow
 
 const rvRe = /"resourceVersion":"(\d+)"/;
 
+/**
+ * Runs the cycle in interleaved rounds (default 5): round r creates its share of the objects, then
+ * gets, updates, patches, lists and deletes them, so every op is measured several times spread over
+ * the run (the units that carry run-to-run noise) and nothing is left between rounds.
+ */
 export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   const { client, mapping: m, namespace: ns, recorder, signal } = s;
   const names = Array.from({ length: s.objects }, (_, i) => `${s.job}-${i}`);
@@ -145,115 +158,139 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   const data = payload(s.payloadBytes);
   const pacing: Record<string, PacingStats> = {};
   const o = { recorder, signal };
-  const advance = (r: { status: number } | undefined) =>
-    s.progress.advance(1, r && isSuccess(r as never) ? 0 : 1);
-  const each = async (op: string, fn: (i: number, intendedMs: number) => Promise<void>) => {
-    if (signal.aborted) return;
-    s.progress.status(`${op} ×${s.objects}`);
-    pacing[op] = await runTasks(s.load, s.objects, fn, {
-      defaultConcurrency: defaultCrudConcurrency,
-      signal,
-    });
-  };
   const want = new Set(s.ops);
+  const rounds = roundsFor(s.load, s.objects);
+  // One client-side rate limiter for the whole cycle, as one client-go client has.
+  const limiter = limiterFor(s.load);
+  const run = { defaultConcurrency: defaultCrudConcurrency, signal, limiter };
+  if (hasVaryingRate(s.load)) for (const op of s.ops) recorder.markVaryingRate(op);
+  const advance = (r: { status: number } | undefined) =>
+    s.progress.advance(1, r && r.status >= 200 && r.status < 300 ? 0 : 1);
   let firstCreateError: KubeResponse | undefined;
+  let tag = '';
+  const each = async (op: string, [a, b]: [number, number], fn: (i: number, t: number) => Promise<void>) => {
+    if (signal.aborted || b <= a) return;
+    s.progress.status(`${op} ×${b - a}${tag}`);
+    pacing[op] = addPacing(pacing[op], await runTasks(s.load, b - a, (k, t) => fn(a + k, t), run));
+  };
+  const selector = `${LABEL_RUN_ID}=${s.runId},${LABEL_JOB}=${s.job}`;
 
-  await each('create', async (i, t) => {
-    const r = await client.create(m, ns, JSON.stringify(buildObject(s, names[i]!, i, data)), 'create', {
-      ...o,
-      intendedMs: t,
+  for (const [r, slice] of roundSlices(s.objects, rounds).entries()) {
+    if (signal.aborted) break;
+    recorder.beginRound(rounds > 1 ? r : -1);
+    tag = rounds > 1 ? ` (round ${r + 1}/${rounds})` : '';
+    await each('create', slice, async (i, t) => {
+      const r = await client.create(m, ns, JSON.stringify(buildObject(s, names[i]!, i, data)), 'create', {
+        ...o,
+        intendedMs: t,
+      });
+      advance(r);
+      if (r && isSuccess(r)) {
+        exists[i] = true;
+        rv[i] = rvRe.exec(r.body)?.[1];
+      } else if (r && !firstCreateError) firstCreateError = r;
     });
-    advance(r);
-    if (r && isSuccess(r)) {
-      exists[i] = true;
-      rv[i] = rvRe.exec(r.body)?.[1];
-    } else if (r && !firstCreateError) firstCreateError = r;
-  });
-  if (!exists.some(Boolean) && s.objects > 0 && !signal.aborted) {
-    // Every create was refused: the object body is wrong for this kind, not a load result.
-    const first = firstCreateError;
-    if (first && [400, 403, 404, 415, 422].includes(first.status)) {
-      throw new InputError(`crud: the server refused every ${m.kind} create: ${describeResponse(first)}`, {
-        hint: `give the phase an objectTemplate with a valid ${m.kind} body (.Name .Namespace .Payload are available)`,
+    if (r === 0 && !exists.some(Boolean) && !signal.aborted) {
+      // Every create was refused: the object body is wrong for this kind, not a load result.
+      const first = firstCreateError;
+      if (first && [400, 403, 404, 415, 422].includes(first.status)) {
+        throw new InputError(`crud: the server refused every ${m.kind} create: ${describeResponse(first)}`, {
+          hint: `give the phase an objectTemplate with a valid ${m.kind} body (.Name .Namespace .Payload are available)`,
+        });
+      }
+    }
+    if (want.has('get')) {
+      await each('get', slice, async (i, t) =>
+        advance(await client.get(m, ns, names[i]!, 'get', { ...o, intendedMs: t })),
+      );
+    }
+    if (want.has('update')) {
+      await each('update', slice, async (i, t) => {
+        const obj = buildObject(s, names[i]!, i, data);
+        const md = obj.metadata as { annotations?: Record<string, string>; resourceVersion?: string };
+        md.annotations = { ...(md.annotations ?? {}), 'kubeperf.io/rev': '1' };
+        if (rv[i]) md.resourceVersion = rv[i];
+        const r = await client.update(m, ns, names[i]!, JSON.stringify(obj), 'update', {
+          ...o,
+          intendedMs: t,
+        });
+        advance(r);
+        if (r && isSuccess(r)) rv[i] = rvRe.exec(r.body)?.[1];
       });
     }
-  }
-  if (want.has('get')) {
-    await each('get', async (i, t) =>
-      advance(await client.get(m, ns, names[i]!, 'get', { ...o, intendedMs: t })),
-    );
-  }
-  if (want.has('update')) {
-    await each('update', async (i, t) => {
-      const obj = buildObject(s, names[i]!, i, data);
-      const md = obj.metadata as { annotations?: Record<string, string>; resourceVersion?: string };
-      md.annotations = { ...(md.annotations ?? {}), 'kubeperf.io/rev': '1' };
-      if (rv[i]) md.resourceVersion = rv[i];
-      const r = await client.update(m, ns, names[i]!, JSON.stringify(obj), 'update', { ...o, intendedMs: t });
-      advance(r);
-      if (r && isSuccess(r)) rv[i] = rvRe.exec(r.body)?.[1];
-    });
-  }
-  if (want.has('patch')) {
-    await each('patch', async (i, t) => {
-      const body = patchBody(s.patchType, i, () => buildObject(s, names[i]!, i, data));
-      advance(await client.patch(m, ns, names[i]!, body, s.patchType, 'patch', { ...o, intendedMs: t }));
-    });
-  }
-  const selector = `${LABEL_RUN_ID}=${s.runId},${LABEL_JOB}=${s.job}`;
-  if (want.has('list') && s.lists > 0) {
-    s.progress.status(`list ×${s.lists}`);
-    pacing.list = await runTasks(
-      s.load,
-      s.lists,
-      async (_i, t) =>
-        advance(await client.list(m, ns, { labelSelector: selector }, 'list', { ...o, intendedMs: t })),
-      { defaultConcurrency: Math.min(4, s.load.concurrency ?? defaultCrudConcurrency), signal },
-    );
-  }
-  if (want.has('list-paged')) {
-    s.progress.status(`list-paged (limit ${s.listPageSize})`);
-    let cont: string | undefined;
-    let pages = 0;
-    do {
-      const r = await client.list(
+    if (want.has('patch')) {
+      await each('patch', slice, async (i, t) => {
+        const body = patchBody(s.patchType, i, () => buildObject(s, names[i]!, i, data));
+        advance(await client.patch(m, ns, names[i]!, body, s.patchType, 'patch', { ...o, intendedMs: t }));
+      });
+    }
+    // Lists are spread over the rounds too; each sees the objects of its round.
+    const lists = Math.floor(((r + 1) * s.lists) / rounds) - Math.floor((r * s.lists) / rounds);
+    if (want.has('list') && lists > 0 && !signal.aborted) {
+      s.progress.status(`list ×${lists}${tag}`);
+      pacing.list = addPacing(
+        pacing.list,
+        await runTasks(
+          s.load,
+          lists,
+          async (_i, t) =>
+            advance(await client.list(m, ns, { labelSelector: selector }, 'list', { ...o, intendedMs: t })),
+          { ...run, defaultConcurrency: Math.min(4, s.load.concurrency ?? defaultCrudConcurrency) },
+        ),
+      );
+    }
+    if (want.has('list-paged') && !signal.aborted) {
+      s.progress.status(`list-paged (limit ${s.listPageSize})${tag}`);
+      let cont: string | undefined;
+      let pages = 0;
+      do {
+        const r = await client.list(
+          m,
+          ns,
+          { labelSelector: selector, limit: s.listPageSize, continue: cont },
+          'list-paged',
+          o,
+        );
+        advance(r);
+        pages++;
+        cont =
+          r && r.status === 200
+            ? (JSON.parse(r.body) as { metadata: { continue?: string } }).metadata.continue || undefined
+            : undefined;
+      } while (cont && !signal.aborted && pages < 100_000);
+    }
+    // Delete always runs, so a round leaves nothing behind (recorded only when asked for).
+    const record = want.has('delete');
+    await each('delete', slice, async (i, t) => {
+      if (!exists[i]) return;
+      const r = await client.delete(
         m,
         ns,
-        { labelSelector: selector, limit: s.listPageSize, continue: cont },
-        'list-paged',
-        o,
+        names[i]!,
+        record ? 'delete' : 'cleanup',
+        record ? { ...o, intendedMs: t } : { signal },
       );
-      advance(r);
-      pages++;
-      cont =
-        r && r.status === 200
-          ? (JSON.parse(r.body) as { metadata: { continue?: string } }).metadata.continue || undefined
-          : undefined;
-    } while (cont && !signal.aborted && pages < 100_000);
+      if (record) advance(r);
+      if (r && (isSuccess(r) || r.status === 404)) exists[i] = false;
+    });
   }
-  // Delete always runs, so a cycle leaves nothing behind (recorded only when asked for).
-  const record = want.has('delete');
-  await each('delete', async (i, t) => {
-    if (!exists[i]) return;
-    const r = await client.delete(
-      m,
-      ns,
-      names[i]!,
-      record ? 'delete' : 'cleanup',
-      record ? { ...o, intendedMs: t } : { signal },
-    );
-    if (record) advance(r);
-    if (r && (isSuccess(r) || r.status === 404)) exists[i] = false;
-  });
+  recorder.beginRound(-1);
   return { pacing, leftover: exists.filter(Boolean).length };
 }
 
-/** Requests a cycle will send (for progress totals). */
-export function cycleRequests(objects: number, ops: CrudOp[], lists: number, pageSize: number): number {
+/** Requests a cycle will send (for progress totals and the plan). */
+export function cycleRequests(
+  objects: number,
+  ops: CrudOp[],
+  lists: number,
+  pageSize: number,
+  rounds = 1,
+): number {
   let n = 0;
   for (const op of ops) {
     if (op === 'list') n += lists;
-    else if (op === 'list-paged') n += Math.max(1, Math.ceil(objects / pageSize));
+    else if (op === 'list-paged')
+      for (const [a, b] of roundSlices(objects, rounds)) n += Math.max(1, Math.ceil((b - a) / pageSize));
     else n += objects;
   }
   if (!ops.includes('create')) n += objects;

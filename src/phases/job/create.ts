@@ -17,7 +17,7 @@ import { readinessFor, type ReadyPredicate } from '../../kube/readiness.js';
 import { isSuccess, outcomeOfResponse } from '../../kube/response.js';
 import { watch, type Watcher } from '../../kube/watch.js';
 import { parseDuration } from '../../config/duration.js';
-import { runTasks } from '../../load/model.js';
+import { hasVaryingRate, limiterFor, runRounds, runTasks } from '../../load/model.js';
 import type { PacingStats } from '../../load/executor.js';
 import { ReadinessTracker } from '../../load/readiness.js';
 import { sleep } from '../../load/sleep.js';
@@ -160,16 +160,25 @@ export async function runCreateJob(
   };
 
   const steps = incrementalSteps(o);
+  const limiter = limiterFor(o);
+  if (hasVaryingRate(o)) ctx.recorder.markVaryingRate('create');
   let offset = 0;
   try {
     for (const [k, iterations] of steps.entries()) {
       if (ctx.signal.aborted) break;
       const stepUnits = units.filter((u) => u.iteration >= offset && u.iteration < offset + iterations);
-      if (steps.length > 1) ctx.progress.status(`step ${k + 1}/${steps.length}: ${iterations} iterations`);
-      const p = await runTasks(o, stepUnits.length, (idx, t) => createUnit(stepUnits[idx]!, t), {
-        defaultConcurrency: defaultJobConcurrency,
-        signal: ctx.signal,
-      });
+      const task = (idx: number, t: number) => createUnit(stepUnits[idx]!, t);
+      const run = { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal, limiter };
+      let p;
+      if (steps.length > 1) {
+        // incrementalLoad: each step is a round of its own.
+        ctx.progress.status(`step ${k + 1}/${steps.length}: ${iterations} iterations`);
+        ctx.recorder.beginRound(k);
+        p = await runTasks(o, stepUnits.length, task, run);
+        ctx.recorder.beginRound(-1);
+      } else {
+        p = await runRounds(o, stepUnits.length, task, { ...run, recorder: ctx.recorder });
+      }
       result.pacing.push(p);
       if (p.late)
         result.warnings.push(
@@ -183,7 +192,8 @@ export async function runCreateJob(
       // kube-burner's verifyObjects: what the server holds under our labels vs creates that succeeded.
       let found = 0;
       for (const m of mappings.values()) {
-        found += (await client.listAll(m, undefined, { labelSelector: selector })).items.length;
+        found += (await client.listAll(m, undefined, { labelSelector: selector }, { metadataOnly: true }))
+          .items.length;
       }
       if (found !== result.created) {
         const msg = `verifyObjects: ${found} objects carry job ${jobName}'s labels, but ${result.created} creates succeeded`;

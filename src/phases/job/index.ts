@@ -10,7 +10,8 @@ import { connect } from '../../kube/connect.js';
 import { UnknownKindError } from '../../kube/discovery.js';
 import { LABEL_JOB, labelSafe } from '../../kube/labels.js';
 import { celPredicate } from '../../kube/readiness.js';
-import { describeLoad } from '../../load/model.js';
+import { describeLoad, roundsFor, scheduleFit } from '../../load/model.js';
+import { coalescedProgress } from '../../load/progress.js';
 import { sleep } from '../../load/sleep.js';
 import { loadObjectTemplate, type CompiledTemplate } from '../../templates/objects.js';
 import type { PhaseOutput, PhaseType, PlanContext } from '../types.js';
@@ -74,9 +75,12 @@ export const jobPhase: PhaseType<JobOptions> = {
       const objects = perIteration * o.jobIterations;
       const nss = new Set(Array.from({ length: o.jobIterations }, (_, i) => namespaceFor(o, i))).size;
       const steps = incrementalSteps(o);
+      const units = o.jobIterations * o.objects.reduce((a, x) => a + x.replicas, 0);
+      const rounds = steps.length > 1 ? steps.length : roundsFor(o, units);
+      const fit = scheduleFit(o, units);
       return {
         steps: [
-          `create ${objects} objects (${o.jobIterations} iterations × ${o.objects.map((x) => `${x.replicas} replicas`).join(' + ')}) in ${nss} namespace(s) ${o.namespacedIterations ? `${o.namespace}-N` : o.namespace}; ${load}${steps.length > 1 ? `; incremental ${steps.join('→')}` : ''}${o.objects.some((x) => x.wait) ? '; readiness from watches' : ''}${o.gc ? '; gc after' : ''}`,
+          `create ${objects} objects (${o.jobIterations} iterations × ${o.objects.map((x) => `${x.replicas} replicas`).join(' + ')}) in ${nss} namespace(s) ${o.namespacedIterations ? `${o.namespace}-N` : o.namespace}; ${load}${steps.length > 1 ? `; incremental ${steps.join('→')}` : rounds > 1 ? `, ${rounds} rounds` : ''}${o.objects.some((x) => x.wait) ? '; readiness from watches' : ''}${o.gc ? '; gc after' : ''}${fit ? `; ${fit}` : ''}`,
         ],
         requests: objects,
         objects,
@@ -95,7 +99,9 @@ export const jobPhase: PhaseType<JobOptions> = {
       needsCluster: true,
     };
   },
-  async run(o, ctx) {
+  async run(o, phaseCtx) {
+    // Progress counts reach the terminal at most every 100 ms, not once per request.
+    const ctx = { ...phaseCtx, progress: coalescedProgress(phaseCtx.progress) };
     const jobName = o.jobName ?? labelSafe(ctx.phaseName).toLowerCase();
     const templates = compileTemplates(o, ctx.baseDir);
     const client = await connect(ctx.target, {
@@ -119,6 +125,8 @@ export const jobPhase: PhaseType<JobOptions> = {
         const perIteration = checkRender(o, templates, ctx, jobName);
         ctx.progress.start(perIteration * o.jobIterations, 'objects');
         const r = await runCreateJob(o, ctx, client, jobName, templates as CompiledTemplate[]);
+        const fit = scheduleFit(o, o.jobIterations * o.objects.reduce((a, x) => a + x.replicas, 0));
+        if (fit) warnings.push(fit);
         warnings.push(...r.warnings);
         if (r.invalidReasons.length) out.invalidReasons = r.invalidReasons;
         out.data = {

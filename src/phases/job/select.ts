@@ -3,15 +3,15 @@
  * (always narrowed to kubeperf's run label, so only objects kubeperf created are ever changed), then
  * send one request per object per iteration under the load model.
  */
-import { parse as parseYaml } from 'yaml';
 import type { KubeClient, KubeObject, PatchType } from '../../kube/client.js';
 import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
 import { LABEL_RUN_ID } from '../../kube/labels.js';
 import { isSuccess } from '../../kube/response.js';
-import { runTasks } from '../../load/model.js';
+import { runRounds } from '../../load/model.js';
 import { sleep } from '../../load/sleep.js';
 import { parseDuration } from '../../config/duration.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
+import { parseYamlDocument } from '../../templates/yaml-docs.js';
 import type { PhaseContext } from '../types.js';
 import { defaultJobConcurrency, type JobObject, type JobOptions } from './options.js';
 
@@ -47,7 +47,7 @@ export async function runSelectJob(
       ctx.progress.advance(1, ok ? 0 : 1);
     };
     if (o.jobType === 'list') {
-      await runTasks(
+      await runRounds(
         o,
         o.jobIterations,
         async (_i, t) => {
@@ -69,7 +69,7 @@ export async function runSelectJob(
                 : undefined;
           } while (cont && !ctx.signal.aborted);
         },
-        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal },
+        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal, recorder: ctx.recorder },
       );
       continue;
     }
@@ -91,7 +91,7 @@ export async function runSelectJob(
     const iterations = o.jobType === 'delete' ? 1 : o.jobIterations;
     const total = targets.length * iterations;
     const patchType: PatchType = spec.patchType ?? 'merge';
-    await runTasks(
+    await runRounds(
       o,
       total,
       async (k, t) => {
@@ -141,7 +141,7 @@ export async function runSelectJob(
           }
         }
       },
-      { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal },
+      { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal, recorder: ctx.recorder },
     );
     if (o.jobType === 'delete' && o.waitWhenFinished) {
       // Wait until they are gone (finalizers), bounded by maxWaitTimeout; not recorded as load.
@@ -194,7 +194,7 @@ function patchFromTemplate(
   obj: KubeObject,
 ): string {
   const text = tpl.renderText(vars as never);
-  const parsed = (type === 'json' ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
+  const parsed = (type === 'json' ? JSON.parse(text) : parseYamlDocument(text)) as Record<string, unknown>;
   if (type === 'apply') {
     parsed.apiVersion ??= obj.apiVersion;
     parsed.kind ??= obj.kind;
