@@ -7,7 +7,7 @@ import { isKubeperfError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ProgressReporter } from '../core/progress.js';
 import type { ResolvedPhase } from '../config/load.js';
-import type { UsageSampler } from '../metrics/control-plane-usage.js';
+import { usageWarnings, type UsageSampler } from '../metrics/control-plane-usage.js';
 import { mergeOpMaps } from '../metrics/merge.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { PhaseOutput, Target } from '../phases/types.js';
@@ -90,7 +90,8 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   if (repeats.length > 1) result.repeats = repeats;
   if (output.sweeps) result.sweeps = output.sweeps;
   if (output.data) result.data = output.data;
-  if (output.warnings?.length) result.warnings = output.warnings;
+  const warnings = [...(output.warnings ?? []), ...usageWarnings(resources)];
+  if (warnings.length) result.warnings = warnings;
   if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
   if (resources) result.resources = resources;
   return result;

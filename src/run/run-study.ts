@@ -10,7 +10,8 @@ import { buildPlan } from '../config/plan.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ExitCode } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { UsageSampler } from '../metrics/control-plane-usage.js';
+import { UsageSampler, usageIntervalMs } from '../metrics/control-plane-usage.js';
+import { runWarmup, warmupSettings } from '../phases/crud/warmup.js';
 import { builtinRegistry } from '../phases/builtin.js';
 import type { PhaseRegistry } from '../phases/registry.js';
 import { writeReports } from '../report/write.js';
@@ -116,6 +117,22 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
 
     const progress = options.progress ?? progressFactory();
     const target = open;
+    const usageInterval = usageIntervalMs(loaded.study.controlPlaneUsage);
+    const warm = warmupSettings(loaded.study.warmup);
+    if (warm && target.target.kind !== 'none' && plan.phases.some((p) => p.plan.needsCluster)) {
+      // JIT, connections and server caches warm before the first measured phase; reported apart.
+      results.warmup = await runWarmup(target.target, {
+        ...warm,
+        runId,
+        signal: interrupts.signal,
+        log,
+        onCleanup: (fn) => cleanups.push(fn),
+      }).catch((e) => {
+        results.warnings.push(`warm-up failed: ${(e as Error).message}; the first phase ran cold`);
+        return undefined;
+      });
+      save();
+    }
     for (const [i, phase] of loaded.phases.entries()) {
       if (interrupts.signal.aborted) break;
       log.info(`phase ${i + 1}/${loaded.phases.length}: ${phase.name} (${phase.type})`);
@@ -130,8 +147,12 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         progress,
         // The plan already says whether the phase uses the cluster; CPU-only phases are not sampled.
         usage:
-          target.metrics && plan.phases[i]!.plan.needsCluster
-            ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`)
+          target.usage && usageInterval !== false && plan.phases[i]!.plan.needsCluster
+            ? () =>
+                new UsageSampler(target.usage!.source, {
+                  intervalMs: usageInterval,
+                  maxCores: target.usage!.maxCores,
+                })
             : undefined,
         onCleanup: (fn) => cleanups.push(fn),
       });

@@ -7,13 +7,25 @@ import { resolve } from 'node:path';
 import type { StudyPlan } from '../config/plan.js';
 import type { Study } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import type { MetricsFetcher } from '../metrics/control-plane-usage.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import {
+  metricsSource,
+  procfsSource,
+  type MetricsFetcher,
+  type UsageSource,
+} from '../metrics/control-plane-usage.js';
 import type { Target } from '../phases/types.js';
 
 export interface OpenTarget {
   target: Target;
-  /** Text of the API server's /metrics, for control-plane CPU/memory; undefined when not reachable. */
+  /** Text of the API server's /metrics; undefined when not reachable. */
   metrics?: MetricsFetcher;
+  /**
+   * Where control-plane CPU and memory are read: /proc of the embedded server process (free), or
+   * the API server's /metrics; `maxCores` is the server machine's cores when known (the sanity rule).
+   */
+  usage?: { source: UsageSource; maxCores?: number };
   /** Deletes what this run created (selected by its run label), for targets that outlive the run. */
   cleanupRun?: (runId: string, log: Logger) => Promise<void>;
   stop(): Promise<void>;
@@ -33,7 +45,12 @@ export async function openTarget(
     opts.log.info(
       `target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`,
     );
-    const headers = { authorization: `Bearer ${cluster.token}` };
+    const headers = { authorization: `Bearer ${cluster.token}`, 'accept-encoding': 'identity' };
+    const metrics: MetricsFetcher = async () => {
+      const r = await fetch(`${cluster.server}/metrics`, { headers });
+      if (!r.ok) throw new Error(`GET /metrics: ${r.status}`);
+      return r.text();
+    };
     return {
       target: {
         kind: 'embedded',
@@ -41,10 +58,13 @@ export async function openTarget(
         kubeconfigPath: cluster.kubeconfigPath,
         version: cluster.version,
       },
-      metrics: async () => {
-        const r = await fetch(`${cluster.server}/metrics`, { headers });
-        if (!r.ok) throw new Error(`GET /metrics: ${r.status}`);
-        return r.text();
+      metrics,
+      // The server runs on this machine: read its process from /proc, which costs it nothing.
+      usage: {
+        source: existsSync(`/proc/${cluster.pid}/stat`)
+          ? procfsSource(cluster.pid, 'embedded API server process (/proc)')
+          : metricsSource(metrics, 'embedded API server /metrics'),
+        maxCores: availableParallelism(),
       },
       stop: () => cluster.stop(),
     };
@@ -60,12 +80,26 @@ export async function openTarget(
   const { connect } = await import('../kube/connect.js');
   const { cleanupRun } = await import('../kube/cleanup.js');
   const client = await connect(target, { connections: 1 });
+  // Plain text, no compression: gzip would cost the server more CPU per scrape.
+  const metrics: MetricsFetcher = async () => {
+    const r = await client.rest.request({
+      method: 'GET',
+      path: '/metrics',
+      timeoutMs: 5000,
+      accept: 'text/plain;version=0.0.4',
+    });
+    if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
+    return r.body;
+  };
+  const host = new URL(target.server).hostname;
+  const local = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host);
   return {
     target,
-    metrics: async () => {
-      const r = await client.rest.request({ method: 'GET', path: '/metrics', timeoutMs: 5000 });
-      if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
-      return r.body;
+    metrics,
+    usage: {
+      source: metricsSource(metrics, 'API server /metrics'),
+      // A server on loopback shares this machine's cores; elsewhere they are unknown.
+      ...(local ? { maxCores: availableParallelism() } : {}),
     },
     cleanupRun: async (runId, log) => {
       const r = await cleanupRun(target, { runId, log });
