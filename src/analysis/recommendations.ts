@@ -76,7 +76,7 @@ export function recommend(
           text: `${label} has a heavy tail: p99 ${n(l.p99, 'ms')} is ${Math.round(l.p99 / l.p50)}× the p50 ${n(l.p50, 'ms')} (max ${n(l.max, 'ms')}); look for GC pauses, etcd compaction or APF queueing.`,
         });
       }
-      if (a.steadyState.warmupWindows > 0) {
+      if (a.steadyState.warmupWindows > 0 || (a.steadyState.warmupRounds ?? 0) > 0) {
         const key = a.steadyState.note;
         warm.set(key, [
           ...(warm.get(key) ?? []),
@@ -87,7 +87,7 @@ export function recommend(
       if (ci && ci.estimate > 0 && (ci.high - ci.low) / 2 / ci.estimate > 0.1) {
         out.push({
           area: 'noise',
-          text: `${label} throughput is noisy: ${n(ci.estimate, '/s')} with a 95% CI of ${n(ci.low, '/s')}–${n(ci.high, '/s')} (±${pct((ci.high - ci.low) / 2 / ci.estimate)}) over ${ci.n} ${ci.method === 'bootstrap-repeats' ? 'repeats' : 'windows'}; run longer or on a quieter machine before comparing.`,
+          text: `${label} throughput is noisy: ${n(ci.estimate, '/s')} with a 95% CI of ${n(ci.low, '/s')}–${n(ci.high, '/s')} (±${pct((ci.high - ci.low) / 2 / ci.estimate)}) over ${ci.n} ${ci.method === 'bootstrap-repeats' ? 'repeats' : ci.method === 'bootstrap-rounds' ? 'rounds' : 'windows'}; run longer or on a quieter machine before comparing.`,
         });
       }
       const rule = sloFor(op);
@@ -99,7 +99,7 @@ export function recommend(
     for (const [note, ops] of warm)
       out.push({
         area: 'api',
-        text: `${p.name}: ${note}, for ${ops.join(', ')}; window statistics use the steady part only.`,
+        text: `${p.name}: ${note}, for ${ops.join(', ')}; statistics and comparisons use the steady part only.`,
       });
     if (worstSlo && worstSlo.used <= 1) {
       out.push({
