@@ -209,6 +209,21 @@ export function compareRunSets(
   };
 }
 
+/**
+ * One line on what the data could have detected: per statistic, the median over the compared ops
+ * of the smallest change (either direction) their units could show, e.g. "p50 ±6%, p99 ±31%".
+ */
+export function detectableSummary(c: Comparison): string | undefined {
+  const byStat = new Map<string, number[]>();
+  for (const m of c.metrics) {
+    if (m.detectablePct === undefined) continue;
+    const stat = m.metric.slice(m.metric.lastIndexOf('.') + 1);
+    byStat.set(stat, [...(byStat.get(stat) ?? []), m.detectablePct]);
+  }
+  if (!byStat.size) return undefined;
+  return [...byStat].map(([stat, v]) => `${stat} ±${fmtPct(median(v))}`).join(', ');
+}
+
 export function deltaPct(base: number, cand: number): number | null {
   return base === 0 ? (cand === 0 ? 0 : null) : ((cand - base) / base) * 100;
 }

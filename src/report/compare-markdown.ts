@@ -1,5 +1,5 @@
 /** Markdown of a comparison: verdict, warnings, significant changes, all metrics, trend. */
-import type { Comparison, MetricDelta } from '../analysis/compare.js';
+import { detectableSummary, type Comparison, type MetricDelta } from '../analysis/compare.js';
 import { formatValue, mdTable } from './format.js';
 
 export function renderCompareMarkdown(c: Comparison): string {
@@ -10,6 +10,9 @@ export function renderCompareMarkdown(c: Comparison): string {
     '',
   );
   for (const w of c.warnings) out.push(`> ⚠️ ${w}`, '');
+  const detectable = detectableSummary(c);
+  if (detectable)
+    out.push(`Smallest change the data could have detected (median over ops): ${detectable}.`, '');
   const changed = c.metrics.filter((m) => m.status === 'regressed' || m.status === 'improved');
   const noise = c.metrics.filter((m) => m.status === 'inconclusive' || m.status === 'untested');
   out.push('## Significant changes', '');
