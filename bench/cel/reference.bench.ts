@@ -11,7 +11,7 @@ const activation = toCelValue(referenceActivation(8)) as Record<string, unknown>
 const results: { name: string; value: number; unit: string; target?: string; pass?: boolean }[] = [];
 for (const r of REFERENCE_EXPRESSIONS) {
   process.stderr.write(`cel: ${r.name}\n`);
-  const m = benchmarkExpression(r, activation, { budgetMs: 400, warmupMs: 100 });
+  const m = await benchmarkExpression(r, activation, { budgetMs: 400, warmupMs: 100 });
   results.push(
     {
       name: `${r.name}.evalNs`,
