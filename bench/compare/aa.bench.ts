@@ -15,6 +15,9 @@ import { emit, log } from '../client/util.js';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 20);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 500);
+const ROUNDS = process.env.BENCH_ROUNDS;
+// BENCH_KEEP=DIR keeps every run's results.json there (pair-K-aa|slow-base|cand), for study offline.
+const KEEP = process.env.BENCH_KEEP;
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'kubeperf-aa-'));
 
@@ -24,8 +27,9 @@ const slow = await launchEmbeddedCluster({ latency: { '*': 'fixed:8ms' } });
 const hog = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
 
 let n = 0;
-function benchRun(kubeconfig: string): Results {
-  const out = join(dir, `run-${n++}`);
+function benchRun(kubeconfig: string, name: string): Results {
+  const out = join(KEEP ?? dir, name);
+  n++;
   const r = spawnSync(
     process.execPath,
     [
@@ -45,6 +49,7 @@ function benchRun(kubeconfig: string): Results {
       '--out',
       out,
       '--json',
+      ...(ROUNDS ? ['--rounds', ROUNDS] : []),
     ],
     { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
@@ -58,8 +63,11 @@ const t0 = performance.now();
 try {
   for (let k = 0; k < PAIRS; k++) {
     for (const kind of ['aa', 'slow'] as const) {
-      const base = benchRun(plain.kubeconfigPath);
-      const cand = benchRun(kind === 'aa' ? plain.kubeconfigPath : slow.kubeconfigPath);
+      const base = benchRun(plain.kubeconfigPath, `pair-${k}-${kind}-base`);
+      const cand = benchRun(
+        kind === 'aa' ? plain.kubeconfigPath : slow.kubeconfigPath,
+        `pair-${k}-${kind}-cand`,
+      );
       const c = compareRuns({ label: 'base', results: base }, { label: 'cand', results: cand });
       verdicts[kind].push(c.verdict);
       const flagged = c.metrics.filter((m) => m.status === 'regressed').map((m) => m.key);

@@ -97,9 +97,10 @@ describe('control-plane usage', () => {
     try {
       const headers = { authorization: `Bearer ${cluster.token}` };
       const fetchMetrics = async () => (await fetch(`${cluster.server}/metrics`, { headers })).text();
+      const scraped = metricsSource(fetchMetrics);
       const samplers = [
         new UsageSampler(procfsSource(cluster.pid), { maxCores: availableParallelism() }),
-        new UsageSampler(metricsSource(fetchMetrics), { maxCores: availableParallelism() }),
+        new UsageSampler(scraped, { maxCores: availableParallelism() }),
       ];
       for (const s of samplers) s.start();
       // Make the server work a little so CPU moves.
@@ -116,6 +117,10 @@ describe('control-plane usage', () => {
       expect(metrics!.sampling).toMatchObject({ method: 'metrics', intervalMs: 10_000, scrapes: 2 });
       expect(metrics!.sampling!.bytesPerScrape).toBeGreaterThan(1000);
       expect(metrics!.sampling!.serverCpuMsPerScrape).toBeGreaterThanOrEqual(0);
+      // The next phase starts from the reading this one ended with: one scrape, not two.
+      const next = new UsageSampler(scraped);
+      next.start();
+      expect((await next.stop())!.sampling!.scrapes).toBe(1);
     } finally {
       await cluster.stop();
     }

@@ -57,6 +57,8 @@ export interface UsageSource {
   read(): Promise<UsageReading>;
   /** API server CPU one reading costs, ms (measured once per source); undefined when unknown. */
   readingCostMs(): Promise<number | undefined>;
+  /** The latest reading and when it was taken (its middle, monotonic ms), for reuse by the next phase. */
+  last?: { reading: UsageReading; atMs: number; readMs: number };
 }
 
 export function parseProcessMetrics(text: string): { cpuSeconds?: number; rssBytes?: number } {
@@ -95,44 +97,62 @@ export function procfsSource(pid: number, label = `process ${pid} (/proc)`): Usa
 /** Readings scraped from an API server's /metrics; the scrape cost is measured on first request. */
 export function metricsSource(fetchMetrics: MetricsFetcher, label = 'API server /metrics'): UsageSource {
   let cost: Promise<number | undefined> | undefined;
-  const read = async (): Promise<UsageReading> => {
-    const text = await fetchMetrics();
+  const parse = (text: string): UsageReading => {
     const m = parseProcessMetrics(text);
     if (m.cpuSeconds === undefined || m.rssBytes === undefined)
       throw new Error('/metrics has no process_cpu_seconds_total or process_resident_memory_bytes');
     return { cpuSeconds: m.cpuSeconds, rssBytes: m.rssBytes, bytes: Buffer.byteLength(text) };
   };
-  return {
+  const source: UsageSource = {
     method: 'metrics',
     label,
-    read,
-    readingCostMs: () => (cost ??= measureScrapeCostMs(read).catch(() => undefined)),
+    async read() {
+      const s = performance.now();
+      const reading = parse(await fetchMetrics());
+      const e = performance.now();
+      source.last = { reading, atMs: (s + e) / 2, readMs: e - s };
+      return reading;
+    },
+    readingCostMs: () => (cost ??= measureScrapeCostMs(() => source.read()).catch(() => undefined)),
   };
+  return source;
 }
 
 /**
- * API server CPU one scrape costs, by difference, so the server's background CPU cancels out:
- * `k` scrapes back to back take T and cost k·S + B·T; a pause and one scrape, together as long as
- * T, cost S + B·T.
- * S = (burst − pause) / (k − 1). Both spans are read from the server's own CPU counter.
+ * API server CPU one scrape costs, by difference, so the server's background CPU cancels out: two
+ * windows of equal length between readings, the first quiet, the second with `k` more scrapes spread
+ * over it (so work a scrape defers, such as garbage collection, still lands inside it):
+ * S = (busy − quiet) / k. Both are read from the server's own CPU counter.
  */
 export async function measureScrapeCostMs(
   read: () => Promise<UsageReading>,
-  o: { k?: number; now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  o: { k?: number; windowMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<number> {
   const k = o.k ?? 5;
   const now = o.now ?? (() => performance.now());
-  const a = await read();
-  const t0 = now();
-  let last = a;
-  for (let i = 0; i < k; i++) last = await read();
-  const spanMs = now() - t0;
-  const burst = last.cpuSeconds - a.cpuSeconds;
-  // The pause plus the one scrape after it should span as long as the burst did.
-  await (o.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))((spanMs * (k - 1)) / k);
-  const b = await read();
-  const pause = b.cpuSeconds - last.cpuSeconds;
-  return Math.max(0, ((burst - pause) / (k - 1)) * 1000);
+  const sleep = o.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+  const t = now();
+  const r0 = await read();
+  // Long enough for the scrapes and what they leave behind: 1 s, or 20 scrapes' time.
+  const windowMs = o.windowMs ?? Math.max(1000, 20 * (now() - t));
+  const until = async (at: number) => {
+    const left = at - now();
+    if (left > 0) await sleep(left);
+  };
+  let at = now() + windowMs;
+  await until(at);
+  const r1 = await read();
+  const quiet = r1.cpuSeconds - r0.cpuSeconds;
+  const start = now();
+  for (let i = 1; i <= k; i++) {
+    await until(start + (i * windowMs) / (k + 1));
+    await read();
+  }
+  at = start + windowMs;
+  await until(at);
+  const r2 = await read();
+  const busy = r2.cpuSeconds - r1.cpuSeconds;
+  return Math.max(0, ((busy - quiet) / k) * 1000);
 }
 
 export interface UsageSamplerOptions {
@@ -150,6 +170,9 @@ export interface RawUsageSample {
   /** How long the reading took (its time is uncertain by this much), ms. */
   readMs: number;
 }
+
+/** A reading younger than this at a phase's start is reused as its first (no new scrape). */
+const REUSE_WITHIN_MS = 1000;
 
 /** A rate spanning more than this many intervals follows a gap in sampling. */
 const GAP_INTERVALS = 2.5;
@@ -194,6 +217,7 @@ export class UsageSampler {
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
   private t0 = 0;
+  private reused = false;
   readonly intervalMs: number;
 
   constructor(
@@ -228,7 +252,17 @@ export class UsageSampler {
 
   start(): void {
     this.t0 = performance.now();
-    void this.sample();
+    // The previous phase's last scrape, taken moments ago, is this phase's first: one scrape fewer.
+    const last = this.source.last;
+    if (last && this.t0 - last.atMs < REUSE_WITHIN_MS) {
+      this.raw.push({
+        t: (last.atMs - this.t0) / 1000,
+        cpuSeconds: last.reading.cpuSeconds,
+        rssBytes: last.reading.rssBytes,
+        readMs: last.readMs,
+      });
+      this.reused = true;
+    } else void this.sample();
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
     this.timer.unref();
   }
@@ -252,7 +286,7 @@ export class UsageSampler {
     const sampling: NonNullable<ResourceUsage['sampling']> = {
       method: this.source.method,
       intervalMs: this.intervalMs,
-      scrapes: this.source.method === 'metrics' ? readings : 0,
+      scrapes: this.source.method === 'metrics' ? readings - (this.reused ? 1 : 0) : 0,
       ...(this.bytes.length
         ? { bytesPerScrape: Math.round(this.bytes.reduce((a, b) => a + b, 0) / this.bytes.length) }
         : {}),
@@ -260,7 +294,12 @@ export class UsageSampler {
         ? {
             serverCpuMsPerScrape: round(costMs, 2),
             ...(serverCpuS > 0
-              ? { shareOfServerCpu: round((readings * costMs) / 1000 / serverCpuS, 4) }
+              ? {
+                  shareOfServerCpu: round(
+                    ((readings - (this.reused ? 1 : 0)) * costMs) / 1000 / serverCpuS,
+                    4,
+                  ),
+                }
               : {}),
           }
         : {}),
