@@ -14,7 +14,7 @@ import type { Results } from '../../src/results/types.js';
 import { emit, log } from '../client/util.js';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 20);
-const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 500);
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 1000);
 const ROUNDS = process.env.BENCH_ROUNDS;
 // BENCH_KEEP=DIR keeps every run's results.json there (pair-K-aa|slow-base|cand), for study offline.
 const KEEP = process.env.BENCH_KEEP;
@@ -118,6 +118,6 @@ emit(
     },
     { name: 'benchmark wall time', value: Math.round((performance.now() - t0) / 1000), unit: 's' },
   ],
-  `kubeperf bench crud --objects ${OBJECTS} --concurrency 16 (5 interleaved rounds, warm-up on), each run its own process; one busy-looping process beside the whole time`,
+  `kubeperf bench crud --objects ${OBJECTS} --concurrency 16 (10 interleaved rounds, warm-up on: the defaults), each run its own process; one busy-looping process beside the whole time`,
 );
 if (aaRegressed > 1 || slowRegressed < PAIRS - 1) process.exitCode = 1;

@@ -90,6 +90,19 @@ describe('compare: noise-aware verdict', () => {
     expect(p50.detectablePct!).toBeLessThan(10);
   });
 
+  it('a tail percentile of rounds is shown but never gates: p99 ×3 with p50 unchanged is inconclusive', () => {
+    const base = roundsRun(1, 10, 0.01);
+    const cand = roundsRun(2, 10, 0.01);
+    const op = cand.results.phases[0]!.ops.get!;
+    op.latencyMs = { ...op.latencyMs, p99: op.latencyMs.p99 * 3 };
+    op.rounds = op.rounds!.map((r) => ({ ...r, p99: r.p99 * 3 }));
+    const c = compareRuns(base, cand);
+    const p99 = c.metrics.find((m) => m.key === 'crud/get.p99')!;
+    expect(p99.status).toBe('inconclusive');
+    expect(p99.note).toMatch(/too noisy to gate on: compare sets of runs \(--sets\) or repeats/);
+    expect(c.verdict).toBe('inconclusive');
+  });
+
   it('results without rounds (older kubeperf) are never regressed: beyond the tolerance they are inconclusive', () => {
     const c = compareRuns(run(1, 1, undefined, 0), run(2, 1.3, undefined, 0));
     expect(c.verdict).toBe('inconclusive');
@@ -173,8 +186,8 @@ describe('compareRuns over sweeps', () => {
 
   it('compares matching sweep points and finds the one that regressed', () => {
     const c = compareRuns(swept(1, 1), swept(100, 1.4));
-    const at8 = c.metrics.find((m) => m.key === 'crud@concurrency=8/create.p99')!;
-    const at1 = c.metrics.find((m) => m.key === 'crud@concurrency=1/create.p99')!;
+    const at8 = c.metrics.find((m) => m.key === 'crud@concurrency=8/create.p50')!;
+    const at1 = c.metrics.find((m) => m.key === 'crud@concurrency=1/create.p50')!;
     expect(at8.status).toBe('regressed');
     expect(at1.status).not.toBe('regressed');
   });

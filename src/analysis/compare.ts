@@ -40,6 +40,8 @@ export interface MetricDelta {
   effectPct?: number;
   /** Smallest change (either direction, %) the units could have shown as significant and beyond their noise. */
   detectablePct?: number;
+  /** Unit-to-unit spread (pooled standard deviation of the log values), as a percentage. */
+  noisePct?: number;
   note: string;
 }
 
@@ -81,7 +83,13 @@ const MIN_UNITS = 3;
 /** Per-second windows are autocorrelated: only this many or more are cut into blocks, and into this many blocks. */
 const MIN_WINDOWS_FOR_BLOCKS = 10;
 const WINDOW_BLOCKS = 5;
-const LATENCY_STATS = ['p50', 'p90', 'p99', 'mean'] as const;
+const LATENCY_STATS = ['p50', 'p99'] as const;
+/**
+ * The p99 of a round of a few hundred requests is close to its maximum: it moves with every stall of
+ * a busy machine (in A/A pairs on this machine it alone produced false calls). Tail percentiles are
+ * tested only on whole runs or repeats; on rounds and window blocks they are shown, never gating.
+ */
+const GATES_ON_ROUNDS = new Set<Stat>(['p50', 'throughput']);
 type Stat = (typeof LATENCY_STATS)[number] | 'throughput';
 
 export function runRef(r: LabeledResults): RunRef {
@@ -237,13 +245,15 @@ interface Side {
 interface Pending {
   delta: Omit<MetricDelta, 'status' | 'method' | 'note'>;
   test?: UnitTest & { method: UnitMethod };
+  /** Whether this metric may flip the verdict (false: a tail percentile tested on rounds). */
+  gates: boolean;
 }
 
 const statOf = (s: OpStats, stat: Stat) => (stat === 'throughput' ? s.throughput : s.latencyMs[stat]);
 
 /** Per-second windows cut into consecutive blocks; each block's mean is one unit (batch means). */
 function windowBlocks(ws: SeriesPoint[], stat: Stat): number[] | undefined {
-  if (stat === 'p90' || ws.length < MIN_WINDOWS_FOR_BLOCKS) return undefined;
+  if (ws.length < MIN_WINDOWS_FOR_BLOCKS) return undefined;
   const out: number[] = [];
   for (let k = 0; k < WINDOW_BLOCKS; k++) {
     const block = ws.slice(
@@ -321,6 +331,7 @@ function compareOp(
         deltaPct: deltaPct(bv, cv),
       },
       ...(t ? { test: { ...t, method: u!.method } } : {}),
+      gates: !u || u.method === 'runs' || u.method === 'repeats' || GATES_ON_ROUNDS.has(stat),
     });
   }
   // Error rates: requests are the units (binomial); the change must also be ≥ 0.1 points.
@@ -357,12 +368,12 @@ function compareOp(
 
 /** Holm over every tested metric of the comparison, then each metric's status and note. */
 function settle(pending: Pending[], tol: number, alpha: number): MetricDelta[] {
-  const withTest = pending.filter((x) => x.test);
+  const withTest = pending.filter((x) => x.test && x.gates);
   const sig = holm(
     withTest.map((x) => x.test!.p),
     alpha,
   );
-  const significant = new Map(withTest.map((x, i) => [x, sig[i]!]));
+  const significant = new Map<Pending, boolean>(withTest.map((x, i) => [x, sig[i]!]));
   // The first Holm step is the strictest: the detectable change is quoted at that level.
   const level = alpha / Math.max(1, withTest.length);
   return pending.map((x) => {
@@ -382,7 +393,8 @@ function settle(pending: Pending[], tol: number, alpha: number): MetricDelta[] {
     const det = detectablePct(t, level);
     const units = `${t.n[0]}+${t.n[1]} ${t.method === 'window-blocks' ? 'window blocks' : t.method}`;
     const real =
-      significant.get(x)! && Math.abs(Math.log(1 + t.effectPct / 100)) >= Math.log(1 + t.noisePct / 100);
+      significant.get(x) === true &&
+      Math.abs(Math.log(1 + t.effectPct / 100)) >= Math.log(1 + t.noisePct / 100);
     const worse = x.delta.better === 'lower' ? (d ?? 0) > 0 : (d ?? 0) < 0;
     const agrees = Math.sign(t.effectPct) === Math.sign(d ?? t.effectPct);
     let status: ChangeStatus;
@@ -390,6 +402,9 @@ function settle(pending: Pending[], tol: number, alpha: number): MetricDelta[] {
     if (d !== null && Math.abs(d) <= tol) {
       status = 'unchanged';
       note = `within ±${tol}%; ${units} could detect changes of ${fmtPct(det)} or more`;
+    } else if (!x.gates) {
+      status = 'inconclusive';
+      note = `beyond ±${tol}% (${units}: ${signedPct(t.effectPct)}, noise ±${fmtPct(t.noisePct)}); a tail percentile of a round is too noisy to gate on: compare sets of runs (--sets) or repeats to test it`;
     } else if (real && agrees) {
       status = worse ? 'regressed' : 'improved';
       note = `${units}: ${signedPct(t.effectPct)}, p=${fmtP(t.p)} (Holm-corrected α ${alpha}), beyond the ±${fmtPct(t.noisePct)} unit-to-unit noise`;
@@ -404,6 +419,7 @@ function settle(pending: Pending[], tol: number, alpha: number): MetricDelta[] {
       p: t.p,
       effectPct: round2(t.effectPct),
       detectablePct: round2(det),
+      noisePct: round2(t.noisePct),
       note,
     };
   });
@@ -443,7 +459,7 @@ function compareScalars(bp: PhaseResult, cp: PhaseResult, tol: number): MetricDe
   return out;
 }
 
-/** Sweep points present in both runs (same parameter and x): p99 and throughput of each op. */
+/** Sweep points present in both runs (same parameter and x): p50, p99 and throughput of each op. */
 function compareSweeps(bp: PhaseResult, cp: PhaseResult, tol: number, alpha: number): Pending[] {
   const out: Pending[] = [];
   for (const bs of bp.sweeps ?? []) {
@@ -459,7 +475,7 @@ function compareSweeps(bp: PhaseResult, cp: PhaseResult, tol: number, alpha: num
         const side = (s: OpStats): Side => ({ ops: [s], repeats: [[]] });
         out.push(
           ...compareOp(scope, op, side(bo), side(co), tol, alpha)
-            .tested.filter((m) => /\.(p99|throughput)$/.test(m.delta.metric))
+            .tested.filter((m) => /\.(p50|p99|throughput)$/.test(m.delta.metric))
             .map((m) => ({ ...m, delta: { ...m.delta, phase: bp.name } })),
         );
       }

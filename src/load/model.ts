@@ -39,7 +39,7 @@ export const loadModelShape = {
   /**
    * Interleaved rounds: the work is split into this many rounds, each running every op on its share
    * of the objects, so each op is measured repeatedly across the run (the units `compare` tests
-   * noise with). Default 5; ramp and steps schedules run once.
+   * noise with). Default 10; ramp and steps schedules run once.
    */
   rounds: z.number().int().min(1).max(1000).optional(),
 };
@@ -57,7 +57,7 @@ export type LoadModelOptions = {
   rounds?: number;
 };
 
-export const defaultRounds = 5;
+export const defaultRounds = 10;
 
 export function isOpenModel(o: LoadModelOptions): boolean {
   return o.arrivalRate !== undefined || o.ramp !== undefined || o.steps !== undefined;
@@ -139,7 +139,7 @@ export function hasVaryingRate(o: LoadModelOptions): boolean {
 }
 
 /**
- * Rounds the work runs in: the requested number (default 5), at most one per task; ramp and steps
+ * Rounds the work runs in: the requested number (default 10), at most one per task; ramp and steps
  * schedules are one experiment over time and run once.
  */
 export function roundsFor(o: LoadModelOptions, total: number): number {

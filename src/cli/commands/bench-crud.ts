@@ -98,7 +98,7 @@ export function benchCrudCommand(): Command {
     .option('--connections <n>', 'HTTP connections to the API server')
     .option(
       '--rounds <n>',
-      'interleaved rounds the objects are split into (default 5; compare tests noise with them)',
+      'interleaved rounds the objects are split into (default 10; compare tests noise with them)',
     )
     .option('--kubeconfig <path>', 'run against this cluster (default: embedded control plane)')
     .option('--context <name>', 'kubeconfig context')

@@ -31,13 +31,13 @@ describe('crud phase against the embedded control plane', () => {
       expect(ops[op]!.throughput).toBeGreaterThan(0);
     }
     expect(ops.list?.count).toBe(3);
-    // 5 interleaved rounds of 8 objects: one page of at most 15 per round.
-    expect(ops['list-paged']?.count).toBe(5);
+    // 10 interleaved rounds of 4 objects: one page of at most 15 per round.
+    expect(ops['list-paged']?.count).toBe(10);
     for (const op of ['create', 'get', 'update', 'patch', 'delete']) {
       expect(
         ops[op]!.rounds!.map((r) => r.count),
         op,
-      ).toEqual([8, 8, 8, 8, 8]);
+      ).toEqual(Array(10).fill(4));
       // The op's active time is the sum of its rounds, not the span across other ops' rounds.
       const sum = ops[op]!.rounds!.reduce((a, r) => a + r.durationMs, 0);
       expect(ops[op]!.durationMs).toBeCloseTo(sum, 0);
@@ -91,11 +91,11 @@ describe('crud variants', () => {
       CrudOptions.parse({ objects: 50, arrivalRate: 250, ops: ['create', 'delete'], namespace: 'crud-open' }),
       ctx,
     );
-    // Every arrival started on the schedule (5 rounds of 10 arrivals at 250/s each).
+    // Every arrival started on the schedule (10 rounds of 5 arrivals at 250/s each).
     const pacing = (open.data!.pacing as Record<string, Record<string, { started: number }>>).cycle!;
     expect(pacing.create!.started).toBe(50);
     expect(ctx.recorder.snapshot().create).toMatchObject({ count: 50, errors: 0 });
-    expect(ctx.recorder.snapshot().create!.rounds).toHaveLength(5);
+    expect(ctx.recorder.snapshot().create!.rounds).toHaveLength(10);
 
     const sizes = testPhaseContext(cluster.target);
     const out = await crudPhase.run(

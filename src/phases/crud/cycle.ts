@@ -146,7 +146,7 @@ function patchBody(type: PatchType, i: number, full: () => Record<string, unknow
 const rvRe = /"resourceVersion":"(\d+)"/;
 
 /**
- * Runs the cycle in interleaved rounds (default 5): round r creates its share of the objects, then
+ * Runs the cycle in interleaved rounds (default 10): round r creates its share of the objects, then
  * gets, updates, patches, lists and deletes them, so every op is measured several times spread over
  * the run (the units that carry run-to-run noise) and nothing is left between rounds.
  */
