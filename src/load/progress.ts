@@ -4,7 +4,11 @@
  */
 import type { ProgressReporter } from '../core/progress.js';
 
-export function coalescedProgress(inner: ProgressReporter, intervalMs = 100): ProgressReporter {
+export function coalescedProgress(
+  inner: ProgressReporter,
+  intervalMs = 100,
+  now: () => number = () => performance.now(),
+): ProgressReporter {
   let done = 0;
   let errors = 0;
   let last = 0;
@@ -12,7 +16,7 @@ export function coalescedProgress(inner: ProgressReporter, intervalMs = 100): Pr
     if (done || errors) inner.advance(done, errors);
     done = 0;
     errors = 0;
-    last = performance.now();
+    last = now();
   };
   return {
     start(total, unit) {
@@ -22,7 +26,7 @@ export function coalescedProgress(inner: ProgressReporter, intervalMs = 100): Pr
     advance(n = 1, e = 0) {
       done += n;
       errors += e;
-      if (performance.now() - last >= intervalMs) flush();
+      if (now() - last >= intervalMs) flush();
     },
     status(text) {
       flush();

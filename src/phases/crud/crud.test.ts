@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, testPhaseContext, type TestCluster } from '../../kube/testing.js';
 import { connect } from '../../kube/connect.js';
+import { Recorder } from '../../metrics/recorder.js';
 import { crudPhase } from './index.js';
 import { CrudOptions } from './options.js';
 
@@ -56,6 +57,25 @@ describe('crud phase against the embedded control plane', () => {
     expect([404, 200]).toContain(ns?.status);
     if (ns?.status === 200) expect(JSON.parse(ns.body).status.phase).toBe('Terminating');
     await c.close();
+  });
+
+  it('interleaves rounds: every op of round r ends before round r + 1 begins, in op order', async () => {
+    const order: [string, number][] = [];
+    class Spy extends Recorder {
+      override record(...a: Parameters<Recorder['record']>): void {
+        order.push([a[0], this.round]);
+        super.record(...a);
+      }
+    }
+    const ctx = testPhaseContext(cluster.target, { recorder: new Spy(performance.now()) });
+    await crudPhase.run(
+      CrudOptions.parse({ objects: 12, concurrency: 3, rounds: 3, lists: 3, namespace: 'crud-rounds' }),
+      ctx,
+    );
+    const ops = ['create', 'get', 'update', 'patch', 'list', 'list-paged', 'delete'];
+    // The sequence of (round, op) steps, collapsed: each round runs each op once, in order.
+    const steps = order.map(([op, r]) => `${r}:${op}`).filter((x, i, a) => x !== a[i - 1]);
+    expect(steps).toEqual([0, 1, 2].flatMap((r) => ops.map((op) => `${r}:${op}`)));
   });
 
   it('a concurrency sweep returns one point per worker count with flat metrics', async () => {

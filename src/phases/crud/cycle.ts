@@ -167,10 +167,10 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   const advance = (r: { status: number } | undefined) =>
     s.progress.advance(1, r && r.status >= 200 && r.status < 300 ? 0 : 1);
   let firstCreateError: KubeResponse | undefined;
-  let tag = '';
   const each = async (op: string, [a, b]: [number, number], fn: (i: number, t: number) => Promise<void>) => {
     if (signal.aborted || b <= a) return;
-    s.progress.status(`${op} ×${b - a}${tag}`);
+    // One status line per round, not per op: a plain log (CI) gets 10 lines, not 70.
+    if (rounds === 1) s.progress.status(`${op} ×${b - a}`);
     pacing[op] = addPacing(pacing[op], await runTasks(s.load, b - a, (k, t) => fn(a + k, t), run));
   };
   const selector = `${LABEL_RUN_ID}=${s.runId},${LABEL_JOB}=${s.job}`;
@@ -178,7 +178,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   for (const [r, slice] of roundSlices(s.objects, rounds).entries()) {
     if (signal.aborted) break;
     recorder.beginRound(rounds > 1 ? r : -1);
-    tag = rounds > 1 ? ` (round ${r + 1}/${rounds})` : '';
+    if (rounds > 1) s.progress.status(`round ${r + 1}/${rounds}: ${slice[1] - slice[0]} objects`);
     await each('create', slice, async (i, t) => {
       const r = await client.create(m, ns, JSON.stringify(buildObject(s, names[i]!, i, data)), 'create', {
         ...o,
@@ -227,7 +227,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
     // Lists are spread over the rounds too; each sees the objects of its round.
     const lists = Math.floor(((r + 1) * s.lists) / rounds) - Math.floor((r * s.lists) / rounds);
     if (want.has('list') && lists > 0 && !signal.aborted) {
-      s.progress.status(`list ×${lists}${tag}`);
+      if (rounds === 1) s.progress.status(`list ×${lists}`);
       pacing.list = addPacing(
         pacing.list,
         await runTasks(
@@ -240,7 +240,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
       );
     }
     if (want.has('list-paged') && !signal.aborted) {
-      s.progress.status(`list-paged (limit ${s.listPageSize})${tag}`);
+      if (rounds === 1) s.progress.status(`list-paged (limit ${s.listPageSize})`);
       let cont: string | undefined;
       let pages = 0;
       do {
