@@ -40,6 +40,11 @@ export interface H1PoolOptions {
   tls?: tls.ConnectionOptions;
   /** Connections idle longer than this are closed rather than reused (servers drop idle ones), ms. */
   idleMs?: number;
+  /**
+   * An idempotent request on a connection that sat idle at least this long, closed by the server
+   * before answering, is sent again on a new connection (default 1000 ms).
+   */
+  staleAfterIdleMs?: number;
 }
 
 /** A transport error with a Node-style code (ECONNRESET, ETIMEDOUT, ABORT_ERR…). */
@@ -55,7 +60,6 @@ export class H1Error extends Error {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const MAX_HEAD = 64 * 1024;
-const STALE_AFTER_IDLE_MS = 1000;
 const EMPTY = Buffer.alloc(0);
 
 interface Pending {
@@ -298,7 +302,8 @@ class Connection {
     // request was answered, so an idempotent request is sent again on a fresh connection. A reset of
     // a busy connection is the server's doing and is reported (and retried visibly by the caller).
     if (
-      this.sentAfterIdleMs >= STALE_AFTER_IDLE_MS &&
+      this.served > 0 &&
+      this.sentAfterIdleMs >= this.pool.staleAfterIdleMs &&
       !this.gotBytes &&
       p.staleRetries > 0 &&
       IDEMPOTENT.has(p.req.method) &&
@@ -322,6 +327,7 @@ export class H1Pool {
   private readonly all = new Set<Connection>();
   private readonly queue: Pending[] = [];
   private readonly idleMs: number;
+  readonly staleAfterIdleMs: number;
   private session: Buffer | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private inflight = 0;
@@ -336,6 +342,7 @@ export class H1Pool {
     this.port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     this.hostHeader = url.host;
     this.idleMs = options.idleMs ?? 4000;
+    this.staleAfterIdleMs = options.staleAfterIdleMs ?? 1000;
   }
 
   request(req: H1Request): Promise<H1Response> {
