@@ -4,7 +4,12 @@
  * evals/s vs the reference Go report's 9,876/s (target: ≥ 1,000×). Batched timing, warm-up first.
  */
 import { benchmarkExpression } from '../../src/cel/benchmark.js';
-import { REFERENCE_EXPRESSIONS, referenceActivation } from '../../src/cel/reference.js';
+import {
+  LIBRARY_EXPRESSIONS,
+  REFERENCE_EXPRESSIONS,
+  libraryActivation,
+  referenceActivation,
+} from '../../src/cel/reference.js';
 import { toCelValue } from '../../src/cel/values.js';
 
 const activation = toCelValue(referenceActivation(8)) as Record<string, unknown>;
@@ -41,6 +46,20 @@ for (const r of REFERENCE_EXPRESSIONS) {
     });
   }
 }
+
+// The Kubernetes / cel-go library functions kro enables (interpreted: the fast path leaves them to
+// cel-js). The ratio is against calling kubeperf's port of the Go code directly: what CEL adds.
+const libActivation = toCelValue(libraryActivation(8)) as Record<string, unknown>;
+for (const r of LIBRARY_EXPRESSIONS) {
+  process.stderr.write(`cel: lib.${r.name}\n`);
+  const m = await benchmarkExpression(r, libActivation, { budgetMs: 200, warmupMs: 50 });
+  results.push(
+    { name: `lib.${r.name}.evalNs`, value: m.evalNs, unit: 'ns' },
+    { name: `lib.${r.name}.vsDirectCall`, value: m.baselineRatio ?? NaN, unit: 'x' },
+    { name: `lib.${r.name}.compileUs`, value: m.compileUs, unit: 'us' },
+  );
+}
+
 process.stdout.write(
   JSON.stringify({
     bench: 'cel/reference',

@@ -4,8 +4,31 @@
  * called functions, node count, depth and comprehension nesting.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { NAMESPACED_FUNCTIONS } from './lib/macros.js';
 
-const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+/** Macros binding one variable (first argument). */
+const COMPREHENSIONS = new Set([
+  'all',
+  'exists',
+  'exists_one',
+  'map',
+  'filter',
+  'sortBy',
+  'optMap',
+  'optFlatMap',
+]);
+/** cel-go two-variable comprehensions (3 or 4 arguments; the first two are bound). */
+const TWO_VAR = new Set([
+  'all',
+  'exists',
+  'exists_one',
+  'existsOne',
+  'transformList',
+  'transformMap',
+  'transformMapEntry',
+]);
+/** Comprehensions that loop over a collection (optMap/optFlatMap bind a variable but do not loop). */
+const LOOPS = new Set([...TWO_VAR, 'map', 'filter', 'sortBy']);
 
 export interface AstFacts {
   /** Free root identifiers in first-seen order (e.g. schema, deployment). */
@@ -77,10 +100,25 @@ export function analyzeAst(root: ASTNode): AstFacts {
       }
       case 'rcall': {
         const [name, target, args] = n.args;
+        const ns = target.op === 'id' ? (target.args as string) : undefined;
+        if (ns && NAMESPACED_FUNCTIONS.get(ns)?.has(name)) {
+          // ns.fn(…) is a qualified function (cel-go resolves it before variables), not a reference.
+          functions.add(name);
+          for (const a of args) walk(a, depth + 1, compDepth, 0);
+          return;
+        }
         functions.add(name);
+        if (name === 'newCondition' && ns === 'runtime' && args[0]?.op === 'map') {
+          // kro's macro turns the bare keys (type, status, …) into strings: only values are expressions.
+          walk(target, depth + 1, compDepth, 0);
+          for (const [, v] of args[0].args) walk(v, depth + 1, compDepth, 0);
+          return;
+        }
         const varNode = args[0];
-        const isComprehension = COMPREHENSIONS.has(name) && args.length >= 2 && varNode?.op === 'id';
-        const isBind = name === 'bind' && target.op === 'id' && target.args === 'cel' && varNode?.op === 'id';
+        const twoVar = TWO_VAR.has(name) && args.length >= 3 && varNode?.op === 'id' && args[1]?.op === 'id';
+        const isComprehension =
+          twoVar || (COMPREHENSIONS.has(name) && args.length >= 2 && varNode?.op === 'id');
+        const isBind = name === 'bind' && ns === 'cel' && varNode?.op === 'id';
         if (isBind) {
           // cel.bind(x, init, body): x is bound in body only.
           functions.add('cel.bind');
@@ -93,12 +131,14 @@ export function analyzeAst(root: ASTNode): AstFacts {
         }
         walk(target, depth + 1, compDepth, 0);
         if (isComprehension) {
-          const nested = compDepth + 1;
-          facts.comprehensionCount++;
+          const loops = LOOPS.has(name);
+          const nested = loops ? compDepth + 1 : compDepth;
+          if (loops) facts.comprehensionCount++;
           if (nested > facts.comprehensionDepth) facts.comprehensionDepth = nested;
-          bound.push(varNode.args as string);
-          for (let i = 1; i < args.length; i++) walk(args[i]!, depth + 1, nested, 0);
-          bound.pop();
+          const vars = twoVar ? 2 : 1;
+          for (let i = 0; i < vars; i++) bound.push(args[i]!.args as string);
+          for (let i = vars; i < args.length; i++) walk(args[i]!, depth + 1, nested, 0);
+          for (let i = 0; i < vars; i++) bound.pop();
           facts.nodeCount++;
           return;
         }

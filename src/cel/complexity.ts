@@ -28,7 +28,7 @@ export function costOrder(comprehensionDepth: number): string {
   return `O(n${exp})`;
 }
 
-/** Functions whose cost grows with string length (regex, split…): at least complex. */
+/** Functions whose cost grows with string length (regex, split, parsing…): at least complex. */
 const LINEAR_FUNCTIONS = new Set([
   'matches',
   'find',
@@ -39,6 +39,17 @@ const LINEAR_FUNCTIONS = new Set([
   'format',
   'unmarshal',
   'marshal',
+  // Kubernetes library parsers (≈1–2 µs each, interpreted)
+  'quantity',
+  'isQuantity',
+  'url',
+  'isURL',
+  'ip',
+  'isIP',
+  'cidr',
+  'isCIDR',
+  'semver',
+  'isSemver',
 ]);
 
 export function classify(f: AstFacts): Classification {

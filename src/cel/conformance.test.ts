@@ -79,6 +79,7 @@ interface SpecTest {
   name: string;
   expr: string;
   value?: PbValue;
+  typedResult?: { result?: PbValue };
   evalError?: unknown;
   bindings?: Record<string, { value?: PbValue }>;
   checkOnly?: boolean;
@@ -105,7 +106,9 @@ function runSuites(): Record<string, { applicable: number; pass: number }> {
           bindings = Object.fromEntries(
             Object.entries(t.bindings ?? {}).map(([k, b]) => [k, fromPb(b.value ?? {})]),
           );
-          expected = t.value ? fromPb(t.value) : undefined;
+          // cel-spec: a test with no result matcher expects the bool value true.
+          const result = t.value ?? t.typedResult?.result;
+          expected = result ? fromPb(result) : t.evalError === undefined ? true : undefined;
         } catch {
           continue;
         }
@@ -113,7 +116,7 @@ function runSuites(): Record<string, { applicable: number; pass: number }> {
         let ok: boolean;
         try {
           const actual = engine.compile(t.expr).evaluate(bindings);
-          ok = t.evalError === undefined && t.value !== undefined && same(expected, actual);
+          ok = t.evalError === undefined && expected !== undefined && same(expected, actual);
         } catch {
           ok = t.evalError !== undefined;
         }

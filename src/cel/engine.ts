@@ -1,15 +1,15 @@
 /**
- * The CEL adapter: the only module that imports @marcbachmann/cel-js (pinned exactly; it shipped
- * seven majors in 2025), so the engine can be swapped. One environment per declared-variable set,
- * configured like kro's cel-go environment (unlisted variables are dyn, optionals on, heterogeneous
- * literals allowed), plus the kro/Kubernetes library functions from library.ts. Compiled programs
- * are cached by (environment, expression).
+ * The CEL adapter: the only module that evaluates with @marcbachmann/cel-js (pinned exactly; it
+ * shipped seven majors in 2025), so the engine can be swapped. One environment per declared-variable
+ * set, configured like kro's cel-go environment (unlisted variables are dyn, optionals on,
+ * heterogeneous literals allowed), plus the libraries of a profile (library.ts): `kro` for RGDs,
+ * `kubernetes` for CRD validation rules. Compiled programs are cached by (environment, expression).
  */
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { analyzeAst, type AstFacts } from './ast.js';
 import { classify, type Classification } from './complexity.js';
 import { compileFast, supportsFast, type Evaluator } from './jit.js';
-import { registerKroLibrary } from './library.js';
+import { registerKroLibrary, registerKubernetesLibrary, type CelProfile } from './library.js';
 
 export interface CelProgram {
   readonly expression: string;
@@ -47,23 +47,26 @@ export interface CelEngineOptions {
   cacheSize?: number;
   /** Generate a JS fast path for supported expressions (default true). */
   jit?: boolean;
+  /** Which libraries: kro's environment (default) or kube-apiserver's for CRD validation rules. */
+  profile?: CelProfile;
 }
 
-let baseEnv: Environment | undefined;
-let knownFunctionNames: Set<string> | undefined;
+const baseEnvs = new Map<CelProfile, Environment>();
+const knownFunctionNames = new Map<CelProfile, Set<string>>();
 
-/** The shared base environment (≈ 0.3 ms to build with the library; built once per process). */
-function base(): Environment {
-  if (!baseEnv) {
-    baseEnv = registerKroLibrary(
-      new Environment({
-        unlistedVariablesAreDyn: true,
-        enableOptionalTypes: true,
-        homogeneousAggregateLiterals: false,
-      }),
-    );
+/** The shared base environment of a profile (≈ 10 ms to build with the libraries; once per process). */
+function base(profile: CelProfile = 'kro'): Environment {
+  let env = baseEnvs.get(profile);
+  if (!env) {
+    const fresh = new Environment({
+      unlistedVariablesAreDyn: true,
+      enableOptionalTypes: true,
+      homogeneousAggregateLiterals: false,
+    });
+    env = profile === 'kro' ? registerKroLibrary(fresh) : registerKubernetesLibrary(fresh);
+    baseEnvs.set(profile, env);
   }
-  return baseEnv;
+  return env;
 }
 
 export class CelEngine {
@@ -72,12 +75,14 @@ export class CelEngine {
   private readonly useCache: boolean;
   private readonly cacheSize: number;
   private readonly useJit: boolean;
+  private readonly profile: CelProfile;
   hits = 0;
   misses = 0;
 
   constructor(options: CelEngineOptions = {}) {
     // clone() freezes the parent: the base stays shared and each engine adds its own declarations.
-    this.env = base().clone();
+    this.profile = options.profile ?? 'kro';
+    this.env = base(this.profile).clone();
     for (const [name, type] of Object.entries(options.variables ?? {})) this.env.registerVariable(name, type);
     this.useCache = options.cache ?? true;
     this.cacheSize = options.cacheSize ?? 10_000;
@@ -142,25 +147,18 @@ export class CelEngine {
 
   /** Names of every function and method the environment knows (macros included). */
   knownFunctions(): ReadonlySet<string> {
-    if (!knownFunctionNames) {
-      knownFunctionNames = new Set([
-        'has',
-        'all',
-        'exists',
-        'exists_one',
-        'map',
-        'filter',
-        'bind',
-        'cel.bind',
-      ]);
+    let names = knownFunctionNames.get(this.profile);
+    if (!names) {
+      names = new Set(['has', 'all', 'exists', 'exists_one', 'map', 'filter', 'bind', 'cel.bind']);
       for (const f of this.env.getDefinitions().functions) {
         const sig =
           (f as { signature?: string; name?: string }).signature ?? (f as { name?: string }).name ?? '';
         const m = /([A-Za-z_][A-Za-z0-9_]*)\(/.exec(sig);
-        if (m) knownFunctionNames.add(m[1]!);
+        if (m) names.add(m[1]!);
       }
+      knownFunctionNames.set(this.profile, names);
     }
-    return knownFunctionNames;
+    return names;
   }
 
   get cachedPrograms(): number {
@@ -199,8 +197,8 @@ export interface FieldTypes {
 export class CelTypeChecker {
   private readonly env: Environment;
 
-  constructor(declarations: Record<string, string | FieldTypes>) {
-    this.env = base().clone();
+  constructor(declarations: Record<string, string | FieldTypes>, profile: CelProfile = 'kro') {
+    this.env = base(profile).clone();
     for (const [name, t] of Object.entries(declarations)) {
       if (typeof t === 'string') this.env.registerVariable(name, t);
       else this.env.registerVariable({ name, schema: t });

@@ -119,6 +119,63 @@ describe('JIT fast path agrees with the interpreter', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('leaves the library functions and new macros to the interpreter, with the same results', () => {
+    const LIBRARY = [
+      'quantity("1Gi").isGreaterThan(quantity("512Mi")) && spec.replicas > 1',
+      'spec.replicas > 1 ? quantity("1").add(spec.replicas).asInteger() : 0',
+      'string(ip("10.0.0.1")) + "/" + string(cidr("10.0.0.0/8").prefixLength())',
+      'url("https://x.io:8/p").getPort() == "8"',
+      'semver("1.2.3").isLessThan(semver("1.10.0"))',
+      'spec.items.transformMap(i, v, v.weight > 4, v.weight)',
+      '{1: "a"}.all(k, v, k + 1 > 1)',
+      '{1: "a"}.exists(k, k == 1)',
+      '{"a": 1, "b": 2}.all(k, v, v > 0)',
+      'cel.bind(x, {"a": 1}, x.exists(k, v, k == "a"))',
+      'spec.items.sortBy(i, -i.weight).map(i, i.name)',
+      'lists.range(3).map(i, i * spec.replicas)',
+      'm.transformMapEntry(k, v, {k + "!": v})',
+      '"a1b22".findAll("[0-9]+").size() == 2',
+      'spec.items.map(i, i.weight).sum() + spec.items.map(i, i.weight).max()',
+      'sign(quantity("-1"))',
+      'quantity("x")',
+    ];
+    const wrong = LIBRARY.filter((e) => {
+      const r = agree(e, act);
+      return r.jit || !r.same;
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('runs two-variable comprehensions over lists and string-keyed maps on the fast path', () => {
+    const TWO_VAR = [
+      'spec.items.all(i, v, i >= 0 && v.weight > 0)',
+      'spec.items.exists(i, v, i == 2 && v.enabled)',
+      'spec.items.existsOne(i, v, v.weight == 7)',
+      'spec.items.exists_one(i, v, i == 0)',
+      'spec.items.transformList(i, v, v.name + string(i))',
+      'spec.items.transformList(i, v, i % 2 == 0, v.weight * i)',
+      'spec.items.all(i, v, spec.items.exists(j, w, w.weight == v.weight && j >= 0))',
+      '[1, 2].all(i, v, v / 0 > 1)',
+      '[1, 2].all(i, v, v / (v - 1) > 0)',
+      '[0, "a"].exists(i, v, v == 1 || i == 1)',
+      'mixed.all(i, v, v > 0)',
+      'cel.bind(xs, spec.items, xs.transformList(i, v, xs[i].name == v.name))',
+      // maps iterate (key, value) when their keys are strings
+      'm.all(k, v, k != "")',
+      'm.exists(k, v, k == "b" && v == "x")',
+      'm.transformList(k, v, k)',
+      'm.nested.transformList(k, v, v.size())',
+      'm.all(k, k.size() > 0)',
+      'm.map(k, k + "!")',
+      'm.filter(k, k.startsWith("n"))',
+    ];
+    const wrong = TWO_VAR.filter((e) => {
+      const r = agree(e, act);
+      return !r.jit || !r.same;
+    });
+    expect(wrong).toEqual([]);
+  });
+
   it('compiles the reference set to the fast path', () => {
     for (const r of REFERENCE_EXPRESSIONS) expect(engine.compile(r.expression).jit).toBe(true);
   });

@@ -3,6 +3,11 @@
  * (a `spec` with 8 items), hand-written JS equivalents (the "within 3×" baseline) and cel-go v0.16
  * numbers measured on the reference machine (issue 5).
  */
+import { parseAddr, parsePrefix } from './lib/netip.js';
+import { parseQuantity } from './lib/quantity.js';
+import { findAllString } from './lib/regex.js';
+import { parseSemver } from './lib/semver.js';
+import { parseRequestURI, parseURL } from './lib/url.js';
 
 export interface ReferenceExpression {
   name: string;
@@ -78,4 +83,87 @@ export function referenceActivation(items = 8): { spec: Record<string, unknown> 
 
 export function referenceByExpression(expression: string): ReferenceExpression | undefined {
   return REFERENCE_EXPRESSIONS.find((r) => r.expression === expression);
+}
+
+interface LibSpec extends RefSpec {
+  memory: string;
+  endpoint: string;
+  cidr: string;
+  ip: string;
+  version: string;
+  csv: string;
+}
+
+/**
+ * The Kubernetes/cel-go library functions kro enables, over the reference `spec` plus a few string
+ * fields. The baseline calls kubeperf's port of the Go code directly, so the ratio is the cost the
+ * CEL layer (interpreter dispatch, boxing) adds on top of the library itself.
+ */
+export const LIBRARY_EXPRESSIONS: readonly (Omit<ReferenceExpression, 'baseline' | 'celGoReferenceNs'> & {
+  baseline: (a: { spec: LibSpec }) => unknown;
+})[] = [
+  {
+    name: 'quantity',
+    expression: 'quantity(spec.memory).isLessThan(quantity("1Gi"))',
+    baseline: (a) => parseQuantity(a.spec.memory).cmp(parseQuantity('1Gi')) === -1,
+  },
+  {
+    name: 'url',
+    expression: 'url(spec.endpoint).getHostname()',
+    baseline: (a) => (parseRequestURI(a.spec.endpoint), parseURL(a.spec.endpoint).hostname()),
+  },
+  {
+    name: 'cidr',
+    expression: 'cidr(spec.cidr).containsIP(spec.ip)',
+    baseline: (a) => parsePrefix(a.spec.cidr).contains(parseAddr(a.spec.ip)),
+  },
+  {
+    name: 'semver',
+    expression: 'semver(spec.version).isGreaterThan(semver("1.28.0"))',
+    baseline: (a) => parseSemver(a.spec.version).compare(parseSemver('1.28.0')) === 1,
+  },
+  {
+    name: 'regex-findAll',
+    expression: 'spec.csv.findAll("[a-z]+")',
+    baseline: (a) => findAllString(a.spec.csv, '[a-z]+', -1),
+  },
+  {
+    name: 'two-var-all',
+    expression: 'spec.items.all(i, v, v.weight >= 0 && i < 100)',
+    baseline: (a) => a.spec.items.every((v, i) => v.weight >= 0n && i < 100),
+  },
+  {
+    name: 'transformMap',
+    expression: 'spec.items.transformMap(i, v, v.weight)',
+    baseline: (a) => new Map(a.spec.items.map((v, i) => [BigInt(i), v.weight])),
+  },
+  {
+    name: 'sortBy',
+    expression: 'spec.items.sortBy(i, i.weight).map(i, i.name)',
+    baseline: (a) =>
+      [...a.spec.items]
+        .sort((x, y) => (x.weight < y.weight ? -1 : x.weight > y.weight ? 1 : 0))
+        .map((i) => i.name),
+  },
+  {
+    name: 'lists-sum',
+    expression: 'spec.items.map(i, i.weight).sum()',
+    baseline: (a) => a.spec.items.reduce((s, i) => s + i.weight, 0n),
+  },
+];
+
+/** referenceActivation plus the string fields the library expressions read. */
+export function libraryActivation(items = 8): { spec: Record<string, unknown> } {
+  const a = referenceActivation(items);
+  return {
+    spec: {
+      ...a.spec,
+      memory: '768Mi',
+      endpoint: 'https://api.example.org:8443/v2?region=eu',
+      cidr: '10.0.0.0/8',
+      ip: '10.1.2.3',
+      version: '1.29.4',
+      csv: 'alpha,beta,gamma',
+    },
+  };
 }

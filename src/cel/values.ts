@@ -41,6 +41,9 @@ export function fromCelValue(value: unknown): unknown {
   if (value instanceof Map)
     return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCelValue(v)]));
   if (value instanceof Date) return value.toISOString();
+  // Library values (quantity, url, ip, cidr, semver) render as their Go String() form.
+  const custom = value as { toJSON?: () => unknown };
+  if (typeof custom.toJSON === 'function') return custom.toJSON();
   const maybeOptional = value as { hasValue?: () => boolean; value?: () => unknown };
   if (typeof maybeOptional.hasValue === 'function' && typeof maybeOptional.value === 'function') {
     return maybeOptional.hasValue() ? fromCelValue(maybeOptional.value()) : null;

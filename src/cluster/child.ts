@@ -2,7 +2,8 @@
  * Entry point of the embedded control plane's own process (started by launch.ts). Receives its
  * options over IPC, reports {url, token, caPem} back, and exits when the parent goes away.
  */
-import { startClusterServer, type ClusterServerOptions } from './server.js';
+import { startClusterServer, type ApiServer, type ClusterServerOptions } from './server.js';
+import { handleProcessMessage, type ProcessMessage } from './process-registry.js';
 
 interface StartMessage {
   type: 'start';
@@ -18,6 +19,7 @@ if (!process.send) {
 
 let closing: Promise<void> | undefined;
 let close: (() => Promise<void>) | undefined;
+let api: ApiServer | undefined;
 
 const shutdown = (code: number): void => {
   if (!closing) closing = (close ? close() : Promise.resolve()).finally(() => process.exit(code));
@@ -37,7 +39,8 @@ watchParent.unref();
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));
 
-process.on('message', (msg: StartMessage | { type: 'stop' }) => {
+process.on('message', (msg: StartMessage | { type: 'stop' } | ProcessMessage) => {
+  if (handleProcessMessage(msg, api?.containers, (m) => process.send!(m))) return;
   if (msg.type === 'stop') {
     shutdown(0);
     return;
@@ -46,6 +49,7 @@ process.on('message', (msg: StartMessage | { type: 'stop' }) => {
     startClusterServer(msg.options).then(
       (s) => {
         close = s.close;
+        api = s.api;
         process.send!({ type: 'ready', url: s.url, token: s.token, caPem: s.caPem });
       },
       (e: unknown) => {

@@ -11,13 +11,26 @@ import { KubeperfError } from '../core/errors.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import type { ClusterOptionsInput } from './options.js';
 import { serverVersion } from './version.js';
+import { ApiserverContainerSchema, type ContainerProcess } from './http/cadvisor.js';
+import { processClient } from './process-registry.js';
 
 export interface EmbeddedCluster {
   server: string;
   kubeconfigPath: string;
   token: string;
+  /** CA of the server's certificate (TLS only). */
+  caPem?: string;
   version: string;
   pid: number;
+  /** Path of the cAdvisor-style container metrics through the API server (docs/metrics.md). */
+  cadvisorPath: string;
+  /**
+   * Adds a process of this machine (a simulated controller a study started) to the container metrics
+   * as namespace/pod/container, so container_cpu_usage_seconds_total etc. cover it. Its series end
+   * when the process exits.
+   */
+  registerProcess(p: ContainerProcess): Promise<void>;
+  unregisterProcess(pid: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -119,12 +132,16 @@ export async function launchEmbeddedCluster(opts: LaunchOptions = {}): Promise<E
     else child.once('exit', () => resolve());
   });
   let stopping: Promise<void> | undefined;
+  const node = ApiserverContainerSchema.parse(serverOpts.apiserverContainer ?? {}).node;
   return {
     server: ready.url,
     kubeconfigPath,
     token: ready.token,
+    caPem: ready.caPem,
     version: serverVersion.gitVersion,
     pid: child.pid!,
+    cadvisorPath: `/api/v1/nodes/${node}/proxy/metrics/cadvisor`,
+    ...processClient(child),
     stop: () =>
       (stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {

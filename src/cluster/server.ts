@@ -8,24 +8,32 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { collectionRequest, objectRequest } from './http/dispatch.js';
 import { Discovery, wantsAggregated } from './api/discovery.js';
-import { negotiate } from './api/codec.js';
+import { OpenApi } from './http/openapi.js';
+import { gzipThresholdBytes, send as sendCompressed } from './http/compress.js';
+import { negotiate, type Negotiated } from './api/codec.js';
+import { encodeEnvelope, hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
-import { ResourceRegistry, builtinGroupVersions, type ResourceType } from './api/resources.js';
+import { ResourceRegistry, inBuiltinGroup, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
 import { insertNew } from './api/handlers.js';
+import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
+import { installBuiltins, type Builtins } from './builtins/index.js';
 import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
+import { ContainerMetrics } from './http/cadvisor.js';
+import { ControllerRuntimeMetrics } from '../metrics/controller-runtime.js';
 import { route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
+import { bootstrapV128 } from './api/bootstrap.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
 import { forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
@@ -51,24 +59,40 @@ const mutating = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export class ApiServer {
   readonly ctx: ApiContext;
   readonly discovery: Discovery;
+  readonly openapi: OpenApi;
   readonly metrics: Metrics;
+  /** cAdvisor-style container metrics of the real processes (this one, registered controllers). */
+  readonly containers: ContainerMetrics;
   readonly knobs: Knobs;
   readonly token: string;
   private address = '127.0.0.1:0';
+  /** Requests that negotiated protobuf: their errors are protobuf Status too. */
+  private protobufErrors = new WeakSet<AnyReq>();
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
+  private readonly builtins: Builtins;
   readonly opts: ClusterOptions;
 
   constructor(options: ClusterOptionsInput = {}) {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
-    this.ctx = { store, registry, hooks: { admit } };
+    this.ctx = {
+      store,
+      registry,
+      hooks: { admit, tokenValid: (t) => t === this.token },
+      controllers: new ControllerRuntimeMetrics(),
+    };
+    this.builtins = installBuiltins(this.ctx, { serviceCIDR: this.opts.serviceCIDR });
+    this.stopFns.push(() => this.builtins.stop());
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
     this.discovery = new Discovery(registry, () => this.address);
+    this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
     this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
+    this.containers = new ContainerMetrics(this.opts.apiserverContainer);
     this.bootstrap();
+    bootstrapV128(this.ctx);
     this.stopFns.push(startNamespaceController(this.ctx));
     this.stopFns.push(startCrdController(this.ctx));
     this.stopFns.push(startGarbageCollector(this.ctx));
@@ -82,6 +106,7 @@ export class ApiServer {
 
   setAddress(hostPort: string): void {
     this.address = hostPort;
+    this.builtins.listening(hostPort);
   }
 
   private bootstrap(): void {
@@ -101,6 +126,7 @@ export class ApiServer {
         'Update',
       );
     }
+    this.builtins.bootstrap();
   }
 
   /** Closes every open watch (fault knob and shutdown). */
@@ -135,6 +161,12 @@ export class ApiServer {
     try {
       const auth = req.headers.authorization;
       if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      if (this.containers.isNodeProxyPath(pathname)) {
+        Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
+        labels.component = 'apiserver';
+        done(handleNonResource(this, '/metrics/cadvisor', query, req, res));
+        return;
+      }
       const r = route(pathname);
       if (r.kind === 'nonResource') {
         labels.subresource = metricPath(pathname);
@@ -157,7 +189,7 @@ export class ApiServer {
         labels.version = version!;
       }
       if (!rt || r.bad || !this.subresourceOk(rt, r.subresource)) {
-        throw builtinGroupVersions.includes(r.groupVersion) || (rt && r.subresource)
+        throw inBuiltinGroup(r.groupVersion) || (rt && r.subresource)
           ? rt && rt.custom && r.subresource === 'status'
             ? errors.notFound(rt, r.name ?? '')
             : errors.unknownResource()
@@ -172,7 +204,11 @@ export class ApiServer {
         method === 'GET' &&
         !r.name &&
         (r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1');
+      if (method === 'HEAD') throw errors.methodNotAllowed();
       const knobVerb = this.knobVerb(method, !!r.name, isWatch, req.headers['content-type']);
+      // Verbs a resource does not list (componentstatuses: get/list; reviews: create) → 405.
+      if (!r.subresource && !rt.custom && !rt.verbs.includes(knobVerb === 'apply' ? 'patch' : knobVerb))
+        throw errors.methodNotAllowed();
       labels.verb = metricVerb(method, !!r.name, isWatch, req.headers['content-type']);
       if (labels.verb === 'WATCH' && r.watchPath && r.name) labels.verb = 'WATCH';
       const apiReq: ApiRequest = {
@@ -184,9 +220,11 @@ export class ApiServer {
         query,
         contentType: req.headers['content-type'],
         userAgent: req.headers['user-agent'],
+        upgrade: !!req.headers.upgrade,
       };
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
-      const neg = negotiate(req.headers.accept);
+      let neg = negotiate(req.headers.accept);
+      if (neg?.type === 'protobuf' && !neg.metadataOnly && !hasProtobuf(rt)) neg = neg.fallback;
       if (!neg) {
         throw errors.notAcceptable();
       }
@@ -195,7 +233,10 @@ export class ApiServer {
         // No RBAC here: an impersonated user is bound to nothing, like a fresh real cluster.
         throw forbiddenFor(impersonated, rt, knobVerb, r.name, rt.namespaced ? r.ns : '', r.subresource);
       }
+      apiReq.protobuf = neg.type === 'protobuf';
+      if (apiReq.protobuf) this.protobufErrors.add(req);
       apiReq.table = neg.table && method === 'GET' && !r.subresource;
+      apiReq.tableVersion = neg.tableVersion;
       apiReq.metadataOnly = neg.metadataOnly && method === 'GET' && !r.subresource;
       if (isWatch) {
         this.metrics.longrunning(labels, +1);
@@ -228,6 +269,7 @@ export class ApiServer {
           try {
             apiReq.body = body;
             const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            if (rt.deprecationWarning) result.warnings = [...(result.warnings ?? []), rt.deprecationWarning];
             finish(this.send(req, res, result, neg.type, query));
           } catch (e) {
             release?.();
@@ -272,7 +314,7 @@ export class ApiServer {
     if (sub === undefined) return true;
     if (sub === 'status') return !!rt.subresources.status;
     if (sub === 'scale') return !!rt.subresources.scale;
-    return false;
+    return servesSubresource(rt, sub);
   }
 
   private knobVerb(method: string, named: boolean, watch: boolean, ct: string | undefined): KnobVerbName {
@@ -301,7 +343,19 @@ export class ApiServer {
   }
 
   /** Writes a JSON result; returns the status code. */
-  send(req: AnyReq, res: AnyRes, result: ApiResult, type: 'json' | 'yaml', query: URLSearchParams): number {
+  send(
+    req: AnyReq,
+    res: AnyRes,
+    result: ApiResult,
+    type: Negotiated['type'],
+    query: URLSearchParams,
+  ): number {
+    if (result.contentType)
+      return this.sendBytes(req, res, result, Buffer.from(result.body), result.contentType);
+    if (type === 'protobuf') {
+      const pb = protobufBody(result);
+      if (pb) return this.sendBytes(req, res, result, pb, protobufContentType);
+    }
     const headers: Record<string, string | string[]> = {
       'Cache-Control': 'no-cache, private',
       'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
@@ -313,10 +367,18 @@ export class ApiServer {
     else body = result.body + '\n';
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
     // two chunks).
+    if (body.length >= gzipThresholdBytes / 4)
+      return sendCompressed(req, res, result.code, body, headers['Content-Type'] as string, headers);
     headers['Content-Length'] = String(Buffer.byteLength(body));
     (res as ServerResponse).writeHead(result.code, headers);
     res.end(body);
     return result.code;
+  }
+
+  private sendBytes(req: AnyReq, res: AnyRes, result: ApiResult, body: Buffer, contentType: string): number {
+    const headers: Record<string, string | string[]> = {};
+    if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    return sendCompressed(req, res, result.code, body, contentType, headers);
   }
 
   private fail(e: unknown, req: AnyReq, res: AnyRes, done: (code: number) => void): void {
@@ -337,8 +399,14 @@ export class ApiServer {
       return;
     }
     const headers: Record<string, string> = { 'Cache-Control': 'no-cache, private', ...(err.headers ?? {}) };
-    let body: string;
-    if (err.plain !== undefined) {
+    let body: string | Buffer;
+    const status =
+      err.plain === undefined && this.protobufErrors.has(req) ? encodeEnvelope(err.toStatus()) : undefined;
+    if (status) {
+      // A protobuf client gets its Status in protobuf too (the negotiated serializer).
+      headers['Content-Type'] = protobufContentType;
+      body = status;
+    } else if (err.plain !== undefined) {
       headers['Content-Type'] = 'text/plain; charset=utf-8';
       body = err.plain;
     } else {
@@ -371,7 +439,7 @@ export class ApiServer {
       doc = this.discovery.group(r.group!);
     } else {
       doc = this.discovery.resources(r.groupVersion!);
-      if (!doc && builtinGroupVersions.some((gv) => gv.split('/')[0] === r.groupVersion!.split('/')[0])) {
+      if (!doc && inBuiltinGroup(r.groupVersion!)) {
         throw errors.unknownResource();
       }
     }

@@ -2,6 +2,7 @@
  * Durations as people write them in study files and flags: 250us, 20ms, 1.5s, 2m, 1h, or combined
  * Go-style (1m30s). A bare number is milliseconds.
  */
+import { z } from 'zod';
 const unitMs: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
@@ -36,3 +37,8 @@ export function formatDurationMs(ms: number): string {
   const m = Math.floor(ms / 60_000);
   return `${m}m${Math.round((ms - m * 60_000) / 1000)}s`;
 }
+
+/** A duration option in a study or measurement schema (validated, kept as written). */
+export const DurationString = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, 'must be a duration such as 500ms, 10s or 2m');

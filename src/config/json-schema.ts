@@ -4,21 +4,24 @@
  * over the registered phase types, discriminated by `type`.
  */
 import { z } from 'zod';
+import { builtinMeasurements } from '../measurements/builtin.js';
+import type { MeasurementRegistry } from '../measurements/registry.js';
 import type { PhaseRegistry } from '../phases/registry.js';
-import { PhaseEntrySchema, StudySchema } from './schema.js';
+import { MeasurementEntrySchema, PhaseEntrySchema, StudySchema } from './schema.js';
 
 type JsonSchema = Record<string, any>;
 
 const opts = { io: 'input', unrepresentable: 'any', target: 'draft-7' } as const;
 
-export function studyJsonSchema(registry: PhaseRegistry): JsonSchema {
-  const study = z.toJSONSchema(StudySchema, opts) as JsonSchema;
-  const common = (z.toJSONSchema(PhaseEntrySchema, opts) as JsonSchema).properties as Record<
-    string,
-    JsonSchema
-  >;
-  const variants = registry.names().map((name) => {
-    const t = registry.get(name)!;
+/** A oneOf over registered types: the entry's common keys plus each type's own options. */
+function variantsOf(
+  names: string[],
+  get: (name: string) => { description: string; options: z.ZodType },
+  entry: z.ZodType,
+): JsonSchema[] {
+  const common = (z.toJSONSchema(entry, opts) as JsonSchema).properties as Record<string, JsonSchema>;
+  return names.map((name) => {
+    const t = get(name);
     const own = z.toJSONSchema(t.options, opts) as JsonSchema;
     delete own.$schema;
     const head = { ...common, type: { const: name, description: t.description } };
@@ -38,7 +41,19 @@ export function studyJsonSchema(registry: PhaseRegistry): JsonSchema {
       allOf: [{ type: 'object', properties: head, required: ['type'] }, own],
     };
   });
-  study.properties.phases.items = { oneOf: variants };
+}
+
+export function studyJsonSchema(
+  registry: PhaseRegistry,
+  measurements: MeasurementRegistry = builtinMeasurements(),
+): JsonSchema {
+  const study = z.toJSONSchema(StudySchema, opts) as JsonSchema;
+  study.properties.phases.items = {
+    oneOf: variantsOf(registry.names(), (n) => registry.get(n)!, PhaseEntrySchema),
+  };
+  study.properties.measurements.items = {
+    oneOf: variantsOf(measurements.names(), (n) => measurements.get(n)!, MeasurementEntrySchema),
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://kubeperf.io/schema/study.schema.json',

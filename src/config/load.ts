@@ -7,13 +7,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYamlValue, visit, type Scalar } from 'yaml';
 import { InputError } from '../core/errors.js';
+import { builtinMeasurements } from '../measurements/builtin.js';
+import type { MeasurementRegistry } from '../measurements/registry.js';
+import type { MeasurementEntry } from '../measurements/session.js';
 import type { PhaseRegistry } from '../phases/registry.js';
 import type { PhaseType } from '../phases/types.js';
 import { expandEnv } from './env.js';
 import { parseOverride, type Override } from './overrides.js';
-import { issuesToProblems, type Locator } from './problems.js';
+import { closest, issuesToProblems, type Locator } from './problems.js';
 import { redact } from './redact.js';
-import { PhaseCommonKeys, StudySchema, type Study } from './schema.js';
+import { MeasurementCommonKeys, PhaseCommonKeys, StudySchema, type Study } from './schema.js';
 import { locate, parseYamlSource } from './yaml-source.js';
 import { validateExtensions } from './extensions.js';
 
@@ -34,12 +37,16 @@ export interface LoadedStudy {
   baseDir: string;
   study: Study;
   phases: ResolvedPhase[];
+  /** Measurements to take around phases, with the default-on ones added (src/measurements). */
+  measurements: MeasurementEntry[];
   /** The config as given (overrides applied, env references unexpanded, secrets redacted). */
   configForResults: unknown;
 }
 
 export interface LoadOptions {
   registry: PhaseRegistry;
+  /** Default: the built-in measurements. */
+  measurementRegistry?: MeasurementRegistry;
   set?: string[];
   env?: NodeJS.ProcessEnv;
 }
@@ -185,6 +192,7 @@ function validate(
     });
   });
 
+  const measurements = resolveMeasurements(value, phases, locator, problems, options);
   problems.push(...validateExtensions(value, locator));
 
   if (problems.length || !parsed.success) throw invalid(ctx.source, withoutCascades(problems));
@@ -193,8 +201,100 @@ function validate(
     baseDir: ctx.baseDir,
     study: parsed.data,
     phases,
+    measurements,
     configForResults: ctx.configForResults,
   };
+}
+
+/**
+ * `measurements:` entries: each type's own options checked with field paths like a phase's, `phases:`
+ * names checked against the study's phases, and the default-on measurements added unless listed.
+ */
+function resolveMeasurements(
+  value: unknown,
+  phases: ResolvedPhase[],
+  locator: Locator,
+  problems: string[],
+  options: LoadOptions,
+): MeasurementEntry[] {
+  const registry = options.measurementRegistry ?? builtinMeasurements();
+  const raw = (value as { measurements?: unknown })?.measurements;
+  const entries: MeasurementEntry[] = [];
+  const seen = new Set<string>();
+  const listedTypes = new Set<string>();
+  const phaseNames = phases.map((p) => p.name);
+  (Array.isArray(raw) ? raw : []).forEach((entry, i) => {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return;
+    const e = entry as Record<string, unknown>;
+    if (typeof e.type !== 'string') return;
+    const at = (...path: (string | number)[]) => locator(['measurements', i, ...path]);
+    const measurement = registry.get(e.type);
+    if (!measurement) {
+      const hint = registry.suggest(e.type);
+      problems.push(
+        `${at('type')}: measurements[${i}].type: unknown measurement "${e.type}"` +
+          (hint ? ` (did you mean "${hint}"?)` : '') +
+          `; known measurements: ${registry.names().join(', ')}`,
+      );
+      return;
+    }
+    listedTypes.add(measurement.type);
+    const scoped = Array.isArray(e.phases)
+      ? (e.phases as unknown[]).filter((x) => typeof x === 'string')
+      : undefined;
+    scoped?.forEach((p, j) => {
+      if (phaseNames.includes(p)) return;
+      const hint = closest(p, phaseNames);
+      problems.push(
+        `${at('phases', j)}: measurements[${i}].phases[${j}]: no phase named "${p}"` +
+          (hint ? ` (did you mean "${hint}"?)` : `; phases: ${phaseNames.join(', ')}`),
+      );
+    });
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e))
+      if (!(MeasurementCommonKeys as readonly string[]).includes(k)) own[k] = v;
+    const r = measurement.options.safeParse(own);
+    if (!r.success) {
+      problems.push(
+        ...issuesToProblems(
+          r.error.issues,
+          measurement.options,
+          locator,
+          ['measurements', i],
+          MeasurementCommonKeys,
+        ),
+      );
+      return;
+    }
+    const name = typeof e.name === 'string' ? e.name : measurement.type;
+    if (seen.has(name)) {
+      problems.push(
+        `${at(typeof e.name === 'string' ? 'name' : 'type')}: measurements[${i}]: duplicate measurement name "${name}" (give each a distinct name:)`,
+      );
+      return;
+    }
+    seen.add(name);
+    if (e.enabled === false) return;
+    entries.push({
+      name,
+      type: measurement.type,
+      phases: scoped as string[] | undefined,
+      options: r.data,
+      measurement,
+    });
+  });
+  // apiserverMetrics is on whenever the target serves /metrics, unless the study lists it (to tune or turn it off).
+  const implicit = registry.get('apiserverMetrics');
+  if (implicit && !listedTypes.has('apiserverMetrics') && !seen.has('apiserverMetrics')) {
+    entries.unshift({
+      name: 'apiserverMetrics',
+      type: 'apiserverMetrics',
+      options: implicit.options.parse({}),
+      measurement: implicit,
+      implicit: true,
+    });
+  }
+  return entries;
 }
 
 /** A missing ${VAR} also makes its field invalid; report the cause once, not its echo. */

@@ -13,6 +13,10 @@ export interface StudyPlan {
   totals: { phases: number; requests: number | null; objects: number | null };
   thresholds: string[];
   slo: boolean;
+  /** Measurements around phases; `phases` lists where each runs. */
+  measurements: { name: string; type: string; phases: string[]; default?: boolean }[];
+  /** `metrics.local` backend or `metrics.url`, when set. */
+  metrics?: string;
 }
 
 export function buildPlan(
@@ -45,6 +49,19 @@ export function buildPlan(
     totals: { phases: phases.length, requests: sum((p) => p.requests), objects: sum((p) => p.objects) },
     thresholds: loaded.study.thresholds,
     slo: loaded.study.slo,
+    measurements: loaded.measurements.map((m) => ({
+      name: m.name,
+      type: m.type,
+      phases: m.phases ?? phases.filter((p) => p.plan.needsCluster).map((p) => p.name),
+      ...(m.implicit ? { default: true } : {}),
+    })),
+    ...(loaded.study.metrics?.local
+      ? {
+          metrics: `local ${loaded.study.metrics.local} (scrape every ${loaded.study.metrics.scrapeInterval})`,
+        }
+      : loaded.study.metrics?.url
+        ? { metrics: loaded.study.metrics.url }
+        : {}),
   };
 }
 
@@ -65,6 +82,18 @@ export function formatPlan(plan: StudyPlan): string {
   });
   const fmt = (n: number | null) => (n === null ? 'unknown up front' : n.toLocaleString('en-US'));
   lines.push(`totals: requests ${fmt(plan.totals.requests)}, objects created ${fmt(plan.totals.objects)}`);
+  const measured = plan.measurements.filter((m) => m.phases.length);
+  if (measured.length) {
+    lines.push(
+      `measurements: ${measured
+        .map(
+          (m) =>
+            `${m.name}${m.name === m.type ? '' : ` (${m.type})`}${m.default ? ' [default]' : ''} around ${m.phases.join(', ')}`,
+        )
+        .join('; ')}`,
+    );
+  }
+  if (plan.metrics) lines.push(`metrics: ${plan.metrics}`);
   if (plan.thresholds.length) lines.push(`thresholds: ${plan.thresholds.join('; ')}`);
   if (plan.slo) lines.push('SLO checks: on (mutating/read p99 ≤ 1 s, list p99 ≤ 30 s)');
   return lines.join('\n');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ClusterOptionsSchema } from '../cluster/options.js';
 import { ControlPlaneUsageSchema } from '../metrics/control-plane-usage.js';
 import { WarmupSchema } from '../phases/crud/warmup.js';
+import { DurationString } from './duration.js';
 
 const percentOrFraction = z
   .union([
@@ -51,6 +52,67 @@ export const PhaseEntrySchema = z
   })
   .describe('One phase: its type and that type’s own options.');
 
+export const MeasurementCommonKeys = ['type', 'name', 'phases', 'enabled'] as const;
+
+export const MeasurementEntrySchema = z
+  .looseObject({
+    type: z
+      .string()
+      .min(1)
+      .describe('A registered measurement: apiserverMetrics, promQuery, containerUsage, controllerMetrics.'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter; letters, digits, _ and -')
+      .max(63)
+      .optional()
+      .describe('Key of its results under each phase (phases[].measurements.<name>); defaults to the type.'),
+    phases: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('Phase names it runs around; default every phase that uses the cluster.'),
+    enabled: z.boolean().optional().describe('false turns it off (e.g. the default-on apiserverMetrics).'),
+  })
+  .describe('A measurement taken around phases: its type and that type’s own options.');
+
+export const MetricsSchema = z
+  .strictObject({
+    local: z
+      .enum(['prometheus', 'victoriametrics'])
+      .optional()
+      .describe(
+        'Start this backend (Debian’s /usr/bin/prometheus or /usr/bin/victoria-metrics) on loopback for the run, scraping the control plane, its containers, simulated controllers and kubeperf’s exporter; stopped after.',
+      ),
+    url: z
+      .url()
+      .optional()
+      .describe(
+        'An existing Prometheus-compatible query URL (Prometheus, VictoriaMetrics, Thanos) for promQuery and containerUsage.',
+      ),
+    bearerToken: z.string().min(1).optional().describe('Bearer token sent to `url`.'),
+    scrapeInterval: DurationString.default('1s').describe(
+      'Scrape interval of the local backend (short studies need a short one). Default 1s.',
+    ),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Port of the local backend (default a free one).'),
+    exporterPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Serve kubeperf’s own /metrics on this port during the run (like --metrics-port).'),
+  })
+  .refine((m) => !(m.local && m.url), {
+    message: 'set either local (start a backend) or url (use an existing one), not both',
+  })
+  .describe('Prometheus-compatible metrics for measurements, and kubeperf’s own exporter.');
+
 export const GuardSchema = z
   .strictObject({
     maxErrorRate: percentOrFraction
@@ -81,6 +143,13 @@ export const StudySchema = z.strictObject({
     .array(PhaseEntrySchema)
     .min(1, 'a study needs at least one phase')
     .describe('The phases, run in order.'),
+  measurements: z
+    .array(MeasurementEntrySchema)
+    .optional()
+    .describe(
+      'Measurements around phases (clusterloader2-style). apiserverMetrics is on by default when the target serves /metrics.',
+    ),
+  metrics: MetricsSchema.optional(),
   thresholds: z
     .array(z.string().min(1))
     .default([])
@@ -95,3 +164,4 @@ export const StudySchema = z.strictObject({
 export type StudyInput = z.input<typeof StudySchema>;
 export type Study = z.output<typeof StudySchema>;
 export type PhaseEntry = z.output<typeof PhaseEntrySchema>;
+export type MetricsConfig = z.output<typeof MetricsSchema>;

@@ -47,6 +47,9 @@ function headersOf(raw: Buffer[]): KubeResponse['headers'] {
   return out;
 }
 
+/** Requests of every RestClient in this process awaiting their response (kubeperf's exporter reads it). */
+export const restInFlight = { count: 0 };
+
 export interface RestRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query, e.g. /api/v1/namespaces/default/configmaps?limit=500 */
@@ -144,6 +147,7 @@ export class RestClient {
   /** One request, answered with the whole body as text. */
   request(req: RestRequest): Promise<KubeResponse> {
     const timeoutMs = req.timeoutMs ?? 60_000;
+    restInFlight.count++;
     if (this.h1) {
       return this.h1
         .request({
@@ -155,7 +159,16 @@ export class RestClient {
           timeoutMs,
           signal: req.signal,
         })
-        .then((r) => new LazyResponse(r.status, r.body, r.head));
+        .then(
+          (r) => {
+            restInFlight.count--;
+            return new LazyResponse(r.status, r.body, r.head);
+          },
+          (e: unknown) => {
+            restInFlight.count--;
+            throw e;
+          },
+        );
     }
     return this.requestUndici(req, timeoutMs);
   }
@@ -204,9 +217,11 @@ export class RestClient {
           onComplete() {
             const body =
               chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+            restInFlight.count--;
             resolve({ status, body, headers: headersOf(raw) });
           },
           onError(err: Error) {
+            restInFlight.count--;
             reject(err);
           },
         } as never,

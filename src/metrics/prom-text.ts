@@ -67,14 +67,24 @@ function parseSampleLine(line: string): Sample | undefined {
       const key = line.slice(i, eq).trim();
       let j = eq + 2;
       let value = '';
-      while (j < line.length && line[j] !== '"') {
-        if (line[j] === '\\') {
-          const c = line[j + 1];
-          value += c === 'n' ? '\n' : (c ?? '');
-          j += 2;
-        } else value += line[j++];
+      // Copy runs between escapes with one slice each (label values rarely hold escapes).
+      for (;;) {
+        let k = j;
+        while (k < line.length) {
+          const c = line.charCodeAt(k);
+          if (c === 34 /* " */ || c === 92 /* \\ */) break;
+          k++;
+        }
+        value += line.slice(j, k);
+        if (k >= line.length) return undefined;
+        if (line.charCodeAt(k) === 34) {
+          j = k;
+          break;
+        }
+        const c = line[k + 1];
+        value += c === 'n' ? '\n' : (c ?? '');
+        j = k + 2;
       }
-      if (j >= line.length) return undefined;
       labels[key] = value;
       i = j + 1;
     }
@@ -94,9 +104,8 @@ function parseValue(s: string): number | undefined {
 
 /** Samples of one metric whose labels include every `match` pair. */
 export function select(scrape: Scrape, name: string, match: Labels = {}): Sample[] {
-  return scrape.samples.filter(
-    (s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v),
-  );
+  const m = Object.entries(match);
+  return scrape.samples.filter((s) => s.name === name && m.every(([k, v]) => s.labels[k] === v));
 }
 
 /** Sum of a metric's samples (optionally label-matched); undefined when no sample exists. */
@@ -112,17 +121,26 @@ export function labelKey(labels: Labels, keys?: readonly string[]): string {
 }
 
 /**
+ * labelKey(pick(labels, by), by) without a label object per sample: a kube-apiserver scrape has ~10k
+ * bucket samples, and building one per sample made a phase's diff 6× slower.
+ */
+function groupKey(labels: Labels, by: readonly string[]): string {
+  let key = '';
+  for (let i = 0; i < by.length; i++) key += `${i ? ',' : ''}${by[i]}=${labels[by[i]!] ?? ''}`;
+  return key;
+}
+
+/**
  * Sums a metric by the given labels: `{ "verb=POST,resource=configmaps": 12, … }` plus the label values.
  * Counter diffs are `after - before` per group; a group that reset (after < before) counts from zero.
  */
 export function sumBy(scrape: Scrape, name: string, by: readonly string[], match: Labels = {}) {
   const out = new Map<string, { labels: Labels; value: number }>();
   for (const s of select(scrape, name, match)) {
-    const labels = Object.fromEntries(by.map((k) => [k, s.labels[k] ?? '']));
-    const key = labelKey(labels, by);
+    const key = groupKey(s.labels, by);
     const cur = out.get(key);
     if (cur) cur.value += s.value;
-    else out.set(key, { labels, value: s.value });
+    else out.set(key, { labels: Object.fromEntries(by.map((k) => [k, s.labels[k] ?? ''])), value: s.value });
   }
   return out;
 }
@@ -167,10 +185,12 @@ export function histogramBuckets(
     for (const s of select(scrape, `${name}_bucket`, match)) {
       const le = parseValue(s.labels.le ?? '');
       if (le === undefined) continue;
-      const labels = Object.fromEntries(by.map((k) => [k, s.labels[k] ?? '']));
-      const key = labelKey(labels, by);
+      const key = groupKey(s.labels, by);
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { labels, byLe: new Map() }));
+      if (!g) {
+        const labels = Object.fromEntries(by.map((k) => [k, s.labels[k] ?? '']));
+        groups.set(key, (g = { labels, byLe: new Map() }));
+      }
       g.byLe.set(le, (g.byLe.get(le) ?? 0) + s.value);
     }
     return groups;
@@ -203,4 +223,13 @@ export function bucketQuantile(q: number, { bounds, counts }: Buckets): number |
   const inBucket = counts[i]! - below;
   if (inBucket <= 0) return bounds[i];
   return lower + (bounds[i]! - lower) * ((rank - below) / inBucket);
+}
+
+/** The bucket that holds quantile q: [lower, upper] bounds (upper may be +Inf); undefined when empty. */
+export function bucketRange(q: number, { bounds, counts }: Buckets): [number, number] | undefined {
+  const total = counts[counts.length - 1];
+  if (!total) return undefined;
+  const i = counts.findIndex((c) => c >= q * total);
+  const at = i < 0 ? counts.length - 1 : i;
+  return [at === 0 ? 0 : bounds[at - 1]!, bounds[at]!];
 }

@@ -31,6 +31,9 @@ interface RoundAcc {
   hist: Histogram;
 }
 
+/** Per-op totals so far; read-only outside the Recorder. */
+export type LiveOp = Readonly<Pick<OpRecord, 'hist' | 'count' | 'errors' | 'retries' | 'errorsByCode'>>;
+
 class OpRecord {
   readonly hist = createHistogram();
   count = 0;
@@ -141,6 +144,11 @@ export class Recorder {
   /** A retry of a request that is still in flight (its final outcome is recorded once, later). */
   retry(op: string): void {
     this.op(op).retries++;
+  }
+
+  /** Live per-op totals for kubeperf's exporter, read on its scrape: nothing is added per request. */
+  liveOps(): ReadonlyMap<string, LiveOp> {
+    return this.ops;
   }
 
   opNames(): string[] {

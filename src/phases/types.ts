@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ProgressReporter } from '../core/progress.js';
 import type { Recorder } from '../metrics/recorder.js';
+import type { PromEndpoint } from '../metrics/promql-client.js';
 import type { PhaseResult } from '../results/types.js';
 
 /** Where the study runs. Phases build their own clients from it (src/kube). */
@@ -56,6 +57,20 @@ export interface PhaseContext extends PlanContext {
   outDir: string;
   /** Registers an async cleanup to run at the end of the run unless --keep (e.g. GC of owned objects). */
   onCleanup(fn: () => Promise<void>): void;
+  /** The run's metrics plumbing, for phases that start processes or query metrics (docs/metrics.md). */
+  observe?: PhaseObserve;
+}
+
+export interface PhaseObserve {
+  /** The run's Prometheus-compatible query endpoint: `metrics.url` or the local stack; undefined without one. */
+  prometheus?: PromEndpoint;
+  /**
+   * Adds a process this phase started (a simulated controller) to the embedded control plane's
+   * cAdvisor container metrics; undefined on other targets.
+   */
+  registerProcess?(p: { pid: number; namespace: string; pod: string; container: string }): Promise<void>;
+  /** Adds a /metrics URL (the controller's) to the local stack's scrape targets; undefined without one. */
+  addScrapeTarget?(t: { url: string; job?: string; labels?: Record<string, string> }): Promise<void>;
 }
 
 /** What a phase returns besides the recorder's ops. */

@@ -8,6 +8,7 @@ import { bytes, duration, escapeHtml as e, formatValue, num, pct, perSec, verdic
 import { reportModel } from './model.js';
 import { chartBox, renderPage } from './page.js';
 import { phaseSections } from './sections/index.js';
+import { runSnapshots, snapshotCharts } from './sections/container-usage.js';
 
 export function renderHtml(results: Results): string {
   const { analysis } = reportModel(results);
@@ -109,6 +110,14 @@ export function renderHtml(results: Results): string {
   if (byPhase) {
     parts.push(`<h2>Control plane per phase</h2><div class="charts">${chartBox(byPhase, true)}</div>`);
     charts.push(byPhase);
+  }
+  const snapshots = runSnapshots(r.phases);
+  if (new Set(snapshots.map((s) => s.label.split(' ')[0])).size > 1) {
+    const specs = snapshotCharts('containers-run', 'Containers per phase', snapshots);
+    parts.push(
+      `<h2>Containers per phase</h2><div class="charts">${specs.map((s) => chartBox(s)).join('')}</div>`,
+    );
+    charts.push(...specs);
   }
   const headline = analysis.scaling.filter((f) => isHeadlineMetric(f.metric));
   if (headline.length) {

@@ -113,6 +113,22 @@ export const ResourceUsageSchema = z.object({
 });
 export type ResourceUsage = z.infer<typeof ResourceUsageSchema>;
 
+/**
+ * One measurement's result under a phase (`phases[].measurements.<name>`). `data` is the
+ * measurement's own record (documented per measurement in docs/results-schema.md); a source that could
+ * not be read is `missing` with the reason, never zeros.
+ */
+export const MeasurementResultSchema = z.object({
+  /** The registered measurement: apiserverMetrics, promQuery, containerUsage, controllerMetrics… */
+  type: z.string(),
+  status: z.enum(['ok', 'partial', 'missing']),
+  /** Why the result is missing or partial. */
+  message: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type MeasurementResult = z.infer<typeof MeasurementResultSchema>;
+
 export const PhaseStatusSchema = z.enum(['ok', 'failed', 'interrupted', 'skipped']);
 
 export const PhaseResultSchema = z.object({
@@ -128,6 +144,8 @@ export const PhaseResultSchema = z.object({
   ops: z.record(z.string(), OpStatsSchema),
   sweeps: z.array(SweepSchema).optional(),
   resources: ResourceUsageSchema.optional(),
+  /** Measurements taken around the phase (study `measurements:`), by instance name. */
+  measurements: z.record(z.string(), MeasurementResultSchema).optional(),
   /** Repeats of the same phase (phase `repeat: N`): ops of each repeat, for confidence intervals. */
   repeats: z.array(z.object({ ops: z.record(z.string(), OpStatsSchema) })).optional(),
   /** Type-specific typed records (e.g. cel: {expressions}, graph: {sizes, exponent}). */

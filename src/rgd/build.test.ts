@@ -140,6 +140,35 @@ describe('compileRgd: kro validation messages', () => {
       'uses unknown functions: [frobnicate]',
     );
   });
+  it("kubeperf's own CEL gaps are unchecked expressions, not errors (kro would accept them)", () => {
+    const r = compileRgd(
+      rgd(
+        [
+          cm('a', {}, { v: '${omit()}', w: '${[?schema.spec.?name, b.metadata.name]}' }),
+          cm('b', {}, { x: '${has(schema.spec.list[0].x) ? "y" : "n"}' }),
+        ],
+        { spec: { name: 'string | default=app', list: '[]object' } },
+      ),
+    );
+    expect(r.unchecked.map((u) => [u.resource, u.path, u.reason])).toEqual([
+      ['a', 'data.v', 'kubeperf does not support CEL function omit() yet; kro would accept and evaluate it'],
+      [
+        'a',
+        'data.w',
+        'kubeperf does not support optional list/map entries ([?x], {?k: v}) yet; kro would accept them',
+      ],
+      [
+        'b',
+        'data.x',
+        'kubeperf does not support has() through an index (has(a.b[0].c)) yet; kro would accept it',
+      ],
+    ]);
+    // The references of an expression kubeperf cannot parse still make the edge a -> b.
+    expect(r.resources[0]!.dependencies).toEqual(['b']);
+    expect(r.resources[0]!.expressions.map((e) => e.path)).toEqual(['metadata.name']);
+    // An unknown function next to an unsupported one is still kro's error.
+    expect(err(rgd([cm('a', {}, { v: '${omit() + nope()}' })]))).toContain('uses unknown functions: [nope]');
+  });
   it('template xor externalRef', () => {
     expect(err(rgd([{ id: 'a' }]))).toBe(
       'resource "a": exactly one of template or externalRef must be provided',
@@ -223,10 +252,23 @@ describe('compileRgd: kro validation messages', () => {
     );
     expect(ok.status.map((s) => s.path)).toEqual(['status.name', 'status.n']);
   });
-  it('custom status.conditions: standalone, runtime allowed only there', () => {
-    const cond =
-      '${runtime.newCondition({"type": "Up", "status": a.metadata.name != "" ? "True" : "False"})}';
-    expect(compileRgd(rgd([cm('a')], { status: { conditions: [cond] } })).status).toEqual([]);
+  it('custom status.conditions: standalone, runtime allowed only there, compiled and evaluated', () => {
+    const cond = '${runtime.newCondition({type: "Up", status: a.metadata.name != "" ? "True" : "False"})}';
+    const compiled = compileRgd(rgd([cm('a')], { status: { conditions: [cond] } })).status;
+    expect(compiled.map((c) => [c.kind, c.path, c.references])).toEqual([
+      ['condition', 'status.conditions[0]', ['a']],
+    ]);
+    const up = compiled[0]!.program.evaluate({ a: { metadata: { name: 'x' } } }) as { status: string };
+    expect(up.status).toBe('True');
+    expect(
+      err(
+        rgd([cm('a')], {
+          status: { conditions: ['${runtime.newCondition({"type": "Up", status: "True"})}'] },
+        }),
+      ),
+    ).toBe(
+      'failed to parse status.conditions[0] expression "${runtime.newCondition({"type": "Up", status: "True"})}": runtime.newCondition: keys must be bare identifiers (type, status, reason, message); quoted or computed keys are not allowed',
+    );
     expect(err(rgd([cm('a')], { status: { conditions: ['x ' + cond] } }))).toBe(
       'status.conditions[0]: only standalone expressions are allowed',
     );

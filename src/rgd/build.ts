@@ -7,6 +7,7 @@
  */
 import { CelCompileError, CelEngine, CelTypeChecker, celErrorSummary } from '../cel/engine.js';
 import { LIBRARY_NAMESPACES } from '../cel/library.js';
+import { classifyUnknownFunctions, kubeperfLimitation, unsupportedFunctionsMessage } from '../cel/limits.js';
 import { CycleError, Dag } from '../graph/dag.js';
 import {
   ExpressionSyntaxError,
@@ -31,7 +32,13 @@ import {
   validateObjectStructure,
   validateTemplateConstraints,
 } from './validate.js';
-import type { CompiledExpression, CompiledResource, CompiledRgd, ExpressionKind } from './types.js';
+import type {
+  CompiledExpression,
+  CompiledResource,
+  CompiledRgd,
+  ExpressionKind,
+  UncheckedExpression,
+} from './types.js';
 
 export interface CompileOptions {
   engine?: CelEngine;
@@ -196,28 +203,19 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
   });
 
   // Parse every expression once to get its references (dependencies come from the AST, not regex).
-  const knownFns = engine.knownFunctions();
-  const parsed = pending.map(({ res, fields }) =>
-    fields.map((f) => {
-      let facts;
-      try {
-        facts = engine.parseOnly(f.expression).facts;
-      } catch (e) {
-        throw new RgdError(
-          `failed to parse ${f.kind} expression "${f.raw}" in resource "${res.id}": ${celErrorSummary(e)}`,
-        );
-      }
-      const unknownFns = facts.functions.filter((fn) => !knownFns.has(fn));
-      if (unknownFns.length > 0)
-        throw new RgdError(
-          `resource "${res.id}" ${f.kind} expression "${f.raw}" uses unknown functions: [${unknownFns.join(' ')}]`,
-        );
-      return {
-        ...f,
-        references: facts.identifiers.filter((x) => !LIBRARY_NAMESPACES.has(x) || idSet.has(x)),
-      };
-    }),
-  );
+  // What only kubeperf cannot handle is marked unchecked (kro would accept it), never an RgdError.
+  const unchecked: UncheckedExpression[] = [];
+  const parsed = pending.map(({ res, fields }) => {
+    const names = new Set([...ids, 'schema', 'each', ...res.forEach.map((d) => d.name)]);
+    return fields.map((f): Parsed => ({
+      ...f,
+      ...parseReferences(engine, f, res.id, names, unchecked, {
+        parse: (msg) => `failed to parse ${f.kind} expression "${f.raw}" in resource "${res.id}": ${msg}`,
+        unknown: (fns) =>
+          `resource "${res.id}" ${f.kind} expression "${f.raw}" uses unknown functions: [${fns}]`,
+      }),
+    }));
+  });
 
   // 4. scope rules and dependencies
   const deps: number[][] = [];
@@ -290,11 +288,14 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
     includeWhen: 2,
     readyWhen: 3,
     status: 4,
+    condition: 4,
   };
   resources.forEach((res, i) => {
     const ordered = [...parsed[i]!].sort((a, b) => rank[a.kind] - rank[b.kind]);
     for (const f of ordered) {
-      const compiled = compileOne(engine, res.id, f, checker);
+      if (f.unchecked) continue;
+      const compiled = compileOne(engine, res.id, f, checker, unchecked);
+      if (!compiled) continue;
       if (f.kind === 'readyWhen' || f.kind === 'includeWhen') {
         if (!['bool', 'dyn', 'optional<bool>', 'optional<dyn>'].includes(compiled.program.type)) {
           throw new RgdError(
@@ -320,7 +321,7 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
 
   // 9. status
   const warnings: string[] = [];
-  const status = compileStatus(engine, schema.status, idSet, warnings, checker);
+  const status = compileStatus(engine, schema.status, idSet, warnings, checker, unchecked);
 
   return {
     kind,
@@ -341,6 +342,7 @@ export function compileRgd(doc: unknown, options: CompileOptions = {}): Compiled
     deletionLayers,
     depth,
     warnings,
+    unchecked,
   };
 }
 
@@ -352,6 +354,25 @@ interface Pending {
   standalone: boolean;
 }
 
+interface Parsed extends Pending {
+  references: string[];
+  /** kro would accept it; kubeperf cannot check it (recorded in CompiledRgd.unchecked). */
+  unchecked: boolean;
+}
+
+/**
+ * References of an expression kubeperf cannot parse: the names in scope (resources, schema,
+ * iterators) that appear as root identifiers outside string literals. Enough for the DAG.
+ */
+function scanReferences(expression: string, names: ReadonlySet<string>): string[] {
+  const code = expression.replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/g, '""');
+  const out: string[] = [];
+  for (const m of code.matchAll(/(?<![.\w])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g)) {
+    if (names.has(m[1]!) && !out.includes(m[1]!)) out.push(m[1]!);
+  }
+  return out;
+}
+
 function safeScan(s: string, id: string) {
   try {
     return scanString(s);
@@ -360,16 +381,24 @@ function safeScan(s: string, id: string) {
   }
 }
 
+/** Compile one expression; kro-invalid CEL throws RgdError, kubeperf-only gaps go to `unchecked`. */
 function compileOne(
   engine: CelEngine,
   resource: string,
   f: Pending & { references: string[] },
-  checker?: CelTypeChecker,
-): CompiledExpression {
+  checker: CelTypeChecker | undefined,
+  unchecked: UncheckedExpression[],
+): CompiledExpression | undefined {
+  const where = { resource, kind: f.kind, path: f.path, expression: f.raw };
   if (checker && f.references.includes('schema')) {
     // Typed against the instance schema, as kro checks against the CRD's OpenAPI (resources stay dyn).
     const r = checker.check(f.expression);
     if (!r.valid) {
+      const reason = kubeperfLimitation(f.expression, r.error);
+      if (reason) {
+        unchecked.push({ ...where, reason });
+        return undefined;
+      }
       throw new RgdError(
         `failed to type-check ${f.kind} expression "${f.raw}" in resource "${resource}" at path "${f.path}": ${r.error}`,
       );
@@ -389,6 +418,11 @@ function compileOne(
     };
   } catch (e) {
     const msg = e instanceof CelCompileError ? celErrorSummary(e) : String(e);
+    const reason = kubeperfLimitation(f.expression, msg);
+    if (reason) {
+      unchecked.push({ ...where, reason });
+      return undefined;
+    }
     throw new RgdError(
       `failed to compile ${f.kind} expression "${f.raw}" in resource "${resource}" at path "${f.path}": ${msg}`,
     );
@@ -396,28 +430,77 @@ function compileOne(
 }
 
 /**
- * kro's custom conditions (status.conditions as a list): standalone expressions over schema, resources
- * and `runtime` (allowed only here). They build runtime.newCondition(...) values, which this engine
- * does not evaluate, so they are parsed and scope-checked but not compiled.
+ * Parse one expression for its references. A parse error or unknown function kro would report too
+ * throws RgdError; what only kubeperf cannot handle goes to `unchecked` (its references then come
+ * from a token scan when cel-js cannot parse it).
  */
-function validateCustomConditions(engine: CelEngine, list: unknown[], ids: Set<string>): void {
+function parseReferences(
+  engine: CelEngine,
+  f: { kind: ExpressionKind; path: string; raw: string; expression: string },
+  resource: string,
+  names: ReadonlySet<string>,
+  unchecked: UncheckedExpression[],
+  messages: { parse: (error: string) => string; unknown: (functions: string) => string },
+): { references: string[]; unchecked: boolean } {
+  const where = { resource, kind: f.kind, path: f.path, expression: f.raw };
+  let facts;
+  try {
+    facts = engine.parseOnly(f.expression).facts;
+  } catch (e) {
+    const reason = kubeperfLimitation(f.expression, celErrorSummary(e));
+    if (!reason) throw new RgdError(messages.parse(celErrorSummary(e)));
+    unchecked.push({ ...where, reason });
+    return { references: scanReferences(f.expression, names), unchecked: true };
+  }
+  const fns = classifyUnknownFunctions(facts.functions, engine.knownFunctions());
+  if (fns.unknown.length > 0) throw new RgdError(messages.unknown(fns.unknown.join(' ')));
+  if (fns.unsupported.length > 0)
+    unchecked.push({ ...where, reason: unsupportedFunctionsMessage(fns.unsupported) });
+  return {
+    references: facts.identifiers.filter((x) => !LIBRARY_NAMESPACES.has(x) || names.has(x)),
+    unchecked: fns.unsupported.length > 0,
+  };
+}
+
+/**
+ * kro's custom conditions (status.conditions as a list): standalone expressions over schema,
+ * resources and `runtime` (allowed only here), each returning runtime.newCondition(…) or a list of
+ * conditions. Compiled and evaluated like status fields.
+ */
+function compileCustomConditions(
+  engine: CelEngine,
+  list: unknown[],
+  ids: Set<string>,
+  checker: CelTypeChecker,
+  unchecked: UncheckedExpression[],
+): CompiledExpression[] {
+  const names = new Set([...ids, 'schema', 'runtime']);
+  const out: CompiledExpression[] = [];
   list.forEach((c, i) => {
     const scan = typeof c === 'string' ? scanString(c) : undefined;
     if (!scan?.standalone)
       throw new RgdError(`status.conditions[${i}]: only standalone expressions are allowed`);
-    let refs: string[];
-    try {
-      refs = engine.parseOnly(scan.expressions[0]!).facts.identifiers;
-    } catch (e) {
-      throw new RgdError(`failed to parse status.conditions[${i}] expression "${c}": ${celErrorSummary(e)}`);
-    }
-    const unknown = refs.filter(
-      (x) => x !== 'schema' && x !== 'runtime' && !ids.has(x) && !LIBRARY_NAMESPACES.has(x),
-    );
+    const f = {
+      kind: 'condition' as const,
+      path: `status.conditions[${i}]`,
+      raw: c as string,
+      expression: scan.expressions[0]!,
+      standalone: true,
+    };
+    const p = parseReferences(engine, f, 'instance', names, unchecked, {
+      parse: (msg) => `failed to parse ${f.path} expression "${f.raw}": ${msg}`,
+      unknown: (fns) => `${f.path} expression "${f.raw}" uses unknown functions: [${fns}]`,
+    });
+    const unknown = p.references.filter((x) => x !== 'schema' && x !== 'runtime' && !ids.has(x));
     if (unknown.length > 0) {
       throw new RgdError(`status.conditions[${i}]: references unknown identifiers: [${unknown.join(' ')}]`);
     }
+    if (p.unchecked) return;
+    const references = p.references.filter((x) => x !== 'runtime');
+    const compiled = compileOne(engine, 'instance', { ...f, references }, checker, unchecked);
+    if (compiled) out.push(compiled);
   });
+  return out;
 }
 
 function compileStatus(
@@ -426,12 +509,14 @@ function compileStatus(
   ids: Set<string>,
   warnings: string[],
   checker: CelTypeChecker,
+  unchecked: UncheckedExpression[],
 ): CompiledExpression[] {
   if (!isMap(status)) return [];
   const body: Record<string, unknown> = {};
+  const conditions: CompiledExpression[] = [];
   for (const [k, v] of Object.entries(status)) {
     if (k === 'conditions' && Array.isArray(v)) {
-      validateCustomConditions(engine, v, ids);
+      conditions.push(...compileCustomConditions(engine, v, ids, checker, unchecked));
       continue;
     }
     if (k === 'conditions' || k === 'state') {
@@ -449,38 +534,29 @@ function compileStatus(
   } catch (e) {
     throw new RgdError(`status: ${(e as Error).message}`);
   }
-  return fields.map((f) => {
-    if (f.expression.includes('runtime')) {
-      const uses = engine.parseOnly(f.expression).facts.identifiers.includes('runtime');
-      if (uses) throw new RgdError(`${f.path}: runtime is only available in status.conditions`);
-    }
-    let refs: string[];
-    try {
-      refs = engine
-        .parseOnly(f.expression)
-        .facts.identifiers.filter((x) => !LIBRARY_NAMESPACES.has(x) || ids.has(x));
-    } catch (e) {
-      throw new RgdError(
-        `failed to parse status expression "${f.raw}" at path "${f.path}": ${celErrorSummary(e)}`,
-      );
-    }
-    if (refs.length === 0 || refs.some((x) => x !== 'schema' && !ids.has(x))) {
+  const names = new Set([...ids, 'schema', 'runtime']);
+  const compiled = fields.flatMap((f) => {
+    const field = {
+      kind: 'status' as const,
+      path: f.path,
+      raw: f.raw,
+      expression: f.expression,
+      standalone: f.scan.standalone,
+    };
+    const p = parseReferences(engine, field, 'instance', names, unchecked, {
+      parse: (msg) => `failed to parse status expression "${f.raw}" at path "${f.path}": ${msg}`,
+      unknown: (fns) => `${f.path} expression "${f.raw}" uses unknown functions: [${fns}]`,
+    });
+    if (p.references.includes('runtime'))
+      throw new RgdError(`${f.path}: runtime is only available in status.conditions`);
+    if (p.references.length === 0 || p.references.some((x) => x !== 'schema' && !ids.has(x))) {
       throw new RgdError('instance status field must refer to a resource or schema');
     }
-    return compileOne(
-      engine,
-      'instance',
-      {
-        kind: 'status',
-        path: f.path,
-        raw: f.raw,
-        expression: f.expression,
-        standalone: f.scan.standalone,
-        references: refs,
-      },
-      checker,
-    );
+    if (p.unchecked) return [];
+    const c = compileOne(engine, 'instance', { ...field, references: p.references }, checker, unchecked);
+    return c ? [c] : [];
   });
+  return [...compiled, ...conditions];
 }
 
 // Re-exported so callers keep importing the RGD compiler's public names from one module.

@@ -66,5 +66,14 @@ export function formatInspect(r: InspectReport): string {
     }
   }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  if (r.unchecked.length) {
+    lines.push(
+      '',
+      `  ${r.unchecked.length} expression(s) not checked — kubeperf's limitation, not kro's verdict:`,
+    );
+    for (const u of r.unchecked) {
+      lines.push(`    ! ${u.resource}.${u.path}: ${u.reason}`, `      ${u.expression}`);
+    }
+  }
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { timeBatched } from '../cel/measure.js';
 import { criticalPath } from '../graph/traverse.js';
 import { RgdError, compileRgd } from './build.js';
 import { activationFor, buildSampleWorld, sampleInstance } from './sample.js';
-import type { CompiledRgd } from './types.js';
+import type { CompiledRgd, UncheckedExpression } from './types.js';
 
 export interface InspectedExpression {
   resource: string;
@@ -60,6 +60,11 @@ export interface InspectReport {
   expressions: InspectedExpression[];
   advice: Advice[];
   warnings: string[];
+  /**
+   * Expressions kro would accept that kubeperf cannot check or evaluate (its own CEL gaps): the RGD
+   * is still valid as far as kubeperf can tell, and the exit code stays 0.
+   */
+  unchecked: UncheckedExpression[];
   errors: string[];
 }
 
@@ -72,6 +77,8 @@ export interface InspectOptions {
   measure?: boolean;
   file?: string;
   engine?: CelEngine;
+  /** Notes from reading the file (e.g. duplicate YAML keys), shown with the report's warnings. */
+  documentWarnings?: string[];
 }
 
 const NON_STRING_FIELDS = new Set([
@@ -95,7 +102,8 @@ export function inspectDocument(doc: unknown, options: InspectOptions = {}): Ins
     criticalPath: [],
     expressions: [],
     advice: [],
-    warnings: [],
+    warnings: [...(options.documentWarnings ?? [])],
+    unchecked: [],
     errors: [],
   };
   let rgd: CompiledRgd;
@@ -218,7 +226,8 @@ export function inspectCompiled(
     depth: rgd.depth,
     criticalPath: criticalPath(dag),
     expressions,
-    warnings: [...rgd.warnings],
+    warnings: [...base.warnings, ...rgd.warnings],
+    unchecked: [...rgd.unchecked],
     errors: [],
   };
 }

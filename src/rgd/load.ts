@@ -3,7 +3,7 @@
  * own error text is kept verbatim after the position.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { InputError } from '../core/errors.js';
 import { RgdError, compileRgd, type CompileOptions } from './build.js';
 import type { CompiledRgd } from './types.js';
@@ -15,6 +15,8 @@ export interface LoadedDocument {
   value: unknown;
   document: Document;
   lines: LineCounter;
+  /** FILE:LINE:COL notes that do not make the document invalid (duplicate keys). */
+  warnings: string[];
 }
 
 export function readYamlDocuments(file: string, text?: string): LoadedDocument[] {
@@ -30,10 +32,28 @@ export function readYamlDocuments(file: string, text?: string): LoadedDocument[]
     );
   }
   const lines = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
+  // kubectl (sigs.k8s.io/yaml) keeps the last of duplicate keys instead of failing, so kro's own
+  // examples with a repeated key apply fine; accept them the same way and warn.
+  const duplicates: { pos: number; key: string }[] = [];
+  const docs = parseAllDocuments(source, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: (a, b) => {
+      if (isScalar(a) && isScalar(b) && a.value === b.value)
+        duplicates.push({ pos: b.range?.[0] ?? 0, key: String(b.value) });
+      return false;
+    },
+  });
   if (!Array.isArray(docs)) return [];
   const out: LoadedDocument[] = [];
   docs.forEach((document, index) => {
+    const [start, end] = document.range;
+    const warnings = duplicates
+      .filter((d) => d.pos >= start && d.pos <= end)
+      .map((d) => {
+        const pos = lines.linePos(d.pos);
+        return `${file}:${pos.line}:${pos.col}: duplicate key "${d.key}": the last value wins, as kubectl's YAML-to-JSON conversion does`;
+      });
     if (document.errors.length > 0) {
       const problems = document.errors.map((err) => {
         const pos = lines.linePos(err.pos[0]);
@@ -45,7 +65,7 @@ export function readYamlDocuments(file: string, text?: string): LoadedDocument[]
       });
     }
     const value = document.toJS({ maxAliasCount: 1000 }) as unknown;
-    if (value !== null && value !== undefined) out.push({ file, index, value, document, lines });
+    if (value !== null && value !== undefined) out.push({ file, index, value, document, lines, warnings });
   });
   return out;
 }

@@ -3,7 +3,20 @@ import type { CelProgram } from '../cel/engine.js';
 import type { Dag } from '../graph/dag.js';
 import type { OpenApiSchema } from './simpleschema.js';
 
-export type ExpressionKind = 'template' | 'forEach' | 'includeWhen' | 'readyWhen' | 'status' | 'externalRef';
+export type ExpressionKind =
+  'template' | 'forEach' | 'includeWhen' | 'readyWhen' | 'status' | 'condition' | 'externalRef';
+
+/** An expression kro would accept that kubeperf cannot check or evaluate (a kubeperf limitation). */
+export interface UncheckedExpression {
+  /** Resource id, or `instance` for status fields and custom conditions. */
+  resource: string;
+  kind: ExpressionKind;
+  path: string;
+  /** The raw YAML string. */
+  expression: string;
+  /** Plain statement of the gap, e.g. "kubeperf does not support CEL function omit() yet; …". */
+  reason: string;
+}
 
 export interface CompiledExpression {
   /** Resource id, or `instance` for status fields. */
@@ -59,4 +72,6 @@ export interface CompiledRgd {
   deletionLayers: string[][];
   depth: number;
   warnings: string[];
+  /** Expressions left out of every list above because kubeperf cannot check them (kro would). */
+  unchecked: UncheckedExpression[];
 }

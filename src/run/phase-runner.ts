@@ -10,7 +10,8 @@ import type { ResolvedPhase } from '../config/load.js';
 import { usageWarnings, type UsageSampler } from '../metrics/control-plane-usage.js';
 import { mergeOpMaps } from '../metrics/merge.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { PhaseOutput, Target } from '../phases/types.js';
+import type { PhaseObserve, PhaseOutput, Target } from '../phases/types.js';
+import type { PhaseMeasurements } from '../measurements/session.js';
 import type { OpStats, PhaseResult } from '../results/types.js';
 import { settleWithin } from './interrupt.js';
 
@@ -26,6 +27,12 @@ export interface PhaseEnv {
   /** A control-plane usage sampler, for phases that use the cluster when the target exposes /metrics. */
   usage?: () => UsageSampler | undefined;
   onCleanup: (fn: () => Promise<void>) => void;
+  /** Starts the study's measurements for this phase (src/measurements); gathered after its work. */
+  measure?: () => Promise<PhaseMeasurements | undefined>;
+  /** Live view of each repeat's Recorder (kubeperf's exporter reads it on scrape, never per request). */
+  onRecorder?: (phase: { name: string; type: string }, recorder: Recorder) => void;
+  /** The run's metrics plumbing handed to phases (query endpoint, registerProcess, scrape targets). */
+  observe?: PhaseObserve;
   /** How long in-flight work may take to finish after an interrupt. */
   drainMs?: number;
 }
@@ -36,6 +43,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   const log = env.log.child(phase.name);
   const sampler = env.usage?.();
   sampler?.start();
+  const measuring = await env.measure?.();
 
   const repeats: { ops: Record<string, OpStats> }[] = [];
   let output: PhaseOutput = {};
@@ -45,6 +53,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   for (let r = 0; r < phase.repeat && !env.signal.aborted; r++) {
     if (phase.repeat > 1) log.info(`repeat ${r + 1}/${phase.repeat}`);
     const recorder = new Recorder(env.clock.nowMs());
+    env.onRecorder?.(phase, recorder);
     const progress = env.progress(phase.repeat > 1 ? `${phase.name} ${r + 1}/${phase.repeat}` : phase.name);
     const running = phase.phaseType.run(phase.options, {
       runId: env.runId,
@@ -60,6 +69,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       progress,
       log,
       onCleanup: env.onCleanup,
+      observe: env.observe,
     });
     try {
       output = await untilDoneOrDrained(running, env);
@@ -74,15 +84,23 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
     if (status === 'failed') break;
   }
   if (env.signal.aborted && status === 'ok') status = 'interrupted';
+  const endedAt = env.clock.wallIso();
+  const workEndedAtMs = Date.now();
+  const durationMs = Math.round((env.clock.nowMs() - t0) * 100) / 100;
 
-  const resources = output.resources ?? (await sampler?.stop());
+  // Together, so their end-of-phase scrapes of /metrics coincide and are shared (run/target.ts).
+  const [sampled, measurements] = await Promise.all([
+    output.resources ? undefined : sampler?.stop(),
+    measuring?.gather(workEndedAtMs),
+  ]);
+  const resources = output.resources ?? sampled;
   const result: PhaseResult = {
     name: phase.name,
     type: phase.type,
     tags: phase.tags,
     startedAt,
-    endedAt: env.clock.wallIso(),
-    durationMs: Math.round((env.clock.nowMs() - t0) * 100) / 100,
+    endedAt,
+    durationMs,
     status,
     ops: mergeOpMaps(repeats.map((r) => r.ops)),
   };
@@ -94,6 +112,12 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   if (warnings.length) result.warnings = warnings;
   if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
   if (resources) result.resources = resources;
+  if (measurements && Object.keys(measurements).length) {
+    result.measurements = measurements;
+    for (const [name, m] of Object.entries(measurements))
+      if (m.status !== 'ok')
+        (result.warnings ??= []).push(`measurement ${name}: ${m.status}: ${m.message ?? ''}`);
+  }
   return result;
 }
 

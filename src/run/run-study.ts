@@ -24,6 +24,7 @@ import { watchInterrupts } from './interrupt.js';
 import { runPhase } from './phase-runner.js';
 import { newRunId } from './run-id.js';
 import { openTarget, type OpenTarget } from './target.js';
+import { openObservability, type Observability } from './observability.js';
 
 export interface RunStudyOptions {
   /** Name shown in errors: the study file, or e.g. "kubeperf bench crud". */
@@ -41,6 +42,8 @@ export interface RunStudyOptions {
   log?: Logger;
   progress?: ProgressFactory;
   clock?: Clock;
+  /** Serve kubeperf's own /metrics on this port during the run (0: a free port). */
+  metricsPort?: number;
 }
 
 export interface RunOutcome {
@@ -99,6 +102,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   }, log.warn);
 
   let open: OpenTarget | undefined;
+  let obs: Observability | undefined;
   const cleanups: (() => Promise<void>)[] = [];
   try {
     open = await openTarget(plan, loaded.study, {
@@ -115,7 +119,17 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     };
     save();
 
-    const progress = options.progress ?? progressFactory();
+    obs = await openObservability(loaded, open, {
+      runId,
+      metricsPort: options.metricsPort,
+      clock,
+      log,
+      signal: interrupts.signal,
+    });
+    const baseProgress = options.progress ?? progressFactory();
+    const exporter = obs.exporter;
+    const progress: ProgressFactory = exporter ? (p) => exporter.progress(p, baseProgress(p)) : baseProgress;
+    const session = obs.session;
     const target = open;
     const usageInterval = usageIntervalMs(loaded.study.controlPlaneUsage);
     const warm = warmupSettings(loaded.study.warmup);
@@ -155,7 +169,19 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
                 })
             : undefined,
         onCleanup: (fn) => cleanups.push(fn),
+        measure: session
+          ? () =>
+              session.start({
+                name: phase.name,
+                index: i,
+                type: phase.type,
+                needsCluster: plan.phases[i]!.plan.needsCluster,
+              })
+          : undefined,
+        onRecorder: exporter ? (p, recorder) => exporter.watch(p.name, recorder, p.type) : undefined,
+        observe: obs.observe,
       });
+      exporter?.phaseEnded(result);
       results.phases.push(result);
       save();
       if (result.status === 'failed') {
@@ -190,6 +216,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
           .catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
     }
+    await obs?.stop();
     await open?.stop().catch((e) => log.warn(`stopping the target: ${(e as Error).message}`));
     interrupts.dispose();
     results.endedAt = clock.wallIso();

@@ -9,12 +9,14 @@ import type { Study } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { EmbeddedCluster } from '../cluster/launch.js';
 import {
   metricsSource,
   procfsSource,
   type MetricsFetcher,
   type UsageSource,
 } from '../metrics/control-plane-usage.js';
+import type { ApiGet } from '../measurements/types.js';
 import type { Target } from '../phases/types.js';
 
 export interface OpenTarget {
@@ -26,6 +28,10 @@ export interface OpenTarget {
    * the API server's /metrics; `maxCores` is the server machine's cores when known (the sanity rule).
    */
   usage?: { source: UsageSource; maxCores?: number };
+  /** GET a path on the API server with the run's credentials (measurements: /metrics, proxy paths). */
+  apiGet?: ApiGet;
+  /** The embedded control plane, when the run started one (registerProcess, scrape credentials). */
+  cluster?: EmbeddedCluster;
   /** Deletes what this run created (selected by its run label), for targets that outlive the run. */
   cleanupRun?: (runId: string, log: Logger) => Promise<void>;
   stop(): Promise<void>;
@@ -45,13 +51,19 @@ export async function openTarget(
     opts.log.info(
       `target: embedded control plane ${cluster.server} (pid ${cluster.pid}, ${cluster.version})`,
     );
+    // No compression: gzip costs the server more CPU per scrape than it saves on loopback.
     const headers = { authorization: `Bearer ${cluster.token}`, 'accept-encoding': 'identity' };
-    const metrics: MetricsFetcher = async () => {
-      const r = await fetch(`${cluster.server}/metrics`, { headers });
-      if (!r.ok) throw new Error(`GET /metrics: ${r.status}`);
-      return r.text();
-    };
+    const apiGet = sharedMetricsScrape(async (path, o) => {
+      const r = await fetch(`${cluster.server}${path}`, {
+        headers,
+        signal: AbortSignal.timeout(o?.timeoutMs ?? 30_000),
+      });
+      return { status: r.status, body: await r.text() };
+    });
+    const metrics = metricsFetcher(apiGet);
     return {
+      apiGet,
+      cluster,
       target: {
         kind: 'embedded',
         server: cluster.server,
@@ -80,21 +92,16 @@ export async function openTarget(
   const { connect } = await import('../kube/connect.js');
   const { cleanupRun } = await import('../kube/cleanup.js');
   const client = await connect(target, { connections: 1 });
-  // Plain text, no compression: gzip would cost the server more CPU per scrape.
-  const metrics: MetricsFetcher = async () => {
-    const r = await client.rest.request({
-      method: 'GET',
-      path: '/metrics',
-      timeoutMs: 5000,
-      accept: 'text/plain;version=0.0.4',
-    });
-    if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
-    return r.body;
-  };
+  const apiGet = sharedMetricsScrape(async (path, o) => {
+    const r = await client.rest.request({ method: 'GET', path, timeoutMs: o?.timeoutMs ?? 30_000 });
+    return { status: r.status, body: r.body };
+  });
+  const metrics = metricsFetcher(apiGet);
   const host = new URL(target.server).hostname;
   const local = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host);
   return {
     target,
+    apiGet,
     metrics,
     usage: {
       source: metricsSource(metrics, 'API server /metrics'),
@@ -106,5 +113,31 @@ export async function openTarget(
       log.info(`cleanup: deleted ${r.deleted} objects of run ${runId}`);
     },
     stop: () => client.close(),
+  };
+}
+
+function metricsFetcher(apiGet: ApiGet): MetricsFetcher {
+  return async () => {
+    const r = await apiGet('/metrics', { timeoutMs: 5000 });
+    if (r.status !== 200) throw new Error(`GET /metrics: ${r.status}`);
+    return r.body;
+  };
+}
+
+/**
+ * Concurrent GETs of /metrics share one scrape: at a phase boundary the control-plane usage sampler
+ * and the apiserverMetrics measurement both want one, and a megabyte scrape costs the API server CPU
+ * during the measurement. A scrape that has completed is never reused: each caller wants "now".
+ */
+function sharedMetricsScrape(get: ApiGet): ApiGet {
+  let inflight: Promise<{ status: number; body: string }> | undefined;
+  return (path, o) => {
+    if (path !== '/metrics') return get(path, o);
+    if (inflight) return inflight;
+    const p = get(path, o).finally(() => {
+      if (inflight === p) inflight = undefined;
+    });
+    inflight = p;
+    return p;
   };
 }

@@ -47,7 +47,12 @@ function inspectFiles(
     if (docs.length === 0)
       problems.push(`${file}: no ResourceGraphDefinition (kind: ResourceGraphDefinition) found`);
     for (const doc of docs) {
-      const report = inspectDocument(doc.value, { file, instanceSpec, engine });
+      const report = inspectDocument(doc.value, {
+        file,
+        instanceSpec,
+        engine,
+        documentWarnings: doc.warnings,
+      });
       for (const e of report.errors) problems.push(`${locateRgdError(doc, e)}: ${e}`);
       reports.push(report);
     }
@@ -81,7 +86,8 @@ export function rgdCommand(): Command {
     .addHelpText(
       'after',
       `
-An invalid RGD prints kro's error (what GraphAccepted would say) and exits 2.
+An invalid RGD prints kro's error (what GraphAccepted would say) and exits 2. Expressions kro would
+accept that kubeperf cannot check yet are listed as kubeperf's limitation; they do not change the exit code.
 
 Examples:
   kubeperf rgd inspect examples/rgd/webapp.yaml

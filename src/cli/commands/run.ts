@@ -5,6 +5,7 @@ import { buildPlan, formatPlan } from '../../config/plan.js';
 import { builtinRegistry } from '../../phases/builtin.js';
 import { newRunId } from '../../run/run-id.js';
 import { executeStudy } from '../../run/run-study.js';
+import { InputError } from '../../core/errors.js';
 import { collect, printHuman, printJson } from '../io.js';
 import { printOutcome } from '../summary.js';
 
@@ -19,6 +20,7 @@ interface RunFlags {
   dryRun?: boolean;
   keep?: boolean;
   json?: boolean;
+  metricsPort?: string;
 }
 
 export function runCommand(): Command {
@@ -40,6 +42,10 @@ export function runCommand(): Command {
     .option('--dry-run', 'print the resolved plan without sending a request')
     .option('--keep', 'keep the objects the run created (default: delete them at the end)')
     .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
+    .option(
+      '--metrics-port <n>',
+      "serve kubeperf's own Prometheus /metrics on this port during the run (0: a free port)",
+    )
     .addHelpText(
       'after',
       `
@@ -73,8 +79,17 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         keep: flags.keep,
         json: flags.json,
         registry,
+        metricsPort: parsePort('--metrics-port', flags.metricsPort),
       });
       printOutcome(outcome, flags.json);
       process.exitCode = outcome.exitCode;
     });
+}
+
+function parsePort(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) {
+    throw new InputError(`${flag}: "${v}" is not a port number (0-65535; 0 picks a free port)`);
+  }
+  return Number(v);
 }

@@ -67,9 +67,13 @@ export function decodeLoose(buf: Buffer, yaml: boolean): unknown {
 }
 
 export interface Negotiated {
-  type: 'json' | 'yaml';
+  type: 'json' | 'yaml' | 'protobuf';
+  /** For protobuf: what to answer for kinds without a protobuf form (CRs), if acceptable. */
+  fallback?: Negotiated;
   /** kubectl asked for a Table (and accepts JSON as fallback). */
   table: boolean;
+  /** meta.k8s.io version of the Table asked for first (kubectl: v1, then v1beta1). */
+  tableVersion?: 'v1' | 'v1beta1';
   /** Metadata-only clients (PartialObjectMetadata / PartialObjectMetadataList). */
   metadataOnly?: boolean;
 }
@@ -82,7 +86,9 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
   const hit = acceptCache.get(accept);
   if (hit !== undefined) return hit ?? undefined;
   let result: Negotiated | null = null;
+  let proto: Negotiated | null = null;
   let table = false;
+  let tableVersion: 'v1' | 'v1beta1' | undefined;
   for (const raw of accept.split(',')) {
     const [mt, ...params] = raw.split(';').map((s) => s.trim().toLowerCase());
     const isTable = params.includes('as=table');
@@ -91,15 +97,26 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
         result = { type: 'json', table: false, metadataOnly: true };
         break;
       }
+      if (mt === 'application/vnd.kubernetes.protobuf' && !proto)
+        proto = { type: 'protobuf', table: false, metadataOnly: true };
+      continue;
+    }
+    if (mt === 'application/vnd.kubernetes.protobuf' && !isTable && params.length === 0) {
+      // Protobuf first; the next acceptable type serves kinds without a protobuf form.
+      if (!proto) proto = { type: 'protobuf', table };
       continue;
     }
     if (params.some((p) => p.startsWith('as=') && p !== 'as=table')) continue;
     if (isTable) {
+      const v = params.find((x) => x.startsWith('v='))?.slice(2) ?? 'v1';
+      const g = params.find((x) => x.startsWith('g='))?.slice(2) ?? 'meta.k8s.io';
+      if (g !== 'meta.k8s.io' || (v !== 'v1' && v !== 'v1beta1')) continue;
       table = true;
+      tableVersion ??= v;
       continue;
     }
     if (mt === 'application/json' || mt === '*/*' || mt === 'application/*') {
-      result = { type: 'json', table };
+      result = table ? { type: 'json', table, tableVersion } : { type: 'json', table };
       break;
     }
     if (mt === 'application/yaml') {
@@ -107,6 +124,9 @@ export function negotiate(accept: string | undefined): Negotiated | undefined {
       break;
     }
   }
+  // Only Table types acceptable (a client asking for meta.k8s.io/v1beta1 Tables): a Table it is.
+  if (!result && table) result = { type: 'json', table, tableVersion };
+  if (proto) result = { ...proto, fallback: result ?? undefined };
   if (acceptCache.size > 200) acceptCache.clear();
   acceptCache.set(accept, result);
   return result ?? undefined;

@@ -4,6 +4,7 @@
  */
 import type { Store, KubeObject, Stored } from '../store/store.js';
 import type { ResourceRegistry, ResourceType } from './resources.js';
+import type { ControllerRuntimeMetrics } from '../../metrics/controller-runtime.js';
 
 export interface Hooks {
   /**
@@ -16,12 +17,16 @@ export interface Hooks {
     old: KubeObject | undefined,
     req: ApiRequest,
   ) => string[] | void;
+  /** TokenReview: whether a bearer token authenticates. */
+  tokenValid?: (token: string) => boolean;
 }
 
 export interface ApiContext {
   store: Store;
   registry: ResourceRegistry;
   hooks: Hooks;
+  /** Reconcile and workqueue metrics of the built-in controllers (served on /metrics). */
+  controllers?: ControllerRuntimeMetrics;
 }
 
 /** A parsed resource request. */
@@ -38,14 +43,22 @@ export interface ApiRequest {
   body?: Buffer;
   /** kubectl asked for a meta.k8s.io/v1 Table (GET and watch only). */
   table?: boolean;
+  /** The Table's meta.k8s.io version (v1 unless only v1beta1 was acceptable). */
+  tableVersion?: 'v1' | 'v1beta1';
   /** Metadata-only representation (PartialObjectMetadata[List]). */
   metadataOnly?: boolean;
+  /** The response (and watch frames) are application/vnd.kubernetes.protobuf. */
+  protobuf?: boolean;
+  /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
+  upgrade?: boolean;
 }
 
 export interface ApiResult {
   code: number;
-  /** Serialized JSON body. */
+  /** Serialized JSON body (or raw text when contentType is set). */
   body: string;
+  /** Non-JSON bodies (pods/log): sent as they are. */
+  contentType?: string;
   warnings?: string[];
   /** The stored state `body` is the JSON of, so its encoded bytes can be reused across responses. */
   stored?: Stored;

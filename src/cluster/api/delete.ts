@@ -13,6 +13,8 @@ import { ApiError, errors } from './status.js';
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const returnsDeletedObject = new Set(['pods', 'services', 'serviceaccounts']);
+
 export interface DeleteOptions {
   propagationPolicy?: string;
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -130,6 +132,11 @@ export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDelet
     const stored = makeStored(canonicalize(rt, next), rv);
     ctx.store.commit(rt.storageKey, 'MODIFIED', stored, cur);
     return ok(200, stored);
+  }
+  // Stores with ReturnDeletedObject (pods, services, service accounts) answer with the object.
+  if (returnsDeletedObject.has(rt.storageKey)) {
+    if (!isDry) removeNow(ctx, rt, cur);
+    return ok(200, cur);
   }
   const status = JSON.stringify({
     kind: 'Status',

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { builtinGroupVersions, type ResourceRegistry, type ResourceType } from './resources.js';
+import { servesSubresource } from './subresources.js';
 
 export const aggregatedContentType =
   'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
@@ -18,9 +19,46 @@ function scopeOf(t: ResourceType): string {
   return t.namespaced ? 'Namespaced' : 'Cluster';
 }
 
+/** discovery.StorageVersionHash: base64 of the first 8 bytes of sha256("group/version/kind"). */
+export function storageVersionHash(t: ResourceType): string | undefined {
+  if (t.storageVersion === null) return undefined;
+  const gvk = `${t.group}/${t.storageVersion ?? t.version}/${t.kind}`;
+  return createHash('sha256').update(gvk).digest().subarray(0, 8).toString('base64');
+}
+
+interface Sub {
+  name: string;
+  verbs: string[];
+  kind: string;
+  group?: string;
+  version?: string;
+}
+
+/** Served subresources in name order, as the real server lists them. */
+function subresourcesOf(t: ResourceType): Sub[] {
+  const subs: Sub[] = [];
+  if (t.subresources.status) subs.push({ name: 'status', verbs: ['get', 'patch', 'update'], kind: t.kind });
+  if (t.subresources.scale) {
+    subs.push({
+      name: 'scale',
+      verbs: ['get', 'patch', 'update'],
+      kind: 'Scale',
+      group: 'autoscaling',
+      version: 'v1',
+    });
+  }
+  for (const x of t.extraSubresources ?? []) {
+    if (servesSubresource(t, x.name)) subs.push({ ...x, kind: x.kind ?? t.kind });
+  }
+  return subs.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+const byPlural = (a: ResourceType, b: ResourceType) =>
+  a.plural < b.plural ? -1 : a.plural > b.plural ? 1 : 0;
+
 function legacyEntries(types: ResourceType[]): unknown[] {
   const out: unknown[] = [];
-  for (const t of types) {
+  for (const t of [...types].sort(byPlural)) {
     const e: Record<string, unknown> = {
       name: t.plural,
       singularName: t.singular,
@@ -30,26 +68,22 @@ function legacyEntries(types: ResourceType[]): unknown[] {
     };
     if (t.shortNames?.length) e.shortNames = t.shortNames;
     if (t.categories?.length) e.categories = t.categories;
+    const hash = storageVersionHash(t);
+    if (hash) e.storageVersionHash = hash;
     out.push(e);
-    if (t.subresources.status) {
-      out.push({
-        name: `${t.plural}/status`,
+    for (const sub of subresourcesOf(t)) {
+      const se: Record<string, unknown> = {
+        name: `${t.plural}/${sub.name}`,
         singularName: '',
         namespaced: t.namespaced,
-        kind: t.kind,
-        verbs: ['get', 'patch', 'update'],
-      });
-    }
-    if (t.subresources.scale) {
-      out.push({
-        name: `${t.plural}/scale`,
-        singularName: '',
-        namespaced: t.namespaced,
-        group: 'autoscaling',
-        version: 'v1',
-        kind: 'Scale',
-        verbs: ['get', 'patch', 'update'],
-      });
+      };
+      if (sub.group !== undefined) {
+        se.group = sub.group;
+        se.version = sub.version;
+      }
+      se.kind = sub.kind;
+      se.verbs = sub.verbs;
+      out.push(se);
     }
   }
   return out;
@@ -65,20 +99,11 @@ function aggregatedResource(t: ResourceType): unknown {
   };
   if (t.shortNames?.length) r.shortNames = t.shortNames;
   if (t.categories?.length) r.categories = t.categories;
-  const subs: unknown[] = [];
-  if (t.subresources.scale) {
-    subs.push({
-      subresource: 'scale',
-      responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-      verbs: ['get', 'patch', 'update'],
-    });
-  }
-  if (t.subresources.status)
-    subs.push({
-      subresource: 'status',
-      responseKind: { group: '', version: '', kind: t.kind },
-      verbs: ['get', 'patch', 'update'],
-    });
+  const subs = subresourcesOf(t).map((sub) => ({
+    subresource: sub.name,
+    responseKind: { group: sub.group ?? '', version: sub.version ?? '', kind: sub.kind },
+    verbs: sub.verbs,
+  }));
   if (subs.length) r.subresources = subs;
   return r;
 }
@@ -149,7 +174,13 @@ export class Discovery {
         items: [
           {
             metadata: { creationTimestamp: null },
-            versions: [{ version: 'v1', resources: types.map(aggregatedResource), freshness: 'Current' }],
+            versions: [
+              {
+                version: 'v1',
+                resources: [...types].sort(byPlural).map(aggregatedResource),
+                freshness: 'Current',
+              },
+            ],
           },
         ],
       });
@@ -175,7 +206,9 @@ export class Discovery {
         metadata: { name, creationTimestamp: null },
         versions: versions.map((v) => ({
           version: v,
-          resources: (this.registry.groupVersion(`${name}/${v}`) ?? []).map(aggregatedResource),
+          resources: [...(this.registry.groupVersion(`${name}/${v}`) ?? [])]
+            .sort(byPlural)
+            .map(aggregatedResource),
           freshness: 'Current',
         })),
       }));

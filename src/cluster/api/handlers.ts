@@ -12,7 +12,6 @@ import {
   managerName,
   newUid,
   nowSeconds,
-  validateName,
   viewJson,
   type ManagedFieldsEntry,
 } from './objects.js';
@@ -20,8 +19,9 @@ import { afterUpdate, fieldsV1Of } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
-import { partialObjectMetadata, tableOf } from './table.js';
+import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
 import { errors } from './status.js';
+import { validateWriteOptions } from '../validation/index.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -62,7 +62,8 @@ function checkTypeMeta(rt: ResourceType, v: Record<string, unknown>): void {
         `the API version in the data (${typeof v.apiVersion === 'string' ? v.apiVersion : ''}) does not match the expected API version (${rt.groupVersion})`,
       );
     }
-    if (v.kind !== rt.kind) {
+    // A non-empty kind other than the resource's is the strategy's 422 (ValidateTypeMeta).
+    if (typeof v.kind !== 'string' || v.kind === '') {
       throw errors.badRequest(
         `the kind in the data (${typeof v.kind === 'string' ? v.kind : ''}) does not match the expected kind (${rt.kind})`,
       );
@@ -153,12 +154,13 @@ export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
   const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
   if (!s) throw errors.notFound(req.rt, req.name!);
   if (req.metadataOnly) return ok(200, partialObjectMetadata(s));
-  return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }));
+  return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }, true, tableOptions(req)));
 }
 
 /** Create: POST to a collection. */
 export function createObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
+  validateWriteOptions('CreateOptions', req.query);
   const obj = decodeObject(rt, req);
   const now = nowSeconds();
   return insertNew(ctx, req, obj, now, 'Update');
@@ -183,31 +185,22 @@ export function insertNew(
     }
     meta.namespace = req.ns;
   } else delete meta.namespace;
-  if (!meta.name) {
-    if (typeof meta.generateName === 'string' && meta.generateName) {
-      meta.name = meta.generateName + generateSuffix();
-    } else {
-      throw errors.invalid(rt.kind, rt.custom ? rt.group : '', '', [
-        {
-          reason: 'FieldValueRequired',
-          message: 'Required value: name or generateName is required',
-          field: 'metadata.name',
-        },
-      ]);
-    }
+  if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
+    meta.name = meta.generateName + generateSuffix();
   }
-  const name = meta.name as string;
-  validateName(rt, name);
-  requireNamespace(ctx, rt, req.ns, name);
-  const key = objectKey(rt.namespaced ? req.ns : '', name);
-  if (ctx.store.get(rt.storageKey, key)) throw errors.alreadyExists(rt, name);
+  const name = typeof meta.name === 'string' ? meta.name : '';
   for (const k of serverMeta) delete meta[k];
   delete meta.managedFields;
-  if (rt.subresources.status && (rt.custom || rt.plural === 'deployments')) delete obj.status;
+  // PrepareForCreate: status is the server's (defaulting sets each kind's initial status).
+  if (rt.subresources.status && rt.storageKey !== 'nodes') delete obj.status;
   meta.uid = newUid();
   meta.creationTimestamp = now;
   if (rt.hasGeneration) meta.generation = 1;
+  // Defaulting and validation (422) come before the namespace check (404/403) and storage (409).
   const warnings = ctx.hooks.admit?.(rt, obj, undefined, req) ?? undefined;
+  requireNamespace(ctx, rt, req.ns, name);
+  const key = objectKey(rt.namespaced ? req.ns : '', name);
+  if (ctx.store.get(rt.storageKey, key)) throw errors.alreadyExists(rt, name);
   const manager = managerName(req.query.get('fieldManager'), req.userAgent);
   meta.managedFields = [
     {
@@ -257,6 +250,13 @@ export function writeUpdate(
     result = clone(old);
     if (next.status === undefined) delete result.status;
     else result.status = next.status;
+  } else if (sub === 'ephemeralcontainers') {
+    // pods/ephemeralcontainers changes spec.ephemeralContainers only.
+    result = clone(old);
+    const ec = (next.spec as Record<string, unknown> | undefined)?.ephemeralContainers;
+    const spec = (result.spec ??= {}) as Record<string, unknown>;
+    if (ec === undefined) delete spec.ephemeralContainers;
+    else spec.ephemeralContainers = ec;
   } else {
     result = next;
     const meta = result.metadata as Record<string, unknown>;
@@ -315,7 +315,14 @@ export function writeUpdate(
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, result), rv);
-  if (meta.deletionTimestamp && !(meta.finalizers as string[] | undefined)?.length) {
+  // Cleared finalizers complete a delete (a namespace also needs its spec.finalizers cleared).
+  const specFinalizers =
+    rt.storageKey === 'namespaces' ? (result.spec as { finalizers?: unknown[] })?.finalizers : undefined;
+  if (
+    meta.deletionTimestamp &&
+    !(meta.finalizers as string[] | undefined)?.length &&
+    !specFinalizers?.length
+  ) {
     ctx.store.commit(rt.storageKey, 'DELETED', stored, cur);
     return ok(200, stored, warnings);
   }
@@ -326,6 +333,7 @@ export function writeUpdate(
 /** PUT on an object or its status. */
 export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
+  validateWriteOptions('UpdateOptions', req.query);
   const next = decodeObject(rt, req);
   const meta = next.metadata as Record<string, unknown>;
   if (meta.name !== req.name) {
@@ -339,7 +347,11 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
     );
   }
   const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
-  if (!cur) throw errors.notFound(rt, req.name!);
+  if (!cur) {
+    // AllowCreateOnUpdate kinds (Services, Endpoints, Events, Leases, RBAC): PUT creates, 201.
+    if (rt.createOnUpdate && !req.subresource) return insertNew(ctx, req, next, nowSeconds(), 'Update');
+    throw errors.notFound(rt, req.name!);
+  }
   const rv = meta.resourceVersion;
   if (rv === undefined || rv === '') {
     if (rt.custom) {
@@ -390,6 +402,7 @@ export function patchObject(
     }
     throw errors.unsupportedMediaType();
   }
+  validateWriteOptions('PatchOptions', req.query);
   const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
   if (type === 'apply') return apply(ctx, req, cur);
   if (!cur) throw errors.notFound(rt, req.name!);

@@ -8,7 +8,7 @@ import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import type { ResourceType } from './resources.js';
 import { viewJson } from './objects.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { partialObjectMetadataList, tableOf } from './table.js';
+import { partialObjectMetadataList, tableOf, tableOptions } from './table.js';
 import { ApiError, errors } from './status.js';
 
 export type Matcher = (s: Stored) => boolean;
@@ -225,6 +225,8 @@ export function listTable(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (sel.remaining !== undefined) meta.remainingItemCount = sel.remaining;
   return {
     code: 200,
-    body: req.metadataOnly ? partialObjectMetadataList(sel.items, meta) : tableOf(req.rt, sel.items, meta),
+    body: req.metadataOnly
+      ? partialObjectMetadataList(sel.items, meta)
+      : tableOf(req.rt, sel.items, meta, true, tableOptions(req)),
   };
 }

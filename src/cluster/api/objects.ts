@@ -1,11 +1,10 @@
 /**
  * Object metadata as kube-apiserver fills it: uid, creationTimestamp (second precision),
- * generateName suffixes, name validation, built-in key order and managedFields.
+ * generateName suffixes, built-in key order and managedFields (name validation: src/cluster/validation).
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../store/store.js';
 import type { ResourceType } from './resources.js';
-import { errors } from './status.js';
 
 let cachedSecond = -1;
 let cachedStamp = '';
@@ -27,24 +26,6 @@ export function generateSuffix(): string {
   let s = '';
   for (let i = 0; i < 5; i++) s += nameAlphabet[Math.floor(Math.random() * nameAlphabet.length)];
   return s;
-}
-
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Namespaces and services need an RFC 1123 label; the rest a subdomain. */
-export function validateName(rt: ResourceType, name: string): void {
-  const label = rt.plural === 'namespaces' || rt.plural === 'services';
-  const ok = label
-    ? name.length <= 63 && dns1123Label.test(name)
-    : name.length <= 253 && dns1123Subdomain.test(name);
-  if (ok) return;
-  const what = label
-    ? `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
-    : `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
-  throw errors.invalid(rt.kind, rt.custom ? rt.group : '', name, [
-    { reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${what}`, field: 'metadata.name' },
-  ]);
 }
 
 const metaOrder = [

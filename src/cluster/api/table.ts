@@ -4,7 +4,9 @@
  * additionalPrinterColumns, rows carrying PartialObjectMetadata.
  */
 import type { Stored } from '../store/store.js';
+import { viewJson } from './objects.js';
 import type { ResourceType } from './resources.js';
+import { errors } from './status.js';
 
 type Obj = Record<string, unknown>;
 interface Column {
@@ -99,6 +101,7 @@ function printerFor(rt: ResourceType): Printer {
     };
   }
   const age = (o: Obj) => humanAge(get(o, 'metadata', 'creationTimestamp'));
+  const num = (o: Obj, ...path: string[]): number => Number(get(o, ...path) ?? 0);
   const name = (o: Obj) => String(get(o, 'metadata', 'name'));
   switch (rt.storageKey) {
     case 'configmaps':
@@ -218,31 +221,517 @@ function printerFor(rt: ResourceType): Printer {
           ];
         },
       };
+    case 'replicasets.apps':
+      return {
+        columns: [
+          nameColumn,
+          col('Desired', 'integer'),
+          col('Current', 'integer'),
+          col('Ready', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          num(o, 'spec', 'replicas'),
+          num(o, 'status', 'replicas'),
+          num(o, 'status', 'readyReplicas'),
+          age(o),
+        ],
+      };
+    case 'statefulsets.apps':
+      return {
+        columns: [nameColumn, col('Ready'), ageColumn],
+        cells: (o) => [name(o), `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`, age(o)],
+      };
+    case 'daemonsets.apps':
+      return {
+        columns: [
+          nameColumn,
+          col('Desired', 'integer'),
+          col('Current', 'integer'),
+          col('Ready', 'integer'),
+          col('Up-to-date', 'integer'),
+          col('Available', 'integer'),
+          col('Node Selector'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          num(o, 'status', 'desiredNumberScheduled'),
+          num(o, 'status', 'currentNumberScheduled'),
+          num(o, 'status', 'numberReady'),
+          num(o, 'status', 'updatedNumberScheduled'),
+          num(o, 'status', 'numberAvailable'),
+          Object.entries((get(o, 'spec', 'template', 'spec', 'nodeSelector') as Obj | undefined) ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(',') || '<none>',
+          age(o),
+        ],
+      };
+    case 'jobs.batch':
+      return {
+        columns: [nameColumn, col('Completions'), col('Duration'), ageColumn],
+        cells: (o) => {
+          const start = get(o, 'status', 'startTime');
+          const end = get(o, 'status', 'completionTime');
+          return [
+            name(o),
+            `${num(o, 'status', 'succeeded')}/${num(o, 'spec', 'completions') || 1}`,
+            typeof start === 'string'
+              ? humanAge(start, typeof end === 'string' ? Date.parse(end) : Date.now())
+              : '',
+            age(o),
+          ];
+        },
+      };
+    case 'cronjobs.batch':
+      return {
+        columns: [
+          nameColumn,
+          col('Schedule'),
+          col('Timezone'),
+          col('Suspend', 'boolean'),
+          col('Active', 'integer'),
+          col('Last Schedule'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          String(get(o, 'spec', 'schedule') ?? ''),
+          String(get(o, 'spec', 'timeZone') ?? '<none>'),
+          get(o, 'spec', 'suspend') === true,
+          ((get(o, 'status', 'active') as unknown[] | undefined) ?? []).length,
+          typeof get(o, 'status', 'lastScheduleTime') === 'string'
+            ? humanAge(get(o, 'status', 'lastScheduleTime'))
+            : '<none>',
+          age(o),
+        ],
+      };
+    case 'ingresses.networking.k8s.io':
+      return {
+        columns: [nameColumn, col('Class'), col('Hosts'), col('Address'), col('Ports'), ageColumn],
+        cells: (o) => {
+          const rules = (get(o, 'spec', 'rules') as Obj[] | undefined) ?? [];
+          const hosts = rules.map((r) => r.host).filter(Boolean);
+          return [
+            name(o),
+            String(get(o, 'spec', 'ingressClassName') ?? '<none>'),
+            hosts.length ? hosts.join(',') : '*',
+            '',
+            get(o, 'spec', 'tls') ? '80, 443' : '80',
+            age(o),
+          ];
+        },
+      };
+    case 'networkpolicies.networking.k8s.io':
+      return {
+        columns: [nameColumn, col('Pod-Selector'), ageColumn],
+        cells: (o) => [
+          name(o),
+          Object.entries((get(o, 'spec', 'podSelector', 'matchLabels') as Obj | undefined) ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(',') || '<none>',
+          age(o),
+        ],
+      };
+    case 'poddisruptionbudgets.policy':
+      return {
+        columns: [
+          nameColumn,
+          col('Min Available'),
+          col('Max Unavailable'),
+          col('Allowed Disruptions', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          String(get(o, 'spec', 'minAvailable') ?? 'N/A'),
+          String(get(o, 'spec', 'maxUnavailable') ?? 'N/A'),
+          num(o, 'status', 'disruptionsAllowed'),
+          age(o),
+        ],
+      };
+    case 'horizontalpodautoscalers.autoscaling':
+      return {
+        columns: [
+          nameColumn,
+          col('Reference'),
+          col('Targets'),
+          col('MinPods', 'integer'),
+          col('MaxPods', 'integer'),
+          col('Replicas', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          `${String(get(o, 'spec', 'scaleTargetRef', 'kind'))}/${String(get(o, 'spec', 'scaleTargetRef', 'name'))}`,
+          '<unknown>',
+          num(o, 'spec', 'minReplicas') || 1,
+          num(o, 'spec', 'maxReplicas'),
+          num(o, 'status', 'currentReplicas'),
+          age(o),
+        ],
+      };
+    case 'rolebindings.rbac.authorization.k8s.io':
+    case 'clusterrolebindings.rbac.authorization.k8s.io':
+      return {
+        columns: [nameColumn, col('Role'), ageColumn],
+        cells: (o) => [
+          name(o),
+          `${String(get(o, 'roleRef', 'kind'))}/${String(get(o, 'roleRef', 'name'))}`,
+          age(o),
+        ],
+      };
+    case 'roles.rbac.authorization.k8s.io':
+    case 'clusterroles.rbac.authorization.k8s.io':
+    case 'limitranges':
+      return {
+        columns: [nameColumn, col('Created At', 'date')],
+        cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
+      };
+    case 'endpointslices.discovery.k8s.io':
+      return {
+        columns: [nameColumn, col('AddressType'), col('Ports'), col('Endpoints'), ageColumn],
+        cells: (o) => {
+          const ports = ((o.ports as Obj[] | undefined) ?? []).map((p) => String(p.port));
+          const addrs = ((o.endpoints as Obj[] | undefined) ?? []).flatMap(
+            (e) => (e.addresses as string[]) ?? [],
+          );
+          return [
+            name(o),
+            String(o.addressType ?? ''),
+            ports.join(',') || '<unset>',
+            addrs.length
+              ? addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '')
+              : '<unset>',
+            age(o),
+          ];
+        },
+      };
+    case 'events':
+      return {
+        columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
+        cells: (o) => [
+          humanAge(get(o, 'lastTimestamp') ?? get(o, 'eventTime') ?? get(o, 'metadata', 'creationTimestamp')),
+          String(o.type ?? ''),
+          String(o.reason ?? ''),
+          `${String(get(o, 'involvedObject', 'kind')).toLowerCase()}/${String(get(o, 'involvedObject', 'name'))}`,
+          String(o.message ?? ''),
+        ],
+      };
     case 'customresourcedefinitions.apiextensions.k8s.io':
       return {
         columns: [nameColumn, col('Created At', 'date')],
         cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
       };
     default:
-      return { columns: [nameColumn, ageColumn], cells: (o) => [name(o), age(o)] };
+      return (
+        v128Printers[rt.storageKey]?.(name, age) ?? {
+          columns: [nameColumn, ageColumn],
+          cells: (o) => [name(o), age(o)],
+        }
+      );
   }
 }
 
-function row(printer: Printer, s: Stored): Obj {
-  return {
-    cells: printer.cells(s.obj),
-    object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: s.obj.metadata },
+const str = (v: unknown, none = '<none>'): string =>
+  v === undefined || v === null || v === '' ? none : String(v);
+const countOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+const selectorText = (v: unknown): string =>
+  Object.entries((v as Obj | undefined) ?? {})
+    .map(([k, x]) => `${k}=${String(x)}`)
+    .join(',') || '<none>';
+
+type PrinterFactory = (name: (o: Obj) => string, age: (o: Obj) => string) => Printer;
+
+/** Columns of kube-apiserver's printers (pkg/printers/internalversion) for the stored-only kinds. */
+const v128Printers: Record<string, PrinterFactory> = {
+  componentstatuses: (name) => ({
+    columns: [nameColumn, col('Status'), col('Message'), col('Error')],
+    cells: (o) => {
+      const c = ((o.conditions as Obj[] | undefined) ?? []).find((x) => x.type === 'Healthy');
+      return [
+        name(o),
+        c?.status === 'True' ? 'Healthy' : 'Unhealthy',
+        str(c?.message, ''),
+        str(c?.error, ''),
+      ];
+    },
+  }),
+  'priorityclasses.scheduling.k8s.io': (name, age) => ({
+    columns: [nameColumn, col('Value', 'integer'), col('Global-Default', 'boolean'), ageColumn],
+    cells: (o) => [name(o), (o.value as number) ?? 0, o.globalDefault === true, age(o)],
+  }),
+  'storageclasses.storage.k8s.io': (name, age) => ({
+    columns: [
+      nameColumn,
+      col('Provisioner'),
+      col('ReclaimPolicy'),
+      col('VolumeBindingMode'),
+      col('AllowVolumeExpansion', 'boolean'),
+      ageColumn,
+    ],
+    cells: (o) => {
+      const isDefault =
+        (get(o, 'metadata', 'annotations') as Obj | undefined)?.[
+          'storageclass.kubernetes.io/is-default-class'
+        ] === 'true';
+      return [
+        isDefault ? `${name(o)} (default)` : name(o),
+        str(o.provisioner, ''),
+        str(o.reclaimPolicy, 'Delete'),
+        str(o.volumeBindingMode, 'Immediate'),
+        o.allowVolumeExpansion === true,
+        age(o),
+      ];
+    },
+  }),
+  persistentvolumes: (name, age) => ({
+    columns: [
+      nameColumn,
+      col('Capacity'),
+      col('Access Modes'),
+      col('Reclaim Policy'),
+      col('Status'),
+      col('Claim'),
+      col('StorageClass'),
+      col('Reason'),
+      ageColumn,
+      col('VolumeMode', 'string', '', 1),
+    ],
+    cells: (o) => {
+      const claim = get(o, 'spec', 'claimRef') as Obj | undefined;
+      return [
+        name(o),
+        str(get(o, 'spec', 'capacity', 'storage'), ''),
+        accessModes(get(o, 'spec', 'accessModes')),
+        str(get(o, 'spec', 'persistentVolumeReclaimPolicy'), ''),
+        str(get(o, 'status', 'phase'), ''),
+        claim ? `${String(claim.namespace)}/${String(claim.name)}` : '',
+        str(get(o, 'spec', 'storageClassName'), ''),
+        str(get(o, 'status', 'reason'), ''),
+        age(o),
+        str(get(o, 'spec', 'volumeMode'), 'Filesystem'),
+      ];
+    },
+  }),
+  persistentvolumeclaims: (name, age) => ({
+    columns: [
+      nameColumn,
+      col('Status'),
+      col('Volume'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('StorageClass'),
+      ageColumn,
+      col('VolumeMode', 'string', '', 1),
+    ],
+    cells: (o) => [
+      name(o),
+      str(get(o, 'status', 'phase'), 'Pending'),
+      str(get(o, 'spec', 'volumeName'), ''),
+      str(get(o, 'status', 'capacity', 'storage'), ''),
+      accessModes(get(o, 'status', 'accessModes')),
+      str(get(o, 'spec', 'storageClassName'), ''),
+      age(o),
+      str(get(o, 'spec', 'volumeMode'), 'Filesystem'),
+    ],
+  }),
+  'daemonsets.apps': (name, age) => ({
+    columns: [
+      nameColumn,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Node Selector'),
+      ageColumn,
+    ],
+    cells: (o) => [
+      name(o),
+      (get(o, 'status', 'desiredNumberScheduled') as number) ?? 0,
+      (get(o, 'status', 'currentNumberScheduled') as number) ?? 0,
+      (get(o, 'status', 'numberReady') as number) ?? 0,
+      (get(o, 'status', 'updatedNumberScheduled') as number) ?? 0,
+      (get(o, 'status', 'numberAvailable') as number) ?? 0,
+      selectorText(get(o, 'spec', 'template', 'spec', 'nodeSelector')),
+      age(o),
+    ],
+  }),
+  'statefulsets.apps': (name, age) => ({
+    columns: [nameColumn, col('Ready'), ageColumn],
+    cells: (o) => [
+      name(o),
+      `${(get(o, 'status', 'readyReplicas') as number) ?? 0}/${(get(o, 'spec', 'replicas') as number) ?? 1}`,
+      age(o),
+    ],
+  }),
+  'controllerrevisions.apps': (name, age) => ({
+    columns: [nameColumn, col('Controller'), col('Revision', 'integer'), ageColumn],
+    cells: (o) => {
+      const owner = ((get(o, 'metadata', 'ownerReferences') as Obj[] | undefined) ?? []).find(
+        (r) => r.controller,
+      );
+      const group = owner ? String(owner.apiVersion).split('/').slice(0, -1).join('/') : '';
+      return [
+        name(o),
+        owner
+          ? `${String(owner.kind).toLowerCase()}${group ? `.${group}` : ''}/${String(owner.name)}`
+          : '<none>',
+        (o.revision as number) ?? 0,
+        age(o),
+      ];
+    },
+  }),
+  replicationcontrollers: (name, age) => ({
+    columns: [
+      nameColumn,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      ageColumn,
+    ],
+    cells: (o) => [
+      name(o),
+      (get(o, 'spec', 'replicas') as number) ?? 1,
+      (get(o, 'status', 'replicas') as number) ?? 0,
+      (get(o, 'status', 'readyReplicas') as number) ?? 0,
+      age(o),
+    ],
+  }),
+  limitranges: (name) => ({
+    columns: [nameColumn, col('Created At', 'date')],
+    cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
+  }),
+  resourcequotas: (name, age) => ({
+    columns: [nameColumn, ageColumn, col('Request'), col('Limit')],
+    cells: (o) => {
+      const hard =
+        (get(o, 'status', 'hard') as Obj | undefined) ?? (get(o, 'spec', 'hard') as Obj | undefined) ?? {};
+      const used = (get(o, 'status', 'used') as Obj | undefined) ?? {};
+      const fmt = (keys: string[]) =>
+        keys.map((k) => `${k}: ${String(used[k] ?? 0)}/${String(hard[k])}`).join(', ');
+      const keys = Object.keys(hard).sort();
+      return [
+        name(o),
+        age(o),
+        fmt(keys.filter((k) => !k.startsWith('limits.'))),
+        fmt(keys.filter((k) => k.startsWith('limits.'))),
+      ];
+    },
+  }),
+  'certificatesigningrequests.certificates.k8s.io': (name, age) => ({
+    columns: [
+      nameColumn,
+      ageColumn,
+      col('SignerName'),
+      col('Requestor'),
+      col('RequestedDuration'),
+      col('Condition'),
+    ],
+    cells: (o) => {
+      const conds = ((get(o, 'status', 'conditions') as Obj[] | undefined) ?? []).map((c) => String(c.type));
+      const secs = get(o, 'spec', 'expirationSeconds') as number | undefined;
+      return [
+        name(o),
+        age(o),
+        str(get(o, 'spec', 'signerName'), ''),
+        str(get(o, 'spec', 'username'), ''),
+        secs ? humanAge(new Date(Date.now() - secs * 1000).toISOString()) : '<none>',
+        conds.length ? conds.join(',') : 'Pending',
+      ];
+    },
+  }),
+  'runtimeclasses.node.k8s.io': (name, age) => ({
+    columns: [nameColumn, col('Handler'), ageColumn],
+    cells: (o) => [name(o), str(o.handler, ''), age(o)],
+  }),
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io': (name, age) => ({
+    columns: [nameColumn, col('Webhooks', 'integer'), ageColumn],
+    cells: (o) => [name(o), countOf(o.webhooks), age(o)],
+  }),
+  'validatingwebhookconfigurations.admissionregistration.k8s.io': (name, age) => ({
+    columns: [nameColumn, col('Webhooks', 'integer'), ageColumn],
+    cells: (o) => [name(o), countOf(o.webhooks), age(o)],
+  }),
+  'apiservices.apiregistration.k8s.io': (name, age) => ({
+    columns: [nameColumn, col('Service'), col('Available'), ageColumn],
+    cells: (o) => {
+      const svc = get(o, 'spec', 'service') as Obj | undefined;
+      const avail = ((get(o, 'status', 'conditions') as Obj[] | undefined) ?? []).find(
+        (c) => c.type === 'Available',
+      );
+      return [
+        name(o),
+        svc ? `${String(svc.namespace)}/${String(svc.name)}` : 'Local',
+        avail
+          ? avail.status === 'True'
+            ? 'True'
+            : `${String(avail.status)} (${String(avail.reason)})`
+          : 'Unknown',
+        age(o),
+      ];
+    },
+  }),
+};
+
+/** kubectl's access mode abbreviations. */
+function accessModes(v: unknown): string {
+  const short: Record<string, string> = {
+    ReadWriteOnce: 'RWO',
+    ReadOnlyMany: 'ROX',
+    ReadWriteMany: 'RWX',
+    ReadWriteOncePod: 'RWOP',
   };
+  return ((v as string[] | undefined) ?? []).map((m) => short[m] ?? m).join(',');
 }
 
-export function tableOf(rt: ResourceType, items: Stored[], listMeta: Obj, withColumns = true): string {
+export interface TableOptions {
+  /** meta.k8s.io/v1 (default) or the older meta.k8s.io/v1beta1. */
+  version?: 'v1' | 'v1beta1';
+  /** ?includeObject=: what each row's `object` carries (Metadata by default). */
+  includeObject?: 'None' | 'Metadata' | 'Object';
+}
+
+/** The table options of a request (includeObject from the query; 400 for unknown values). */
+export function tableOptions(req: { query: URLSearchParams; tableVersion?: 'v1' | 'v1beta1' }): TableOptions {
+  const inc = req.query.get('includeObject') ?? 'Metadata';
+  if (inc !== 'None' && inc !== 'Metadata' && inc !== 'Object') {
+    throw errors.badRequest(`Invalid value: "${inc}": must be one of "None", "Metadata" or "Object"`);
+  }
+  return { version: req.tableVersion, includeObject: inc };
+}
+
+function row(printer: Printer, s: Stored, rowObject: (s: Stored) => unknown): Obj {
+  const r: Obj = { cells: printer.cells(s.obj) };
+  const object = rowObject(s);
+  if (object !== undefined) r.object = object;
+  return r;
+}
+
+export function tableOf(
+  rt: ResourceType,
+  items: Stored[],
+  listMeta: Obj,
+  withColumns = true,
+  opts: TableOptions = {},
+): string {
   const printer = printerFor(rt);
+  const apiVersion = `meta.k8s.io/${opts.version ?? 'v1'}`;
+  const include = opts.includeObject ?? 'Metadata';
+  const rowObject =
+    include === 'None'
+      ? () => undefined
+      : include === 'Object'
+        ? (s: Stored) => (rt.custom ? JSON.parse(viewJson(rt, s)) : s.obj)
+        : (s: Stored) => ({ kind: 'PartialObjectMetadata', apiVersion, metadata: s.obj.metadata });
   return JSON.stringify({
     kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
+    apiVersion,
     metadata: listMeta,
     columnDefinitions: withColumns ? printer.columns : null,
-    rows: items.map((s) => row(printer, s)),
+    rows: items.map((s) => row(printer, s, rowObject)),
   });
 }
 

@@ -10,7 +10,8 @@ import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
 import { ApiError } from './status.js';
 import { viewJson } from './objects.js';
-import { partialObjectMetadata, tableOf } from './table.js';
+import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
+import { protobufWatchContentType, watchFrameOf, watchFrameOfStored } from './protobuf.js';
 
 export type StreamResponse = ServerResponse | Http2ServerResponse;
 
@@ -119,12 +120,13 @@ const flusher = new WatchFlusher(2);
 export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse, opts: WatchOptions): void {
   const rt = req.rt;
   const { match, startRv, timeoutMs, bookmarks } = prepareWatch(ctx, req);
+  const tableOpts = req.table ? tableOptions(req) : {};
   const nsPrefix = rt.namespaced && req.ns ? `${req.ns}/` : '';
   const matches = (s: Stored): boolean => (!nsPrefix || s.key.startsWith(nsPrefix)) && (!match || match(s));
   const metricKey = `${rt.group}|${rt.version}|${rt.kind}`;
 
   (res as ServerResponse).writeHead(200, {
-    'Content-Type': 'application/json',
+    'Content-Type': req.protobuf ? protobufWatchContentType : 'application/json',
     'Cache-Control': 'no-cache, private',
   });
   // Clients (client-go, fetch) wait for the headers before reading: send them before any event.
@@ -149,6 +151,13 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   // kubectl get -w: each event carries a one-row Table; only the first has columnDefinitions.
   let firstTable = true;
   const emit = (type: 'ADDED' | 'MODIFIED' | 'DELETED', s: Stored): void => {
+    if (req.protobuf) {
+      const frame = req.metadataOnly
+        ? watchFrameOf(type, JSON.parse(partialObjectMetadata(s)) as Record<string, unknown>)
+        : watchFrameOfStored(type, s);
+      if (frame) write(frame);
+      return;
+    }
     if (req.metadataOnly) {
       write(`{"type":"${type}","object":${partialObjectMetadata(s)}}\n`);
       return;
@@ -159,7 +168,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
       else write(line(type, s));
       return;
     }
-    const table = tableOf(rt, [s], { resourceVersion: String(s.rv) }, firstTable);
+    const table = tableOf(rt, [s], { resourceVersion: String(s.rv) }, firstTable, tableOpts);
     firstTable = false;
     write(`{"type":"${type}","object":${table}}\n`);
   };
@@ -211,7 +220,11 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
         reason: 'Expired',
         code: 410,
       };
-      write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      write(
+        req.protobuf
+          ? watchFrameOf('ERROR', status)!
+          : `{"type":"ERROR","object":${JSON.stringify(status)}}\n`,
+      );
       close();
       return;
     }
@@ -235,7 +248,9 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
           apiVersion: rt.groupVersion,
           metadata: { resourceVersion: String(rv), creationTimestamp: null },
         };
-    write(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`);
+    write(
+      req.protobuf ? watchFrameOf('BOOKMARK', obj)! : `{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`,
+    );
   };
   if (bookmarks) {
     const every = setInterval(sendBookmark, opts.bookmarkIntervalMs);

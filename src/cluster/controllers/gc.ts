@@ -111,7 +111,7 @@ export function startGarbageCollector(ctx: ApiContext): () => void {
     }
   };
 
-  const queue = new WorkQueue(work);
+  const queue = new WorkQueue(work, ctx.controllers?.controller('garbagecollector'));
   const unsubscribe = ctx.store.subscribeAll(track);
   return () => {
     queue.stop();

@@ -1,9 +1,10 @@
 /**
  * Structural schema handling of custom resources, as the apiextensions server does it: defaults
  * (nested included), pruning of unknown fields, OpenAPI v3 validation with the real error wording,
- * and CEL `x-kubernetes-validations` rules (via @marcbachmann/cel-js).
+ * and CEL `x-kubernetes-validations` rules (src/cel's `kubernetes` profile: the libraries kube-apiserver
+ * offers CRD rules, e.g. quantity(), url(), ip(), cidr(), semver(), sets.*).
  */
-import { parse as parseCel } from '@marcbachmann/cel-js';
+import { CelEngine } from '../../cel/engine.js';
 import type { StatusCause } from '../api/status.js';
 
 export interface Schema {
@@ -306,12 +307,13 @@ export function validateSchema(schema: Schema | undefined, obj: Obj): Validation
 
 type CelProgram = (ctx: Obj) => unknown;
 const celCache = new Map<string, CelProgram | Error>();
+let celEngine: CelEngine | undefined;
 
 function compile(rule: string): CelProgram | Error {
   let p = celCache.get(rule);
   if (!p) {
     try {
-      p = parseCel(rule) as unknown as CelProgram;
+      p = (celEngine ??= new CelEngine({ profile: 'kubernetes' })).compile(rule).evaluate;
     } catch (e) {
       p = e instanceof Error ? e : new Error(String(e));
     }

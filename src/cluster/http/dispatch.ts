@@ -15,9 +15,15 @@ import {
 import { listObjects, listTable } from '../api/list.js';
 import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
+import { subresourceRequest, virtualRequest } from '../api/subresources.js';
 
 export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (req.subresource === 'scale') return scaleRequest(ctx, req);
+  if (req.rt.virtual) return virtualRequest(ctx, req);
+  if (req.subresource && req.subresource !== 'status') {
+    const r = subresourceRequest(ctx, req);
+    if (r) return r;
+  }
   switch (req.method) {
     case 'GET':
     case 'HEAD':
@@ -42,6 +48,7 @@ export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
 }
 
 export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.rt.virtual) return virtualRequest(ctx, req);
   switch (req.method) {
     case 'GET':
     case 'HEAD':

@@ -7,7 +7,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { errors } from '../api/status.js';
 import type { ApiServer } from '../server.js';
 import { serverVersion } from '../version.js';
-import { openApiV2, openApiV3 } from './openapi.js';
+import { send } from './compress.js';
 
 const healthChecks = [
   'ping',
@@ -68,17 +68,30 @@ export function handleNonResource(
   }
   if (path === '/metrics') {
     const keys = new Set(server.ctx.registry.all().map((t) => t.storageKey));
-    return text(res, 200, server.metrics.render(keys), 'text/plain; version=0.0.4; charset=utf-8');
+    const body = server.metrics.render(keys) + (server.ctx.controllers?.render() ?? '');
+    return text(res, 200, body, 'text/plain; version=0.0.4; charset=utf-8');
+  }
+  if (path === '/metrics/cadvisor') {
+    return text(res, 200, server.containers.render(), 'text/plain; version=0.0.4; charset=utf-8');
   }
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') {
-    const doc = openApiV2(req.headers.accept);
-    return text(res, 200, doc.body, doc.contentType, { Vary: 'Accept-Encoding, Accept' });
+    if (req.headers.accept?.includes('protobuf')) {
+      const pb = server.openapi.v2Protobuf();
+      return send(req, res, 200, pb.body, 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', {
+        ETag: `"${pb.etag}"`,
+        Vary: 'Accept-Encoding, Accept',
+      });
+    }
+    const doc = server.openapi.v2();
+    return send(req, res, 200, doc.body, 'application/json', {
+      ETag: `"${doc.etag}"`,
+      Vary: 'Accept-Encoding, Accept',
+    });
   }
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
-    const doc = openApiV3(server.ctx.registry, path, query);
+    const doc = server.openapi.v3(path.slice('/openapi/v3/'.length), query.get('hash'));
     if (!doc) throw errors.pageNotFound();
-    if (doc.redirect) return text(res, 301, '', 'text/plain; charset=utf-8', { Location: doc.redirect });
-    return text(res, 200, doc.body, doc.contentType, doc.headers);
+    return send(req, res, doc.code, doc.body, doc.contentType, doc.headers);
   }
   throw errors.pageNotFound();
 }

@@ -8,6 +8,7 @@ import { clone, nowSeconds } from '../api/objects.js';
 import type { ResourceType } from '../api/resources.js';
 import { ApiError } from '../api/status.js';
 import { objectKey, type KubeObject } from '../store/store.js';
+import type { ControllerMeter } from '../../metrics/controller-runtime.js';
 
 export function req(
   rt: ResourceType,
@@ -77,21 +78,35 @@ export function remove(
   }
 }
 
-/** A keyed work queue drained on a later turn of the event loop (coalesces bursts). */
+/**
+ * A keyed work queue drained on a later turn of the event loop (coalesces bursts). With a meter it
+ * reports client-go's workqueue and controller-runtime's reconcile metrics for its work (/metrics).
+ */
 export class WorkQueue {
   private keys = new Set<string>();
+  private readonly since = new Map<string, number>();
   private scheduled = false;
   private stopped = false;
-  constructor(private readonly work: (key: string) => void) {}
+  constructor(
+    private readonly work: (key: string) => void,
+    private readonly meter?: ControllerMeter,
+  ) {}
 
   add(key: string, delayMs = 0): void {
     if (this.stopped) return;
     if (delayMs > 0) {
+      this.meter?.retried();
       const t = setTimeout(() => this.add(key), delayMs);
       t.unref();
       return;
     }
-    this.keys.add(key);
+    if (!this.keys.has(key)) {
+      this.keys.add(key);
+      if (this.meter) {
+        this.since.set(key, performance.now());
+        this.meter.added(this.keys.size);
+      }
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.drain);
@@ -102,7 +117,25 @@ export class WorkQueue {
     this.scheduled = false;
     const keys = this.keys;
     this.keys = new Set();
-    for (const k of keys) if (!this.stopped) this.work(k);
+    const m = this.meter;
+    let left = keys.size;
+    for (const k of keys) {
+      if (this.stopped) continue;
+      if (!m) {
+        this.work(k);
+        continue;
+      }
+      const t0 = performance.now();
+      m.dequeued((t0 - (this.since.get(k) ?? t0)) / 1000, --left + this.keys.size);
+      this.since.delete(k);
+      let result: 'success' | 'error' = 'error';
+      try {
+        this.work(k);
+        result = 'success';
+      } finally {
+        m.reconciled((performance.now() - t0) / 1000, result);
+      }
+    }
   };
 
   stop(): void {

@@ -1,0 +1,144 @@
+/**
+ * kro's own examples as the yardstick for `rgd inspect`: kubeperf's fixtures modelled on them
+ * (src/rgd/fixtures, examples/rgd) always, and kro's originals (/work/shared/data, Apache-2.0) when
+ * they are on the machine. Every RGD kro accepts must be valid here, with no expression left
+ * unchecked and no evaluation error other than data kro would wait for (status not yet written).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/test-support.js';
+import { inspectDocument } from './inspect.js';
+import { readYamlDocuments } from './load.js';
+import { buildSampleWorld, sampleInstance } from './sample.js';
+import { compileRgdFile } from './load.js';
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+const SHARED = ['/work/shared/data/kro-examples', '/work/shared/data/kro-e2e'];
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(name) ? [p] : [];
+  });
+}
+
+/** Inspect every full RGD (kind + spec.schema) in a file; returns one line per problem. */
+function problems(file: string): string[] {
+  const out: string[] = [];
+  for (const doc of readYamlDocuments(file)) {
+    const v = doc.value as { kind?: string; spec?: { schema?: unknown } };
+    if (v?.kind !== 'ResourceGraphDefinition' || !v.spec?.schema) continue;
+    const r = inspectDocument(v, { file, measure: false, documentWarnings: doc.warnings });
+    out.push(...r.errors.map((e) => `${file}: invalid: ${e}`));
+    out.push(...r.unchecked.map((u) => `${file}: unchecked ${u.resource}.${u.path}: ${u.reason}`));
+    for (const e of r.expressions) {
+      if (e.pending && !/no such key/i.test(e.pending))
+        out.push(`${file}: ${e.resource}.${e.path}: ${e.pending}`);
+    }
+  }
+  return out;
+}
+
+describe("kro's examples pass rgd inspect", () => {
+  it('kubeperf fixtures modelled on them: valid, every expression checked', () => {
+    const files = [
+      fixture('cel-functions.yaml'),
+      fixture('duplicate-key.yaml'),
+      'examples/rgd/kubernetes-cel.yaml',
+    ];
+    expect(files.flatMap(problems)).toEqual([]);
+  });
+
+  it('evaluates the library calls kro evaluates (cel-functions example)', () => {
+    const [rgd] = compileRgdFile(fixture('cel-functions.yaml'));
+    const world = buildSampleWorld(rgd!, sampleInstance(rgd!, { name: 'demo' }));
+    const app = world.activation.app as {
+      spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
+    };
+    const env = Object.fromEntries(app.spec.template.spec.containers[0]!.env.map((x) => [x.name, x.value]));
+    expect(env).toMatchObject({
+      HOST: 'api',
+      PARENT: 'eu.example.org',
+      TOTAL: '60',
+      FROM_JSON: 'v',
+      TO_JSON: '{"name":"demo"}',
+      SIZE_CLASS: 'small',
+    });
+    expect(env.SUFFIX).toMatch(/^[0-9a-z]{8}$/);
+    expect(world.failures).toEqual([]);
+  });
+
+  it('evaluates url, ip/cidr, semver, quantity, two-variable comprehensions and custom conditions', () => {
+    const [rgd] = compileRgdFile('examples/rgd/kubernetes-cel.yaml');
+    const world = buildSampleWorld(rgd!, sampleInstance(rgd!));
+    expect((world.activation.config as { data: Record<string, string> }).data).toEqual({
+      host: 'api.example.org',
+      port: '8443',
+      region: 'eu',
+      clientAllowed: 'true',
+      network: '10.0.0.0/8',
+      minor: '29',
+      recent: 'true',
+      memoryTier: 'large',
+      majorDigits: '1',
+      portList: 'http=80,https=443',
+      allPrivileged: 'true',
+    });
+    const cond = rgd!.status.find((s) => s.kind === 'condition')!;
+    expect(cond.program.evaluate(world.activation)).toMatchObject({
+      type: 'InRange',
+      status: 'True',
+      reason: 'Checked',
+    });
+  });
+
+  it('accepts a duplicate YAML key as kubectl does, with a warning naming the line', () => {
+    const r = inspectDocument(readYamlDocuments(fixture('duplicate-key.yaml'))[0]!.value, {
+      measure: false,
+      documentWarnings: readYamlDocuments(fixture('duplicate-key.yaml'))[0]!.warnings,
+    });
+    expect(r.valid).toBe(true);
+    expect(r.warnings).toEqual([
+      `${fixture('duplicate-key.yaml')}:25:11: duplicate key "selector": the last value wins, as kubectl's YAML-to-JSON conversion does`,
+    ]);
+  });
+
+  it.runIf(SHARED.every((d) => existsSync(d)))("kro's originals in /work/shared/data", () => {
+    const files = SHARED.flatMap(yamlFiles);
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.flatMap(problems)).toEqual([]);
+  });
+});
+
+describe("rgd inspect says plainly what is kubeperf's limitation (real CLI)", () => {
+  it('unchecked expressions are warnings with exit 0, listed in --json', () => {
+    const text = runCli(['rgd', 'inspect', fixture('unsupported.yaml')]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain("2 expression(s) not checked — kubeperf's limitation, not kro's verdict:");
+    expect(text.stdout).toContain(
+      'config.data.dropped: kubeperf does not support CEL function omit() yet; kro would accept and evaluate it',
+    );
+    const json = runCli(['rgd', 'inspect', fixture('unsupported.yaml'), '--json']);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as {
+      valid: boolean;
+      unchecked: { path: string }[];
+      errors: string[];
+    };
+    expect(report.valid).toBe(true);
+    expect(report.errors).toEqual([]);
+    expect(report.unchecked.map((u) => u.path)).toEqual(['data.names', 'data.dropped']);
+  });
+
+  it('what kro rejects is still an error with exit 2 (an unknown function is not a kubeperf gap)', () => {
+    const r = runCli([
+      'rgd',
+      'inspect',
+      fixture('cel-functions.yaml').replace('cel-functions', 'unknown-function'),
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('uses unknown functions: [frobnicate]');
+    expect(r.stderr).toContain('kro would report');
+  });
+});
