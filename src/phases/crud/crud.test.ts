@@ -190,3 +190,32 @@ it('runs over TLS with HTTP/2 offered by the server (ALPN), concurrency 32', asy
     await tls.stop();
   }
 });
+
+describe('request bodies', () => {
+  it('the precompiled bodies equal the objects built and stringified per request', async () => {
+    const { bodyFactory, buildObject } = await import('./cycle.js');
+    for (const kind of ['ConfigMap', 'Secret', 'Deployment']) {
+      const spec = {
+        runId: 'run-1',
+        job: 'job-a',
+        namespace: 'ns',
+        mapping: {
+          group: kind === 'Deployment' ? 'apps' : '',
+          version: 'v1',
+          resource: 'x',
+          kind,
+          namespaced: true,
+          verbs: [],
+        },
+      } as unknown as Parameters<typeof buildObject>[0];
+      const fast = bodyFactory(spec, 'pay"load\u00e9')!;
+      const created = buildObject(spec, 'job-a-7', 7, 'pay"load\u00e9');
+      expect(JSON.parse(fast('job-a-7', 7)), kind).toEqual(created);
+      const updated = buildObject(spec, 'job-a-7', 7, 'pay"load\u00e9');
+      const md = updated.metadata as { annotations: Record<string, string> };
+      md.annotations = { ...md.annotations, 'kubeperf.io/rev': '1' };
+      (updated.metadata as Record<string, unknown>).resourceVersion = '123';
+      expect(JSON.parse(fast('job-a-7', 7, '123')), kind).toEqual(updated);
+    }
+  });
+});

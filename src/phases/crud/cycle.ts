@@ -7,7 +7,7 @@ import type { Recorder } from '../../metrics/recorder.js';
 import type { ProgressReporter } from '../../core/progress.js';
 import type { KubeClient, PatchType } from '../../kube/client.js';
 import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
-import { LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
+import { LABEL_ITERATION, LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
 import { describeResponse, isSuccess, type KubeResponse } from '../../kube/response.js';
 import { InputError } from '../../core/errors.js';
 import {
@@ -100,6 +100,42 @@ export function buildObject(
   };
 }
 
+/**
+ * The JSON bodies of the built-in objects (no template) for create (rev 0) and update (rev 1, with
+ * the resourceVersion): serialised once with placeholders, then filled per request by joining
+ * strings, not by building and stringifying an object each time (the client's CPU per request is
+ * taken from the server it measures). Undefined with a template, which renders per object anyway.
+ */
+export function bodyFactory(
+  s: CycleSpec,
+  data: string,
+): ((name: string, index: number, rv?: string) => string) | undefined {
+  if (s.template) return undefined;
+  const ph = { name: '\u0001n\u0001', index: '\u0001i\u0001', rev: '\u0001v\u0001', rv: '\u0001r\u0001' };
+  const obj = buildObject(s, ph.name, 0, data);
+  const md = obj.metadata as {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    resourceVersion?: string;
+  };
+  md.labels[LABEL_ITERATION] = ph.index;
+  md.annotations['kubeperf.io/rev'] = ph.rev;
+  md.resourceVersion = ph.rv;
+  // The placeholders as JSON writes them (control characters are escaped).
+  const enc = (x: string) => JSON.stringify(x).slice(1, -1);
+  const create = JSON.stringify({ ...obj, metadata: { ...md, resourceVersion: undefined } })
+    .split(enc(ph.name))
+    .map((part) => part.split(enc(ph.index)).map((p) => p.replace(enc(ph.rev), '0')));
+  const update = JSON.stringify(obj)
+    .split(enc(ph.name))
+    .map((part) => part.split(enc(ph.index)).map((p) => p.replace(enc(ph.rev), '1')));
+  const fill = (parts: string[][], name: string, index: string) => parts.map((p) => p.join(index)).join(name);
+  return (name, index, rv) =>
+    rv === undefined
+      ? fill(create, name, String(index))
+      : fill(update, name, String(index)).replace(enc(ph.rv), rv);
+}
+
 const pause = { name: 'pause', image: 'registry.k8s.io/pause:3.9' };
 
 /** Minimal valid specs for kinds that need one; a Deployment has 0 replicas so CRUD stays CRUD. */
@@ -156,6 +192,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   const rv: (string | undefined)[] = new Array(s.objects);
   const exists: boolean[] = new Array(s.objects).fill(false);
   const data = payload(s.payloadBytes);
+  const fast = bodyFactory(s, data);
   const pacing: Record<string, PacingStats> = {};
   const o = { recorder, signal };
   const want = new Set(s.ops);
@@ -180,10 +217,8 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
     recorder.beginRound(rounds > 1 ? r : -1);
     if (rounds > 1) s.progress.status(`round ${r + 1}/${rounds}: ${slice[1] - slice[0]} objects`);
     await each('create', slice, async (i, t) => {
-      const r = await client.create(m, ns, JSON.stringify(buildObject(s, names[i]!, i, data)), 'create', {
-        ...o,
-        intendedMs: t,
-      });
+      const body = fast ? fast(names[i]!, i) : JSON.stringify(buildObject(s, names[i]!, i, data));
+      const r = await client.create(m, ns, body, 'create', { ...o, intendedMs: t });
       advance(r);
       if (r && isSuccess(r)) {
         exists[i] = true;
@@ -206,14 +241,16 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
     }
     if (want.has('update')) {
       await each('update', slice, async (i, t) => {
-        const obj = buildObject(s, names[i]!, i, data);
-        const md = obj.metadata as { annotations?: Record<string, string>; resourceVersion?: string };
-        md.annotations = { ...(md.annotations ?? {}), 'kubeperf.io/rev': '1' };
-        if (rv[i]) md.resourceVersion = rv[i];
-        const r = await client.update(m, ns, names[i]!, JSON.stringify(obj), 'update', {
-          ...o,
-          intendedMs: t,
-        });
+        let body: string;
+        if (fast && rv[i]) body = fast(names[i]!, i, rv[i]);
+        else {
+          const obj = buildObject(s, names[i]!, i, data);
+          const md = obj.metadata as { annotations?: Record<string, string>; resourceVersion?: string };
+          md.annotations = { ...(md.annotations ?? {}), 'kubeperf.io/rev': '1' };
+          if (rv[i]) md.resourceVersion = rv[i];
+          body = JSON.stringify(obj);
+        }
+        const r = await client.update(m, ns, names[i]!, body, 'update', { ...o, intendedMs: t });
         advance(r);
         if (r && isSuccess(r)) rv[i] = rvRe.exec(r.body)?.[1];
       });
