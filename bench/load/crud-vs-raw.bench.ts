@@ -27,10 +27,13 @@ const cpuUs = () => {
 };
 
 async function rawCycle(tag: string): Promise<{ rates: Record<string, number>; cpuPerReqUs: number }> {
+  // The same requests the phase sends: labelled objects, updates with the resourceVersion the create
+  // returned, deletes with propagationPolicy: what differs is only the client.
   const base = '/api/v1/namespaces/default/configmaps';
   const data = 'x'.repeat(256);
-  const body = (i: number, rev: number) =>
-    `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${tag}-${i}","labels":{"app":"bench"},"annotations":{"rev":"${rev}"}},"data":{"payload":"${data}"}}`;
+  const body = (i: number, rev: number, rv?: string) =>
+    `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${tag}-${i}","labels":{"kubeperf.io/run-id":"raw","kubeperf.io/job":"${tag}","kubeperf.io/iteration":"${i}"},"annotations":{"kubeperf.io/rev":"${rev}"}${rv ? `,"resourceVersion":"${rv}"` : ''}},"data":{"payload":"${data}"}}`;
+  const rvs: string[] = new Array(N);
   const rates: Record<string, number> = {};
   const c0 = cpuUs();
   const run = async (op: string, fn: (i: number) => Promise<number>) => {
@@ -38,10 +41,14 @@ async function rawCycle(tag: string): Promise<{ rates: Record<string, number>; c
     if (r.errors) throw new Error(`raw ${op}: ${r.errors} errors`);
     rates[op] = r.rate;
   };
-  await run('create', (i) => raw.request('POST', base, body(i, 0)));
+  await run('create', async (i) => {
+    const r = await raw.exchange('POST', base, body(i, 0));
+    rvs[i] = /"resourceVersion":"(\d+)"/.exec(r.body.toString())![1]!;
+    return r.status;
+  });
   await run('get', (i) => raw.request('GET', `${base}/${tag}-${i}`));
-  await run('update', (i) => raw.request('PUT', `${base}/${tag}-${i}`, body(i, 1)));
-  await run('delete', (i) => raw.request('DELETE', `${base}/${tag}-${i}`));
+  await run('update', (i) => raw.request('PUT', `${base}/${tag}-${i}`, body(i, 1, rvs[i])));
+  await run('delete', (i) => raw.request('DELETE', `${base}/${tag}-${i}?propagationPolicy=Background`));
   return { rates, cpuPerReqUs: (cpuUs() - c0) / (N * OPS.length) };
 }
 

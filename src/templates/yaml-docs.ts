@@ -3,9 +3,11 @@
  * as the `yaml` package's default: no timestamps, no merge keys, yes/no stay strings). Rendering
  * runs once per object created, so the parser is on the load generator's hot path: for a small
  * ConfigMap js-yaml took 8–10 µs and `yaml`'s parseAllDocuments 92–105 µs (measured here), which made
- * a templated job phase cost 110–130 µs of client CPU per request.
+ * a templated job phase cost 110–130 µs of client CPU per request. The common block subset goes
+ * through yaml-fast.ts first, with js-yaml's own scalar types.
  */
 import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml';
+import { parseSimpleYaml } from './yaml-fast.js';
 
 export class YamlSyntaxError extends Error {
   constructor(
@@ -18,6 +20,8 @@ export class YamlSyntaxError extends Error {
 }
 
 export function parseYamlDocuments(text: string): unknown[] {
+  const fast = parseSimpleYaml(text);
+  if (fast) return fast;
   try {
     return loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch (e) {
