@@ -58,11 +58,12 @@ try {
   const s1 = await server.read();
   for (const f of ctx.cleanups) await f();
   const serverCpuS = s1.cpuSeconds - s0.cpuSeconds;
-  // Scrapes the default policy makes in a phase this long: a start and an end reading, one per 10 s.
-  const scrapes = 2 + Math.floor(phaseS / 10);
+  // Scrapes the default policy makes inside a phase this long: one every 10 s and one at its end (its
+  // start reading is the one taken at the end of the warm-up or of the phase before).
+  const scrapes = 1 + Math.floor(phaseS / 10);
   const share = (ms: number) => (scrapes * ms) / 1000 / serverCpuS;
   // The same ratio for a phase that lasts a minute at this server CPU rate.
-  const minuteShare = (ms: number) => ((2 + 6) * ms) / 1000 / ((serverCpuS / phaseS) * 60);
+  const minuteShare = (ms: number) => ((1 + 6) * ms) / 1000 / ((serverCpuS / phaseS) * 60);
   log(
     `embedded /metrics ${embeddedBytes} B ${r2(embeddedMs)} ms; synthetic ${bigBytes} B ${r2(bigMs)} ms (by /proc ${r2(bigProcMs)} ms); crud phase ${r1(phaseS)} s, server ${r2(serverCpuS)} CPU-s`,
   );

@@ -145,6 +145,8 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         results.warnings.push(`warm-up failed: ${(e as Error).message}; the first phase ran cold`);
         return undefined;
       });
+      // A /metrics reading now, outside any phase, is the first phase's start reading (reused).
+      if (target.usage?.source.method === 'metrics') await target.usage.source.read().catch(() => {});
       save();
     }
     for (const [i, phase] of loaded.phases.entries()) {
