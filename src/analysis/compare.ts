@@ -153,8 +153,14 @@ export function compareRunSets(
       `phase sets differ; comparing the ${b.phases.length - onlyBase.length} phase(s) in both${onlyBase.length ? `; only in baseline: ${onlyBase.join(', ')}` : ''}${onlyCand.length ? `; only in candidate: ${onlyCand.join(', ')}` : ''}`,
     );
 
+  // Metrics in the order they are met (each op's statistics, then its error rate); the tested ones are
+  // settled together at the end (Holm needs all their p-values).
+  const slots: (MetricDelta | Pending)[] = [];
   const pending: Pending[] = [];
-  const metrics: MetricDelta[] = [];
+  const add = (...xs: Pending[]) => {
+    pending.push(...xs);
+    slots.push(...xs);
+  };
   const phaseOf = (set: LabeledResults[], name: string) =>
     set.map((r) => r.results.phases.find((p) => p.name === name)).filter((p): p is PhaseResult => !!p);
   for (const bp of b.phases) {
@@ -178,13 +184,15 @@ export function compareRunSets(
         repeats: ps.map((p) => p.repeats?.map((r) => r.ops[op]).filter((x): x is OpStats => !!x) ?? []),
       });
       const { tested, errorRate } = compareOp(bp.name, op, side(bps), side(cps), tolerancePct, alpha);
-      pending.push(...tested);
-      metrics.push(errorRate);
+      add(...tested);
+      slots.push(errorRate);
     }
-    metrics.push(...compareScalars(bp, cp, tolerancePct));
-    pending.push(...compareSweeps(bp, cp, tolerancePct, alpha));
+    slots.push(...compareScalars(bp, cp, tolerancePct));
+    add(...compareSweeps(bp, cp, tolerancePct, alpha));
   }
-  metrics.unshift(...settle(pending, tolerancePct, alpha));
+  const results = settle(pending, tolerancePct, alpha);
+  const settled = new Map(pending.map((x, i) => [x, results[i]!]));
+  const metrics = slots.map((x) => ('delta' in x ? settled.get(x)! : x));
   const methods = new Set(pending.map((x) => x.test?.method).filter(Boolean));
   if (bases.length === 1 || cands.length === 1) {
     if (methods.has('rounds') || methods.has('window-blocks'))
