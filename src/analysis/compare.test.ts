@@ -59,7 +59,7 @@ describe('compare: noise-aware verdict', () => {
     expect(p50).toMatchObject({ status: 'regressed', method: 'rounds' });
     expect(p50.deltaPct!).toBeGreaterThan(10);
     expect(p50.p!).toBeLessThan(0.001);
-    expect(p50.note).toMatch(/5\+5 rounds: \+\d+%, p=.*beyond the ±[\d.]+% unit-to-unit noise/);
+    expect(p50.note).toMatch(/5\+5 rounds: \+\d+%, p=.*beyond twice the ±[\d.]+% unit-to-unit noise/);
   });
 
   it('calls a 20% faster candidate improved', () => {

@@ -4,7 +4,7 @@
  * else the phase's repeats, else its interleaved rounds (each op measured several times spread over
  * the run), else blocks of per-second windows. Each metric gets Welch's t-test on the logs of its
  * units; the p-values of a comparison are Holm-corrected together. A metric is regressed/improved
- * only when its change is beyond the tolerance AND significant AND larger than the unit-to-unit
+ * only when its change is beyond the tolerance AND significant AND outside twice the unit-to-unit
  * noise; beyond the tolerance without that it is inconclusive, and every tested metric states the
  * smallest change its data could have detected. Scalars with one value per run (CEL, graph) are
  * "untested" and never flip the verdict.
@@ -12,7 +12,16 @@
 import type { OpStats, PhaseResult, Results, RoundStats, SeriesPoint } from '../results/types.js';
 import { celExpressions, graphSizes } from './select.js';
 import { detectSteadyRounds, detectSteadyState } from './steady-state.js';
-import { detectablePct, holm, mean, median, twoProportionP, unitTest, type UnitTest } from './stats.js';
+import {
+  beyondNoise,
+  detectablePct,
+  holm,
+  mean,
+  median,
+  twoProportionP,
+  unitTest,
+  type UnitTest,
+} from './stats.js';
 import type { Trend } from './trend.js';
 
 export type ChangeStatus = 'improved' | 'regressed' | 'unchanged' | 'inconclusive' | 'untested';
@@ -400,9 +409,7 @@ function settle(pending: Pending[], tol: number, alpha: number): MetricDelta[] {
     }
     const det = detectablePct(t, level);
     const units = `${t.n[0]}+${t.n[1]} ${t.method === 'window-blocks' ? 'window blocks' : t.method}`;
-    const real =
-      significant.get(x) === true &&
-      Math.abs(Math.log(1 + t.effectPct / 100)) >= Math.log(1 + t.noisePct / 100);
+    const real = significant.get(x) === true && beyondNoise(t);
     const worse = x.delta.better === 'lower' ? (d ?? 0) > 0 : (d ?? 0) < 0;
     const agrees = Math.sign(t.effectPct) === Math.sign(d ?? t.effectPct);
     let status: ChangeStatus;
@@ -415,7 +422,7 @@ function settle(pending: Pending[], tol: number, alpha: number): MetricDelta[] {
       note = `beyond ±${tol}% (${units}: ${signedPct(t.effectPct)}, noise ±${fmtPct(t.noisePct)}); a tail percentile of a round is too noisy to gate on: compare sets of runs (--sets) or repeats to test it`;
     } else if (real && agrees) {
       status = worse ? 'regressed' : 'improved';
-      note = `${units}: ${signedPct(t.effectPct)}, p=${fmtP(t.p)} (Holm-corrected α ${alpha}), beyond the ±${fmtPct(t.noisePct)} unit-to-unit noise`;
+      note = `${units}: ${signedPct(t.effectPct)}, p=${fmtP(t.p)} (Holm-corrected α ${alpha}), beyond twice the ±${fmtPct(t.noisePct)} unit-to-unit noise`;
     } else {
       status = 'inconclusive';
       note = `beyond ±${tol}% but not beyond the noise of ${units} (${signedPct(t.effectPct)}, p=${fmtP(t.p)}, noise ±${fmtPct(t.noisePct)}); they could detect changes of ${fmtPct(det)} or more`;

@@ -289,11 +289,25 @@ export function unitTest(base: number[], cand: number[]): UnitTest | undefined {
 }
 
 /**
+ * How far outside the units' own spread a change must be: twice their standard deviation, the band
+ * nearly all rounds of an unchanged setup fall in.
+ */
+export const NOISE_BAND = 2;
+
+/** Whether a change (the units' estimate) is outside the noise band of the units. */
+export function beyondNoise(u: UnitTest): boolean {
+  return Math.abs(Math.log(1 + u.effectPct / 100)) >= NOISE_BAND * Math.log(1 + u.noisePct / 100);
+}
+
+/**
  * The smallest change (percent, either direction) these units could have shown as significant at
- * level `alpha` and beyond the unit-to-unit noise.
+ * level `alpha` and beyond their noise band.
  */
 export function detectablePct(u: UnitTest, alpha: number): number {
-  const log = Math.max(studentQuantile(1 - alpha / 2, u.df) * u.se, Math.log(1 + u.noisePct / 100));
+  const log = Math.max(
+    studentQuantile(1 - alpha / 2, u.df) * u.se,
+    NOISE_BAND * Math.log(1 + u.noisePct / 100),
+  );
   return (Math.exp(log) - 1) * 100;
 }
 
