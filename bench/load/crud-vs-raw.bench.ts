@@ -15,7 +15,7 @@ import { testPhaseContext } from '../../src/kube/testing.js';
 import { median } from '../../src/analysis/stats.js';
 
 const N = Number(process.env.BENCH_OBJECTS ?? 4000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONCURRENCY = 16;
 const OPS = ['create', 'get', 'update', 'delete'] as const;
 
