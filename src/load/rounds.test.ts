@@ -97,3 +97,14 @@ describe('coalesced progress', () => {
     expect(calls.reduce((a, [, e]) => a + e, 0)).toBe(100);
   });
 });
+
+describe('ops under a varying rate', () => {
+  it('are marked in results without creating ops that never ran', () => {
+    const rec = new Recorder(0);
+    for (const op of ['create', 'readiness']) rec.markVaryingRate(op);
+    rec.record('create', 0, 1);
+    const snap = rec.snapshot();
+    expect(Object.keys(snap)).toEqual(['create']);
+    expect(snap.create!.varyingRate).toBe(true);
+  });
+});

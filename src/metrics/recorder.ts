@@ -45,11 +45,11 @@ class OpRecord {
   lastEndMs = -Infinity;
   readonly windows: Window[] = [];
   readonly rounds: (RoundAcc | undefined)[] = [];
-  varyingRate = false;
 }
 
 export class Recorder {
   private readonly ops = new Map<string, OpRecord>();
+  private readonly varyingRate = new Set<string>();
   private currentRound = -1;
 
   /**
@@ -80,9 +80,9 @@ export class Recorder {
     return this.currentRound;
   }
 
-  /** The op runs under an open-model schedule whose rate changes on purpose (ramp, steps). */
+  /** The op runs (when it runs at all) under an open-model schedule whose rate changes on purpose. */
   markVaryingRate(op: string): void {
-    this.op(op).varyingRate = true;
+    this.varyingRate.add(op);
   }
 
   /**
@@ -158,11 +158,11 @@ export class Recorder {
   /** Stats of every op recorded so far, in the results.json shape. */
   snapshot(): Record<string, OpStats> {
     const out: Record<string, OpStats> = {};
-    for (const [name, r] of this.ops) out[name] = this.stats(r);
+    for (const [name, r] of this.ops) out[name] = this.stats(r, this.varyingRate.has(name));
     return out;
   }
 
-  private stats(r: OpRecord): OpStats {
+  private stats(r: OpRecord, varyingRate: boolean): OpStats {
     const rounds = roundStats(r.rounds);
     // With interleaved rounds the op was idle between them: its active time is the sum of its spans.
     const spanMs = rounds.length
@@ -199,7 +199,7 @@ export class Recorder {
       histogram: encodeHistogram(r.hist),
       series,
       ...(rounds.length ? { rounds } : {}),
-      ...(r.varyingRate ? { varyingRate: true } : {}),
+      ...(varyingRate ? { varyingRate: true } : {}),
     };
   }
 }

@@ -161,7 +161,7 @@ export async function runCreateJob(
 
   const steps = incrementalSteps(o);
   const limiter = limiterFor(o);
-  if (hasVaryingRate(o)) ctx.recorder.markVaryingRate('create');
+  if (hasVaryingRate(o)) for (const op of ['create', 'readiness', 'watch']) ctx.recorder.markVaryingRate(op);
   let offset = 0;
   try {
     for (const [k, iterations] of steps.entries()) {
