@@ -206,7 +206,7 @@ export function compareRunSets(
   if (bases.length === 1 || cands.length === 1) {
     if (methods.has('rounds') || methods.has('window-blocks'))
       warnings.push(
-        `noise is measured from ${methods.has('rounds') ? 'interleaved rounds' : 'blocks of per-second windows'} within each run; a shift of a whole run (another machine, another time of day) needs several runs per side to be seen: for release gating compare sets of repeated runs`,
+        `noise is measured from ${methods.has('rounds') ? 'interleaved rounds' : 'blocks of per-second windows'} within each run; a shift of a whole run (another machine, another time of day) needs several runs per side to be seen: for release gating compare sets of repeated runs (\`--sets\`) or declare \`repeat: N\` on the phases`,
       );
   }
   if (pending.some((x) => !x.test))

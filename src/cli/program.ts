@@ -3,14 +3,17 @@
  * assembles them, so `kubeperf --help` lists every command of the contract.
  */
 import { Command } from 'commander';
+import { analyzeCommand } from './commands/analyze.js';
 import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardsCommand, metricsCommand } from './commands/metrics.js';
+import { controllerCommand } from './commands/controller.js';
 import { reportCommand } from './commands/report.js';
 import { rgdCommand } from './commands/rgd.js';
 import { runCommand } from './commands/run.js';
+import { visualizeCommand } from './commands/visualize.js';
 import { toolVersion } from '../core/version.js';
 
 export function buildProgram(): Command {
@@ -23,11 +26,14 @@ export function buildProgram(): Command {
     .addCommand(benchCommand())
     .addCommand(rgdCommand())
     .addCommand(reportCommand())
+    .addCommand(analyzeCommand())
+    .addCommand(visualizeCommand())
     .addCommand(compareCommand())
     .addCommand(clusterCommand())
     .addCommand(cleanupCommand())
     .addCommand(metricsCommand())
-    .addCommand(dashboardsCommand());
+    .addCommand(dashboardsCommand())
+    .addCommand(controllerCommand());
   // Bad flags are bad input (exit 2), not a tool failure; commander's own exits are routed through main.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

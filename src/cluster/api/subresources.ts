@@ -1,11 +1,10 @@
 /**
- * Subresources beyond status/scale, and the resources answered without the store (bindings,
- * access and token reviews). Discovery lists an extra subresource only while `handlers` serves
+ * Subresources beyond status/scale, and bindings (answered without the store; the access and token
+ * reviews are http/reviews.ts). Discovery lists an extra subresource only while `handlers` serves
  * it, so nothing advertised answers 404. Nothing runs on the simulated nodes: logs are empty,
  * exec/attach/port-forward and proxies answer as a kubelet-less node would.
  */
 import { objectKey } from '../store/store.js';
-import { bodyMediaType, decodeBody } from './codec.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import type { ResourceType } from './resources.js';
 import { errors, ApiError } from './status.js';
@@ -121,57 +120,10 @@ export function subresourceRequest(ctx: ApiContext, req: ApiRequest): ApiResult 
   return handlers[key]!(ctx, req);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reviews: the only user is the admin token (system:masters); anyone else is bound to nothing.
-
-const admin = { username: 'kubeperf-admin', groups: ['system:masters', 'system:authenticated'] };
-
-function review(ctx: ApiContext, req: ApiRequest): ApiResult {
-  needs(req, ['POST']);
-  const rt = req.rt;
-  const obj = decodeBody(req.body ?? Buffer.alloc(0), bodyMediaType(req.contentType), rt.kind) as Obj;
-  if (!obj || typeof obj !== 'object')
-    throw errors.badRequest(`the object provided is unrecognized (must be of type ${rt.kind})`);
-  const spec = (obj.spec as Obj | undefined) ?? {};
-  const out: Obj = {
-    kind: rt.kind,
-    apiVersion: rt.groupVersion,
-    metadata: { creationTimestamp: null, ...((obj.metadata as Obj | undefined) ?? {}) },
-  };
-  if (rt.kind !== 'SelfSubjectReview') out.spec = spec;
-  switch (rt.kind) {
-    case 'SelfSubjectReview':
-      out.status = { userInfo: admin };
-      break;
-    case 'TokenReview': {
-      const ok = typeof spec.token === 'string' && ctx.hooks.tokenValid?.(spec.token) === true;
-      out.status = ok ? { authenticated: true, user: admin } : { user: {}, error: 'invalid bearer token' };
-      break;
-    }
-    case 'SelfSubjectAccessReview':
-      out.status = { allowed: true, reason: '' };
-      break;
-    case 'SelfSubjectRulesReview':
-      out.status = {
-        resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-        nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-        incomplete: false,
-      };
-      break;
-    default: {
-      // SubjectAccessReview / LocalSubjectAccessReview: only the admin's groups hold permissions.
-      const groups = (spec.groups as string[] | undefined) ?? [];
-      const allowed = spec.user === admin.username || groups.includes('system:masters');
-      out.status = allowed ? { allowed: true } : { allowed: false };
-    }
-  }
-  if (rt.kind === 'LocalSubjectAccessReview') (out.metadata as Obj).namespace = req.ns;
-  return { code: 201, body: JSON.stringify(out) };
-}
-
-/** Resources answered without the store (rt.virtual). */
+/** Bindings: answered without the store (rt.virtual). */
 export function virtualRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (req.name) throw errors.methodNotAllowed();
   if (req.rt.virtual === 'binding') return handlers.bindings!(ctx, req);
-  return review(ctx, req);
+  // Reviews are answered by http/reviews.ts, which knows who is asking.
+  throw errors.methodNotAllowed();
 }

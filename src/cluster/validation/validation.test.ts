@@ -142,8 +142,8 @@ describe('metadata', () => {
         field: 'fieldManager',
       },
     ]);
+    // StatusDetails.name is omitempty: an options error has no name.
     expect(create.json.details).toEqual({
-      name: '',
       group: 'meta.k8s.io',
       kind: 'CreateOptions',
       causes: create.json.details.causes,
