@@ -16,7 +16,7 @@ const activation = toCelValue(referenceActivation(8)) as Record<string, unknown>
 const results: { name: string; value: number; unit: string; target?: string; pass?: boolean }[] = [];
 for (const r of REFERENCE_EXPRESSIONS) {
   process.stderr.write(`cel: ${r.name}\n`);
-  const m = benchmarkExpression(r, activation, { budgetMs: 400, warmupMs: 100 });
+  const m = await benchmarkExpression(r, activation, { budgetMs: 400, warmupMs: 100 });
   results.push(
     {
       name: `${r.name}.evalNs`,
@@ -52,7 +52,7 @@ for (const r of REFERENCE_EXPRESSIONS) {
 const libActivation = toCelValue(libraryActivation(8)) as Record<string, unknown>;
 for (const r of LIBRARY_EXPRESSIONS) {
   process.stderr.write(`cel: lib.${r.name}\n`);
-  const m = benchmarkExpression(r, libActivation, { budgetMs: 200, warmupMs: 50 });
+  const m = await benchmarkExpression(r, libActivation, { budgetMs: 200, warmupMs: 50 });
   results.push(
     { name: `lib.${r.name}.evalNs`, value: m.evalNs, unit: 'ns' },
     { name: `lib.${r.name}.vsDirectCall`, value: m.baselineRatio ?? NaN, unit: 'x' },

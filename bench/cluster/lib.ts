@@ -116,6 +116,11 @@ export class RawClient {
   }
 
   async request(method: string, path: string, body?: string): Promise<number> {
+    return (await this.exchange(method, path, body)).status;
+  }
+
+  /** The status and the raw body bytes. */
+  async exchange(method: string, path: string, body?: string): Promise<{ status: number; body: Buffer }> {
     const c = this.free.pop() ?? (await new Promise<RawConn>((r) => this.waiting.push(r)));
     try {
       const payload = body === undefined ? '' : body;
@@ -141,7 +146,7 @@ export class RawClient {
 class RawConn {
   readonly sock: net.Socket;
   private buf = Buffer.alloc(0);
-  private pending?: { resolve: (status: number) => void; reject: (e: Error) => void };
+  private pending?: { resolve: (r: { status: number; body: Buffer }) => void; reject: (e: Error) => void };
 
   constructor(url: URL) {
     this.sock = net.connect(Number(url.port), url.hostname);
@@ -150,7 +155,7 @@ class RawConn {
     this.sock.on('error', (e) => this.pending?.reject(e));
   }
 
-  send(text: string): Promise<number> {
+  send(text: string): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       this.sock.write(text);
@@ -167,10 +172,11 @@ class RawConn {
       const m = /content-length: *(\d+)/i.exec(head);
       const total = end + 4 + (m ? Number(m[1]) : 0);
       if (this.buf.length < total) return;
+      const body = this.buf.subarray(end + 4, total);
       this.buf = this.buf.subarray(total);
       const p = this.pending;
       this.pending = undefined;
-      p?.resolve(status);
+      p?.resolve({ status, body });
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import { benchmarkGraph } from '../../src/phases/graph/benchmark.js';
 
-const out = benchmarkGraph({
+const out = await benchmarkGraph({
   sizes: [5, 15, 30, 100, 1000, 10000],
   edgesPerNode: 2,
   shape: 'random',

@@ -26,7 +26,8 @@ describe('analyzeResults', () => {
     const create = a.phases[0].ops.create;
     expect(create.ci.p99!.low).toBeLessThanOrEqual(create.latencyMs.p99);
     expect(create.ci.p99!.high).toBeGreaterThanOrEqual(create.latencyMs.p99);
-    expect(create.steadyState.warmupWindows).toBe(2);
+    // Its first of 5 rounds ran during the fixture's 2 s warm-up (3× latency, half rate).
+    expect(create.steadyState).toMatchObject({ warmupRounds: 1, rounds: 4 });
     expect(exitCodeForVerdict(r.verdict)).toBe(ExitCode.ok);
   });
 
@@ -108,5 +109,62 @@ describe('analyzeResults', () => {
       ),
     ).toBe(true);
     expect(recs.some((t) => /graph: buildMs grows as nodes\^1\.10 \(linear/.test(t))).toBe(true);
+  });
+});
+
+describe('recommendations from control-plane CPU samples', () => {
+  it('never cites an impossible CPU sample as a peak, even from a results.json written before the sanity rule', () => {
+    const phase = crudPhase({ ops: ['create'], seconds: 4 });
+    phase.resources = {
+      source: 'embedded API server /metrics',
+      samples: [
+        { t: 1, cpuCores: 0.9, rssBytes: 2e8 },
+        { t: 2, cpuCores: 11.1, rssBytes: 2.8e9 }, // after a 13 s gap on a 2-core machine
+        { t: 3, cpuCores: 1.1, rssBytes: 2e8 },
+      ],
+      cpuCores: { mean: 4.37, max: 11.1 },
+      rssBytes: { mean: 1.07e9, max: 2.8e9 },
+    };
+    const r = analyzeResults(makeResults([phase]), { thresholds: [], slo: false, guard });
+    const text = readAnalysis(r.analysis)!
+      .recommendations.filter((x) => x.area === 'resources')
+      .map((x) => x.text)
+      .join('\n');
+    expect(text).not.toMatch(/11\.1/);
+    expect(text).toMatch(/peak 1\.1 cores, 55% of 2 CPUs/);
+    expect(text).toMatch(/1 impossible or unreliable CPU sample\(s\) left out/);
+  });
+
+  it('says what sampling cost the API server', () => {
+    const phase = crudPhase({ ops: ['create'], seconds: 4 });
+    phase.resources = {
+      source: 'API server /metrics',
+      samples: [{ t: 10, cpuCores: 0.5, rssBytes: 2e8 }],
+      cpuCores: { mean: 0.5, max: 0.5 },
+      rssBytes: { mean: 2e8, max: 2e8 },
+      sampling: {
+        method: 'metrics',
+        intervalMs: 10_000,
+        scrapes: 2,
+        bytesPerScrape: 2_400_000,
+        serverCpuMsPerScrape: 31,
+        shareOfServerCpu: 0.0124,
+      },
+    };
+    const r = analyzeResults(
+      makeResults([phase], {
+        target: { kind: 'kubeconfig', server: 'https://10.0.0.1', version: 'v1.28.7' },
+      }),
+      {
+        thresholds: [],
+        slo: false,
+        guard,
+      },
+    );
+    const text = readAnalysis(r.analysis)!.recommendations.find((x) => x.area === 'resources')!.text;
+    expect(text).toMatch(
+      /2 \/metrics scrapes of 2\.4 MB, 31 ms of server CPU each \(1\.2% of its CPU in the phase\)/,
+    );
+    expect(text).not.toMatch(/of 2 CPUs/); // the server's machine is not this one
   });
 });

@@ -2,13 +2,18 @@
 import { summarizeUs } from '../metrics/histogram.js';
 import type { OpStats, PhaseResult } from '../results/types.js';
 import { histogramOf } from './select.js';
-import { detectSteadyState } from './steady-state.js';
-import { bootstrapCI, mean, percentileIntervalMs } from './stats.js';
+import { detectSteadyRounds, detectSteadyState } from './steady-state.js';
+import { bootstrapCI, mean, median, percentileIntervalMs } from './stats.js';
 import type { OpAnalysis, PhaseAnalysis } from './types.js';
 
 export function analyzeOp(stats: OpStats, repeats?: OpStats[]): OpAnalysis {
   const h = histogramOf(stats.histogram);
-  const steady = detectSteadyState(stats.series);
+  const steady = detectSteadyState(stats.series, { varyingRate: stats.varyingRate });
+  // Interleaved rounds exist however short the phase: they decide warm-up when there are some.
+  const rounds =
+    stats.rounds && stats.rounds.length >= 2
+      ? detectSteadyRounds(stats.rounds, { varyingRate: stats.varyingRate })
+      : undefined;
   const ci: OpAnalysis['ci'] = {};
   if (repeats && repeats.length >= 2) {
     // Repeats are independent runs: their spread is the honest uncertainty of the phase's numbers.
@@ -31,7 +36,13 @@ export function analyzeOp(stats: OpStats, repeats?: OpStats[]): OpAnalysis {
   } else {
     ci.p50 = percentileIntervalMs(h, 50);
     ci.p99 = percentileIntervalMs(h, 99);
-    if (steady.windows.length >= 3)
+    if (rounds && rounds.rounds.length >= 3)
+      ci.throughput = bootstrapCI(
+        rounds.rounds.map((r) => r.throughput),
+        mean,
+        { method: 'bootstrap-rounds' },
+      );
+    else if (steady.windows.length >= 3)
       ci.throughput = bootstrapCI(
         steady.windows.map((w) => w.throughput),
         mean,
@@ -46,11 +57,16 @@ export function analyzeOp(stats: OpStats, repeats?: OpStats[]): OpAnalysis {
     latencyMs: h.totalCount ? summarizeUs(h) : stats.latencyMs,
     steadyState: {
       windows: steady.windows.length,
-      warmupWindows: steady.warmupWindows,
-      trailingPartialWindows: steady.trailingPartialWindows,
+      warmupWindows: rounds ? 0 : steady.warmupWindows,
+      trailingPartialWindows: rounds ? 0 : steady.trailingPartialWindows,
       steadyFromS: steady.steadyFromS,
-      note: steady.note,
-      ...(steady.windows.length ? { throughput: round2(mean(steady.windows.map((w) => w.throughput))) } : {}),
+      note: rounds ? rounds.note : steady.note,
+      ...(rounds ? { rounds: rounds.rounds.length, warmupRounds: rounds.warmupRounds } : {}),
+      ...(rounds && rounds.rounds.length
+        ? { throughput: round2(median(rounds.rounds.map((r) => r.throughput))) }
+        : steady.windows.length
+          ? { throughput: round2(mean(steady.windows.map((w) => w.throughput))) }
+          : {}),
     },
     ci,
   };

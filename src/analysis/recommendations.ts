@@ -76,7 +76,7 @@ export function recommend(
           text: `${label} has a heavy tail: p99 ${n(l.p99, 'ms')} is ${Math.round(l.p99 / l.p50)}× the p50 ${n(l.p50, 'ms')} (max ${n(l.max, 'ms')}); look for GC pauses, etcd compaction or APF queueing.`,
         });
       }
-      if (a.steadyState.warmupWindows > 0) {
+      if (a.steadyState.warmupWindows > 0 || (a.steadyState.warmupRounds ?? 0) > 0) {
         const key = a.steadyState.note;
         warm.set(key, [
           ...(warm.get(key) ?? []),
@@ -87,7 +87,7 @@ export function recommend(
       if (ci && ci.estimate > 0 && (ci.high - ci.low) / 2 / ci.estimate > 0.1) {
         out.push({
           area: 'noise',
-          text: `${label} throughput is noisy: ${n(ci.estimate, '/s')} with a 95% CI of ${n(ci.low, '/s')}–${n(ci.high, '/s')} (±${pct((ci.high - ci.low) / 2 / ci.estimate)}) over ${ci.n} ${ci.method === 'bootstrap-repeats' ? 'repeats' : 'windows'}; run longer or on a quieter machine before comparing.`,
+          text: `${label} throughput is noisy: ${n(ci.estimate, '/s')} with a 95% CI of ${n(ci.low, '/s')}–${n(ci.high, '/s')} (±${pct((ci.high - ci.low) / 2 / ci.estimate)}) over ${ci.n} ${ci.method === 'bootstrap-repeats' ? 'repeats' : ci.method === 'bootstrap-rounds' ? 'rounds' : 'windows'}; run longer or on a quieter machine before comparing.`,
         });
       }
       const rule = sloFor(op);
@@ -99,7 +99,7 @@ export function recommend(
     for (const [note, ops] of warm)
       out.push({
         area: 'api',
-        text: `${p.name}: ${note}, for ${ops.join(', ')}; window statistics use the steady part only.`,
+        text: `${p.name}: ${note}, for ${ops.join(', ')}; statistics and comparisons use the steady part only.`,
       });
     if (worstSlo && worstSlo.used <= 1) {
       out.push({
@@ -121,13 +121,41 @@ export function recommend(
     if (text) out.push({ area: f.parameter === 'nodes' ? 'graph' : 'scaling', text });
   }
 
-  const cpus = results.environment.cpus;
+  out.push(...resourceRecommendations(results));
+  return out;
+}
+
+/**
+ * Control-plane CPU and memory per phase, from kept samples only: a sample above the machine's cores
+ * (even in a results.json written before the sanity rule existed) is never a peak to recommend from.
+ * Percentages of the machine are given only when the server ran on it (the embedded control plane).
+ */
+function resourceRecommendations(results: Results): Recommendation[] {
+  const out: Recommendation[] = [];
+  const local = results.target.kind === 'embedded';
+  const cpus = local ? results.environment.cpus : 0;
   for (const p of results.phases) {
     if (!p.resources) continue;
-    const { cpuCores, rssBytes } = p.resources;
+    const { rssBytes, sampling } = p.resources;
+    const samples = p.resources.samples.filter((s) => !cpus || s.cpuCores <= cpus * 1.05 + 0.05);
+    const dropped = (p.resources.dropped?.length ?? 0) + p.resources.samples.length - samples.length;
+    const cpu = samples.map((s) => s.cpuCores);
+    const mean = cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined;
+    const max = cpu.length ? Math.max(...cpu) : undefined;
+    const cost =
+      sampling?.method === 'metrics' && sampling.serverCpuMsPerScrape !== undefined
+        ? `; sampling took ${sampling.scrapes} /metrics scrapes of ${n(sampling.bytesPerScrape ?? 0, 'B')}, ${n(sampling.serverCpuMsPerScrape, 'ms')} of server CPU each${sampling.shareOfServerCpu !== undefined ? ` (${pct(sampling.shareOfServerCpu)} of its CPU in the phase)` : ''}`
+        : sampling?.method === 'procfs'
+          ? '; read from /proc, at no cost to the server'
+          : '';
+    const skipped = dropped ? `; ${dropped} impossible or unreliable CPU sample(s) left out` : '';
+    const cpuText =
+      mean !== undefined && max !== undefined
+        ? `used ${n(mean, 'cores')} on average (peak ${n(max, 'cores')}${cpus ? `, ${pct(max / cpus)} of ${cpus} CPUs` : ''}) and `
+        : 'has no trustworthy CPU sample; it used ';
     out.push({
       area: 'resources',
-      text: `${p.name}: control plane used ${n(cpuCores.mean, 'cores')} on average (peak ${n(cpuCores.max, 'cores')}${cpus ? `, ${pct(cpuCores.max / cpus)} of ${cpus} CPUs` : ''}) and up to ${n(rssBytes.max, 'B')} RSS${cpus && cpuCores.max / cpus > 0.8 ? '; the control plane is CPU-bound here, so latency reflects the machine more than the API' : ''}.`,
+      text: `${p.name}: control plane ${cpuText}up to ${n(rssBytes.max, 'B')} RSS${skipped}${cost}${cpus && max !== undefined && max / cpus > 0.8 ? '; the control plane is CPU-bound here, so latency reflects the machine more than the API' : ''}.`,
     });
   }
   return out;

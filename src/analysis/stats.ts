@@ -12,7 +12,7 @@ export interface Interval {
   high: number;
   /** Samples the interval was computed from (windows, repeats or recorded values). */
   n: number;
-  method: 'bootstrap-windows' | 'bootstrap-repeats' | 'order-statistic';
+  method: 'bootstrap-windows' | 'bootstrap-rounds' | 'bootstrap-repeats' | 'order-statistic';
   confidence: number;
 }
 
@@ -171,4 +171,153 @@ export function inverseNormal(p: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/** ln Γ(x) (Lanczos, g = 7), for the incomplete beta function. */
+function logGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Regularised incomplete beta I_x(a, b) (continued fraction, Numerical Recipes' betacf). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  let f = 1;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < 1e-300) d = 1e-300;
+  d = 1 / d;
+  f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d;
+    c = 1 + num / c;
+    d = 1 / (Math.abs(d) < 1e-300 ? 1e-300 : d);
+    c = Math.abs(c) < 1e-300 ? 1e-300 : c;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d;
+    c = 1 + num / c;
+    d = 1 / (Math.abs(d) < 1e-300 ? 1e-300 : d);
+    c = Math.abs(c) < 1e-300 ? 1e-300 : c;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-12) break;
+  }
+  return (front * f) / a;
+}
+
+/** Two-sided p-value of Student's t with `df` degrees of freedom. */
+export function studentTwoSidedP(t: number, df: number): number {
+  if (!Number.isFinite(t)) return 0;
+  return Math.min(1, incompleteBeta(df / (df + t * t), df / 2, 0.5));
+}
+
+/** Quantile of Student's t: the t with P(T ≤ t) = q (bisection on the CDF). */
+export function studentQuantile(q: number, df: number): number {
+  let lo = 0;
+  let hi = 1e4;
+  const target = 2 * (1 - q); // two-sided p at the quantile
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSidedP(mid, df) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+export interface UnitTest {
+  /** Units per side. */
+  n: [number, number];
+  /** Candidate vs baseline, from the units: ratio of geometric means − 1, in percent. */
+  effectPct: number;
+  /** Welch's t-test on log values: two-sided p. */
+  p: number;
+  df: number;
+  /** Round-to-round (unit-to-unit) spread: pooled standard deviation of the log values, as a percentage. */
+  noisePct: number;
+  /** Standard error of the log difference. */
+  se: number;
+}
+
+/**
+ * Welch's t-test on the logs of per-unit values (rounds, repeats or runs): latencies and rates are
+ * multiplicative, so a log scale makes their noise symmetric and the effect a ratio. Needs ≥ 2 units
+ * per side and positive values.
+ */
+export function unitTest(base: number[], cand: number[]): UnitTest | undefined {
+  if (base.length < 2 || cand.length < 2) return undefined;
+  if (base.some((v) => !(v > 0)) || cand.some((v) => !(v > 0))) return undefined;
+  const lb = base.map(Math.log);
+  const lc = cand.map(Math.log);
+  const mb = mean(lb);
+  const mc = mean(lc);
+  const vb = stddev(lb) ** 2;
+  const vc = stddev(lc) ** 2;
+  const nb = lb.length;
+  const nc = lc.length;
+  const se2 = vb / nb + vc / nc;
+  const se = Math.sqrt(se2);
+  const diff = mc - mb;
+  // Welch–Satterthwaite degrees of freedom (at least the smaller side's n − 1).
+  const df =
+    se2 > 0
+      ? Math.max(Math.min(nb, nc) - 1, se2 ** 2 / ((vb / nb) ** 2 / (nb - 1) + (vc / nc) ** 2 / (nc - 1)))
+      : nb + nc - 2;
+  const t = se > 0 ? diff / se : diff === 0 ? 0 : Infinity;
+  const pooled = Math.sqrt(((nb - 1) * vb + (nc - 1) * vc) / (nb + nc - 2));
+  return {
+    n: [nb, nc],
+    effectPct: (Math.exp(diff) - 1) * 100,
+    p: studentTwoSidedP(Math.abs(t), df),
+    df,
+    noisePct: (Math.exp(pooled) - 1) * 100,
+    se,
+  };
+}
+
+/**
+ * How far outside the units' own spread a change must be: twice their standard deviation, the band
+ * nearly all rounds of an unchanged setup fall in.
+ */
+export const NOISE_BAND = 2;
+
+/** Whether a change (the units' estimate) is outside the noise band of the units. */
+export function beyondNoise(u: UnitTest): boolean {
+  return Math.abs(Math.log(1 + u.effectPct / 100)) >= NOISE_BAND * Math.log(1 + u.noisePct / 100);
+}
+
+/**
+ * The smallest change (percent, either direction) these units could have shown as significant at
+ * level `alpha` and beyond their noise band.
+ */
+export function detectablePct(u: UnitTest, alpha: number): number {
+  const log = Math.max(
+    studentQuantile(1 - alpha / 2, u.df) * u.se,
+    NOISE_BAND * Math.log(1 + u.noisePct / 100),
+  );
+  return (Math.exp(log) - 1) * 100;
+}
+
+/** Holm's step-down: which of these p-values are significant with the family-wise error at `alpha`. */
+export function holm(ps: number[], alpha: number): boolean[] {
+  const order = ps.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = ps.map(() => false);
+  for (let k = 0; k < order.length; k++) {
+    if (order[k]![0] > alpha / (order.length - k)) break;
+    out[order[k]![1]] = true;
+  }
+  return out;
 }

@@ -28,6 +28,8 @@ export interface CrudFixture {
   ops?: string[];
   /** Leading seconds at 3× latency and half rate (a warm-up). */
   warmupSeconds?: number;
+  /** Rounds the seconds are split into, recorded per op as the crud phase does (default 5; 0: none). */
+  rounds?: number;
 }
 
 export function recordCrud(f: CrudFixture = {}): Recorder {
@@ -36,7 +38,9 @@ export function recordCrud(f: CrudFixture = {}): Recorder {
   const seconds = f.seconds ?? 10;
   const rate = f.rate ?? 100;
   const ops = f.ops ?? ['create', 'get', 'list', 'delete', 'readiness'];
+  const rounds = Math.min(f.rounds ?? 5, seconds);
   for (let s = 0; s < seconds; s++) {
+    if (rounds > 1) rec.beginRound(Math.floor((s * rounds) / seconds));
     const warm = s < (f.warmupSeconds ?? 0);
     const perSec = warm ? Math.floor(rate / 2) : rate;
     for (const op of ops) {

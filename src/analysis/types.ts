@@ -15,7 +15,10 @@ export interface OpAnalysis {
     trailingPartialWindows: number;
     steadyFromS: number;
     note: string;
-    /** Mean successful ops/s over steady windows. */
+    /** Interleaved rounds kept, and leading rounds dropped as warm-up (when the op ran in rounds). */
+    rounds?: number;
+    warmupRounds?: number;
+    /** Steady successful ops/s: the median of steady rounds, else the mean of steady windows. */
     throughput?: number;
   };
   /** 95% confidence intervals. */

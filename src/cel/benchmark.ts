@@ -1,10 +1,20 @@
 /**
- * Measures CEL expressions: compile µs (uncached parse + check), eval ns mean/p95 (batched), evals/s,
- * retained bytes per compiled program, and the hand-written JS baseline where one exists.
+ * Measures CEL expressions: compile µs (uncached parse + check, median of repeats), eval ns (median
+ * of batch means, with their spread and a 95% interval), evals/s, retained bytes per compiled
+ * program, and the hand-written JS baseline where one exists. Expressions are measured in
+ * interleaved rounds, so background load hits them alike; a pair whose order by complexity is
+ * inverted within overlapping intervals is flagged as too noisy to order.
  */
 import { CelEngine, type CelProgram } from './engine.js';
 import type { Complexity } from './complexity.js';
-import { bytesPerObject, timeBatched, timePaired, timeRepeated, type BatchOptions } from './measure.js';
+import {
+  bytesPerObject,
+  timeInterleaved,
+  timeRepeated,
+  unorderedPairs,
+  type BatchOptions,
+  type BatchTiming,
+} from './measure.js';
 
 export interface ExpressionInput {
   name: string;
@@ -21,8 +31,14 @@ export interface ExpressionResult {
   complexity: Complexity;
   costOrder: string;
   compileUs: number;
+  /** Median of the batch means. */
   evalNs: number;
   evalNsP95: number;
+  /** Interquartile range of the batch means as a percentage of the median. */
+  evalNsSpreadPct: number;
+  /** 95% interval of the median. */
+  evalNsLow: number;
+  evalNsHigh: number;
   evalsPerSec: number;
   bytesPerProgram: number;
   baselineNs?: number;
@@ -33,6 +49,8 @@ export interface ExpressionResult {
   resultType: string;
   /** Set when the expression failed to compile or evaluate; timings are then 0. */
   error?: string;
+  /** Expressions of another complexity class it cannot be ordered against: inverted within the spread. */
+  unorderedWith?: string[];
 }
 
 export interface CelBenchOptions extends BatchOptions {
@@ -40,13 +58,76 @@ export interface CelBenchOptions extends BatchOptions {
   compileRepeats?: number;
   /** Programs kept alive to measure bytesPerProgram (default 1000). */
   memoryPrograms?: number;
+  /** Interleaved rounds over the expressions (default 5). */
+  rounds?: number;
 }
 
-export function benchmarkExpression(
+const COMPLEXITY_RANK: Record<Complexity, number> = { simple: 0, medium: 1, complex: 2, 'very-complex': 3 };
+
+/** One expression measured alone (the reference benchmark); see benchmarkExpressions. */
+export async function benchmarkExpression(
   input: ExpressionInput,
   activation: Record<string, unknown>,
   options: CelBenchOptions = {},
-): ExpressionResult {
+): Promise<ExpressionResult> {
+  return (await benchmarkExpressions([{ input, activation }], options))[0]!;
+}
+
+/** Expressions measured together in interleaved rounds; `budgetMs` is per expression. */
+export async function benchmarkExpressions(
+  cases: { input: ExpressionInput; activation: Record<string, unknown> }[],
+  options: CelBenchOptions & { signal?: AbortSignal; onRound?: (r: number) => void } = {},
+): Promise<ExpressionResult[]> {
+  const prepared = cases.map(({ input, activation }) => prepare(input, activation, options));
+  // Each expression's eval, and its JS baseline right after it, as cases of one interleaved run.
+  const fns: (() => unknown)[] = [];
+  const slot: { cel: number; js?: number }[] = [];
+  for (const p of prepared) {
+    if ('error' in p) {
+      slot.push({ cel: -1 });
+      continue;
+    }
+    slot.push({ cel: fns.push(p.evaluate) - 1, ...(p.baseline ? { js: fns.push(p.baseline) - 1 } : {}) });
+  }
+  const timings = fns.length ? await timeInterleaved(fns, options) : [];
+  const results = prepared.map((p, i) =>
+    'error' in p ? p.error : finish(p, timings[slot[i]!.cel]!, timings[slot[i]!.js ?? -1], options),
+  );
+  const ok = results.filter((r) => !r.error);
+  for (const [a, b] of unorderedPairs(
+    ok.map((r) => ({
+      name: r.name,
+      rank: COMPLEXITY_RANK[r.complexity],
+      value: r.evalNs,
+      low: r.evalNsLow,
+      high: r.evalNsHigh,
+    })),
+  )) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const r = ok.find((e) => e.name === x)!;
+      r.unorderedWith = [...(r.unorderedWith ?? []), y];
+    }
+  }
+  return results;
+}
+
+interface Prepared {
+  input: ExpressionInput;
+  program: CelProgram;
+  compile: { medianNs: number };
+  evaluate: () => unknown;
+  baseline?: () => unknown;
+  make: () => unknown;
+}
+
+function prepare(
+  input: ExpressionInput,
+  activation: Record<string, unknown>,
+  options: CelBenchOptions,
+): Prepared | { error: ExpressionResult } {
   const engine = new CelEngine();
   let program: CelProgram;
   try {
@@ -64,57 +145,68 @@ export function benchmarkExpression(
       /* the expression does not even compile */
     }
     return {
-      name: input.name,
-      expression: input.expression,
-      complexity: classification.complexity,
-      costOrder: classification.costOrder,
-      compileUs: 0,
-      evalNs: 0,
-      evalNsP95: 0,
-      evalsPerSec: 0,
-      bytesPerProgram: 0,
-      resultType: 'error',
-      error: (e instanceof Error ? e.message : String(e)).split('\n')[0],
+      error: {
+        name: input.name,
+        expression: input.expression,
+        complexity: classification.complexity,
+        costOrder: classification.costOrder,
+        compileUs: 0,
+        evalNs: 0,
+        evalNsP95: 0,
+        evalNsSpreadPct: 0,
+        evalNsLow: 0,
+        evalNsHigh: 0,
+        evalsPerSec: 0,
+        bytesPerProgram: 0,
+        resultType: 'error',
+        error: (e instanceof Error ? e.message : String(e)).split('\n')[0],
+      },
     };
   }
   const uncached = new CelEngine({ cache: false });
-  const compile = timeRepeated(() => uncached.compile(input.expression), options.compileRepeats ?? 100);
+  const make = () => uncached.compile(input.expression);
+  const compile = timeRepeated(make, options.compileRepeats ?? 100);
   const evaluate = program.evaluate;
-  const baseline = input.baseline;
-  let timing;
-  let baselineNs: number | undefined;
-  if (baseline) {
-    const fn = baseline as (a: Record<string, unknown>) => unknown;
-    const [cel, js] = timePaired(
-      () => evaluate(activation),
-      () => fn(activation),
-      options,
-    );
-    timing = cel;
-    baselineNs = js.meanNs;
-  } else {
-    timing = timeBatched(() => evaluate(activation), options);
-  }
-  const bytes = bytesPerObject(() => uncached.compile(input.expression), options.memoryPrograms ?? 1000);
-  const celGoReferenceNs = input.celGoReferenceNs;
+  const js = input.baseline as ((a: Record<string, unknown>) => unknown) | undefined;
   return {
-    name: input.name,
-    expression: input.expression,
-    complexity: program.classification.complexity,
-    costOrder: program.classification.costOrder,
-    compileUs: round(compile.medianNs / 1000, 3),
-    evalNs: round(timing.meanNs, 1),
+    input,
+    program,
+    compile,
+    make,
+    evaluate: () => evaluate(activation),
+    ...(js ? { baseline: () => js(activation) } : {}),
+  };
+}
+
+function finish(
+  p: Prepared,
+  timing: BatchTiming,
+  baseline: BatchTiming | undefined,
+  options: CelBenchOptions,
+): ExpressionResult {
+  const bytes = bytesPerObject(p.make, options.memoryPrograms ?? 1000);
+  const celGoReferenceNs = p.input.celGoReferenceNs;
+  return {
+    name: p.input.name,
+    expression: p.input.expression,
+    complexity: p.program.classification.complexity,
+    costOrder: p.program.classification.costOrder,
+    compileUs: round(p.compile.medianNs / 1000, 3),
+    evalNs: round(timing.p50Ns, 1),
     evalNsP95: round(timing.p95Ns, 1),
+    evalNsSpreadPct: round(timing.spreadPct, 1),
+    evalNsLow: round(timing.ciLowNs, 1),
+    evalNsHigh: round(timing.ciHighNs, 1),
     evalsPerSec: Math.round(timing.opsPerSec),
     bytesPerProgram: bytes,
-    ...(baselineNs !== undefined
+    ...(baseline
       ? {
-          baselineNs: round(baselineNs, 1),
-          baselineRatio: round(timing.meanNs / Math.max(baselineNs, 0.01), 2),
+          baselineNs: round(baseline.p50Ns, 1),
+          baselineRatio: round(timing.p50Ns / Math.max(baseline.p50Ns, 0.01), 2),
         }
       : {}),
     ...(celGoReferenceNs !== undefined ? { celGoReferenceNs } : {}),
-    resultType: program.type,
+    resultType: p.program.type,
   };
 }
 

@@ -1,7 +1,11 @@
 /**
  * Timing of sub-microsecond work. One eval is below timer resolution, so each sample times a batch
  * of N calls with process.hrtime.bigint and divides; N is calibrated after a warm-up so a batch takes
- * ≈ batchTargetMs. Mean is total time / total calls; p95 is over the per-batch means.
+ * ≈ batchTargetMs. The figure reported is the median of the batch means, with their spread (IQR) and
+ * a 95% interval of that median: on a shared machine other processes inflate some batches at random,
+ * and a mean would follow them. Several cases are measured in interleaved rounds (timeInterleaved),
+ * so a burst of background load hits them alike and their order stays meaningful; `unorderedPairs`
+ * flags cases whose intervals are too wide to order.
  */
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
@@ -9,8 +13,17 @@ import { setFlagsFromString } from 'node:v8';
 export interface BatchTiming {
   meanNs: number;
   p95Ns: number;
+  /** Median of the batch means: the figure to report. */
   p50Ns: number;
+  p25Ns: number;
+  p75Ns: number;
+  /** 95% interval of the median (order statistics of the batch means). */
+  ciLowNs: number;
+  ciHighNs: number;
+  /** Interquartile range of the batch means, as a percentage of their median. */
+  spreadPct: number;
   minNs: number;
+  /** Calls per second at the median. */
   opsPerSec: number;
   iterations: number;
   samples: number;
@@ -55,7 +68,8 @@ function calibrate(fn: () => unknown, options: BatchOptions): number {
   }
 }
 
-class Samples {
+/** One case's batches: calibrated once, then sampled in as many slices of time as wanted. */
+export class Samples {
   readonly perBatch: number[] = [];
   totalNs = 0n;
   total = 0;
@@ -63,6 +77,11 @@ class Samples {
     readonly fn: () => unknown,
     readonly n: number,
   ) {}
+
+  static calibrated(fn: () => unknown, options: BatchOptions = {}): Samples {
+    return new Samples(fn, calibrate(fn, options));
+  }
+
   take(): void {
     const { fn, n } = this;
     const t0 = now();
@@ -73,6 +92,41 @@ class Samples {
     this.perBatch.push(Number(dt) / n);
   }
 }
+
+/**
+ * Several cases measured in `rounds` interleaved rounds (default 5): each round gives every case an
+ * equal slice of the budget, in turn. Each case's timing is over all its batches.
+ */
+export async function timeInterleaved(
+  fns: (() => unknown)[],
+  options: BatchOptions & { rounds?: number; signal?: AbortSignal; onRound?: (r: number) => void } = {},
+): Promise<BatchTiming[]> {
+  const samplers: Samples[] = [];
+  for (const fn of fns) {
+    samplers.push(Samples.calibrated(fn, options));
+    await yieldToLoop();
+  }
+  const rounds = options.rounds ?? 5;
+  const sliceNs = BigInt(Math.round(((options.budgetMs ?? 150) * 1e6) / rounds));
+  const minPerRound = Math.ceil((options.minSamples ?? 20) / rounds);
+  for (let r = 0; r < rounds && !options.signal?.aborted; r++) {
+    for (const s of samplers) {
+      const start = now();
+      let k = 0;
+      while (k < minPerRound || now() - start < sliceNs) {
+        s.take();
+        k++;
+        if (k > 20_000) break;
+      }
+      // Between slices the event loop gets a turn: SIGINT and progress are not held up.
+      await yieldToLoop();
+    }
+    options.onRound?.(r);
+  }
+  return samplers.map(summarize);
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export function timeBatched(fn: () => unknown, options: BatchOptions = {}): BatchTiming {
   const samples = new Samples(fn, calibrate(fn, options));
@@ -86,42 +140,58 @@ export function timeBatched(fn: () => unknown, options: BatchOptions = {}): Batc
   return summarize(samples);
 }
 
-/**
- * Two functions measured in alternating batches, so load from other processes hits both alike and
- * their ratio stays meaningful on a shared machine (used for CEL vs the hand-written JS baseline).
- */
-export function timePaired(
-  a: () => unknown,
-  b: () => unknown,
-  options: BatchOptions = {},
-): [BatchTiming, BatchTiming] {
-  const sa = new Samples(a, calibrate(a, options));
-  const sb = new Samples(b, calibrate(b, options));
-  const budgetNs = BigInt(Math.round((options.budgetMs ?? 150) * 1e6));
-  const minSamples = options.minSamples ?? 20;
-  const start = now();
-  while (sa.perBatch.length < minSamples || now() - start < budgetNs) {
-    sa.take();
-    sb.take();
-    if (sa.perBatch.length > 100_000) break;
-  }
-  return [summarize(sa), summarize(sb)];
-}
-
 function summarize(s: Samples): BatchTiming {
-  const perBatch = s.perBatch.sort((x, y) => x - y);
-  const totalNs = s.totalNs;
-  const total = s.total;
-  const meanNs = Number(totalNs) / total;
+  const perBatch = [...s.perBatch].sort((x, y) => x - y);
+  const meanNs = Number(s.totalNs) / s.total;
+  const q = (f: number) => perBatch[Math.min(perBatch.length - 1, Math.floor(perBatch.length * f))]!;
+  const p50 = q(0.5);
+  const ci = medianInterval(perBatch);
   return {
     meanNs,
-    p95Ns: perBatch[Math.min(perBatch.length - 1, Math.floor(perBatch.length * 0.95))]!,
-    p50Ns: perBatch[Math.floor(perBatch.length / 2)]!,
+    p95Ns: q(0.95),
+    p50Ns: p50,
+    p25Ns: q(0.25),
+    p75Ns: q(0.75),
+    ciLowNs: ci.low,
+    ciHighNs: ci.high,
+    spreadPct: p50 > 0 ? ((q(0.75) - q(0.25)) / p50) * 100 : 0,
     minNs: perBatch[0]!,
-    opsPerSec: 1e9 / meanNs,
-    iterations: total,
+    opsPerSec: 1e9 / p50,
+    iterations: s.total,
     samples: perBatch.length,
   };
+}
+
+/** 95% interval of the median of sorted values, from the binomial ranks n/2 ∓ 0.98·√n. */
+export function medianInterval(sorted: number[]): { low: number; high: number } {
+  const n = sorted.length;
+  const half = 0.98 * Math.sqrt(n);
+  const lo = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
+  return { low: sorted[lo]!, high: sorted[hi]! };
+}
+
+export interface OrderedCase {
+  name: string;
+  /** Expected order: a case of a lower rank should cost less (complexity class, graph size…). */
+  rank: number;
+  value: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Pairs of cases that should be ordered by rank but whose measured values are inverted while their
+ * intervals overlap: the spread is too large to say which costs more. An inversion whose intervals do
+ * not overlap is a finding, not noise, and is not flagged.
+ */
+export function unorderedPairs(cases: OrderedCase[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const a of cases)
+    for (const b of cases)
+      if (a.rank < b.rank && a.value > b.value && a.low <= b.high && b.low <= a.high)
+        out.push([a.name, b.name]);
+  return out;
 }
 
 /** Time a single call that is long enough to time alone (compile, graph build), repeated. */

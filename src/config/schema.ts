@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { ClusterOptionsSchema } from '../cluster/options.js';
+import { ControlPlaneUsageSchema } from '../metrics/control-plane-usage.js';
+import { WarmupSchema } from '../phases/crud/warmup.js';
 import { DurationString } from './duration.js';
 
 const percentOrFraction = z
@@ -193,6 +195,8 @@ export const StudySchema = z.strictObject({
     .describe('k6-like pass/fail checks, e.g. "create.p99 < 500ms", "errors.rate < 1%".'),
   slo: z.boolean().default(false).describe('Also check the Kubernetes API call-latency SLOs (1 s / 30 s).'),
   guard: GuardSchema.default({ maxErrorRate: 0.05 }),
+  warmup: WarmupSchema,
+  controlPlaneUsage: ControlPlaneUsageSchema,
   output: OutputSchema.optional(),
   deploy: DeploySchema.optional(),
 });

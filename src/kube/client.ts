@@ -21,6 +21,9 @@ export const patchContentType: Record<PatchType, string> = {
 
 export const FIELD_MANAGER = 'kubeperf';
 
+const METADATA_LIST_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
+
 const raisedLimit = new WeakSet<AbortSignal>();
 
 export interface SendOptions {
@@ -148,17 +151,24 @@ export class KubeClient {
     return this.send(op, { method: 'GET', path: collectionPath(m, ns) + listQuery(lo) }, o);
   }
 
-  /** Every item matching, following `continue` (unrecorded; for setup, cleanup and verification). */
+  /**
+   * Every item matching, following `continue` (unrecorded; for setup, cleanup and verification).
+   * `metadataOnly` asks for PartialObjectMetadataList (names, labels, no data to transfer and parse);
+   * a server without it answers with the full list.
+   */
   async listAll<T = KubeObject>(
     m: ResourceMapping,
     ns: string | undefined,
     lo: ListOptions = {},
+    opts: { metadataOnly?: boolean } = {},
   ): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let cont: string | undefined;
     let rv = '';
+    const accept = opts.metadataOnly ? METADATA_LIST_ACCEPT : undefined;
     do {
-      const r = await this.list(m, ns, { ...lo, limit: lo.limit ?? 500, continue: cont }, 'list', {});
+      const path = collectionPath(m, ns) + listQuery({ ...lo, limit: lo.limit ?? 500, continue: cont });
+      const r = await this.send('list', { method: 'GET', path, accept });
       if (!r) throw new Error(`list ${m.resource}: connection failed`);
       if (r.status !== 200) throw new Error(`list ${m.resource}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
       const page = JSON.parse(r.body) as {

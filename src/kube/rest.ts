@@ -1,8 +1,9 @@
 /**
- * The hot-path REST client: an undici Pool of keep-alive connections to one API server (HTTP/2 when
- * the server offers it over TLS), raw JSON bodies in and out. Auth headers and TLS material come from
- * the kubeconfig (see credentials.ts); everything else about a request is explicit, so what we time
- * is the API server plus one lean client, not a generated SDK.
+ * The hot-path REST client: a lean HTTP/1.1 keep-alive pool (h1.ts) to one API server, raw JSON bodies
+ * in and out. Auth headers and TLS material come from the kubeconfig (see credentials.ts); everything
+ * else about a request is explicit, so what we time is the API server plus one lean client, not a
+ * generated SDK. Watches (streams) go through undici (HTTP/2 over TLS when the server offers it), and
+ * so do requests when HTTP/2 is asked for explicitly (`allowH2: true`).
  *
  * Measured against @kubernetes/client-node 1.4's generated CoreV1Api on the same embedded server
  * (bench/client/official-vs-fast.bench.ts, 2 shared cores): GET ×64 workers 9,711 vs 2,161 req/s
@@ -12,25 +13,38 @@
 import { Pool } from 'undici';
 import type { KubeResponse } from './response.js';
 import type { Credentials } from './credentials.js';
+import { H1Pool, parseHead } from './h1.js';
 
-/** A response whose `headers` object is built from the raw buffers on first access. */
-function lazyHeaders(r: { status: number; body: string }, raw: Buffer[]): KubeResponse {
-  let parsed: KubeResponse['headers'] | undefined;
-  return Object.defineProperty(r, 'headers', {
-    enumerable: true,
-    get() {
-      if (!parsed) {
-        parsed = {};
-        for (let i = 0; i + 1 < raw.length; i += 2) {
-          const k = raw[i]!.toString('latin1').toLowerCase();
-          const v = raw[i + 1]!.toString('latin1');
-          const prev = parsed[k];
-          parsed[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-        }
-      }
-      return parsed;
-    },
-  }) as KubeResponse;
+/**
+ * A response whose body text and `headers` object are decoded on first access: a GET or DELETE in a
+ * load loop usually needs only the status.
+ */
+class LazyResponse implements KubeResponse {
+  private parsed: KubeResponse['headers'] | undefined;
+  private text: string | undefined;
+  constructor(
+    readonly status: number,
+    private readonly raw: Buffer,
+    private readonly head: string,
+  ) {}
+  get body(): string {
+    return (this.text ??= this.raw.toString('utf8'));
+  }
+  get headers(): KubeResponse['headers'] {
+    return (this.parsed ??= parseHead(this.head));
+  }
+}
+
+/** undici's raw header buffers as a KubeResponse headers object. */
+function headersOf(raw: Buffer[]): KubeResponse['headers'] {
+  const out: KubeResponse['headers'] = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i]!.toString('latin1').toLowerCase();
+    const v = raw[i + 1]!.toString('latin1');
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
 }
 
 /** Requests of every RestClient in this process awaiting their response (kubeperf's exporter reads it). */
@@ -45,12 +59,17 @@ export interface RestRequest {
   signal?: AbortSignal;
   /** Per-request timeout for the response headers and body, ms (default 60 s). */
   timeoutMs?: number;
+  /** Accept header (default application/json). */
+  accept?: string;
 }
 
 export interface RestClientOptions {
   /** TCP connections in the pool (default 64). */
   connections?: number;
-  /** Allow HTTP/2 over TLS (ALPN). Default true. */
+  /**
+   * HTTP/2 over TLS (ALPN) for requests too (undici). Default: requests use HTTP/1.1 keep-alive (the
+   * cheapest per request for client and server alike); watches use HTTP/2 over TLS when offered.
+   */
   allowH2?: boolean;
   userAgent?: string;
 }
@@ -59,37 +78,64 @@ export class RestClient {
   readonly origin: string;
   /** Path prefix of the server URL (a server behind a proxy path), without trailing slash. */
   private readonly prefix: string;
-  private readonly pool: Pool;
+  private readonly tls: boolean;
+  private readonly h1: H1Pool | undefined;
+  private undiciPool: Pool | undefined;
   private headers: Record<string, string>;
+  /** The same headers as CRLF-terminated lines, for the HTTP/1.1 pool (without, and with, Accept). */
+  private headerLines = '';
+  private jsonHeaderLines = '';
 
   constructor(
     readonly credentials: Credentials,
-    opts: RestClientOptions = {},
+    private readonly opts: RestClientOptions = {},
   ) {
     const url = new URL(credentials.server);
     this.origin = url.origin;
     this.prefix = url.pathname.replace(/\/+$/, '');
-    const tls = url.protocol === 'https:';
-    this.pool = new Pool(this.origin, {
-      connections: opts.connections ?? 64,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      allowH2: tls && (opts.allowH2 ?? true),
-      connect: tls
-        ? {
-            ca: credentials.tls.ca,
-            cert: credentials.tls.cert,
-            key: credentials.tls.key,
-            rejectUnauthorized: credentials.tls.rejectUnauthorized,
-            servername: credentials.tls.servername,
-          }
-        : undefined,
-    });
+    this.tls = url.protocol === 'https:';
+    if (!(this.tls && opts.allowH2 === true)) {
+      this.h1 = new H1Pool(url, {
+        connections: opts.connections ?? 64,
+        tls: this.tls ? this.tlsOptions() : undefined,
+      });
+    }
     this.headers = this.buildHeaders(opts.userAgent);
   }
 
+  private tlsOptions() {
+    const t = this.credentials.tls;
+    return {
+      ca: t.ca,
+      cert: t.cert,
+      key: t.key,
+      rejectUnauthorized: t.rejectUnauthorized,
+      servername: t.servername,
+    };
+  }
+
+  /** undici, for streams and explicit HTTP/2; created on first use. */
+  private get pool(): Pool {
+    return (this.undiciPool ??= new Pool(this.origin, {
+      // Watches hold their connection for their whole life: no cap on HTTP/1.1 streams.
+      connections: this.h1 ? null : (this.opts.connections ?? 64),
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      allowH2: this.tls && (this.opts.allowH2 ?? true),
+      connect: this.tls ? this.tlsOptions() : undefined,
+    }));
+  }
+
   private buildHeaders(userAgent = 'kubeperf'): Record<string, string> {
-    return { ...this.credentials.headers, 'user-agent': userAgent, accept: 'application/json' };
+    const headers = { ...this.credentials.headers, 'user-agent': userAgent, accept: 'application/json' };
+    let lines = '';
+    for (const [k, v] of Object.entries(headers)) {
+      if (/[\r\n]/.test(k + v)) throw new Error(`header ${k} contains a line break`);
+      if (k !== 'accept') lines += `${k}: ${v}\r\n`;
+    }
+    this.headerLines = lines;
+    this.jsonHeaderLines = `${lines}accept: application/json\r\n`;
+    return headers;
   }
 
   /** Re-read auth headers (exec plugins and OIDC tokens expire). */
@@ -98,26 +144,48 @@ export class RestClient {
     this.headers = this.buildHeaders(this.headers['user-agent']);
   }
 
-  /**
-   * One request, answered with the whole body as text. Uses undici's dispatch handler directly
-   * rather than `pool.request()` (no Readable stream per response) and its raw-header callbacks
-   * (no header object per response). On the busy shared 2-core box the CPU per GET measured 40–47 µs
-   * with either API (within noise), so this is kept for allocating less, not for a proven speed-up.
-   */
+  /** One request, answered with the whole body as text. */
   request(req: RestRequest): Promise<KubeResponse> {
-    const headers =
-      req.body !== undefined
-        ? { ...this.headers, 'content-type': req.contentType ?? 'application/json' }
-        : this.headers;
-    const timeout = req.timeoutMs ?? 60_000;
+    const timeoutMs = req.timeoutMs ?? 60_000;
     restInFlight.count++;
+    if (this.h1) {
+      return this.h1
+        .request({
+          method: req.method,
+          path: this.prefix + req.path,
+          headers: req.accept ? `${this.headerLines}accept: ${req.accept}\r\n` : this.jsonHeaderLines,
+          body: req.body,
+          contentType: req.contentType,
+          timeoutMs,
+          signal: req.signal,
+        })
+        .then(
+          (r) => {
+            restInFlight.count--;
+            return new LazyResponse(r.status, r.body, r.head);
+          },
+          (e: unknown) => {
+            restInFlight.count--;
+            throw e;
+          },
+        );
+    }
+    return this.requestUndici(req, timeoutMs);
+  }
+
+  /**
+   * Through undici's dispatch handler (no Readable stream per response) and its raw-header
+   * callbacks; headers are only read on errors (Retry-After).
+   */
+  private requestUndici(req: RestRequest, timeout: number): Promise<KubeResponse> {
+    let headers = this.headers;
+    if (req.body !== undefined)
+      headers = { ...headers, 'content-type': req.contentType ?? 'application/json' };
+    if (req.accept) headers = { ...headers, accept: req.accept };
     return new Promise((resolve, reject) => {
       let status = 0;
       let raw: Buffer[] = [];
       const chunks: Buffer[] = [];
-      // undici's legacy handler callbacks hand over raw header buffers; the newer API parses every
-      // response's headers into an object first. We only read headers on errors (Retry-After), so
-      // they are parsed lazily.
       this.pool.dispatch(
         {
           path: this.prefix + req.path,
@@ -150,7 +218,7 @@ export class RestClient {
             const body =
               chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
             restInFlight.count--;
-            resolve(lazyHeaders({ status, body }, raw));
+            resolve({ status, body, headers: headersOf(raw) });
           },
           onError(err: Error) {
             restInFlight.count--;
@@ -196,10 +264,11 @@ export class RestClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.close().catch(() => this.pool.destroy());
+    await Promise.all([this.h1?.close(), this.undiciPool?.close().catch(() => this.undiciPool!.destroy())]);
   }
 
   async destroy(): Promise<void> {
-    await this.pool.destroy();
+    this.h1?.destroy();
+    await this.undiciPool?.destroy();
   }
 }

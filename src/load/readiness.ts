@@ -8,6 +8,8 @@ import type { Recorder } from '../metrics/recorder.js';
 
 interface Pending {
   sentMs: number;
+  /** The recorder's round when the create was sent: the outcome belongs to it, whenever it arrives. */
+  round: number;
   ready: (o: unknown) => boolean;
   /** The first watch event for the object was seen (op `watch` recorded). */
   seen?: boolean;
@@ -32,13 +34,14 @@ export class ReadinessTracker {
   }
 
   expect(key: string, sentMs: number, ready: (o: unknown) => boolean): void {
+    const round = this.recorder.round;
     const seen = this.early.get(key);
     if (seen !== undefined) {
       this.early.delete(key);
-      this.done(sentMs, seen);
+      this.done(sentMs, seen, round);
       return;
     }
-    this.pending.set(key, { sentMs, ready });
+    this.pending.set(key, { sentMs, ready, round });
   }
 
   /** The create failed: nothing will become ready. */
@@ -57,17 +60,17 @@ export class ReadinessTracker {
     if (!p.seen) {
       // Watch propagation: create sent → first event for the object on our watch.
       p.seen = true;
-      this.recorder.record(this.watchOp, p.sentMs, receivedMs);
+      this.recorder.record(this.watchOp, p.sentMs, receivedMs, undefined, p.round);
     }
     if (!p.ready(object)) return;
     this.pending.delete(key);
-    this.done(p.sentMs, receivedMs);
+    this.done(p.sentMs, receivedMs, p.round);
   }
 
-  private done(sentMs: number, receivedMs: number): void {
+  private done(sentMs: number, receivedMs: number, round: number): void {
     this.ready++;
     this.latenciesMs.push(receivedMs - sentMs);
-    this.recorder.record(this.op, sentMs, receivedMs);
+    this.recorder.record(this.op, sentMs, receivedMs, undefined, round);
     this.notify();
   }
 
@@ -97,7 +100,7 @@ export class ReadinessTracker {
     const timedOut = this.pending.size;
     const now = performance.now();
     for (const p of this.pending.values())
-      this.recorder.record(this.op, p.sentMs, now, { reason: 'Timeout', code: 0 });
+      this.recorder.record(this.op, p.sentMs, now, { reason: 'Timeout', code: 0 }, p.round);
     this.pending.clear();
     return { timedOut };
   }

@@ -12,6 +12,8 @@ export interface RateLimiter {
    * Rejects with the signal's reason when aborted.
    */
   take(signal?: AbortSignal): Promise<number>;
+  /** True when take() never waits (callers may skip it and use the current time). */
+  readonly unlimited?: boolean;
 }
 
 export class TokenBucket implements RateLimiter {
@@ -56,4 +58,4 @@ export class TokenBucket implements RateLimiter {
 }
 
 /** A limiter that never waits. */
-export const unlimited: RateLimiter = { take: async () => performance.now() };
+export const unlimited: RateLimiter = { take: async () => performance.now(), unlimited: true };

@@ -36,6 +36,8 @@ describe('promQuery', () => {
     const outcome = await runStudyObject(
       {
         name: 'prom-query',
+        // No warm-up step: its ConfigMap creates would be in the series before the phase.
+        warmup: false,
         metrics: { local: 'prometheus', scrapeInterval: '500ms' },
         phases: [crud],
         measurements: [

@@ -28,6 +28,10 @@ export function mergeOpStats(list: OpStats[]): OpStats {
     latencyMs: summarizeUs(hist),
     histogram: encodeHistogram(hist),
     series: list.flatMap((s) => s.series),
+    ...(list.some((s) => s.rounds)
+      ? { rounds: list.flatMap((s) => s.rounds ?? []).map((r, i) => ({ ...r, round: i })) }
+      : {}),
+    ...(list.some((s) => s.varyingRate) ? { varyingRate: true } : {}),
   };
 }
 

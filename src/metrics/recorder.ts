@@ -1,10 +1,11 @@
 /**
  * Records every request outcome of a phase: one HDR histogram per op (µs), errors by reason and
- * HTTP code, retries, and per-window time series. Every request ends as exactly one success or one
- * classified error; retries are counted separately and never replace the first attempt's outcome.
+ * HTTP code, retries, per-window time series, and per-round statistics when the phase runs its work
+ * in interleaved rounds. Every request ends as exactly one success or one classified error; retries
+ * are counted separately and never replace the first attempt's outcome.
  */
 import { createHistogram, encodeHistogram, summarizeUs, type Histogram } from './histogram.js';
-import type { OpStats, SeriesPoint } from '../results/types.js';
+import type { OpStats, RoundStats, SeriesPoint } from '../results/types.js';
 
 export interface ErrorOutcome {
   /** Kubernetes Status reason (NotFound, TooManyRequests…) or a client-side class (ECONNRESET, Timeout…). */
@@ -17,6 +18,15 @@ interface Window {
   count: number;
   errors: number;
   /** Sum of successful latencies (µs), for the window mean without a full histogram scan. */
+  sumUs: number;
+  hist: Histogram;
+}
+
+interface RoundAcc {
+  count: number;
+  errors: number;
+  firstStartMs: number;
+  lastEndMs: number;
   sumUs: number;
   hist: Histogram;
 }
@@ -34,10 +44,13 @@ class OpRecord {
   firstStartMs = Infinity;
   lastEndMs = -Infinity;
   readonly windows: Window[] = [];
+  readonly rounds: (RoundAcc | undefined)[] = [];
 }
 
 export class Recorder {
   private readonly ops = new Map<string, OpRecord>();
+  private readonly varyingRate = new Set<string>();
+  private currentRound = -1;
 
   /**
    * @param originMs monotonic ms that window 0 starts at (the phase start)
@@ -57,11 +70,28 @@ export class Recorder {
     return r;
   }
 
+  /** Requests recorded from now on belong to round `r` (0-based), until the next call. */
+  beginRound(r: number): void {
+    this.currentRound = r;
+  }
+
+  /** The round being recorded (-1 when the phase does not run rounds). */
+  get round(): number {
+    return this.currentRound;
+  }
+
+  /** The op runs (when it runs at all) under an open-model schedule whose rate changes on purpose. */
+  markVaryingRate(op: string): void {
+    this.varyingRate.add(op);
+  }
+
   /**
    * One finished request. `startMs` is when it was meant to start (the intended time in open-model
-   * load, so queueing delay counts), `endMs` when its outcome was known; both monotonic ms.
+   * load, so queueing delay counts), `endMs` when its outcome was known; both monotonic ms. `round`
+   * defaults to the current round (pass the round a request was started in when it ends later, as
+   * readiness does).
    */
-  record(op: string, startMs: number, endMs: number, error?: ErrorOutcome): void {
+  record(op: string, startMs: number, endMs: number, error?: ErrorOutcome, round = this.currentRound): void {
     const r = this.op(op);
     const latencyUs = Math.max(1, Math.round((endMs - startMs) * 1000));
     r.count++;
@@ -74,9 +104,28 @@ export class Recorder {
       r.windows[wi] = w;
     }
     w.count++;
+    let ra: RoundAcc | undefined;
+    if (round >= 0) {
+      ra = r.rounds[round];
+      if (!ra) {
+        ra = {
+          count: 0,
+          errors: 0,
+          firstStartMs: startMs,
+          lastEndMs: endMs,
+          sumUs: 0,
+          hist: createHistogram(),
+        };
+        r.rounds[round] = ra;
+      }
+      ra.count++;
+      if (startMs < ra.firstStartMs) ra.firstStartMs = startMs;
+      if (endMs > ra.lastEndMs) ra.lastEndMs = endMs;
+    }
     if (error) {
       r.errors++;
       w.errors++;
+      if (ra) ra.errors++;
       r.errorsByReason[error.reason] = (r.errorsByReason[error.reason] ?? 0) + 1;
       const code = String(error.code ?? 0);
       r.errorsByCode[code] = (r.errorsByCode[code] ?? 0) + 1;
@@ -86,6 +135,10 @@ export class Recorder {
     r.hist.recordValue(latencyUs);
     w.hist.recordValue(latencyUs);
     w.sumUs += latencyUs;
+    if (ra) {
+      ra.hist.recordValue(latencyUs);
+      ra.sumUs += latencyUs;
+    }
   }
 
   /** A retry of a request that is still in flight (its final outcome is recorded once, later). */
@@ -105,12 +158,16 @@ export class Recorder {
   /** Stats of every op recorded so far, in the results.json shape. */
   snapshot(): Record<string, OpStats> {
     const out: Record<string, OpStats> = {};
-    for (const [name, r] of this.ops) out[name] = this.stats(r);
+    for (const [name, r] of this.ops) out[name] = this.stats(r, this.varyingRate.has(name));
     return out;
   }
 
-  private stats(r: OpRecord): OpStats {
-    const spanMs = r.lastEndMs - r.firstStartMs;
+  private stats(r: OpRecord, varyingRate: boolean): OpStats {
+    const rounds = roundStats(r.rounds);
+    // With interleaved rounds the op was idle between them: its active time is the sum of its spans.
+    const spanMs = rounds.length
+      ? rounds.reduce((a, x) => a + x.durationMs, 0)
+      : r.lastEndMs - r.firstStartMs;
     const ok = r.count - r.errors;
     const series: SeriesPoint[] = [];
     for (let i = 0; i < r.windows.length; i++) {
@@ -142,8 +199,35 @@ export class Recorder {
       latencyMs: summarizeUs(r.hist),
       histogram: encodeHistogram(r.hist),
       series,
+      ...(rounds.length ? { rounds } : {}),
+      ...(varyingRate ? { varyingRate: true } : {}),
     };
   }
+}
+
+function roundStats(acc: (RoundAcc | undefined)[]): RoundStats[] {
+  const out: RoundStats[] = [];
+  for (let i = 0; i < acc.length; i++) {
+    const a = acc[i];
+    if (!a) continue;
+    const ok = a.count - a.errors;
+    const span = Math.max(0, a.lastEndMs - a.firstStartMs);
+    // Bucket upper bounds (3 significant digits): never above the true max, as in summarizeUs().
+    const at = (p: number) =>
+      ok ? round3(Math.min(a.hist.getValueAtPercentile(p), a.hist.maxValue) / 1000) : 0;
+    out.push({
+      round: i,
+      count: a.count,
+      errors: a.errors,
+      durationMs: round2(span),
+      throughput: span > 0 ? round2((ok * 1000) / span) : 0,
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+      mean: ok ? round3(a.sumUs / ok / 1000) : 0,
+    });
+  }
+  return out;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;

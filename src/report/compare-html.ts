@@ -51,7 +51,7 @@ export function renderCompareHtml(c: Comparison, base: Results, candidate: Resul
   if (cel) charts.push(cel);
   if (charts.length)
     parts.push(`<h2>Side by side</h2><div class="charts">${charts.map((s) => chartBox(s)).join('')}</div>`);
-  const order = { regressed: 0, improved: 1, noise: 2, untested: 3, unchanged: 4 };
+  const order = { regressed: 0, improved: 1, inconclusive: 2, untested: 3, unchanged: 4 };
   const rows = [...c.metrics].sort((a, b) => order[a.status] - order[b.status]);
   parts.push(
     `<h2>Deltas</h2><table><thead><tr><th>Metric</th><th class="n">Baseline</th><th class="n">Candidate</th><th class="n">Δ</th><th>Status</th><th>Evidence</th></tr></thead><tbody>${rows

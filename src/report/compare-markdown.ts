@@ -1,5 +1,5 @@
 /** Markdown of a comparison: verdict, warnings, significant changes, all metrics, trend. */
-import type { Comparison, MetricDelta } from '../analysis/compare.js';
+import { detectableSummary, type Comparison, type MetricDelta } from '../analysis/compare.js';
 import { formatValue, mdTable } from './format.js';
 
 export function renderCompareMarkdown(c: Comparison): string {
@@ -10,8 +10,11 @@ export function renderCompareMarkdown(c: Comparison): string {
     '',
   );
   for (const w of c.warnings) out.push(`> ⚠️ ${w}`, '');
+  const detectable = detectableSummary(c);
+  if (detectable)
+    out.push(`Smallest change the data could have detected (median over ops): ${detectable}.`, '');
   const changed = c.metrics.filter((m) => m.status === 'regressed' || m.status === 'improved');
-  const noise = c.metrics.filter((m) => m.status === 'noise' || m.status === 'untested');
+  const noise = c.metrics.filter((m) => m.status === 'inconclusive' || m.status === 'untested');
   out.push('## Significant changes', '');
   out.push(
     changed.length
@@ -20,9 +23,9 @@ export function renderCompareMarkdown(c: Comparison): string {
     '',
   );
   if (noise.length) {
-    out.push('## Beyond tolerance but not significant', '');
+    out.push('## Beyond tolerance but inconclusive', '');
     out.push(
-      'These moved more than the tolerance, but the samples cannot tell the change from noise (or have no samples to test).',
+      'These moved more than the tolerance, but not beyond the run-to-run noise their rounds or runs show (or there is nothing to measure noise from); the evidence says what change the data could have detected.',
       '',
     );
     out.push(deltaTable(noise), '');
@@ -70,7 +73,7 @@ export function statusIcon(s: MetricDelta['status']): string {
     regressed: '🔴 regressed',
     improved: '🟢 improved',
     unchanged: 'unchanged',
-    noise: '〰️ noise',
+    inconclusive: '〰️ inconclusive',
     untested: '❔ untested',
   }[s];
 }

@@ -30,6 +30,21 @@ export const SeriesPointSchema = z.object({
 });
 export type SeriesPoint = z.infer<typeof SeriesPointSchema>;
 
+export const RoundStatsSchema = z.object({
+  /** Round index (0-based) within the phase. */
+  round: z.number().int(),
+  count: z.number().int(),
+  errors: z.number().int(),
+  /** The op's active span in this round (first start → last end), ms. */
+  durationMs: z.number(),
+  throughput: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  mean: z.number(),
+});
+export type RoundStats = z.infer<typeof RoundStatsSchema>;
+
 export const OpStatsSchema = z.object({
   /** Requests that finished (successes + classified errors). */
   count: z.number().int(),
@@ -47,6 +62,13 @@ export const OpStatsSchema = z.object({
   /** HDR histogram of successful latencies in µs, compressed base64 (mergeable). */
   histogram: z.string(),
   series: z.array(SeriesPointSchema),
+  /**
+   * The op per round, when the phase ran its work in interleaved rounds (crud, job): the units that
+   * carry run-to-run noise for `compare` and steady-state detection.
+   */
+  rounds: z.array(RoundStatsSchema).optional(),
+  /** The op ran under an open-model schedule whose rate changes on purpose (ramp, steps). */
+  varyingRate: z.boolean().optional(),
 });
 export type OpStats = z.infer<typeof OpStatsSchema>;
 
@@ -68,9 +90,28 @@ export type Sweep = z.infer<typeof SweepSchema>;
 export const ResourceUsageSchema = z.object({
   /** Where the samples came from, e.g. "embedded control plane /metrics". */
   source: z.string(),
+  /** Samples kept: CPU over the interval ending at `t` (s since the phase started) and RSS at `t`. */
   samples: z.array(z.object({ t: z.number(), cpuCores: z.number(), rssBytes: z.number() })),
+  /** Over the kept samples only. */
   cpuCores: z.object({ mean: z.number(), max: z.number() }),
   rssBytes: z.object({ mean: z.number(), max: z.number() }),
+  /** Samples dropped by the sanity rule (above the machine's cores, after a gap), with why. */
+  dropped: z.array(z.object({ t: z.number(), cpuCores: z.number(), reason: z.string() })).optional(),
+  /** How the samples were taken and what taking them cost the API server. */
+  sampling: z
+    .object({
+      /** `procfs`: /proc/<pid>/stat of the local server process (costs the server nothing); `metrics`: scrapes of its /metrics. */
+      method: z.enum(['procfs', 'metrics']),
+      intervalMs: z.number(),
+      scrapes: z.number().int(),
+      /** Mean size of one /metrics response. */
+      bytesPerScrape: z.number().optional(),
+      /** API server CPU per scrape, ms, where measured (a calibration burst of scrapes). */
+      serverCpuMsPerScrape: z.number().optional(),
+      /** Server CPU the scrapes cost ÷ the server CPU of the phase (0.01 = 1%), where measured. */
+      shareOfServerCpu: z.number().optional(),
+    })
+    .optional(),
 });
 export type ResourceUsage = z.infer<typeof ResourceUsageSchema>;
 
@@ -218,6 +259,22 @@ export const ResultsSchema = z.object({
   worker: WorkerInfoSchema.optional(),
   /** Set on the merge of a distributed run's parts. */
   distributed: DistributedSchema.optional(),
+  /**
+   * The warm-up step before the first measured phase (JIT, connections, server caches): what it did,
+   * reported here and excluded from every phase, threshold and comparison.
+   */
+  warmup: z
+    .object({
+      durationMs: z.number(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      ops: z.record(
+        z.string(),
+        z.object({ count: z.number().int(), throughput: z.number(), p50: z.number() }),
+      ),
+      note: z.string().optional(),
+    })
+    .optional(),
   /** Filled by analysis: statistics, scaling fits, recommendations. */
   analysis: z.record(z.string(), z.unknown()).optional(),
   warnings: z.array(z.string()),

@@ -7,7 +7,7 @@ import { isKubeperfError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ProgressReporter } from '../core/progress.js';
 import type { ResolvedPhase } from '../config/load.js';
-import type { UsageSampler } from '../metrics/control-plane-usage.js';
+import { usageWarnings, type UsageSampler } from '../metrics/control-plane-usage.js';
 import { mergeOpMaps } from '../metrics/merge.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { PhaseObserve, PhaseOutput, Target } from '../phases/types.js';
@@ -76,14 +76,18 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   let error: string | undefined;
   let recorder: Recorder | undefined;
 
-  const build = (status: PhaseResult['status'], resources: PhaseResult['resources']): PhaseResult => {
+  const build = (
+    status: PhaseResult['status'],
+    resources: PhaseResult['resources'],
+    end = { endedAt: env.clock.wallIso(), nowMs: env.clock.nowMs() },
+  ): PhaseResult => {
     const result: PhaseResult = {
       name: phase.name,
       type: phase.type,
       tags: phase.tags,
       startedAt,
-      endedAt: env.clock.wallIso(),
-      durationMs: Math.round((env.clock.nowMs() - t0) * 100) / 100,
+      endedAt: end.endedAt,
+      durationMs: Math.round((end.nowMs - t0) * 100) / 100,
       status,
       ops: mergeOpMaps(repeats.map((r) => r.ops)),
     };
@@ -144,8 +148,15 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   if (env.signal.aborted && status === 'ok') status = 'interrupted';
   // Measurements are gathered as of the moment the phase's work ended.
   const workEndedAtMs = Date.now();
-  const ended = build(status, output.resources ?? (await sampler?.stop()));
-  const measurements = await measuring?.gather(workEndedAtMs);
+  const end = { endedAt: env.clock.wallIso(), nowMs: env.clock.nowMs() };
+  // Together, so their end-of-phase scrapes of /metrics coincide and are shared (run/target.ts).
+  const [sampled, measurements] = await Promise.all([
+    output.resources ? undefined : sampler?.stop(),
+    measuring?.gather(workEndedAtMs),
+  ]);
+  const ended = build(status, output.resources ?? sampled, end);
+  const usage = usageWarnings(ended.resources);
+  if (usage.length) (ended.warnings ??= []).push(...usage);
   if (measurements && Object.keys(measurements).length) {
     ended.measurements = measurements;
     for (const [name, m] of Object.entries(measurements))

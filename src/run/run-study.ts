@@ -10,7 +10,8 @@ import { buildPlan } from '../config/plan.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ExitCode, InterruptedError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { UsageSampler } from '../metrics/control-plane-usage.js';
+import { UsageSampler, usageIntervalMs } from '../metrics/control-plane-usage.js';
+import { runWarmup, warmupSettings } from '../phases/crud/warmup.js';
 import { builtinRegistry } from '../phases/builtin.js';
 import type { PhaseRegistry } from '../phases/registry.js';
 import type { Target } from '../phases/types.js';
@@ -202,6 +203,27 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     const exporter = obs.exporter;
     const progress: ProgressFactory = exporter ? (p) => exporter.progress(p, baseProgress(p)) : baseProgress;
     const session = obs.session;
+    const usageInterval = usageIntervalMs(loaded.study.controlPlaneUsage);
+    const warm = warmupSettings(loaded.study.warmup);
+    if (warm && target.target.kind !== 'none' && plan.phases.some((p) => p.plan.needsCluster)) {
+      // JIT, connections and server caches warm before the first measured phase; reported apart.
+      results.warmup = await runWarmup(target.target, {
+        ...warm,
+        runId,
+        // Workers of one distributed run share the run id: each warms up on names of its own.
+        job: options.share && options.share.count > 1 ? `warmup-w${options.share.index}` : 'warmup',
+        signal: interrupts.signal,
+        log,
+        onCleanup: (fn) => cleanups.push(fn),
+      }).catch((e) => {
+        results.warnings.push(`warm-up failed: ${(e as Error).message}; the first phase ran cold`);
+        return undefined;
+      });
+      // A /metrics reading now, outside any phase, is the first phase's start reading (reused).
+      if (target.usage?.source.method === 'metrics') await target.usage.source.read().catch(() => {});
+      save();
+    }
+    // After the warm-up, so every worker of a distributed run starts its measured load together.
     if (hooks.beforePhases) {
       await hooks.beforePhases(hookCtx);
       save();
@@ -220,8 +242,12 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         progress,
         // The plan already says whether the phase uses the cluster; CPU-only phases are not sampled.
         usage:
-          target.metrics && plan.phases[i]!.plan.needsCluster
-            ? () => new UsageSampler(target.metrics!, `${target.target.kind} API server /metrics`)
+          target.usage && usageInterval !== false && plan.phases[i]!.plan.needsCluster
+            ? () =>
+                new UsageSampler(target.usage!.source, {
+                  intervalMs: usageInterval,
+                  maxCores: target.usage!.maxCores,
+                })
             : undefined,
         onCleanup: (fn) => cleanups.push(fn),
         measure: session

@@ -51,10 +51,14 @@ const str = (v: unknown): string =>
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const digits = '0123456789';
+// Templates render once per object created, so this sits on the load generator's hot path: one
+// byte buffer decoded once, not a string grown character by character.
 const rand = (n: unknown, chars: string) => {
-  let s = '';
-  for (let i = 0; i < int(n); i++) s += chars[Math.floor(Math.random() * chars.length)];
-  return s;
+  const len = int(n);
+  if (!(len > 0)) return '';
+  const codes = Buffer.allocUnsafe(len);
+  for (let i = 0; i < len; i++) codes[i] = chars.charCodeAt((Math.random() * chars.length) | 0);
+  return codes.toString('latin1');
 };
 
 function compare(a: unknown, b: unknown): number {

@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { InputError } from '../core/errors.js';
 import type { KubeObject } from '../kube/client.js';
 import { builtinFuncs } from './funcs.js';
 import { parseTemplate, TemplateError, type Node } from './parse.js';
 import { Renderer } from './render.js';
+import { parseYamlDocuments, YamlSyntaxError } from './yaml-docs.js';
 
 /** Variables kube-burner injects, plus the job's inputVars. */
 export interface TemplateVars {
@@ -57,20 +57,20 @@ export class CompiledTemplate {
   /** Rendered and parsed into Kubernetes objects (empty documents skipped). */
   renderObjects(vars: TemplateVars): KubeObject[] {
     const text = this.renderText(vars);
-    const docs = parseAllDocuments(text);
+    let docs: unknown[];
+    try {
+      docs = parseYamlDocuments(text);
+    } catch (e) {
+      if (!(e instanceof YamlSyntaxError)) throw e;
+      throw new InputError(
+        `${this.source}: rendered template is not valid YAML${e.line ? ` (rendered line ${e.line})` : ''}: ${e.message}`,
+        {
+          hint: 'render it with `kubeperf run --dry-run` and check indentation around the template actions',
+        },
+      );
+    }
     const out: KubeObject[] = [];
-    for (const d of docs) {
-      if (d.errors.length) {
-        const err = d.errors[0]!;
-        const line = err.linePos?.[0]?.line;
-        throw new InputError(
-          `${this.source}: rendered template is not valid YAML${line ? ` (rendered line ${line})` : ''}: ${err.message.split('\n')[0]}`,
-          {
-            hint: 'render it with `kubeperf run --dry-run` and check indentation around the template actions',
-          },
-        );
-      }
-      const v = d.toJS() as unknown;
+    for (const v of docs) {
       if (v === null || v === undefined) continue;
       if (typeof v !== 'object' || Array.isArray(v)) {
         throw new InputError(

@@ -7,12 +7,15 @@
 import { builtinFuncs, goString, truthy, type TemplateFn } from './funcs.js';
 import { TemplateError, type Arg, type Command, type Node, type Pipeline, type Pos } from './parse.js';
 
+/** What Scope.get returns for an undeclared variable (no result object per lookup: rendering is per object). */
+const MISSING = Symbol('missing');
+
 class Scope {
   private readonly vars = new Map<string, unknown>();
   constructor(private readonly parent?: Scope) {}
-  get(name: string): { found: boolean; value?: unknown } {
-    if (this.vars.has(name)) return { found: true, value: this.vars.get(name) };
-    return this.parent ? this.parent.get(name) : { found: false };
+  get(name: string): unknown {
+    if (this.vars.has(name)) return this.vars.get(name);
+    return this.parent ? this.parent.get(name) : MISSING;
   }
   declare(name: string, v: unknown) {
     this.vars.set(name, v);
@@ -166,20 +169,22 @@ export class Renderer {
   }
 
   private command(c: Command, dot: unknown, scope: Scope, piped: unknown[]): unknown {
-    const [head, ...rest] = c.args;
-    if (head!.t === 'fn') {
-      const fn = this.funcs[head!.name];
-      if (!fn) this.fail(head!.pos, `function "${head!.name}" not defined`);
-      const args = [...rest.map((a) => this.arg(a, dot, scope)), ...piped];
+    const head = c.args[0]!;
+    if (head.t === 'fn') {
+      const fn = this.funcs[head.name];
+      if (!fn) this.fail(head.pos, `function "${head.name}" not defined`);
+      const args: unknown[] = [];
+      for (let i = 1; i < c.args.length; i++) args.push(this.arg(c.args[i]!, dot, scope));
+      for (const p of piped) args.push(p);
       try {
         return fn(...args);
       } catch (e) {
-        this.fail(head!.pos, `error calling ${head!.name}: ${(e as Error).message}`);
+        this.fail(head.pos, `error calling ${head.name}: ${(e as Error).message}`);
       }
     }
-    if (rest.length || piped.length)
-      this.fail(c.pos, `can't give argument to non-function ${describe(head!)}`);
-    return this.arg(head!, dot, scope);
+    if (c.args.length > 1 || piped.length)
+      this.fail(c.pos, `can't give argument to non-function ${describe(head)}`);
+    return this.arg(head, dot, scope);
   }
 
   private arg(a: Arg, dot: unknown, scope: Scope): unknown {
@@ -188,15 +193,14 @@ export class Renderer {
         return a.value;
       case 'var': {
         const v = scope.get(a.name);
-        if (!v.found) this.fail(a.pos, `undefined variable: ${a.name}`);
-        return v.value;
+        if (v === MISSING) this.fail(a.pos, `undefined variable: ${a.name}`);
+        return v;
       }
       case 'field': {
         let base: unknown = dot;
         if (a.base !== 'dot') {
-          const v = scope.get(a.base.var);
-          if (!v.found) this.fail(a.pos, `undefined variable: ${a.base.var}`);
-          base = v.value;
+          base = scope.get(a.base.var);
+          if (base === MISSING) this.fail(a.pos, `undefined variable: ${a.base.var}`);
         }
         return this.walkPath(base, a.path, a.pos);
       }
@@ -212,15 +216,17 @@ export class Renderer {
 
   private walkPath(base: unknown, path: string[], pos: Pos): unknown {
     let cur = base;
-    let seen = '';
-    for (const key of path) {
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i]!;
       if (cur === null || cur === undefined || typeof cur !== 'object') {
-        this.fail(pos, `can't evaluate field ${key} in ${seen ? `.${seen}` : 'dot'} (${goString(cur)})`);
+        this.fail(
+          pos,
+          `can't evaluate field ${key} in ${i ? `.${path.slice(0, i).join('.')}` : 'dot'} (${goString(cur)})`,
+        );
       }
       if (!(key in (cur as object)))
-        this.fail(pos, `map has no entry for key "${key}"${seen ? ` in .${seen}` : ''}`);
+        this.fail(pos, `map has no entry for key "${key}"${i ? ` in .${path.slice(0, i).join('.')}` : ''}`);
       cur = (cur as Record<string, unknown>)[key];
-      seen = seen ? `${seen}.${key}` : key;
     }
     return cur;
   }

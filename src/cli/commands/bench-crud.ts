@@ -25,6 +25,7 @@ interface CrudFlags {
   patchType?: string;
   lists?: string;
   connections?: string;
+  rounds?: string;
   kubeconfig?: string;
   context?: string;
   out?: string;
@@ -73,6 +74,7 @@ export function crudPhaseFromFlags(f: CrudFlags): Record<string, unknown> {
   set('patchType', f.patchType);
   set('lists', num('lists', f.lists));
   set('connections', num('connections', f.connections));
+  set('rounds', num('rounds', f.rounds));
   return phase;
 }
 
@@ -95,6 +97,10 @@ export function benchCrudCommand(): Command {
     .option('--patch-type <t>', 'merge | json | strategic | apply')
     .option('--lists <n>', 'full LIST requests per cycle')
     .option('--connections <n>', 'HTTP connections to the API server')
+    .option(
+      '--rounds <n>',
+      'interleaved rounds the objects are split into (default 10; compare tests noise with them)',
+    )
     .option('--kubeconfig <path>', 'run against this cluster (default: embedded control plane)')
     .option('--context <name>', 'kubeconfig context')
     .option('--out <dir>', 'output directory')

@@ -93,6 +93,25 @@ describe('kubeperf compare', () => {
     expect(await readFile(md, 'utf8')).toContain('## Trend');
   });
 
+  it('--sets compares sets of repeated runs, whole runs as the units of noise', async () => {
+    const base = join(dir, 'set-base');
+    const cand = join(dir, 'set-cand');
+    for (const [d, scale, seeds] of [
+      [base, 1, [11, 12, 13]],
+      [cand, 1.3, [21, 22, 23]],
+    ] as const)
+      for (const seed of seeds) {
+        await mkdir(join(d, `r${seed}`), { recursive: true });
+        await writeFile(join(d, `r${seed}`, 'results.json'), JSON.stringify(results(seed, scale, 10)));
+      }
+    const { code, stdout } = await run([base, cand, '--sets', '--json']);
+    const c = JSON.parse(stdout);
+    expect(c.runs).toEqual({ base: 3, candidate: 3 });
+    expect(c.metrics.find((m: { key: string }) => m.key === 'crud/create.p50').method).toBe('runs');
+    expect(c.verdict).toBe('regressed');
+    expect(code).toBe(ExitCode.thresholdFailed);
+  });
+
   it('rejects a bad tolerance as bad input', async () => {
     expect((await run([join(dir, 'base.json'), join(dir, 'same.json'), '--threshold', 'ten'])).code).toBe(
       ExitCode.badInput,

@@ -1,6 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { compareRuns, type Comparison } from '../../analysis/compare.js';
+import {
+  compareRunSets,
+  detectableSummary,
+  type Comparison,
+  type LabeledResults,
+} from '../../analysis/compare.js';
 import { selectRuns, trend, type FoundRun } from '../../analysis/trend.js';
 import { InputError, ThresholdError } from '../../core/errors.js';
 import { renderCompareHtml } from '../../report/compare-html.js';
@@ -11,6 +16,7 @@ import { printHuman, printJson } from '../io.js';
 
 interface CompareOptions {
   threshold: string;
+  sets?: boolean;
   json?: boolean;
   md?: string;
   html?: string;
@@ -24,6 +30,10 @@ export function compareCommand(): Command {
       'baseline, then candidate(s): results.json files or folders of runs (a folder alone: its oldest run is the baseline, its newest the candidate)',
     )
     .option('--threshold <pct>', 'tolerance in percent before a change counts', '10')
+    .option(
+      '--sets',
+      'the first argument holds repeated runs of the baseline, the others repeated runs of the candidate (files or folders): whole runs become the units of noise',
+    )
     .option('--json', 'print JSON on stdout')
     .option('--md <file>', 'write the Markdown comparison')
     .option('--html <file>', 'write the HTML comparison')
@@ -37,7 +47,8 @@ folder is left out (with a warning).
 Examples:
   kubeperf compare base/results.json cand/results.json --threshold 10 --md diff.md
   kubeperf compare runs/ --html trend.html              oldest run in runs/ vs newest, with the trend
-  kubeperf compare base/results.json runs/ --json`,
+  kubeperf compare base/results.json runs/ --json
+  kubeperf compare base-runs/ cand-runs/ --sets        several runs per side: whole runs are the units`,
     )
     .action(async (args: string[], opts: CompareOptions) => {
       const tolerancePct = Number(opts.threshold);
@@ -48,6 +59,16 @@ Examples:
         results: await loadResults(r.path),
         fromFolder: r.fromFolder,
       });
+      if (opts.sets) {
+        const bases = await Promise.all((await expandRunPaths(args.slice(0, 1))).map(load));
+        const cands = await Promise.all((await expandRunPaths(args.slice(1))).map(load));
+        if (!bases.length || !cands.length)
+          throw new InputError('--sets needs runs of the baseline and runs of the candidate', {
+            hint: 'kubeperf compare BASE-RUNS/ CANDIDATE-RUNS/ --sets',
+          });
+        const comparison = compareRunSets(bases, cands, { tolerancePct });
+        return finish(comparison, opts, bases[0]!, cands[cands.length - 1]!, tolerancePct);
+      }
       // The first argument is the baseline (a folder: its oldest run, the others join the candidates).
       const selection = selectRuns(
         await Promise.all((await expandRunPaths(args.slice(0, 1))).map(load)),
@@ -61,34 +82,42 @@ Examples:
           },
         );
       const { baseline, candidate, series, notes } = selection;
-      const comparison: Comparison = compareRuns(baseline, candidate, { tolerancePct });
+      const comparison: Comparison = compareRunSets([baseline], [candidate], { tolerancePct });
       comparison.warnings.unshift(...notes);
       if (series) comparison.trend = trend(series);
-      if (opts.md) await writeFile(opts.md, renderCompareMarkdown(comparison), 'utf8');
-      if (opts.html)
-        await writeFile(
-          opts.html,
-          renderCompareHtml(comparison, baseline.results, candidate.results),
-          'utf8',
-        );
-      if (opts.json) await printJson(comparison);
-      else await printHuman(humanSummary(comparison));
-      if (opts.md) await printHuman(`wrote ${opts.md}`, opts.json);
-      if (opts.html) await printHuman(`wrote ${opts.html}`, opts.json);
-      if (comparison.verdict === 'regressed') {
-        const n = comparison.metrics.filter((m) => m.status === 'regressed').length;
-        throw new ThresholdError(
-          `${n} metric(s) regressed beyond ±${tolerancePct}% with statistical significance`,
-        );
-      }
+      await finish(comparison, opts, baseline, candidate, tolerancePct);
     });
+}
+
+async function finish(
+  comparison: Comparison,
+  opts: CompareOptions,
+  baseline: LabeledResults,
+  candidate: LabeledResults,
+  tolerancePct: number,
+): Promise<void> {
+  if (opts.md) await writeFile(opts.md, renderCompareMarkdown(comparison), 'utf8');
+  if (opts.html)
+    await writeFile(opts.html, renderCompareHtml(comparison, baseline.results, candidate.results), 'utf8');
+  if (opts.json) await printJson(comparison);
+  else await printHuman(humanSummary(comparison));
+  if (opts.md) await printHuman(`wrote ${opts.md}`, opts.json);
+  if (opts.html) await printHuman(`wrote ${opts.html}`, opts.json);
+  if (comparison.verdict === 'regressed') {
+    const n = comparison.metrics.filter((m) => m.status === 'regressed').length;
+    throw new ThresholdError(
+      `${n} metric(s) regressed beyond ±${tolerancePct}% and beyond the run-to-run noise`,
+    );
+  }
 }
 
 function humanSummary(c: Comparison): string {
   const lines = [
-    `verdict: ${c.verdict} (baseline ${c.base.runId}, candidate ${c.candidate.runId}, tolerance ±${c.tolerancePct}%, α ${c.alpha})`,
+    `verdict: ${c.verdict} (baseline ${c.runs ? `${c.runs.base} runs` : c.base.runId}, candidate ${c.runs ? `${c.runs.candidate} runs` : c.candidate.runId}, tolerance ±${c.tolerancePct}%, α ${c.alpha})`,
     ...c.warnings.map((w) => `warning: ${w}`),
   ];
+  const detectable = detectableSummary(c);
+  if (detectable) lines.push(`smallest change the data could have detected (median over ops): ${detectable}`);
   const shown = c.metrics.filter((m) => m.status !== 'unchanged');
   for (const m of shown)
     lines.push(

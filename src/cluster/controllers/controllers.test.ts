@@ -115,4 +115,19 @@ describe('namespaces and deletecollection', () => {
     );
     await until(async () => (await c.req('GET', '/api/v1/namespaces/gone')).status === 404);
   });
+
+  it('a namespace created again under a deleted one’s name is left alone', async () => {
+    for (let i = 0; i < 3; i++) {
+      await c.req('POST', '/api/v1/namespaces', { metadata: { name: 'again' } });
+      await c.req('POST', '/api/v1/namespaces/again/configmaps', cm('keep'));
+      await c.req('DELETE', '/api/v1/namespaces/again');
+      await until(async () => (await c.req('GET', '/api/v1/namespaces/again')).status === 404);
+    }
+    await c.req('POST', '/api/v1/namespaces', { metadata: { name: 'again' } });
+    await c.req('POST', '/api/v1/namespaces/again/configmaps', cm('keep'));
+    // Several sweeps of the namespace controller later, the new namespace and its content are there.
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await c.req('GET', '/api/v1/namespaces/again')).json.status.phase).toBe('Active');
+    expect((await c.req('GET', '/api/v1/namespaces/again/configmaps/keep')).status).toBe(200);
+  });
 });

@@ -18,7 +18,9 @@ export function startNamespaceController(ctx: ApiContext): () => void {
     timer = undefined;
     for (const ns of [...pending]) {
       const nsObj = ctx.store.get('namespaces', ns);
-      if (!nsObj) {
+      // Gone, or a new namespace of the same name created since (a late event of the old one's
+      // finalize write can put the name back in `pending`): nothing to terminate.
+      if (!nsObj || !(nsObj.obj.metadata as Record<string, unknown>).deletionTimestamp) {
         pending.delete(ns);
         continue;
       }

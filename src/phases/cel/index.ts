@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { summarizeByComplexity, benchmarkExpression, type ExpressionResult } from '../../cel/benchmark.js';
+import { benchmarkExpressions, summarizeByComplexity, type ExpressionResult } from '../../cel/benchmark.js';
 import { toCelValue } from '../../cel/values.js';
 import { REFERENCE_EXPRESSIONS, referenceActivation } from '../../cel/reference.js';
 import { InputError } from '../../core/errors.js';
@@ -123,6 +123,9 @@ function planExpressions(o: CelOptions, baseDir: string): Planned[] {
   return out;
 }
 
+const fmt = (r: ExpressionResult) =>
+  `${r.name} (${r.complexity}, ${r.evalNs} ns, IQR ±${r.evalNsSpreadPct / 2}%)`;
+
 export const celPhase: PhaseType<CelOptions> = {
   type: 'cel',
   description:
@@ -141,20 +144,27 @@ export const celPhase: PhaseType<CelOptions> = {
   },
   async run(o, ctx) {
     const planned = planExpressions(o, ctx.baseDir);
-    const results: ExpressionResult[] = [];
     const warnings: string[] = [];
-    ctx.progress.start(planned.length, 'expressions');
-    for (const p of planned) {
-      if (ctx.signal.aborted) break;
-      ctx.progress.status(`cel ${p.name}`);
-      const { activation, ...input } = p;
-      const r = benchmarkExpression(input, activation, { budgetMs: o.budgetMs });
-      if (r.error) warnings.push(`${p.name}: ${r.error}`);
-      results.push(r);
-      ctx.progress.advance(1, r.error ? 1 : 0);
-      // Yield so SIGINT and progress get a turn between expressions.
-      await new Promise((res) => setImmediate(res));
-    }
+    const rounds = 5;
+    ctx.progress.start(rounds, 'rounds');
+    ctx.progress.status(`${planned.length} expressions in ${rounds} interleaved rounds`);
+    const results: ExpressionResult[] = await benchmarkExpressions(
+      planned.map(({ activation, ...input }) => ({ input, activation })),
+      { budgetMs: o.budgetMs, rounds, signal: ctx.signal, onRound: () => ctx.progress.advance(1) },
+    );
+    for (const r of results) if (r.error) warnings.push(`${r.name}: ${r.error}`);
+    const byName = new Map(results.map((r) => [r.name, r]));
+    const rank = { simple: 0, medium: 1, complex: 2, 'very-complex': 3 };
+    const pairs = results.flatMap((a) =>
+      (a.unorderedWith ?? [])
+        .map((n) => byName.get(n)!)
+        .filter((b) => rank[a.complexity] < rank[b.complexity])
+        .map((b) => `${fmt(a)} measured slower than ${fmt(b)}`),
+    );
+    if (pairs.length)
+      warnings.push(
+        `too noisy to order by complexity (the intervals of their medians overlap): ${pairs.join('; ')}; raise budgetMs or measure on a quieter machine`,
+      );
     ctx.progress.finish();
     return {
       data: { expressions: results, byComplexity: summarizeByComplexity(results), activationItems: o.items },

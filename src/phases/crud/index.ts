@@ -11,7 +11,8 @@ import type { KubeClient } from '../../kube/client.js';
 import { cleanupWith } from '../../kube/cleanup.js';
 import { deleteNamespace, ensureNamespace } from '../../kube/namespaces.js';
 import { labelSafe } from '../../kube/labels.js';
-import { describeLoad, isOpenModel, scheduledArrivals } from '../../load/model.js';
+import { describeLoad, isOpenModel, roundsFor, scheduleFit } from '../../load/model.js';
+import { coalescedProgress } from '../../load/progress.js';
 import type { PacingStats } from '../../load/executor.js';
 import { loadObjectTemplate, type CompiledTemplate } from '../../templates/objects.js';
 import type { OpStats, Sweep } from '../../results/types.js';
@@ -72,12 +73,10 @@ export const crudPhase: PhaseType<CrudOptions> = {
       });
     }
     const points = o.concurrencySweep?.length ?? o.payloadSizes?.length ?? 1;
-    const arrivals = scheduledArrivals(o);
-    const short =
-      arrivals !== undefined && arrivals < o.objects
-        ? `; the schedule holds ${arrivals} arrivals, so each op runs on ${arrivals} of the ${o.objects} objects`
-        : '';
-    const perCycle = cycleRequests(o.objects, ops, o.lists, o.listPageSize);
+    const fit = scheduleFit(o, o.objects);
+    const short = fit ? `; ${fit}` : '';
+    const rounds = roundsFor(o, o.objects);
+    const perCycle = cycleRequests(o.objects, ops, o.lists, o.listPageSize, rounds);
     const variant = o.concurrencySweep
       ? `, concurrency sweep ${o.concurrencySweep.join(',')}`
       : o.payloadSizes
@@ -85,7 +84,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
         : '';
     return {
       steps: [
-        `crud ${o.objects} ${o.resource} (${o.apiVersion}) in namespace ${o.namespace}: ${ops.join(', ')}; ${describeLoad(o, defaultCrudConcurrency)}, ${o.payloadBytes} B payload${variant}${short}`,
+        `crud ${o.objects} ${o.resource} (${o.apiVersion}) in namespace ${o.namespace}: ${ops.join(', ')}; ${describeLoad(o, defaultCrudConcurrency)}, ${o.payloadBytes} B payload${rounds > 1 ? `, ${rounds} interleaved rounds` : ''}${variant}${short}`,
       ],
       requests: perCycle * points,
       objects: o.objects * points,
@@ -109,6 +108,9 @@ export const crudPhase: PhaseType<CrudOptions> = {
       ? loadObjectTemplate(o.objectTemplate, ctx.baseDir, 'crud')
       : undefined;
     const warnings: string[] = [];
+    const fit = scheduleFit(o, o.objects);
+    if (fit) warnings.push(fit);
+    const progress = coalescedProgress(ctx.progress);
     let createdNs = false;
     try {
       const mapping = await resolveMapping(client, o);
@@ -133,8 +135,10 @@ export const crudPhase: PhaseType<CrudOptions> = {
           await c.close();
         }
       });
-      const total = cycleRequests(share.objects, ops, share.lists, o.listPageSize) * (sweepX?.length ?? 1);
-      ctx.progress.start(total, 'requests');
+      const total =
+        cycleRequests(share.objects, ops, share.lists, o.listPageSize, roundsFor(o, share.objects)) *
+        (sweepX?.length ?? 1);
+      progress.start(total, 'requests');
       const jobBase = labelSafe(`kp-${ctx.runId.slice(-6)}-${ctx.phaseIndex}`).toLowerCase();
       const cycle = (
         recorder: Recorder,
@@ -161,7 +165,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
           load: { ...o, concurrency: share.concurrency(concurrency, defaultCrudConcurrency) },
           template,
           recorder,
-          progress: ctx.progress,
+          progress,
           signal: ctx.signal,
         });
       };
@@ -180,7 +184,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
       };
       if (!sweepX) {
         noteLeftover(await cycle(ctx.recorder, '', o.concurrency, o.payloadBytes));
-        ctx.progress.finish();
+        progress.finish();
         return { warnings: warnings.length ? warnings : undefined, data: { pacing } };
       }
       const isConc = !!o.concurrencySweep;
@@ -190,7 +194,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
       let reported: Record<string, OpStats> | undefined;
       for (const [k, x] of sweepX.entries()) {
         if (ctx.signal.aborted) break;
-        ctx.progress.status(`${isConc ? 'concurrency' : 'payloadBytes'}=${x}`);
+        progress.status(`${isConc ? 'concurrency' : 'payloadBytes'}=${x}`);
         const rec = new Recorder(ctx.clock.nowMs());
         noteLeftover(
           await cycle(rec, `-${k}`, isConc ? x : o.concurrency, isConc ? o.payloadBytes : x),
@@ -202,7 +206,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
         if ((isConc && x === (o.concurrency ?? defaultCrudConcurrency)) || (!isConc && x === o.payloadBytes))
           reported = snap;
       }
-      ctx.progress.finish();
+      progress.finish();
       const out: PhaseOutput = {
         sweeps: [
           isConc

@@ -33,8 +33,8 @@ export const graphPhase: PhaseType<GraphOptions> = {
     needsCluster: false,
   }),
   async run(o, ctx) {
-    ctx.progress.start(o.sizes.length, 'sizes');
-    const out = benchmarkGraph({
+    ctx.progress.start(o.sizes.length + 5, 'steps');
+    const out = await benchmarkGraph({
       sizes: o.sizes,
       edgesPerNode: o.edgesPerNode,
       shape: o.shape,
@@ -50,6 +50,18 @@ export const graphPhase: PhaseType<GraphOptions> = {
     ctx.progress.finish();
     const warnings: string[] = [];
     if (out.sizes.length < 3) warnings.push('fewer than 3 sizes: the scaling exponent is not meaningful');
+    const inverted = out.sizes.flatMap((s) =>
+      (s.unorderedWith ?? [])
+        .filter((m) => m > s.nodes)
+        .map(
+          (m) =>
+            `${s.nodes} resources (${s.topoSortUs} µs, IQR ±${s.topoSortSpreadPct / 2}%) sorted slower than ${m} (${out.sizes.find((x) => x.nodes === m)!.topoSortUs} µs)`,
+        ),
+    );
+    if (inverted.length)
+      warnings.push(
+        `too noisy to order by size (the intervals of their medians overlap): ${inverted.join('; ')}; raise budgetMs or measure on a quieter machine`,
+      );
     return {
       data: { ...out, shape: o.shape, edgesPerNode: o.edgesPerNode },
       sweeps: [

@@ -12,7 +12,7 @@ import { readinessFor, type ReadyPredicate } from '../../kube/readiness.js';
 import { isSuccess, outcomeOfResponse } from '../../kube/response.js';
 import { watch, type Watcher } from '../../kube/watch.js';
 import { parseDuration } from '../../config/duration.js';
-import { runTasks } from '../../load/model.js';
+import { hasVaryingRate, limiterFor, runRounds, runTasks } from '../../load/model.js';
 import type { PacingStats } from '../../load/executor.js';
 import { ReadinessTracker } from '../../load/readiness.js';
 import { shareLoad } from '../../load/share.js';
@@ -239,12 +239,26 @@ export async function runCreateJob(
       at += n;
     }
   }
+  const limiter = limiterFor(load);
+  if (hasVaryingRate(o)) for (const op of ['create', 'readiness', 'watch']) ctx.recorder.markVaryingRate(op);
   try {
     for (const [k, batch] of batches.entries()) {
       if (ctx.signal.aborted) break;
-      if (!oneByOne && batches.length > 1)
+      const batchUnits = unitsOf(o, batch);
+      const task = (idx: number, t: number) => createUnit(batchUnits[idx]!, t);
+      const run = { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal, limiter };
+      let p: PacingStats;
+      if (oneByOne) p = await runTasks(load, batchUnits.length, task, run);
+      else if (batches.length > 1) {
+        // incrementalLoad: each step is a round of its own.
         ctx.progress.status(`step ${k + 1}/${batches.length}: ${batch.length} iterations`);
-      const p = await runUnits(unitsOf(o, batch));
+        ctx.recorder.beginRound(k);
+        p = await runTasks(load, batchUnits.length, task, run);
+        ctx.recorder.beginRound(-1);
+      } else {
+        // One batch: interleaved rounds spread over the run (the units that carry its noise).
+        p = await runRounds(load, batchUnits.length, task, { ...run, recorder: ctx.recorder });
+      }
       result.pacing.push(p);
       if (p.late)
         result.warnings.push(
@@ -260,7 +274,8 @@ export async function runCreateJob(
       // kube-burner's verifyObjects: what the server holds under our labels vs creates that succeeded.
       let found = 0;
       for (const m of mappings.values()) {
-        found += (await client.listAll(m, undefined, { labelSelector: selector })).items.length;
+        found += (await client.listAll(m, undefined, { labelSelector: selector }, { metadataOnly: true }))
+          .items.length;
       }
       if (found !== result.created) {
         const msg = `verifyObjects: ${found} objects carry job ${jobName}'s labels, but ${result.created} creates succeeded`;

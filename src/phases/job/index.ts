@@ -10,7 +10,8 @@ import { connect } from '../../kube/connect.js';
 import { UnknownKindError } from '../../kube/discovery.js';
 import { LABEL_JOB, LABEL_RUN_ID, labelSafe } from '../../kube/labels.js';
 import { celPredicate } from '../../kube/readiness.js';
-import { describeLoad } from '../../load/model.js';
+import { describeLoad, roundsFor, scheduleFit } from '../../load/model.js';
+import { coalescedProgress } from '../../load/progress.js';
 import { sleep } from '../../load/sleep.js';
 import { loadObjectTemplate, type CompiledTemplate } from '../../templates/objects.js';
 import type { PhaseOutput, PhaseType, PlanContext } from '../types.js';
@@ -80,8 +81,11 @@ export const jobPhase: PhaseType<JobOptions> = {
     if (o.jobType === 'create') {
       const nss = new Set(Array.from({ length: o.jobIterations }, (_, i) => namespaceFor(o, i))).size;
       const steps = incrementalSteps(o);
+      const units = o.jobIterations * o.objects.reduce((a, x) => a + x.replicas, 0);
+      const rounds = steps.length > 1 ? steps.length : roundsFor(o, units);
+      const fit = scheduleFit(o, units);
       const extras = [
-        steps.length > 1 ? `incremental ${steps.join('→')}` : '',
+        steps.length > 1 ? `incremental ${steps.join('→')}` : rounds > 1 ? `${rounds} rounds` : '',
         o.objects.some((x) => x.wait) ? 'readiness from watches' : '',
         o.podWait ? 'podWait' : '',
         o.jobIterationDelay !== undefined ? `${o.jobIterationDelay} between iterations` : '',
@@ -91,6 +95,7 @@ export const jobPhase: PhaseType<JobOptions> = {
           : '',
         o.preLoadImages ? 'preLoadImages: not done (note in results)' : '',
         o.gc ? 'gc after' : '',
+        fit ?? '',
       ].filter(Boolean);
       return {
         steps: [
@@ -115,7 +120,9 @@ export const jobPhase: PhaseType<JobOptions> = {
   },
   access: (o, ctx) => jobAccess(o, ctx, o.jobName ?? 'job', compileTemplates(o, ctx.baseDir)),
   splitsWork: true,
-  async run(o, ctx) {
+  async run(o, phaseCtx) {
+    // Progress counts reach the terminal at most every 100 ms, not once per request.
+    const ctx = { ...phaseCtx, progress: coalescedProgress(phaseCtx.progress) };
     const jobName = o.jobName ?? labelSafe(ctx.phaseName).toLowerCase();
     const templates = compileTemplates(o, ctx.baseDir);
     const client = await connect(ctx.target, {
@@ -144,6 +151,8 @@ export const jobPhase: PhaseType<JobOptions> = {
         const iterations = ownedIterations(o, ctx.share).length;
         ctx.progress.start(checkRender(o, templates, ctx, jobName, iterations), 'objects');
         const r = await runCreateJob(o, ctx, client, jobName, templates as CompiledTemplate[]);
+        const fit = scheduleFit(o, o.jobIterations * o.objects.reduce((a, x) => a + x.replicas, 0));
+        if (fit) warnings.push(fit);
         warnings.push(...r.warnings);
         if (r.invalidReasons.length) out.invalidReasons = r.invalidReasons;
         out.data = {

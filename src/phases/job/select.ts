@@ -3,16 +3,16 @@
  * (always narrowed to kubeperf's run label, so only objects kubeperf created are ever changed), then
  * send one request per object per iteration under the load model.
  */
-import { parse as parseYaml } from 'yaml';
 import type { KubeClient, KubeObject, PatchType } from '../../kube/client.js';
 import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
 import { LABEL_RUN_ID } from '../../kube/labels.js';
 import { isSuccess } from '../../kube/response.js';
-import { runTasks } from '../../load/model.js';
+import { runRounds, runTasks } from '../../load/model.js';
 import { ownedBy, shareLoad } from '../../load/share.js';
 import { sleep } from '../../load/sleep.js';
 import { parseDuration } from '../../config/duration.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
+import { parseYamlDocument } from '../../templates/yaml-docs.js';
 import type { PhaseContext } from '../types.js';
 import { defaultJobConcurrency, type JobObject, type JobOptions } from './options.js';
 import { listIterations } from './share.js';
@@ -52,7 +52,7 @@ export async function runSelectJob(
       ctx.progress.advance(1, ok ? 0 : 1);
     };
     if (o.jobType === 'list') {
-      await runTasks(
+      await runRounds(
         load,
         listIterations(o, ctx.share),
         async (_i, t) => {
@@ -74,7 +74,7 @@ export async function runSelectJob(
                 : undefined;
           } while (cont && !ctx.signal.aborted);
         },
-        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal },
+        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal, recorder: ctx.recorder },
       );
       continue;
     }
@@ -103,7 +103,8 @@ export async function runSelectJob(
     const perPass = delayMs ? targets.length : targets.length * iterations;
     for (let pass = 0; pass < passes && !ctx.signal.aborted; pass++) {
       if (pass > 0) await sleep(delayMs, ctx.signal).catch(() => {});
-      await runTasks(
+      const run = delayMs ? runTasks : runRounds;
+      await run(
         load,
         perPass,
         async (kk, t) => {
@@ -154,7 +155,7 @@ export async function runSelectJob(
             }
           }
         },
-        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal },
+        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal, recorder: ctx.recorder },
       );
     }
     if (o.jobType === 'delete' && o.waitWhenFinished) {
@@ -208,7 +209,7 @@ function patchFromTemplate(
   obj: KubeObject,
 ): string {
   const text = tpl.renderText(vars as never);
-  const parsed = (type === 'json' ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown>;
+  const parsed = (type === 'json' ? JSON.parse(text) : parseYamlDocument(text)) as Record<string, unknown>;
   if (type === 'apply') {
     parsed.apiVersion ??= obj.apiVersion;
     parsed.kind ??= obj.kind;
