@@ -110,6 +110,12 @@ export function recommend(
   }
 
   out.push(...celRecommendations(results));
+  // Sentences a phase derived from its own measurements (e.g. kro's limiting shaper per round).
+  for (const p of results.phases) {
+    const own = (p.data as { recommendations?: unknown } | undefined)?.recommendations;
+    if (Array.isArray(own))
+      for (const text of own) if (typeof text === 'string') out.push({ area: 'scaling', text });
+  }
   for (const f of fits.filter((x) => isHeadlineMetric(x.metric))) {
     const text = fitSentence(f);
     if (text) out.push({ area: f.parameter === 'nodes' ? 'graph' : 'scaling', text });

@@ -7,6 +7,7 @@ import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
+import { controllerCommand } from './commands/controller.js';
 import { dashboardsCommand, metricsCommand } from './commands/metrics.js';
 import { reportCommand } from './commands/report.js';
 import { rgdCommand } from './commands/rgd.js';
@@ -27,7 +28,8 @@ export function buildProgram(): Command {
     .addCommand(clusterCommand())
     .addCommand(cleanupCommand())
     .addCommand(metricsCommand())
-    .addCommand(dashboardsCommand());
+    .addCommand(dashboardsCommand())
+    .addCommand(controllerCommand());
   // Bad flags are bad input (exit 2), not a tool failure; commander's own exits are routed through main.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

@@ -26,6 +26,8 @@ export interface WatchOptions {
   initialEvents?: boolean;
   /** Called once if the watch is lost and cannot be resumed without a gap. */
   onLost?: (reason: string) => void;
+  /** Watch from this resourceVersion without listing first (the caller listed; informers relist themselves). */
+  resourceVersion?: string;
 }
 
 export class Watcher {
@@ -45,6 +47,11 @@ export class Watcher {
 
   /** Lists (to get a resourceVersion) and opens the watch; resolves once the server accepted it. */
   async start(): Promise<void> {
+    if (this.o.resourceVersion !== undefined) {
+      this.resourceVersion = this.o.resourceVersion;
+      this.loop = this.run(await this.open());
+      return;
+    }
     const { items, resourceVersion } = await this.client.listAll(this.mapping, this.o.namespace, {
       labelSelector: this.o.labelSelector,
       fieldSelector: this.o.fieldSelector,

@@ -7,6 +7,7 @@ import { crudPhase } from './crud/index.js';
 import { jobPhase } from './job/index.js';
 import { celPhase } from './cel/index.js';
 import { graphPhase } from './graph/index.js';
+import { kroPhase } from './kro/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
   return new PhaseRegistry()
@@ -14,5 +15,6 @@ export function builtinRegistry(): PhaseRegistry {
     .register(crudPhase)
     .register(jobPhase)
     .register(celPhase)
-    .register(graphPhase);
+    .register(graphPhase)
+    .register(kroPhase);
 }

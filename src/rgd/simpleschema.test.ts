@@ -81,6 +81,16 @@ describe('SimpleSchema → OpenAPI', () => {
     ]);
   });
 
+  it('keeps backslashes other than \\" and \\\\ in quoted values, like kro (patterns keep \\.)', () => {
+    const s = simpleSchemaToOpenApi({
+      e: String.raw`string | pattern="^[a-z]+\.[a-z]{2,}$" description="say \"hi\" \\ bye"`,
+    });
+    expect(s.properties!.e).toMatchObject({
+      pattern: String.raw`^[a-z]+\.[a-z]{2,}$`,
+      description: String.raw`say "hi" \ bye`,
+    });
+  });
+
   it('splits on the first | only and parses quoted/bracketed values', () => {
     expect(parseMarkers(' default={"a": "b c"} description="x \\"y\\""')).toEqual([
       { key: 'default', value: '{"a": "b c"}' },

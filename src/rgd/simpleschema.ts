@@ -78,7 +78,9 @@ export function parseMarkers(text: string): Marker[] {
       i++;
       while (i < n && text[i] !== '"') {
         if (text[i] === '\\' && i + 1 < n) {
-          value += text[i + 1];
+          // kro's unescapeString: only \" and \\ are escapes; `\.` in a pattern keeps its backslash.
+          const c = text[i + 1]!;
+          value += c === '"' || c === '\\' ? c : `\\${c}`;
           i += 2;
         } else value += text[i++];
       }

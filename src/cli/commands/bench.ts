@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { benchCelCommand } from './bench-cel.js';
 import { benchCrudCommand } from './bench-crud.js';
 import { benchGraphCommand } from './bench-graph.js';
+import { benchKroCommand } from './bench-kro.js';
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('Run one benchmark directly (crud, cel, graph); writes results like `kubeperf run`')
+    .description('Run one benchmark directly (crud, cel, graph, kro); writes results like `kubeperf run`')
     .addCommand(benchCrudCommand())
     .addCommand(benchCelCommand())
-    .addCommand(benchGraphCommand());
+    .addCommand(benchGraphCommand())
+    .addCommand(benchKroCommand());
 }

@@ -7,12 +7,14 @@ import { celSection } from './cel.js';
 import { containerUsageSection } from './container-usage.js';
 import { controllerMetricsSection } from './controller-metrics.js';
 import { graphSection } from './graph.js';
+import { kroSection } from './kro.js';
 import { promQuerySection } from './prom-query.js';
 import type { PhaseSection } from './types.js';
 
 export const phaseSections: readonly PhaseSection[] = [
   celSection,
   graphSection,
+  kroSection,
   apiserverMetricsSection,
   containerUsageSection,
   controllerMetricsSection,
