@@ -252,14 +252,37 @@ const patchOverrides: Record<string, FieldExtra | null> = {
     listType: 'map',
     listMapKeys: ['type'],
   },
-  'io.k8s.api.core.v1.Container.ports': { listType: 'map', listMapKeys: ['containerPort', 'protocol'] },
+  // Overrides replace the binary's patch facts, so these carry their types.go patch tags as well.
+  'io.k8s.api.core.v1.Container.ports': {
+    patchStrategy: 'merge',
+    patchMergeKey: 'containerPort',
+    listType: 'map',
+    listMapKeys: ['containerPort', 'protocol'],
+  },
   'io.k8s.api.core.v1.PodSpec.topologySpreadConstraints': {
+    patchStrategy: 'merge',
+    patchMergeKey: 'topologyKey',
     listType: 'map',
     listMapKeys: ['topologyKey', 'whenUnsatisfiable'],
   },
-  'io.k8s.api.core.v1.PodSpec.resourceClaims': { listType: 'map', listMapKeys: ['name'] },
-  'io.k8s.api.core.v1.PodSpec.schedulingGates': { listType: 'map', listMapKeys: ['name'] },
-  'io.k8s.api.core.v1.PodStatus.resourceClaimStatuses': { listType: 'map', listMapKeys: ['name'] },
+  'io.k8s.api.core.v1.PodSpec.resourceClaims': {
+    patchStrategy: 'merge,retainKeys',
+    patchMergeKey: 'name',
+    listType: 'map',
+    listMapKeys: ['name'],
+  },
+  'io.k8s.api.core.v1.PodSpec.schedulingGates': {
+    patchStrategy: 'merge',
+    patchMergeKey: 'name',
+    listType: 'map',
+    listMapKeys: ['name'],
+  },
+  'io.k8s.api.core.v1.PodStatus.resourceClaimStatuses': {
+    patchStrategy: 'merge,retainKeys',
+    patchMergeKey: 'name',
+    listType: 'map',
+    listMapKeys: ['name'],
+  },
   // No patch strategy (the shared tag belongs to another struct).
   'io.k8s.api.apps.v1.DeploymentSpec.selector': null,
   'io.k8s.api.apps.v1.ReplicaSetSpec.selector': null,

@@ -18,6 +18,8 @@ export interface AnalyzeOptions {
   /** Also check the built-in Kubernetes API call SLOs. */
   slo: boolean;
   guard: GuardOptions;
+  /** Reasons the run is invalid that only the runner knows (it did not complete, a second Ctrl-C). */
+  invalid?: string[];
 }
 
 export function analyzeResults(results: Results, options: AnalyzeOptions): Results {
@@ -25,7 +27,7 @@ export function analyzeResults(results: Results, options: AnalyzeOptions): Resul
     ...evaluateThresholds(results, options.thresholds),
     ...(options.slo ? evaluateSlos(results) : []),
   ];
-  const invalid = invalidReasons(results, options.guard);
+  const invalid = [...(options.invalid ?? []), ...invalidReasons(results, options.guard)];
   const failed = thresholds.filter((t) => !t.pass);
   const verdict: Verdict = invalid.length ? 'invalid' : failed.length ? 'fail' : 'pass';
   const verdictReasons = [

@@ -4,7 +4,7 @@
  */
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { createHistogram, type Histogram } from '../metrics/histogram.js';
-import type { PhaseResult, Results } from '../results/types.js';
+import type { OpStats, PhaseResult, Results } from '../results/types.js';
 
 export interface MergedOp {
   phases: string[];
@@ -114,4 +114,36 @@ export function opNames(phases: PhaseResult[]): string[] {
   const seen = new Set<string>();
   for (const p of phases) for (const op of Object.keys(p.ops)) seen.add(op);
   return [...seen];
+}
+
+/**
+ * The op stats of every request a phase made. A sweep phase's op table shows one point (see
+ * sweepPointShown); its requests are those of all its points.
+ */
+export function phaseOpStats(p: PhaseResult): OpStats[] {
+  const pointOps = (p.sweeps ?? []).flatMap((s) => s.points.flatMap((pt) => (pt.ops ? [pt.ops] : [])));
+  return (pointOps.length ? pointOps : [p.ops]).flatMap((o) => Object.values(o));
+}
+
+/** Requests, errors and retries of a phase, over every point of a sweep. */
+export function phaseRequests(p: PhaseResult): { count: number; errors: number; retries: number } {
+  return phaseOpStats(p).reduce(
+    (a, s) => ({ count: a.count + s.count, errors: a.errors + s.errors, retries: a.retries + s.retries }),
+    { count: 0, errors: 0, retries: 0 },
+  );
+}
+
+/** Which sweep point a sweep phase's op table shows, found by its (identical) recorded histograms. */
+export function sweepPointShown(
+  p: PhaseResult,
+): { parameter: string; unit?: string; x: number; points: number } | undefined {
+  const [op, stats] = Object.entries(p.ops)[0] ?? [];
+  if (!op || !stats) return undefined;
+  for (const s of p.sweeps ?? []) {
+    const pt = s.points.find(
+      (q) => q.ops?.[op]?.histogram === stats.histogram && q.ops[op].count === stats.count,
+    );
+    if (pt) return { parameter: s.parameter, unit: s.unit, x: pt.x, points: s.points.length };
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import {
   graphNumber,
   graphSizes,
   mergeOp,
+  phaseRequests,
   phasesInScope,
   type CelExpression,
   type GraphSize,
@@ -199,11 +200,12 @@ function actualOf(results: Results, t: ParsedThreshold): Actual {
     case 'errors': {
       let count = 0;
       let errors = 0;
-      for (const p of phases)
-        for (const s of Object.values(p.ops)) {
-          count += s.count;
-          errors += s.errors;
-        }
+      // Every request of a sweep, not only the point its op table shows.
+      for (const p of phases) {
+        const r = phaseRequests(p);
+        count += r.count;
+        errors += r.errors;
+      }
       if (count === 0) return { value: null, from: `no requests recorded in ${where}` };
       return {
         value: t.stat === 'rate' ? errors / count : errors,

@@ -46,3 +46,57 @@ export function trend(runs: LabeledResults[]): Trend {
     }),
   };
 }
+
+/** A run loaded for `kubeperf compare`: named on the command line, or found by listing a folder. */
+export interface FoundRun extends LabeledResults {
+  fromFolder: boolean;
+}
+
+export interface RunSelection {
+  baseline: LabeledResults;
+  /** The newest run other than the baseline. */
+  candidate: LabeledResults;
+  /** Every run, baseline included, in time order, when there are more than two. */
+  series?: LabeledResults[];
+  /** What was dropped or is doubtful, said once each (they become comparison warnings). */
+  notes: string[];
+}
+
+const byTime = (a: LabeledResults, b: LabeledResults) =>
+  a.results.startedAt.localeCompare(b.results.startedAt);
+
+/**
+ * Which runs `kubeperf compare` compares. The baseline is the first argument (a folder: its oldest
+ * run); every other run is a candidate and the newest is compared against the baseline. A run given
+ * twice (the baseline's file also inside a folder of runs) counts once. A run of another study found in
+ * a folder is left out of the trend, with a note; one named explicitly is kept, with a note.
+ */
+export function selectRuns(baseArg: FoundRun[], candidateArgs: FoundRun[]): RunSelection | undefined {
+  const [baseline, ...olderBaseRest] = [...baseArg].sort(byTime);
+  if (!baseline) return undefined;
+  const seen = new Set([baseline.results.runId]);
+  const notes: string[] = [];
+  const others: FoundRun[] = [];
+  for (const r of [...olderBaseRest, ...candidateArgs]) {
+    if (seen.has(r.results.runId)) continue;
+    seen.add(r.results.runId);
+    if (r.results.name !== baseline.results.name) {
+      const what = `${r.label} is a run of study "${r.results.name}", not "${baseline.results.name}" like the baseline`;
+      if (r.fromFolder) {
+        notes.push(`${what}: left out`);
+        continue;
+      }
+      notes.push(`${what}: compared as asked, but the numbers may not be comparable`);
+    }
+    others.push(r);
+  }
+  others.sort(byTime);
+  const candidate = others[others.length - 1];
+  if (!candidate) return undefined;
+  return {
+    baseline,
+    candidate,
+    series: others.length > 1 ? [baseline, ...others].sort(byTime) : undefined,
+    notes,
+  };
+}

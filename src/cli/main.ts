@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The executable. All logic is in app.ts so tests can call main() without exiting the process.
 import { main, reportError } from './app.js';
+import { tolerateClosedPipes } from './io.js';
 
 /** process.exit() drops what is still queued for a pipe: flush stdout and stderr first. */
 function flushAndExit(code: number): void {
@@ -12,4 +13,5 @@ function flushAndExit(code: number): void {
   process.stderr.write('', done);
 }
 
+tolerateClosedPipes();
 main(process.argv.slice(2)).then(flushAndExit, (e) => flushAndExit(reportError(e)));

@@ -3,6 +3,7 @@
  * assembles them, so `kubeperf --help` lists every command of the contract.
  */
 import { Command } from 'commander';
+import { analyzeCommand } from './commands/analyze.js';
 import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { clusterCommand } from './commands/cluster.js';
@@ -12,6 +13,7 @@ import { dashboardsCommand, metricsCommand } from './commands/metrics.js';
 import { reportCommand } from './commands/report.js';
 import { rgdCommand } from './commands/rgd.js';
 import { runCommand } from './commands/run.js';
+import { visualizeCommand } from './commands/visualize.js';
 import { toolVersion } from '../core/version.js';
 
 export function buildProgram(): Command {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
     .addCommand(benchCommand())
     .addCommand(rgdCommand())
     .addCommand(reportCommand())
+    .addCommand(analyzeCommand())
+    .addCommand(visualizeCommand())
     .addCommand(compareCommand())
     .addCommand(clusterCommand())
     .addCommand(cleanupCommand())

@@ -1,10 +1,13 @@
 /**
- * The end-of-run summary in the terminal (k6-style): verdict, per-phase op table, thresholds, where the
- * files are. Numbers come straight from results.json.
+ * The end-of-run summary in the terminal (k6-style): verdict, per-phase op table, sweeps, thresholds,
+ * where the files are. Numbers come straight from results.json.
  */
+import { readAnalysis } from '../analysis/types.js';
 import { formatCelTable } from '../phases/cel/format.js';
 import { formatGraphTable } from '../phases/graph/format.js';
-import type { Results } from '../results/types.js';
+import { sweepShownNote } from '../report/format.js';
+import type { ReportFiles } from '../report/write.js';
+import type { PhaseResult, Results } from '../results/types.js';
 import { lpad, pad } from '../core/text.js';
 
 function ms(x: number): string {
@@ -15,14 +18,68 @@ function ms(x: number): string {
 }
 
 /** The typed records of the cel and graph phases, as their own tables. */
-function dataLines(p: Results['phases'][number]): string[] {
+function dataLines(p: PhaseResult): string[] {
   if (!p.data) return [];
   const table =
     p.type === 'cel' ? formatCelTable(p.data) : p.type === 'graph' ? formatGraphTable(p.data) : '';
   return table ? table.split('\n').map((l) => `    ${l}`) : [];
 }
 
-export function formatSummary(results: Results, outDir: string): string {
+function opTable(p: PhaseResult): string[] {
+  const ops = Object.entries(p.ops);
+  if (!ops.length) return [];
+  const lines = [
+    `    ${pad('op', 12)}${lpad('count', 9)}${lpad('errors', 8)}${lpad('retries', 9)}${lpad('ops/s', 10)}${lpad('p50', 10)}${lpad('p95', 10)}${lpad('p99', 10)}${lpad('max', 10)}`,
+  ];
+  for (const [op, s] of ops) {
+    lines.push(
+      `    ${pad(op, 12)}${lpad(String(s.count), 9)}${lpad(String(s.errors), 8)}${lpad(String(s.retries), 9)}${lpad(s.throughput.toFixed(0), 10)}` +
+        `${lpad(ms(s.latencyMs.p50), 10)}${lpad(ms(s.latencyMs.p95), 10)}${lpad(ms(s.latencyMs.p99), 10)}${lpad(ms(s.latencyMs.max), 10)}`,
+    );
+  }
+  return lines;
+}
+
+/** A sweep with per-point ops: throughput and p99 of each op at each point, then where it stops scaling. */
+function sweepLines(p: PhaseResult, results: Results): string[] {
+  const lines: string[] = [];
+  const fits = readAnalysis(results.analysis)?.scaling.filter((f) => f.phase === p.name) ?? [];
+  for (const sweep of p.sweeps ?? []) {
+    const ops = [...new Set(sweep.points.flatMap((pt) => Object.keys(pt.ops ?? {})))].filter(
+      (op) => op !== 'readiness',
+    );
+    if (!ops.length) continue;
+    const head = `${sweep.parameter}${sweep.unit ? ` (${sweep.unit})` : ''}`;
+    lines.push('', `    sweep over ${head}:`);
+    lines.push(
+      `      ${lpad(sweep.unit ?? sweep.parameter, 10)}${ops.map((op) => `${lpad(`${op}/s`, 13)}${lpad(`${op} p99`, 14)}`).join('')}${lpad('errors', 8)}`,
+    );
+    for (const pt of sweep.points) {
+      const errors = Object.values(pt.ops ?? {}).reduce((a, s) => a + s.errors, 0);
+      lines.push(
+        `      ${lpad(pt.x.toLocaleString('en-US'), 10)}${ops
+          .map((op) => {
+            const s = pt.ops?.[op];
+            return s
+              ? `${lpad(s.throughput.toFixed(0), 13)}${lpad(ms(s.latencyMs.p99), 14)}`
+              : `${lpad('-', 13)}${lpad('-', 14)}`;
+          })
+          .join('')}${lpad(String(errors), 8)}`,
+      );
+    }
+    for (const f of fits.filter((x) => x.parameter === sweep.parameter && x.knee)) {
+      const k = f.knee!;
+      lines.push(
+        `      knee: ${f.metric} stops scaling beyond ${k.x} ${sweep.unit ?? sweep.parameter} (${k.y.toFixed(0)} at ${k.x} vs ${k.nextY.toFixed(0)} at ${k.nextX}, ${Math.round(Math.max(0, k.efficiency) * 100)}% of linear gain)`,
+      );
+    }
+    if (!fits.some((x) => x.parameter === sweep.parameter && x.knee) && sweep.parameter === 'concurrency')
+      lines.push('      knee: none found (throughput still rises with workers, or too few points)');
+  }
+  return lines;
+}
+
+export function formatSummary(results: Results, outDir: string, reports: ReportFiles = {}): string {
   const lines: string[] = [];
   const mark = results.verdict === 'pass' ? '✓' : '✗';
   lines.push(
@@ -32,23 +89,16 @@ export function formatSummary(results: Results, outDir: string): string {
   for (const r of results.verdictReasons) lines.push(`  - ${r}`);
   const t = results.target;
   lines.push(`  target: ${t.kind}${t.server ? ` ${t.server}` : ''}${t.version ? ` (${t.version})` : ''}`);
+  const retried: string[] = [];
   for (const p of results.phases) {
     lines.push(
       '',
       `  ${p.name} (${p.type}) ${p.status}, ${(p.durationMs / 1000).toFixed(1)}s${p.error ? `: ${p.error}` : ''}`,
     );
-    const ops = Object.entries(p.ops);
-    if (ops.length) {
-      lines.push(
-        `    ${pad('op', 12)}${lpad('count', 9)}${lpad('errors', 8)}${lpad('ops/s', 10)}${lpad('p50', 10)}${lpad('p95', 10)}${lpad('p99', 10)}${lpad('max', 10)}`,
-      );
-      for (const [op, s] of ops) {
-        lines.push(
-          `    ${pad(op, 12)}${lpad(String(s.count), 9)}${lpad(String(s.errors), 8)}${lpad(s.throughput.toFixed(0), 10)}` +
-            `${lpad(ms(s.latencyMs.p50), 10)}${lpad(ms(s.latencyMs.p95), 10)}${lpad(ms(s.latencyMs.p99), 10)}${lpad(ms(s.latencyMs.max), 10)}`,
-        );
-      }
-    }
+    const shown = sweepShownNote(p);
+    if (shown && Object.keys(p.ops).length) lines.push(`    ${shown}`);
+    lines.push(...opTable(p));
+    lines.push(...sweepLines(p, results));
     lines.push(...dataLines(p));
     if (p.resources) {
       lines.push(
@@ -57,6 +107,13 @@ export function formatSummary(results: Results, outDir: string): string {
     }
     for (const w of p.warnings ?? []) lines.push(`    warning: ${w}`);
     for (const r of p.invalidReasons ?? []) lines.push(`    invalid: ${r}`);
+    for (const [op, s] of Object.entries(p.ops)) if (s.retries) retried.push(`${p.name} ${op} ${s.retries}`);
+  }
+  if (retried.length) {
+    lines.push(
+      '',
+      `  retries: ${retried.join(', ')}: requests that failed with 429, 5xx or a connection error and were sent again; a request counts as an error only if its last attempt failed`,
+    );
   }
   if (results.thresholds.length) {
     lines.push('', '  checks:');
@@ -64,11 +121,18 @@ export function formatSummary(results: Results, outDir: string): string {
   }
   for (const w of results.warnings) lines.push(`  warning: ${w}`);
   lines.push('', `  results: ${outDir}/results.json`);
+  if (reports.html) lines.push(`  report:  ${reports.html}`);
+  const more = [reports.md, reports.junit].filter((f): f is string => !!f);
+  if (more.length) lines.push(`  also:    ${more.join(', ')}`);
   return lines.join('\n');
 }
 
-/** What `kubeperf run` and `kubeperf bench` print at the end: results JSON with --json, else the summary. */
-export function printOutcome(outcome: { results: Results; outDir: string }, json: boolean | undefined): void {
-  if (json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n');
-  else process.stdout.write(formatSummary(outcome.results, outcome.outDir) + '\n');
+/** What `kubeperf run` and `kubeperf bench` print at the end: results.json with --json, else the summary. */
+export function formatOutcome(
+  outcome: { results: Results; outDir: string; reports?: ReportFiles },
+  json: boolean | undefined,
+): string {
+  return json
+    ? JSON.stringify(outcome.results, null, 2) + '\n'
+    : formatSummary(outcome.results, outcome.outDir, outcome.reports) + '\n';
 }

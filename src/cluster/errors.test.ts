@@ -263,9 +263,9 @@ describe('error bodies match kube-apiserver v1.28', () => {
   });
 
   it('Unauthorized and Forbidden', async () => {
-    const r = await fetch(`${c.url}/api/v1/namespaces`);
+    const r = await fetch(`${c.url}/api/v1/namespaces`, { headers: { authorization: 'Bearer nope' } });
     expect(JSON.stringify(await r.json())).toBe(
-      JSON.stringify(sampleJson('status-401-unauthenticated-no-token.json')),
+      JSON.stringify(sampleJson('status-401-unauthenticated-bad-token.json')),
     );
     await c.req('POST', '/api/v1/namespaces', { metadata: { name: 'delme' } });
     await c.req('POST', '/api/v1/namespaces/delme/configmaps', {

@@ -3,28 +3,16 @@
  * TLS (kubectl never sends a bearer token over plain HTTP).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKubeconfig } from './kubeconfig.js';
 import { startClusterServer, type ClusterServer } from './server.js';
+import { kubectlBinary } from './test-support.js';
 
 const run = promisify(execFile);
-
-function kubectlDir(): string {
-  const which = (process.env.PATH ?? '')
-    .split(':')
-    .map((d) => join(d, 'kubectl'))
-    .find((p) => existsSync(p));
-  if (!which)
-    throw new Error(
-      'kubectl is not on PATH: the acceptance test needs kubectl.1.28 and kubectl.1.33 beside it',
-    );
-  return dirname(realpathSync(which));
-}
 
 const versions = ['1.28', '1.33'];
 
@@ -44,7 +32,7 @@ describe.each(versions)('kubectl %s', (version) => {
   };
 
   beforeAll(async () => {
-    bin = join(kubectlDir(), `kubectl.${version}`);
+    bin = kubectlBinary(version);
     server = await startClusterServer({ tls: true });
     dir = await mkdtemp(join(tmpdir(), 'kubeperf-kubectl-'));
     await writeKubeconfig(join(dir, 'kubeconfig'), {
@@ -100,6 +88,19 @@ describe.each(versions)('kubectl %s', (version) => {
     expect(JSON.parse(await k('get', 'secret', 's1', '-o', 'json')).data).toEqual({ a: 'Yg==' });
     expect(await k('create', 'namespace', 'made-ns')).toMatch(/namespace\/made-ns created/);
     expect(await k('get', 'deploy')).toMatch(/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/2/);
+  });
+
+  it('auth can-i and auth whoami answer (self-review APIs), also with --as', async () => {
+    expect(await k('auth', 'can-i', 'create', 'deployments')).toBe('yes\n');
+    expect(await k('auth', 'can-i', 'list', 'configmaps', '-n', 'kube-system')).toBe('yes\n');
+    await expect(k('auth', 'can-i', 'list', 'pods', '--as', 'someone')).rejects.toMatchObject({
+      stdout: 'no\n',
+    });
+    expect(await k('auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}')).toBe('kubeperf-admin');
+    expect(await k('auth', 'whoami', '--as', 'jane', '-o', 'jsonpath={.status.userInfo.username}')).toBe(
+      'jane',
+    );
+    expect(await k('auth', 'can-i', '--list')).toMatch(/\*\.\*\s+\[\]\s+\[\]\s+\[\*\]/);
   });
 
   it('get --watch sees a change', async () => {

@@ -80,11 +80,15 @@ async function waitReady(
 export async function launchEmbeddedCluster(opts: LaunchOptions = {}): Promise<EmbeddedCluster> {
   const { kubeconfigOut, ...serverOpts } = opts;
   const { script, execArgv } = childEntry();
+  // Its own process group (detached): a terminal's Ctrl-C goes to the foreground group, and must reach
+  // only the run, which stops load, cleans up through this server and then stops it. The child still
+  // ends with the parent: it exits when the IPC channel closes (child.ts).
   const child: ChildProcess = fork(script, [], {
     execArgv,
     stdio: ['ignore', 2, 2, 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
     serialization: 'json',
+    detached: true,
   });
   const startTimeoutMs = 30_000;
   const ready = await new Promise<{ url: string; token: string; caPem?: string }>((resolve, reject) => {

@@ -55,4 +55,28 @@ describe('cluster options', () => {
     expect(ClusterOptionsSchema.parse(o)).toEqual(o);
     expect(() => parseClusterOptions({ bogus: 1 })).toThrow(InputError);
   });
+
+  it('checks the service CIDR and the simulation knobs of the new controllers', () => {
+    const o = parseClusterOptions({
+      serviceCIDR: '10.100.0.0/16',
+      jobs: { runDuration: 'fixed:2s' },
+      events: false,
+    });
+    expect([o.serviceCIDR, o.jobs?.runDuration, o.events]).toEqual([
+      '10.100.0.0/16',
+      { kind: 'fixed', ms: 2000 },
+      false,
+    ]);
+    expect(parseClusterOptions({}).events).toBe(true);
+    let err: unknown;
+    try {
+      parseClusterOptions({ serviceCIDR: '10.96.0.0/33' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems).toEqual([
+      'cluster.serviceCIDR: "10.96.0.0/33" is not an IPv4 CIDR between /8 and /30 (e.g. 10.96.0.0/16)',
+    ]);
+  });
 });

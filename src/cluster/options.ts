@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { InputError } from '../core/errors.js';
 import { ApiserverContainerSchema } from './http/cadvisor.js';
+import { ServiceCidr } from './builtins/service-cidr.js';
 
 /** Verbs a knob can target; `*` is every verb without its own entry. */
 export const knobVerbs = [
@@ -114,6 +115,15 @@ const DurationMsSchema = z.union([z.number().nonnegative(), z.string()]).transfo
 
 const VerbSchema = z.enum(knobVerbs);
 
+function serviceCidrProblem(v: string): string | undefined {
+  try {
+    new ServiceCidr(v);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** Delay distribution of one simulated lifecycle step (pods Pending→Running→Ready, …). */
 const StepDelaySchema = LatencyModelSchema;
 
@@ -164,7 +174,26 @@ export const ClusterOptionsSchema = z.strictObject({
   deployments: z
     .strictObject({ syncDelay: StepDelaySchema.optional().describe(`Controller delay per sync: ${model}`) })
     .optional()
-    .describe('Simulated deployment controller'),
+    .describe('Simulated deployment and replica set controllers'),
+  jobs: z
+    .strictObject({
+      runDuration: StepDelaySchema.optional().describe(
+        `How long a Job's pod runs before it succeeds (default 1s): ${model}`,
+      ),
+    })
+    .optional()
+    .describe('Simulated job controller'),
+  events: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Simulated components record Events (scheduler, kubelet, controllers), kept 1h like --event-ttl',
+    ),
+  serviceCIDR: z
+    .string()
+    .refine((v) => serviceCidrProblem(v) === undefined, { error: (i) => serviceCidrProblem(String(i.input)) })
+    .optional()
+    .describe('IPv4 CIDR Service ClusterIPs are allocated from (default 10.96.0.0/16)'),
   watchCacheSize: z
     .number()
     .int()

@@ -10,8 +10,8 @@ afterAll(() => c.close());
 const base = '/api/v1/namespaces/default/configmaps';
 
 describe('non-resource endpoints and auth', () => {
-  it('answers 401 Unauthorized as a Status without a token or with a bad one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }] as Record<string, string>[]) {
+  it('answers 401 Unauthorized as a Status with a bad token', async () => {
+    for (const headers of [{ authorization: 'Bearer nope' }, { authorization: 'bearer nope' }]) {
       const r = await fetch(c.url + '/api/v1/namespaces', { headers });
       expect(r.status).toBe(401);
       expect(await r.json()).toEqual({

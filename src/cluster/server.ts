@@ -20,13 +20,14 @@ import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
 import { startSimulation } from './sim/index.js';
+import { installBuiltins, type Builtins } from './builtins/index.js';
 import { startNamespaceController } from './controllers/namespace.js';
 import { startGarbageCollector } from './controllers/gc.js';
 import { Knobs, ResetConnection, type KnobVerbName } from './http/knobs.js';
 import { Metrics, type RequestLabels } from './http/metrics.js';
 import { ContainerMetrics } from './http/cadvisor.js';
 import { ControllerRuntimeMetrics } from '../metrics/controller-runtime.js';
-import { route } from './http/route.js';
+import { route, type Route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
@@ -35,7 +36,11 @@ import { nowSeconds } from './api/objects.js';
 import { bootstrapV128 } from './api/bootstrap.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
-import { forbiddenFor, metricPath, metricVerb, readBody } from './http/request-kit.js';
+import { metricPath, metricVerb, readBody } from './http/request-kit.js';
+import { attributesOf, authenticate, authorize, impersonated, isAdmin, type UserInfo } from './http/auth.js';
+import { queryBool, validateListOptions } from './api/request-options.js';
+import { parseRv } from './api/list.js';
+import { endWithBackpressure, http2Serving } from './api/backpressure.js';
 
 export interface ClusterServer {
   url: string;
@@ -44,7 +49,16 @@ export interface ClusterServer {
   close(): Promise<void>;
 }
 
-export type ClusterServerOptions = ClusterOptionsInput & { host?: string; port?: number; tls?: boolean };
+export type ClusterServerOptions = ClusterOptionsInput & {
+  host?: string;
+  port?: number;
+  tls?: boolean;
+  /**
+   * Plain HTTP where requests without credentials act as a cluster admin (`system:unsecured`), like
+   * kube-apiserver's removed insecure port: kubectl never sends a bearer token over plain HTTP.
+   */
+  insecurePort?: boolean;
+};
 
 export { maxRequestBodyBytes } from './http/request-kit.js';
 
@@ -64,14 +78,19 @@ export class ApiServer {
   readonly containers: ContainerMetrics;
   readonly knobs: Knobs;
   readonly token: string;
+  private readonly bearer: string;
   private address = '127.0.0.1:0';
   /** Requests that negotiated protobuf: their errors are protobuf Status too. */
   private protobufErrors = new WeakSet<AnyReq>();
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
+  private readonly builtins: Builtins;
   readonly opts: ClusterOptions;
 
-  constructor(options: ClusterOptionsInput = {}) {
+  constructor(
+    options: ClusterOptionsInput = {},
+    private readonly serving: { insecurePort?: boolean } = {},
+  ) {
     this.opts = ClusterOptionsSchema.parse(options);
     const store = new Store(this.opts.watchCacheSize);
     const registry = new ResourceRegistry();
@@ -81,7 +100,10 @@ export class ApiServer {
       hooks: { admit, tokenValid: (t) => t === this.token },
       controllers: new ControllerRuntimeMetrics(),
     };
+    this.builtins = installBuiltins(this.ctx, { serviceCIDR: this.opts.serviceCIDR });
+    this.stopFns.push(() => this.builtins.stop());
     this.token = this.opts.token ?? randomBytes(24).toString('hex');
+    this.bearer = `Bearer ${this.token}`;
     this.discovery = new Discovery(registry, () => this.address);
     this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
@@ -102,6 +124,7 @@ export class ApiServer {
 
   setAddress(hostPort: string): void {
     this.address = hostPort;
+    this.builtins.listening(hostPort);
   }
 
   private bootstrap(): void {
@@ -121,6 +144,7 @@ export class ApiServer {
         'Update',
       );
     }
+    this.builtins.bootstrap();
   }
 
   /** Closes every open watch (fault knob and shutdown). */
@@ -153,15 +177,15 @@ export class ApiServer {
     const done = (code: number): void =>
       this.metrics.observe(labels, code, (performance.now() - started) / 1000);
     try {
-      const auth = req.headers.authorization;
-      if (auth !== `Bearer ${this.token}`) throw errors.unauthorized();
+      const method = req.method ?? 'GET';
+      const r = route(pathname);
+      const user = this.authorize(req, r, method, pathname, query);
       if (this.containers.isNodeProxyPath(pathname)) {
         Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
         labels.component = 'apiserver';
         done(handleNonResource(this, '/metrics/cadvisor', query, req, res));
         return;
       }
-      const r = route(pathname);
       if (r.kind === 'nonResource') {
         labels.subresource = metricPath(pathname);
         const code = handleNonResource(this, pathname, query, req, res);
@@ -193,18 +217,13 @@ export class ApiServer {
       labels.subresource = r.subresource ?? '';
       labels.component = 'apiserver';
       labels.scope = r.name ? 'resource' : r.ns ? 'namespace' : 'cluster';
-      const method = req.method ?? 'GET';
-      const isWatch =
-        method === 'GET' &&
-        !r.name &&
-        (r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1');
+      const isWatch = method === 'GET' && (r.watchPath || (!r.name && queryBool(query, 'watch')));
       if (method === 'HEAD') throw errors.methodNotAllowed();
       const knobVerb = this.knobVerb(method, !!r.name, isWatch, req.headers['content-type']);
       // Verbs a resource does not list (componentstatuses: get/list; reviews: create) → 405.
       if (!r.subresource && !rt.custom && !rt.verbs.includes(knobVerb === 'apply' ? 'patch' : knobVerb))
         throw errors.methodNotAllowed();
       labels.verb = metricVerb(method, !!r.name, isWatch, req.headers['content-type']);
-      if (labels.verb === 'WATCH' && r.watchPath && r.name) labels.verb = 'WATCH';
       const apiReq: ApiRequest = {
         method,
         rt,
@@ -214,6 +233,7 @@ export class ApiServer {
         query,
         contentType: req.headers['content-type'],
         userAgent: req.headers['user-agent'],
+        user,
         upgrade: !!req.headers.upgrade,
       };
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
@@ -221,11 +241,6 @@ export class ApiServer {
       if (neg?.type === 'protobuf' && !neg.metadataOnly && !hasProtobuf(rt)) neg = neg.fallback;
       if (!neg) {
         throw errors.notAcceptable();
-      }
-      const impersonated = req.headers['impersonate-user'];
-      if (typeof impersonated === 'string' && impersonated) {
-        // No RBAC here: an impersonated user is bound to nothing, like a fresh real cluster.
-        throw forbiddenFor(impersonated, rt, knobVerb, r.name, rt.namespaced ? r.ns : '', r.subresource);
       }
       apiReq.protobuf = neg.type === 'protobuf';
       if (apiReq.protobuf) this.protobufErrors.add(req);
@@ -263,6 +278,7 @@ export class ApiServer {
           try {
             apiReq.body = body;
             const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            if (apiReq.warnings) result.warnings = [...apiReq.warnings, ...(result.warnings ?? [])];
             if (rt.deprecationWarning) result.warnings = [...(result.warnings ?? []), rt.deprecationWarning];
             finish(this.send(req, res, result, neg.type, query));
           } catch (e) {
@@ -271,13 +287,15 @@ export class ApiServer {
           }
         };
         if (method === 'GET' || method === 'HEAD') {
-          const rvParam = r.name ? null : query.get('resourceVersion');
+          const rvParam = query.get('resourceVersion');
+          // A GET at an RV reads the watch cache like a LIST does: `abc` is its 500, a future RV waits.
+          if (r.name && rvParam) parseRv(rvParam);
           const wanted = rvParam && /^\d+$/.test(rvParam) ? Number(rvParam) : 0;
           if (
             wanted > this.ctx.store.currentRv &&
-            query.get('resourceVersionMatch') !== 'Exact' &&
-            !query.get('continue')
+            (r.name || (query.get('resourceVersionMatch') !== 'Exact' && !query.get('continue')))
           ) {
+            if (!r.name) validateListOptions(query, false);
             // Like the watch cache: wait up to 3 s for the requested RV, then 504 Timeout.
             this.waitForRv(wanted, 3000, (reached) => {
               if (reached) run();
@@ -293,6 +311,19 @@ export class ApiServer {
       this.fail(e, req, res, done);
     }
   };
+
+  /**
+   * Authentication and authorization (http/auth.ts): 401 for a wrong token, 403 for what the user
+   * may not do. Returns the user the request acts as.
+   */
+  private authorize(req: AnyReq, r: Route, method: string, path: string, query: URLSearchParams): UserInfo {
+    const h = req.headers;
+    let user = authenticate(h.authorization, this.bearer, !!this.serving.insecurePort);
+    if (h['impersonate-user'] !== undefined)
+      user = impersonated(user, h['impersonate-user'], h['impersonate-group']);
+    if (!isAdmin(user)) authorize(user, attributesOf(r, method, path, query));
+    return user;
+  }
 
   private waitForRv(rv: number, ms: number, cb: (reached: boolean) => void): void {
     const deadline = performance.now() + ms;
@@ -329,9 +360,10 @@ export class ApiServer {
     }
   }
 
+  /** negotiation.isPrettyPrint: `?pretty=` as strconv.ParseBool (invalid → false), else the User-Agent. */
   private pretty(req: AnyReq, query: URLSearchParams): boolean {
     const p = query.get('pretty');
-    if (p !== null) return p === 'true' || p === '1' || p === '';
+    if (p) return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(p);
     const ua = req.headers['user-agent'];
     return !!ua && (ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0'));
   }
@@ -360,12 +392,12 @@ export class ApiServer {
     else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
     else body = result.body + '\n';
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
-    // two chunks).
+    // two chunks); large ones go out in chunks that wait for 'drain'.
     if (body.length >= gzipThresholdBytes / 4)
       return sendCompressed(req, res, result.code, body, headers['Content-Type'] as string, headers);
     headers['Content-Length'] = String(Buffer.byteLength(body));
     (res as ServerResponse).writeHead(result.code, headers);
-    res.end(body);
+    endWithBackpressure(res, body);
     return result.code;
   }
 
@@ -405,7 +437,7 @@ export class ApiServer {
       body = err.plain;
     } else {
       headers['Content-Type'] = 'application/json';
-      body = this.pretty(req, new URLSearchParams())
+      body = this.pretty(req, new URLSearchParams((req.url ?? '').split('?')[1] ?? ''))
         ? JSON.stringify(err.toStatus(), null, 2)
         : JSON.stringify(err.toStatus()) + '\n';
     }
@@ -461,16 +493,26 @@ export class ApiServer {
 export async function startClusterServer(
   opts: ClusterServerOptions = {},
 ): Promise<ClusterServer & { api: ApiServer }> {
-  const { host = '127.0.0.1', port = 0, tls = false, ...clusterOpts } = opts;
-  const api = new ApiServer(clusterOpts);
+  const { host = '127.0.0.1', port = 0, tls = false, insecurePort = false, ...clusterOpts } = opts;
+  if (tls && insecurePort) throw new Error('insecurePort is plain HTTP: it cannot be combined with tls');
+  const api = new ApiServer(clusterOpts, { insecurePort });
   let caPem: string | undefined;
   let server: http.Server | http2.Http2SecureServer;
   if (tls) {
     const material = await makeTlsMaterial(host);
     caPem = material.caPem;
     server = http2.createSecureServer(
-      { cert: material.certPem, key: material.keyPem, allowHTTP1: true },
+      {
+        cert: material.certPem,
+        key: material.keyPem,
+        allowHTTP1: true,
+        maxSessionMemory: http2Serving.maxSessionMemory,
+        settings: http2Serving.settings,
+      },
       api.handle,
+    );
+    server.on('session', (session: http2.ServerHttp2Session) =>
+      session.setLocalWindowSize(http2Serving.connectionWindowSize),
     );
   } else {
     server = http.createServer(

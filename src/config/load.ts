@@ -13,7 +13,7 @@ import type { MeasurementEntry } from '../measurements/session.js';
 import type { PhaseRegistry } from '../phases/registry.js';
 import type { PhaseType } from '../phases/types.js';
 import { expandEnv } from './env.js';
-import { parseOverride, type Override } from './overrides.js';
+import { overrideProblem, parseOverride, type Override } from './overrides.js';
 import { closest, issuesToProblems, type Locator } from './problems.js';
 import { redact } from './redact.js';
 import { MeasurementCommonKeys, PhaseCommonKeys, StudySchema, type Study } from './schema.js';
@@ -78,13 +78,13 @@ export function loadStudyText(
   if (src.doc.contents === null)
     throw invalid(file, [`${file}:1:1: the file is empty; a study needs at least "phases:"`]);
 
-  const overrides = (options.set ?? []).map(parseOverride);
+  const overrides = parseOverrides(options.set, () => src.doc.toJS());
   for (const o of overrides) src.doc.setIn(o.path, src.doc.createNode(o.value));
   const configForResults = redact(src.doc.toJS());
 
   const problems: string[] = [];
   const locator: Locator = (path, key) => {
-    const o = overrideCovering(overrides, path);
+    const o = overrideCovering(overrides, path, key);
     if (o) return `--set ${o.raw}`;
     const p = locate(src, path, key);
     return `${file}:${p.line}:${p.col}`;
@@ -118,7 +118,7 @@ export function loadStudyObject(
   options: LoadOptions,
 ): LoadedStudy {
   const value = structuredClone(config) as Record<string, unknown>;
-  const overrides = (options.set ?? []).map(parseOverride);
+  const overrides = parseOverrides(options.set, () => value);
   for (const o of overrides) setIn(value, o.path, o.value);
   const locator: Locator = () => source;
   return validate(value, {
@@ -297,6 +297,18 @@ function resolveMeasurements(
   return entries;
 }
 
+/** Problems in file order (FILE:LINE:COL), then those of --set flags, each group otherwise as found. */
+function byPosition(problems: string[]): string[] {
+  const pos = (p: string) => {
+    const m = /^.*?:(\d+):(\d+): /.exec(p);
+    return m ? Number(m[1]) * 1e6 + Number(m[2]) : Infinity;
+  };
+  return problems
+    .map((p, i) => ({ p, i, at: pos(p) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.p);
+}
+
 /** A missing ${VAR} also makes its field invalid; report the cause once, not its echo. */
 function withoutCascades(problems: string[]): string[] {
   const envAt = new Set(
@@ -308,14 +320,47 @@ function withoutCascades(problems: string[]): string[] {
 function invalid(source: string, problems: string[]): InputError {
   const n = problems.length;
   return new InputError(`${source}: ${n} problem${n === 1 ? '' : 's'} in the study config`, {
-    problems,
+    problems: byPosition(problems),
     hint: 'fix the fields above; `kubeperf run STUDY.yaml --dry-run` checks a study without sending a request',
   });
 }
 
-function overrideCovering(overrides: Override[], path: readonly PropertyKey[]): Override | undefined {
+/**
+ * The --set flags, each checked against the study as it is after the ones before it: a bad one is
+ * reported as the flag (exit 2), never at a line of the study file or as an internal error.
+ */
+function parseOverrides(set: string[] | undefined, current: () => unknown): Override[] {
+  const overrides = (set ?? []).map(parseOverride);
+  const problems: string[] = [];
+  const applied: Override[] = [];
+  let config = current();
+  for (const o of overrides) {
+    const problem = overrideProblem(config, o);
+    if (problem) {
+      problems.push(`--set ${o.raw}: ${problem}`);
+      continue;
+    }
+    applied.push(o);
+    config = structuredClone(config);
+    setIn(config as Record<string, unknown>, o.path, o.value);
+  }
+  if (problems.length)
+    throw new InputError(`${problems.length} bad --set flag${problems.length === 1 ? '' : 's'}`, {
+      problems,
+      hint: 'paths use dots and list indexes, e.g. --set phases.0.objects=1000 (`kubeperf run STUDY --dry-run` shows the phases)',
+    });
+  return applied;
+}
+
+/** The --set flag that wrote `path` (or the field `key` inside it), if any. */
+function overrideCovering(
+  overrides: Override[],
+  path: readonly PropertyKey[],
+  key?: string,
+): Override | undefined {
+  const full = key === undefined ? path : [...path, key];
   return overrides.find(
-    (o) => o.path.length <= path.length && o.path.every((s, i) => String(s) === String(path[i])),
+    (o) => o.path.length <= full.length && o.path.every((s, i) => String(s) === String(full[i])),
   );
 }
 

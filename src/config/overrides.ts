@@ -32,3 +32,33 @@ export function parseOverride(raw: string): Override {
   }
   return { raw, path, value };
 }
+
+/**
+ * Why `o` cannot be applied to `config` (the study as plain data), or undefined. A --set may change
+ * any value and add a field to a map, but it does not invent list items or reach inside a scalar.
+ */
+export function overrideProblem(config: unknown, o: Override): string | undefined {
+  const name = (n: number) => o.path.slice(0, n).join('.');
+  let cur: unknown = config;
+  for (let i = 0; i < o.path.length; i++) {
+    const seg = o.path[i]!;
+    if (Array.isArray(cur)) {
+      const range = cur.length ? `0…${cur.length - 1}` : 'none';
+      if (typeof seg !== 'number')
+        return `"${name(i)}" is a list: use an index (${range}), e.g. ${[...o.path.slice(0, i), 0, ...o.path.slice(i + 1)].join('.')}`;
+      if (seg >= cur.length)
+        return `"${name(i)}" has ${cur.length} item(s) (${range}); --set changes items, it does not add them`;
+    } else if (cur === null || typeof cur !== 'object') {
+      return `"${name(i)}" is ${describe(cur)}, so it has no field "${seg}"`;
+    }
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+    if (cur === undefined) return undefined; // missing maps on the way are created
+  }
+  return undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 30 ? v.slice(0, 30) + '…' : v)}`;
+  return `the ${typeof v} ${JSON.stringify(v)}`;
+}

@@ -8,7 +8,13 @@ import type { LoadedStudy } from './load.js';
 export interface StudyPlan {
   name: string;
   source: string;
-  target: { kind: 'embedded' | 'kubeconfig' | 'none'; kubeconfig?: string; context?: string };
+  target: {
+    kind: 'embedded' | 'kubeconfig' | 'none';
+    kubeconfig?: string;
+    context?: string;
+    /** The API server URL, once the kubeconfig was checked (--dry-run does, without a request). */
+    server?: string;
+  };
   phases: { name: string; type: string; tags: string[]; repeat: number; plan: PhasePlan }[];
   totals: { phases: number; requests: number | null; objects: number | null };
   thresholds: string[];
@@ -71,7 +77,8 @@ export function formatPlan(plan: StudyPlan): string {
     plan.target.kind === 'embedded'
       ? 'embedded control plane (started for the run, stopped after)'
       : plan.target.kind === 'kubeconfig'
-        ? `kubeconfig ${plan.target.kubeconfig ?? '(KUBECONFIG)'}${plan.target.context ? ` context ${plan.target.context}` : ''}`
+        ? `kubeconfig ${plan.target.kubeconfig ?? '(KUBECONFIG)'}${plan.target.context ? ` context ${plan.target.context}` : ''}` +
+          (plan.target.server ? `, server ${plan.target.server} (kubeconfig checked; no request sent)` : '')
         : 'none (no phase needs a cluster)';
   lines.push(`study ${plan.name} (${plan.source})`, `target: ${target}`, `phases: ${plan.totals.phases}`);
   plan.phases.forEach((p, i) => {

@@ -4,7 +4,7 @@
  * own outcome against that time.
  */
 import { arrivalOffsets, type ArrivalSpec } from './arrivals.js';
-import { sleepUntil } from './sleep.js';
+import { systemClock, type TimeSource } from '../core/clock.js';
 import type { RateLimiter } from './token-bucket.js';
 
 export type Task = (index: number, intendedMs: number) => Promise<void>;
@@ -67,9 +67,11 @@ export async function runOpen(opts: {
   lateAfterMs?: number;
   task: Task;
   signal?: AbortSignal;
-  now?: () => number;
+  /** Where time is read and waited for (tests pass a FakeClock). */
+  clock?: TimeSource;
 }): Promise<PacingStats> {
-  const now = opts.now ?? (() => performance.now());
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.nowMs();
   const maxInFlight = opts.maxInFlight ?? 4096;
   const lateAfterMs = opts.lateAfterMs ?? 10;
   const stats: PacingStats = { started: 0, late: 0, dropped: 0, maxLagMs: 0 };
@@ -86,7 +88,7 @@ export async function runOpen(opts: {
     }
     if (intended > now()) {
       try {
-        await sleepUntil(intended, opts.signal);
+        await clock.sleepUntil(intended, opts.signal);
       } catch {
         continue; // aborted: counted as dropped on the next turn
       }

@@ -4,7 +4,7 @@
  * token and waits until its reservation matures, so waiters are served in FIFO order and a burst of
  * callers is spread out exactly like client-go spreads them.
  */
-import { sleepUntil } from './sleep.js';
+import { systemClock, type TimeSource } from '../core/clock.js';
 
 export interface RateLimiter {
   /**
@@ -21,15 +21,16 @@ export class TokenBucket implements RateLimiter {
   /**
    * @param qps tokens per second; 0 or less means unlimited (as client-go's QPS < 0)
    * @param burst bucket size; client-go treats burst < 1 with qps > 0 as 1
+   * @param clock where time is read and waited for (tests pass a FakeClock)
    */
   constructor(
     readonly qps: number,
     readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly clock: TimeSource = systemClock,
   ) {
     this.burst = Math.max(1, Math.floor(burst));
     this.tokens = this.burst;
-    this.lastMs = now();
+    this.lastMs = clock.nowMs();
   }
 
   get unlimited(): boolean {
@@ -39,7 +40,7 @@ export class TokenBucket implements RateLimiter {
   /** Reserve a token without waiting; returns how many ms the caller must wait before sending. */
   reserve(): number {
     if (this.unlimited) return 0;
-    const now = this.now();
+    const now = this.clock.nowMs();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastMs) * this.qps) / 1000);
     this.lastMs = now;
     this.tokens -= 1;
@@ -48,8 +49,8 @@ export class TokenBucket implements RateLimiter {
 
   async take(signal?: AbortSignal): Promise<number> {
     const wait = this.reserve();
-    const at = this.now() + wait;
-    if (wait > 0) await sleepUntil(at, signal);
+    const at = this.clock.nowMs() + wait;
+    if (wait > 0) await this.clock.sleepUntil(at, signal);
     return at;
   }
 }

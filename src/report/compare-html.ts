@@ -2,7 +2,7 @@
 import type { Comparison } from '../analysis/compare.js';
 import type { Results } from '../results/types.js';
 import { wantsLog, type ChartSpec } from './chart-spec.js';
-import { escapeHtml as e, formatValue } from './format.js';
+import { escapeHtml as e, formatValue, proseHtml } from './format.js';
 import { signed } from './compare-markdown.js';
 import { celExpressions } from '../analysis/select.js';
 import { chartBox, renderPage } from './page.js';
@@ -14,7 +14,7 @@ export function renderCompareHtml(c: Comparison, base: Results, candidate: Resul
     `<header class="top"><div><h1>${e(candidate.name)} vs baseline</h1><div class="muted">baseline <code>${e(c.base.runId)}</code> (${e(c.base.startedAt)}) · candidate <code>${e(c.candidate.runId)}</code> (${e(c.candidate.startedAt)}) · tolerance ±${c.tolerancePct}% · α = ${c.alpha}</div></div><div><span class="badge ${c.verdict}" id="verdict">${c.verdict.toUpperCase()}</span></div></header>`,
   );
   if (c.warnings.length)
-    parts.push(`<ul>${c.warnings.map((w) => `<li class="warn">${e(w)}</li>`).join('')}</ul>`);
+    parts.push(`<ul>${c.warnings.map((w) => `<li class="warn">${proseHtml(w)}</li>`).join('')}</ul>`);
   const byPhase = new Map(candidate.phases.map((p) => [p.name, p]));
   base.phases.forEach((bp, i) => {
     const cp = byPhase.get(bp.name);

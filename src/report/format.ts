@@ -1,5 +1,7 @@
 /** Number and text formatting shared by the HTML, Markdown and JUnit writers. */
+import { phaseRequests, sweepPointShown } from '../analysis/select.js';
 import { formatValue } from '../analysis/thresholds.js';
+import type { PhaseResult } from '../results/types.js';
 
 export { formatValue };
 
@@ -10,6 +12,11 @@ export function escapeHtml(s: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/** Prose written for Markdown and the terminal, as HTML: escaped, with `code` spans as <code>. */
+export function proseHtml(s: string): string {
+  return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
 /** XML 1.0 text: escaped, with characters XML cannot carry removed. */
@@ -44,4 +51,13 @@ export function mdTable(header: string[], rows: string[][], align?: ('l' | 'r')[
 
 export function verdictWord(v: string): string {
   return v === 'pass' ? 'PASS' : v === 'fail' ? 'FAIL' : 'INVALID';
+}
+
+/** Which point of a sweep a phase's op table shows, and what all its points add up to. */
+export function sweepShownNote(p: PhaseResult): string | undefined {
+  const shown = sweepPointShown(p);
+  if (!shown) return undefined;
+  const all = phaseRequests(p);
+  const at = `${shown.parameter} = ${shown.x.toLocaleString('en-US')}${shown.unit ? ` ${shown.unit}` : ''}`;
+  return `The op table shows the sweep point ${at} (1 of ${shown.points}); over all points the phase made ${all.count.toLocaleString('en-US')} requests, ${all.errors.toLocaleString('en-US')} failed.`;
 }

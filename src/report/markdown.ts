@@ -4,8 +4,20 @@
  * Short enough for a PR comment, complete enough for docs.
  */
 import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
+import { phaseRequests } from '../analysis/select.js';
 import type { Results } from '../results/types.js';
-import { bytes, duration, formatValue, mdTable, ms, num, pct, perSec, verdictWord } from './format.js';
+import {
+  bytes,
+  duration,
+  formatValue,
+  mdTable,
+  ms,
+  num,
+  pct,
+  perSec,
+  sweepShownNote,
+  verdictWord,
+} from './format.js';
 import { reportModel } from './model.js';
 import { phaseSections } from './sections/index.js';
 
@@ -21,7 +33,7 @@ export function renderMarkdown(results: Results): string {
   );
   out.push('## Summary', '');
   const passed = r.thresholds.filter((t) => t.pass).length;
-  const requests = r.phases.reduce((a, p) => a + Object.values(p.ops).reduce((b, s) => b + s.count, 0), 0);
+  const requests = r.phases.reduce((a, p) => a + phaseRequests(p).count, 0);
   const target =
     r.target.kind === 'none'
       ? 'none (no cluster needed)'
@@ -88,6 +100,10 @@ export function renderMarkdown(results: Results): string {
       ),
       '',
     );
+    for (const p of opPhases) {
+      const shown = sweepShownNote(p);
+      if (shown) out.push(`${p.name}: ${shown}`, '');
+    }
   }
 
   for (const [index, p] of r.phases.entries())

@@ -112,14 +112,14 @@ describe("kro's examples pass rgd inspect", () => {
 });
 
 describe("rgd inspect says plainly what is kubeperf's limitation (real CLI)", () => {
-  it('unchecked expressions are warnings with exit 0, listed in --json', () => {
-    const text = runCli(['rgd', 'inspect', fixture('unsupported.yaml')]);
+  it('unchecked expressions are warnings with exit 0, listed in --json', async () => {
+    const text = await runCli(['rgd', 'inspect', fixture('unsupported.yaml')]);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain("2 expression(s) not checked — kubeperf's limitation, not kro's verdict:");
     expect(text.stdout).toContain(
       'config.data.dropped: kubeperf does not support CEL function omit() yet; kro would accept and evaluate it',
     );
-    const json = runCli(['rgd', 'inspect', fixture('unsupported.yaml'), '--json']);
+    const json = await runCli(['rgd', 'inspect', fixture('unsupported.yaml'), '--json']);
     expect(json.status).toBe(0);
     const report = JSON.parse(json.stdout) as {
       valid: boolean;
@@ -131,8 +131,8 @@ describe("rgd inspect says plainly what is kubeperf's limitation (real CLI)", ()
     expect(report.unchecked.map((u) => u.path)).toEqual(['data.names', 'data.dropped']);
   });
 
-  it('what kro rejects is still an error with exit 2 (an unknown function is not a kubeperf gap)', () => {
-    const r = runCli([
+  it('what kro rejects is still an error with exit 2 (an unknown function is not a kubeperf gap)', async () => {
+    const r = await runCli([
       'rgd',
       'inspect',
       fixture('cel-functions.yaml').replace('cel-functions', 'unknown-function'),

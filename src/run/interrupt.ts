@@ -4,6 +4,8 @@
  * objects are cleaned up unless --keep, and the process exits 130. A second signal skips the cleanup
  * wait and calls `onForce` so results still get written.
  */
+import { setMaxListeners } from 'node:events';
+
 export interface InterruptHandle {
   signal: AbortSignal;
   interrupted(): boolean;
@@ -12,6 +14,9 @@ export interface InterruptHandle {
 
 export function watchInterrupts(onForce: () => void, log: (msg: string) => void): InterruptHandle {
   const controller = new AbortController();
+  // Every paced wait, request and watch of a run listens on this one signal, and removes its listener
+  // when it ends: dozens at once are normal, not the leak Node's default limit of 10 warns about.
+  setMaxListeners(0, controller.signal);
   let count = 0;
   const handler = (sig: NodeJS.Signals) => {
     count++;

@@ -35,6 +35,11 @@ export interface PhaseEnv {
   observe?: PhaseObserve;
   /** How long in-flight work may take to finish after an interrupt. */
   drainMs?: number;
+  /**
+   * Called when the phase starts with a function that returns what it measured so far, as an
+   * interrupted PhaseResult (a second Ctrl-C writes it instead of losing the phase).
+   */
+  onRunning?: (partial: () => PhaseResult) => void;
 }
 
 export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEnv): Promise<PhaseResult> {
@@ -49,10 +54,41 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
   let output: PhaseOutput = {};
   let status: PhaseResult['status'] = 'ok';
   let error: string | undefined;
+  let recorder: Recorder | undefined;
+
+  const build = (status: PhaseResult['status'], resources: PhaseResult['resources']): PhaseResult => {
+    const result: PhaseResult = {
+      name: phase.name,
+      type: phase.type,
+      tags: phase.tags,
+      startedAt,
+      endedAt: env.clock.wallIso(),
+      durationMs: Math.round((env.clock.nowMs() - t0) * 100) / 100,
+      status,
+      ops: mergeOpMaps(repeats.map((r) => r.ops)),
+    };
+    if (error) result.error = error;
+    if (repeats.length > 1) result.repeats = repeats;
+    if (output.sweeps) result.sweeps = output.sweeps;
+    if (output.data) result.data = output.data;
+    if (output.warnings?.length) result.warnings = output.warnings;
+    if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
+    if (resources) result.resources = resources;
+    return result;
+  };
+  env.onRunning?.(() => {
+    const running = recorder;
+    if (running) repeats.push({ ops: running.snapshot() });
+    try {
+      return build(status === 'failed' ? status : 'interrupted', undefined);
+    } finally {
+      if (running) repeats.pop();
+    }
+  });
 
   for (let r = 0; r < phase.repeat && !env.signal.aborted; r++) {
     if (phase.repeat > 1) log.info(`repeat ${r + 1}/${phase.repeat}`);
-    const recorder = new Recorder(env.clock.nowMs());
+    recorder = new Recorder(env.clock.nowMs());
     env.onRecorder?.(phase, recorder);
     const progress = env.progress(phase.repeat > 1 ? `${phase.name} ${r + 1}/${phase.repeat}` : phase.name);
     const running = phase.phaseType.run(phase.options, {
@@ -81,39 +117,21 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       progress.finish();
     }
     repeats.push({ ops: output.ops ?? recorder.snapshot() });
+    recorder = undefined;
     if (status === 'failed') break;
   }
   if (env.signal.aborted && status === 'ok') status = 'interrupted';
-  const endedAt = env.clock.wallIso();
+  // Measurements are gathered as of the moment the phase's work ended.
   const workEndedAtMs = Date.now();
-  const durationMs = Math.round((env.clock.nowMs() - t0) * 100) / 100;
-
-  const resources = output.resources ?? (await sampler?.stop());
+  const ended = build(status, output.resources ?? (await sampler?.stop()));
   const measurements = await measuring?.gather(workEndedAtMs);
-  const result: PhaseResult = {
-    name: phase.name,
-    type: phase.type,
-    tags: phase.tags,
-    startedAt,
-    endedAt,
-    durationMs,
-    status,
-    ops: mergeOpMaps(repeats.map((r) => r.ops)),
-  };
-  if (error) result.error = error;
-  if (repeats.length > 1) result.repeats = repeats;
-  if (output.sweeps) result.sweeps = output.sweeps;
-  if (output.data) result.data = output.data;
-  if (output.warnings?.length) result.warnings = output.warnings;
-  if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
-  if (resources) result.resources = resources;
   if (measurements && Object.keys(measurements).length) {
-    result.measurements = measurements;
+    ended.measurements = measurements;
     for (const [name, m] of Object.entries(measurements))
       if (m.status !== 'ok')
-        (result.warnings ??= []).push(`measurement ${name}: ${m.status}: ${m.message ?? ''}`);
+        (ended.warnings ??= []).push(`measurement ${name}: ${m.status}: ${m.message ?? ''}`);
   }
-  return result;
+  return ended;
 }
 
 /** Waits for the phase; after an interrupt, only for a bounded drain of in-flight work. */

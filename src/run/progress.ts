@@ -15,6 +15,9 @@ export function progressFactory(
   return (phase) => (interactive ? barReporter(phase) : lineReporter(phase, write));
 }
 
+/** Below this many items a rate says nothing ("5/5 expressions, 1/s"): a few long items are not a throughput. */
+const MIN_ITEMS_FOR_RATE = 100;
+
 function rateEta(done: number, total: number, startMs: number) {
   const s = (performance.now() - startMs) / 1000;
   const rate = s > 0 ? done / s : 0;
@@ -25,7 +28,7 @@ function rateEta(done: number, total: number, startMs: number) {
 function barReporter(phase: string): ProgressReporter {
   const bar = new SingleBar({
     stream: process.stderr,
-    format: `${phase.padEnd(14)} {bar} {value}/{total} {unit} | {rate}/s | errors {errors} | ETA {etaText} {status}`,
+    format: `${phase.padEnd(14)} {bar} {value}/{total} {unit} | {rateText}errors {errors} | ETA {etaText} {status}`,
     barsize: 24,
     hideCursor: true,
     clearOnComplete: false,
@@ -38,7 +41,11 @@ function barReporter(phase: string): ProgressReporter {
   let started = false;
   const payload = () => {
     const { rate, eta } = rateEta(done, total, start);
-    return { errors, rate: Math.round(rate), etaText: eta === undefined ? '-' : `${Math.ceil(eta)}s` };
+    return {
+      errors,
+      rateText: done >= MIN_ITEMS_FOR_RATE ? `${Math.round(rate)}/s | ` : '',
+      etaText: eta === undefined ? '-' : `${Math.ceil(eta)}s`,
+    };
   };
   return {
     start(t = 0, unit = 'ops') {
@@ -75,7 +82,8 @@ function lineReporter(phase: string, write: (line: string) => void): ProgressRep
     const of = total > 0 ? `/${total}` : '';
     const pct = total > 0 ? ` (${Math.floor((done / total) * 100)}%)` : '';
     const tail = final ? `in ${elapsed.toFixed(1)}s` : eta === undefined ? '' : `ETA ${Math.ceil(eta)}s`;
-    write(`${phase}: ${done}${of} ${unit}${pct}, ${Math.round(rate)}/s, errors ${errors} ${tail}`.trimEnd());
+    const perSec = done >= MIN_ITEMS_FOR_RATE ? `, ${Math.round(rate)}/s` : '';
+    write(`${phase}: ${done}${of} ${unit}${pct}${perSec}, errors ${errors} ${tail}`.trimEnd());
   };
   return {
     start(t = 0, u = 'ops') {

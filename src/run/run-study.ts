@@ -4,18 +4,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { analyzeResults } from '../analysis/analyze.js';
+import { analyzeResults, exitCodeForVerdict } from '../analysis/analyze.js';
 import { loadStudyObject, type LoadedStudy } from '../config/load.js';
 import { buildPlan } from '../config/plan.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { ExitCode } from '../core/errors.js';
+import { ExitCode, InterruptedError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { UsageSampler } from '../metrics/control-plane-usage.js';
 import { builtinRegistry } from '../phases/builtin.js';
 import type { PhaseRegistry } from '../phases/registry.js';
-import { writeReports } from '../report/write.js';
+import type { Target } from '../phases/types.js';
+import { writeReports, type ReportFiles } from '../report/write.js';
 import { writeResultsFile } from '../results/file.js';
-import type { Results } from '../results/types.js';
+import type { PhaseResult, Results } from '../results/types.js';
 import { toolVersion } from '../core/version.js';
 import { progressFactory, type ProgressFactory } from './progress.js';
 import { describeEnvironment } from './environment.js';
@@ -49,6 +50,8 @@ export interface RunOutcome {
   results: Results;
   outDir: string;
   exitCode: number;
+  /** The report files written beside results.json. */
+  reports: ReportFiles;
 }
 
 /** Runs a study given as an object (the bench commands build one-phase studies). */
@@ -67,7 +70,6 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   const runId = newRunId();
   const plan = buildPlan(loaded, { runId, kubeconfig: options.kubeconfig, context: options.context });
   const outDir = resolve(options.out ?? loaded.study.output?.dir ?? join('kubeperf-results', runId));
-  mkdirSync(outDir, { recursive: true });
   const resultsPath = join(outDir, 'results.json');
 
   const results: Results = {
@@ -87,22 +89,46 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     thresholds: [],
     warnings: [],
   };
-  const save = () => writeResultsFile(resultsPath, results);
-  save();
+  /** Why the run is invalid beyond what the guard sees in the phases (it did not complete…). */
+  const invalid: string[] = [];
+  const analyse = () =>
+    analyzeResults(results, {
+      thresholds: loaded.study.thresholds,
+      slo: loaded.study.slo,
+      guard: { maxErrorRate: loaded.study.guard.maxErrorRate },
+      invalid,
+    });
+  // The results folder exists once the target is open: a run that never started writes nothing.
+  let started = false;
+  const save = () => started && writeResultsFile(resultsPath, results);
   log.info(`run ${runId}: ${loaded.study.name}, ${plan.phases.length} phase(s) → ${outDir}`);
 
+  let open: OpenTarget | undefined;
+  /** What the phase in progress measured so far (for a second Ctrl-C). */
+  let inProgress: (() => PhaseResult) | undefined;
   const interrupts = watchInterrupts(() => {
-    // Second Ctrl-C: no more waiting; keep what was measured and leave (the one exit outside cli/main).
+    // Second Ctrl-C: no more waiting, but what was measured is kept (the one exit outside cli/main).
+    if (!started) {
+      process.stderr.write('interrupted again before the run started: nothing was measured or written\n');
+      process.exit(ExitCode.interrupted);
+    }
+    const cut = inProgress?.();
+    if (cut) results.phases.push(cut);
     results.interrupted = true;
     results.endedAt = clock.wallIso();
-    save();
-    process.stderr.write(`interrupted again: results kept in ${resultsPath}\n`);
+    invalid.push('interrupted twice: the phase in progress was cut short and cleanup was skipped');
+    const analysed = analyse();
+    writeResultsFile(resultsPath, analysed);
+    const lines = [
+      `interrupted again: results kept in ${resultsPath} (verdict ${analysed.verdict}); reports: kubeperf report ${resultsPath}`,
+    ];
+    const leftovers = leftoverHint(open?.target, runId);
+    if (leftovers) lines.push(leftovers);
+    process.stderr.write(lines.join('\n') + '\n');
     process.exit(ExitCode.interrupted);
   }, log.warn);
 
-  let open: OpenTarget | undefined;
   let obs: Observability | undefined;
-  const cleanups: (() => Promise<void>)[] = [];
   try {
     open = await openTarget(plan, loaded.study, {
       baseDir: loaded.baseDir,
@@ -110,26 +136,51 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       contextFlag: options.context,
       log,
     });
-    results.target = {
-      kind: open.target.kind,
-      server: open.target.server,
-      version: open.target.version,
-      ...(open.target.context ? { context: open.target.context } : {}),
-    };
-    save();
+  } catch (e) {
+    interrupts.dispose();
+    throw e;
+  }
+  if (!interrupts.signal.aborted) {
+    // The metrics stack and exporter come up before the run counts as started: one that cannot start
+    // (a missing Prometheus binary, a taken port) leaves no results folder behind.
+    try {
+      obs = await openObservability(loaded, open, {
+        runId,
+        metricsPort: options.metricsPort,
+        clock,
+        log,
+        signal: interrupts.signal,
+      });
+    } catch (e) {
+      await open.stop().catch(() => {});
+      interrupts.dispose();
+      throw e;
+    }
+  }
+  if (interrupts.signal.aborted || !obs) {
+    await obs?.stop();
+    await open.stop().catch(() => {});
+    interrupts.dispose();
+    throw new InterruptedError('interrupted before the first phase started: nothing was measured or written');
+  }
+  mkdirSync(outDir, { recursive: true });
+  started = true;
+  results.target = {
+    kind: open.target.kind,
+    server: open.target.server,
+    version: open.target.version,
+    ...(open.target.context ? { context: open.target.context } : {}),
+  };
+  save();
+  if (options.keep) results.warnings.push(...keepNotes(loaded, open.target.kind));
 
-    obs = await openObservability(loaded, open, {
-      runId,
-      metricsPort: options.metricsPort,
-      clock,
-      log,
-      signal: interrupts.signal,
-    });
+  const cleanups: (() => Promise<void>)[] = [];
+  const target = open;
+  try {
     const baseProgress = options.progress ?? progressFactory();
     const exporter = obs.exporter;
     const progress: ProgressFactory = exporter ? (p) => exporter.progress(p, baseProgress(p)) : baseProgress;
     const session = obs.session;
-    const target = open;
     for (const [i, phase] of loaded.phases.entries()) {
       if (interrupts.signal.aborted) break;
       log.info(`phase ${i + 1}/${loaded.phases.length}: ${phase.name} (${phase.type})`);
@@ -159,7 +210,9 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
           : undefined,
         onRecorder: exporter ? (p, recorder) => exporter.watch(p.name, recorder, p.type) : undefined,
         observe: obs.observe,
+        onRunning: (partial) => (inProgress = partial),
       });
+      inProgress = undefined;
       exporter?.phaseEnded(result);
       results.phases.push(result);
       save();
@@ -169,58 +222,73 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       }
     }
   } catch (e) {
-    // The file on disk must not look like a clean run when the run could not finish.
-    results.verdict = 'invalid';
-    results.verdictReasons.push(`the run did not complete: ${(e as Error)?.message ?? String(e)}`);
-    throw e;
+    // Not a phase failure (those are recorded above): the file must not look like a clean run.
+    const msg = (e as Error)?.message ?? String(e);
+    invalid.push(`the run did not complete: ${msg}`);
+    log.error(`the run did not complete: ${msg}`);
   } finally {
+    inProgress = undefined;
     results.interrupted = interrupts.interrupted();
     if (options.keep) {
-      if (open?.target.kind === 'embedded') {
-        results.warnings.push(
-          '--keep has no lasting effect on the embedded control plane: it stops with the run',
-        );
-      } else if (open && open.target.kind !== 'none') {
+      if (target.target.kind === 'kubeconfig')
         log.info(
-          `--keep: objects of run ${runId} left in place; remove them with: kubeperf cleanup --run-id ${runId}`,
+          `--keep: objects of run ${runId} left in place; remove them with: ${cleanupCommand(runId, target.target)}`,
         );
-      }
     } else {
       for (const fn of cleanups.reverse()) {
         await fn().catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
-      if (open?.cleanupRun && results.phases.length) {
-        await open
+      if (target.cleanupRun && results.phases.length) {
+        await target
           .cleanupRun(runId, log)
           .catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
     }
-    await obs?.stop();
-    await open?.stop().catch((e) => log.warn(`stopping the target: ${(e as Error).message}`));
+    await obs.stop();
+    await target.stop().catch((e) => log.warn(`stopping the target: ${(e as Error).message}`));
     interrupts.dispose();
     results.endedAt = clock.wallIso();
     save();
   }
 
-  const analysed = analyzeResults(results, {
-    thresholds: loaded.study.thresholds,
-    slo: loaded.study.slo,
-    guard: { maxErrorRate: loaded.study.guard.maxErrorRate },
-  });
+  const analysed = analyse();
   writeResultsFile(resultsPath, analysed);
   const formats = new Set(loaded.study.output?.formats ?? ['json', 'html', 'md', 'junit']);
-  await writeReports(analysed, {
+  const reports = {
     html: formats.has('html') ? join(outDir, 'report.html') : undefined,
     md: formats.has('md') ? join(outDir, 'report.md') : undefined,
     junit: formats.has('junit') ? join(outDir, 'junit.xml') : undefined,
-  });
+  };
+  await writeReports(analysed, reports);
 
-  const exitCode = analysed.interrupted
-    ? ExitCode.interrupted
-    : analysed.verdict === 'invalid'
-      ? ExitCode.runInvalid
-      : analysed.verdict === 'fail'
-        ? ExitCode.thresholdFailed
-        : ExitCode.ok;
-  return { results: analysed, outDir, exitCode };
+  // results.json and the exit code always agree: invalid → 4, fail → 3; an interrupt wins (130).
+  const exitCode = analysed.interrupted ? ExitCode.interrupted : exitCodeForVerdict(analysed.verdict);
+  return { results: analysed, outDir, exitCode, reports };
+}
+
+/** `kubeperf cleanup` for this run's kubeconfig target, with the flags that select it. */
+function cleanupCommand(runId: string, target: Target): string {
+  const flags = [
+    target.kubeconfigPath ? ` --kubeconfig ${target.kubeconfigPath}` : '',
+    target.context ? ` --context ${target.context}` : '',
+  ].join('');
+  return `kubeperf cleanup --run-id ${runId}${flags}`;
+}
+
+/** After a cut-short run: where objects of the run may remain, and the command that removes them. */
+function leftoverHint(target: Target | undefined, runId: string): string | undefined {
+  if (!target || target.kind !== 'kubeconfig') return undefined;
+  return `objects this run created may remain on ${target.server}; remove them with: ${cleanupCommand(runId, target)}`;
+}
+
+/** What --keep does and does not keep in this study. */
+function keepNotes(loaded: LoadedStudy, kind: Target['kind']): string[] {
+  if (kind === 'embedded')
+    return ['--keep has no lasting effect on the embedded control plane: it stops with the run'];
+  return loaded.phases
+    .filter((p) => p.type === 'crud')
+    .map(
+      (p) =>
+        `--keep: phase ${p.name} (crud) deletes its objects itself in every cycle (the delete step is part of what it measures), so none of them are kept`,
+    );
 }

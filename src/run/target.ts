@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import type { StudyPlan } from '../config/plan.js';
 import type { Study } from '../config/schema.js';
+import { InputError } from '../core/errors.js';
+import type { KubeconfigSelection } from '../kube/kubeconfig.js';
 import type { Logger } from '../core/logger.js';
 import type { EmbeddedCluster } from '../cluster/launch.js';
 import type { MetricsFetcher } from '../metrics/control-plane-usage.js';
@@ -64,13 +66,8 @@ export async function openTarget(
       stop: () => cluster.stop(),
     };
   }
-  // A kubeconfig path from the study is relative to the study file; one from a flag, to the cwd.
-  const kubeconfig =
-    opts.kubeconfigFlag ??
-    (study.target?.kubeconfig ? resolve(opts.baseDir, study.target.kubeconfig) : undefined);
-  const context = opts.contextFlag ?? study.target?.context;
   const { resolveKubeconfigTarget } = await import('../kube/target.js');
-  const target = await resolveKubeconfigTarget({ kubeconfig, context });
+  const target = await resolveKubeconfigTarget(kubeconfigSelection(study, opts));
   opts.log.info(`target: ${target.server} (context ${target.context ?? '-'}, ${target.version})`);
   const { connect } = await import('../kube/connect.js');
   const { cleanupRun } = await import('../kube/cleanup.js');
@@ -92,4 +89,35 @@ export async function openTarget(
     },
     stop: () => client.close(),
   };
+}
+
+/** The kubeconfig and context a run uses: flags first; a path from the study is relative to the study file. */
+export function kubeconfigSelection(
+  study: Study,
+  opts: { baseDir: string; kubeconfigFlag?: string; contextFlag?: string },
+): KubeconfigSelection {
+  return {
+    kubeconfig:
+      opts.kubeconfigFlag ??
+      (study.target?.kubeconfig ? resolve(opts.baseDir, study.target.kubeconfig) : undefined),
+    context: opts.contextFlag ?? study.target?.context,
+  };
+}
+
+/**
+ * What --dry-run can know about a kubeconfig target without sending a request: the file loads, the
+ * context exists and names a cluster and a user. Throws an InputError naming what to fix.
+ */
+export async function checkKubeconfigTarget(
+  sel: KubeconfigSelection,
+): Promise<{ kubeconfig: string; context: string; server: string }> {
+  const { loadKubeConfig } = await import('../kube/kubeconfig.js');
+  const { kc, path } = loadKubeConfig(sel);
+  const context = kc.getCurrentContext();
+  if (!kc.getCurrentUser()) {
+    throw new InputError(`${path}: context "${context}" names a user that is not in the file`, {
+      hint: "fix the context's user entry",
+    });
+  }
+  return { kubeconfig: path, context, server: kc.getCurrentCluster()!.server };
 }

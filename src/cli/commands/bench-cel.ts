@@ -1,12 +1,13 @@
 /**
  * `kubeperf bench cel`: a one-phase `cel` study run through the normal lifecycle (results.json,
- * reports, verdict). With --json stdout carries the phase data ({expressions:[…], byComplexity}).
+ * reports, verdict). With --json stdout carries results.json, like every run (the CEL figures are
+ * in phases[0].data).
  */
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
-import { writeStdout } from './rgd.js';
-import { formatSummary } from '../summary.js';
+import { writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 interface CelFlags {
   expressions?: string;
@@ -47,7 +48,7 @@ export function benchCelCommand(): Command {
     .option('--budget-ms <ms>', 'measurement time per expression', '150')
     .option('--reference', 'also run the five reference expressions when --expressions/--rgd is given')
     .option('--out <dir>', 'output directory')
-    .option('--json', 'print results JSON on stdout')
+    .option('--json', 'print results.json on stdout (the same document as kubeperf run --json)')
     .addHelpText(
       'after',
       `
@@ -61,11 +62,7 @@ Examples:
         { name: 'bench-cel', phases: [celPhaseFromFlags(f)] },
         { source: 'kubeperf bench cel', out: f.out, json: f.json },
       );
-      const data = outcome.results.phases[0]?.data;
-      if (f.json) await writeStdout(JSON.stringify(data ?? {}, null, 2) + '\n');
-      else {
-        await writeStdout(formatSummary(outcome.results, outcome.outDir) + '\n');
-      }
+      await writeStdout(formatOutcome(outcome, f.json));
       process.exitCode = outcome.exitCode;
     });
 }

@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
-import { printOutcome } from '../summary.js';
+import { writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 interface CrudFlags {
   resource?: string;
@@ -97,8 +98,11 @@ export function benchCrudCommand(): Command {
     .option('--kubeconfig <path>', 'run against this cluster (default: embedded control plane)')
     .option('--context <name>', 'kubeconfig context')
     .option('--out <dir>', 'output directory')
-    .option('--keep', 'keep what the run created')
-    .option('--json', 'print results JSON on stdout')
+    .option(
+      '--keep',
+      'keep the namespace the run created; the objects are deleted by the cycle itself (its measured delete step)',
+    )
+    .option('--json', 'print results.json on stdout (the same document as kubeperf run --json)')
     .addHelpText(
       'after',
       `
@@ -122,7 +126,7 @@ Examples:
           json: f.json,
         },
       );
-      printOutcome(outcome, f.json);
+      await writeStdout(formatOutcome(outcome, f.json));
       process.exitCode = outcome.exitCode;
     });
 }

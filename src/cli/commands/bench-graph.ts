@@ -1,12 +1,12 @@
 /**
  * `kubeperf bench graph`: a one-phase `graph` study run through the normal lifecycle. With --json
- * stdout carries the phase data ({sizes:[…], exponent, exponentR2}).
+ * stdout carries results.json, like every run (the graph figures are in phases[0].data).
  */
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
-import { writeStdout } from './rgd.js';
-import { formatSummary } from '../summary.js';
+import { writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 interface GraphFlags {
   sizes: string;
@@ -52,7 +52,7 @@ export function benchGraphCommand(): Command {
     .option('--seed <n>', 'generator seed', '1')
     .option('--budget-ms <ms>', 'measurement time per operation and size', '100')
     .option('--out <dir>', 'output directory')
-    .option('--json', 'print results JSON on stdout')
+    .option('--json', 'print results.json on stdout (the same document as kubeperf run --json)')
     .addHelpText(
       'after',
       `
@@ -65,11 +65,7 @@ Examples:
         { name: 'bench-graph', phases: [graphPhaseFromFlags(f)] },
         { source: 'kubeperf bench graph', out: f.out, json: f.json },
       );
-      const data = outcome.results.phases[0]?.data;
-      if (f.json) await writeStdout(JSON.stringify(data ?? {}, null, 2) + '\n');
-      else {
-        await writeStdout(formatSummary(outcome.results, outcome.outDir) + '\n');
-      }
+      await writeStdout(formatOutcome(outcome, f.json));
       process.exitCode = outcome.exitCode;
     });
 }

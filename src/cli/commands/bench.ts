@@ -6,6 +6,7 @@ import { benchKroCommand } from './bench-kro.js';
 
 export function benchCommand(): Command {
   return new Command('bench')
+    .alias('benchmark')
     .description('Run one benchmark directly (crud, cel, graph, kro); writes results like `kubeperf run`')
     .addCommand(benchCrudCommand())
     .addCommand(benchCelCommand())

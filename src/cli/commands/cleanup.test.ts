@@ -10,7 +10,7 @@ import { runCli } from '../test-support.js';
 let cluster: TestCluster;
 let client: KubeClient;
 beforeAll(async () => {
-  // A child-process server: runCli blocks this process while the CLI runs.
+  // A child-process server, like the one a user would point cleanup at.
   cluster = await launchTestCluster();
   client = await connect(cluster.target);
 });
@@ -27,11 +27,11 @@ const labels = (run: string, extra: Record<string, string> = {}) => ({
 });
 
 describe('kubeperf cleanup', () => {
-  it('needs exactly one of --run-id/--all and a cluster: exit 2 with a hint', () => {
-    let r = runCli(['cleanup']);
+  it('needs exactly one of --run-id/--all and a cluster: exit 2 with a hint', async () => {
+    let r = await runCli(['cleanup']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/exactly one of --run-id ID or --all/);
-    r = runCli(['cleanup', '--run-id', 'abc']);
+    r = await runCli(['cleanup', '--run-id', 'abc']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/needs a cluster/);
   });
@@ -66,7 +66,7 @@ describe('kubeperf cleanup', () => {
     });
     await mk(cm, 'users-ns', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine' } });
 
-    const r = runCli([
+    const r = await runCli([
       'cleanup',
       '--run-id',
       'run-a',
@@ -88,9 +88,9 @@ describe('kubeperf cleanup', () => {
 });
 
 describe('kubeperf bench crud', () => {
-  it('runs a one-phase crud study on the embedded control plane and prints results JSON', () => {
+  it('runs a one-phase crud study on the embedded control plane and prints results JSON', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kubeperf-bench-crud-'));
-    const r = runCli([
+    const r = await runCli([
       'bench',
       'crud',
       '--objects',
@@ -115,8 +115,8 @@ describe('kubeperf bench crud', () => {
     expect(results.phases[0]!.ops.get).toMatchObject({ count: 40, errors: 0 });
   });
 
-  it('a bad flag value is exit 2 naming the flag', () => {
-    const r = runCli(['bench', 'crud', '--objects', 'lots']);
+  it('a bad flag value is exit 2 naming the flag', async () => {
+    const r = await runCli(['bench', 'crud', '--objects', 'lots']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--objects: "lots"/);
   });

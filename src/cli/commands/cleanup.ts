@@ -76,10 +76,10 @@ Examples:
       const target = await resolveKubeconfigTarget({ kubeconfig: f.kubeconfig, context: f.context });
       const log = createLogger();
       const r = await cleanupRun(target, { runId: f.runId, all: f.all, log, progress: stderrProgress() });
-      if (f.json) printJson(r);
+      if (f.json) await printJson(r);
       else {
         const parts = Object.entries(r.byResource).map(([k, v]) => `${k}: ${v}`);
-        printHuman(`deleted ${r.deleted} objects${parts.length ? ` (${parts.join(', ')})` : ''}`);
+        await printHuman(`deleted ${r.deleted} objects${parts.length ? ` (${parts.join(', ')})` : ''}`);
       }
     });
 }

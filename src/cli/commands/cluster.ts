@@ -10,6 +10,7 @@ interface StartFlags {
   kubeconfigOut?: string;
   nodes: string;
   tls?: boolean;
+  insecureHttp?: boolean;
   latency?: string[];
   fault?: string[];
   maxInflight?: string;
@@ -24,12 +25,17 @@ async function start(flags: StartFlags): Promise<void> {
   if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
     throw new InputError(`--port: "${flags.port}" is not a port number (0-65535; 0 picks a free port)`);
   }
+  if (flags.tls && flags.insecureHttp) {
+    throw new InputError('--tls and --insecure-http exclude each other (TLS is the default)');
+  }
   const options = clusterOptionsFromFlags(flags);
+  const insecure = !!flags.insecureHttp;
   const server = await startClusterServer({
     ...options,
     host: flags.host,
     port: Number(flags.port),
-    tls: !!flags.tls,
+    tls: !insecure,
+    insecurePort: insecure,
   });
   const port = new URL(server.url).port;
   const kubeconfigPath = resolve(
@@ -42,8 +48,9 @@ async function start(flags: StartFlags): Promise<void> {
     '',
     `export KUBECONFIG=${kubeconfigPath}`,
   ];
-  // client-go (kubectl) never sends a bearer token over plain HTTP (kubernetes/kubectl#744).
-  if (!flags.tls) lines.push('note: kubectl needs --tls (it sends no credentials over plain HTTP)');
+  // client-go (kubectl) never sends a bearer token over plain HTTP, so that port needs none.
+  if (insecure)
+    lines.push('note: plain HTTP without authentication: anyone who reaches the port is cluster admin');
   lines.push('(Ctrl-C to stop)');
   printHuman(lines.join('\n'));
   await new Promise<void>((done) => {
@@ -66,7 +73,8 @@ export function clusterCommand(): Command {
     .option('--port <n>', 'port to listen on (0 = a free port)', '0')
     .option('--kubeconfig-out <path>', 'where to write the kubeconfig for this cluster')
     .option('--nodes <n>', 'simulated Ready nodes', '0')
-    .option('--tls', 'serve HTTPS (self-signed CA, HTTP/2) instead of HTTP')
+    .option('--insecure-http', 'serve plain HTTP without authentication instead of HTTPS (the default)')
+    .addOption(new Option('--tls', 'serve HTTPS (the default; kept for older scripts)').hideHelp())
     .addOption(
       new Option('--latency <verb=model>', 'latency model per verb, e.g. create=fixed:20ms').argParser(
         collect,

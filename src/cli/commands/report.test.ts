@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fullResults } from '../../analysis/test-fixtures.js';
 import { ExitCode, KubeperfError } from '../../core/errors.js';
+import { runCli } from '../test-support.js';
 import { reportCommand } from './report.js';
 
 let dir: string;
 
 async function run(args: string[]): Promise<number> {
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  // Like a stream, the stand-in calls the write callback: commands wait for their output to be flushed.
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((_s, ...rest: unknown[]) => {
+    rest.find((x): x is () => void => typeof x === 'function')?.();
+    return true;
+  });
   try {
     await reportCommand().exitOverride().parseAsync(args, { from: 'user' });
     return 0;
@@ -51,5 +56,25 @@ describe('kubeperf report', () => {
       problems = (e as { problems: string[] }).problems;
     }
     expect(problems.join('\n')).toMatch(/bad\.json: runId: /);
+  });
+});
+
+describe('kubeperf report (real CLI process)', () => {
+  it("a JSON file that is not results.json says so plainly, without the schema library's wording", async () => {
+    const bogus = join(dir, 'bogus.json');
+    await writeFile(bogus, JSON.stringify({ hello: 'world' }));
+    let r = await runCli(['report', bogus]);
+    expect(r.status).toBe(ExitCode.badInput);
+    expect(r.stderr).toContain(
+      `kubeperf: ${bogus} is not a kubeperf results.json: it has no runId or schemaVersion`,
+    );
+    expect(r.stderr).not.toMatch(/Invalid input|nonoptional|received undefined/);
+    const partial = join(dir, 'partial.json');
+    await writeFile(partial, JSON.stringify({ ...fullResults(), config: undefined, runId: 7 }));
+    r = await runCli(['report', partial]);
+    expect(r.status).toBe(ExitCode.badInput);
+    expect(r.stderr).toContain(`${partial}: runId: expected a string, got a number (7)`);
+    expect(r.stderr).toContain(`${partial}: config: missing`);
+    expect(r.stderr).not.toMatch(/Invalid input|nonoptional|received undefined/);
   });
 });

@@ -25,6 +25,6 @@ export function reportCommand(): Command {
           ? { html: opts.html, md: opts.md, junit: opts.junit }
           : { html: join(dir, 'report.html'), md: join(dir, 'report.md'), junit: join(dir, 'junit.xml') };
       await writeReports(results, files);
-      for (const f of [files.html, files.md, files.junit]) if (f) printHuman(`wrote ${f}`);
+      for (const f of [files.html, files.md, files.junit]) if (f) await printHuman(`wrote ${f}`);
     });
 }

@@ -12,6 +12,7 @@ import { formatInspect } from '../../rgd/format.js';
 import { generateRgd, SHAPES, type Shape } from '../../rgd/generate.js';
 import { inspectDocument, toMermaid, type InspectReport } from '../../rgd/inspect.js';
 import { locateRgdError, readYamlDocuments } from '../../rgd/load.js';
+import { writeStdout } from '../io.js';
 
 interface InspectFlags {
   json?: boolean;
@@ -58,14 +59,6 @@ function inspectFiles(
     }
   }
   return { reports, problems };
-}
-
-/**
- * Write to stdout and wait until it is flushed: main.ts calls process.exit() right after the action,
- * which cuts a piped stdout at 128 KB (a 1,000-resource RGD report is larger).
- */
-export function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
 function int(flag: string, v: string, min: number): number {

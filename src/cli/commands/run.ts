@@ -6,8 +6,9 @@ import { builtinRegistry } from '../../phases/builtin.js';
 import { newRunId } from '../../run/run-id.js';
 import { executeStudy } from '../../run/run-study.js';
 import { InputError } from '../../core/errors.js';
-import { collect, printHuman, printJson } from '../io.js';
-import { printOutcome } from '../summary.js';
+import { checkKubeconfigTarget, kubeconfigSelection } from '../../run/target.js';
+import { collect, printHuman, printJson, writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 /** The study `kubeperf run` runs without a file (packaged with the tool). */
 export const defaultStudyPath = fileURLToPath(new URL('../../../studies/default.yaml', import.meta.url));
@@ -40,7 +41,11 @@ export function runCommand(): Command {
       ).argParser(collect),
     )
     .option('--dry-run', 'print the resolved plan without sending a request')
-    .option('--keep', 'keep the objects the run created (default: delete them at the end)')
+    .option(
+      '--keep',
+      'do not delete at the end what the run left on a kubeconfig target (job objects, namespaces it created); ' +
+        'a crud phase still deletes its own objects, as its measured delete step',
+    )
     .option('--json', 'print results.json (or the plan) on stdout; logs and progress go to stderr')
     .option(
       '--metrics-port <n>',
@@ -66,8 +71,17 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
           kubeconfig: flags.kubeconfig,
           context: flags.context,
         });
-        if (flags.json) printJson(plan);
-        else printHuman(formatPlan(plan));
+        // The target is checked as far as it can be without a request: file, context, cluster, user.
+        if (plan.target.kind === 'kubeconfig') {
+          const sel = kubeconfigSelection(loaded.study, {
+            baseDir: loaded.baseDir,
+            kubeconfigFlag: flags.kubeconfig,
+            contextFlag: flags.context,
+          });
+          plan.target = { ...plan.target, ...(await checkKubeconfigTarget(sel)) };
+        }
+        if (flags.json) await printJson(plan);
+        else await printHuman(formatPlan(plan));
         return;
       }
       const outcome = await executeStudy(loaded, {
@@ -81,7 +95,7 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         registry,
         metricsPort: parsePort('--metrics-port', flags.metricsPort),
       });
-      printOutcome(outcome, flags.json);
+      await writeStdout(formatOutcome(outcome, flags.json));
       process.exitCode = outcome.exitCode;
     });
 }

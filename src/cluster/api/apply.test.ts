@@ -2,6 +2,7 @@
  * Server-side apply: the sequence captured from kube-apiserver v1.28 (alice creates, bob conflicts,
  * bob forces, alice drops a field, an Update manager conflicts with an applier).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCluster, type TestCluster } from '../test-support.js';
 
@@ -100,8 +101,171 @@ describe('server-side apply', () => {
       { 'content-type': 'application/merge-patch+json' },
     );
     expect(update.status).toBe(200);
-    // The Update took `shared` from both appliers.
-    expect(owners(update.json)['mallory/Update']).toEqual({ 'f:data': { '.': {}, 'f:shared': {} } });
+    // The Update took `shared` from both appliers (data existed already: no "." of its own, like
+    // the captured `updater` entry).
+    expect(owners(update.json)['mallory/Update']).toEqual({ 'f:data': { 'f:shared': {} } });
     expect(owners(update.json)['bob/Apply']).toEqual({ 'f:data': { 'f:bob-only': {} } });
+  });
+});
+
+const deployments = '/apis/apps/v1/namespaces/default/deployments';
+const applyDeploy = (manager: string, body: unknown, extra = '') =>
+  c.req('PATCH', `${deployments}/web?fieldManager=${manager}${extra}`, JSON.stringify(body), {
+    'content-type': 'application/apply-patch+yaml',
+  });
+const deploy = (containers: unknown[], extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
+    ...extra,
+  },
+});
+
+describe('server-side apply on typed lists (structured-merge-diff)', () => {
+  it('a POSTed Deployment gets the fieldsV1 kube-apiserver wrote for it, k:{…} keys included', async () => {
+    const sample = (f: string) =>
+      JSON.parse(readFileSync(new URL(`../testdata/samples/${f}`, import.meta.url), 'utf8'));
+    const body = sample('request-bodies/deploy.json');
+    body.metadata.name = 'captured';
+    const r = await c.req('POST', deployments, body, { 'user-agent': 'kref-client/1.0' });
+    const want = sample('create-201-deployment-defaulted.json').metadata.managedFields[0].fieldsV1;
+    expect(JSON.stringify(r.json.metadata.managedFields[0].fieldsV1)).toBe(JSON.stringify(want));
+  });
+
+  it('merges containers by name, ports by containerPort+protocol, env by name; shares equal values', async () => {
+    const alice = await applyDeploy(
+      'alice',
+      deploy([
+        { name: 'app', image: 'nginx:1', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] },
+      ]),
+    );
+    expect(alice.status).toBe(201);
+    expect(owners(alice.json)['alice/Apply']).toEqual({
+      'f:spec': {
+        'f:selector': {},
+        'f:template': {
+          'f:metadata': { 'f:labels': { 'f:app': {} } },
+          'f:spec': {
+            'f:containers': {
+              'k:{"name":"app"}': {
+                '.': {},
+                'f:env': { 'k:{"name":"A"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
+                'f:image': {},
+                'f:name': {},
+                'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
+              },
+            },
+          },
+        },
+      },
+    });
+    // bob adds a sidecar and an env var to `app`: no conflict, nothing of alice's is replaced.
+    const bob = await applyDeploy(
+      'bob',
+      deploy([
+        { name: 'app', env: [{ name: 'B', value: '2' }] },
+        { name: 'sidecar', image: 'busybox' },
+      ]),
+    );
+    expect(bob.status).toBe(200);
+    const containers = bob.json.spec.template.spec.containers;
+    expect(containers.map((x: { name: string }) => x.name)).toEqual(['app', 'sidecar']);
+    expect(containers[0].image).toBe('nginx:1');
+    expect(containers[0].env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
+    expect(containers[0].ports).toEqual([{ containerPort: 80, protocol: 'TCP' }]);
+    // bob sets alice's image to the same value: shared; to another value: a conflict naming the item.
+    const same = await applyDeploy(
+      'bob',
+      deploy([
+        { name: 'app', image: 'nginx:1' },
+        { name: 'sidecar', image: 'busybox' },
+      ]),
+    );
+    expect(same.status).toBe(200);
+    const conflict = await applyDeploy(
+      'bob',
+      deploy([
+        { name: 'app', image: 'nginx:2' },
+        { name: 'sidecar', image: 'busybox' },
+      ]),
+    );
+    expect(conflict.status).toBe(409);
+    expect(conflict.json.message).toBe(
+      'Apply failed with 1 conflict: conflict with "alice": .spec.template.spec.containers[name="app"].image',
+    );
+    // bob dropped env B when re-applying without it: it is gone (he alone owned it).
+    const now = (await c.req('GET', `${deployments}/web`)).json;
+    expect(now.spec.template.spec.containers[0].env).toEqual([{ name: 'A', value: '1' }]);
+  });
+
+  it('an item dropped from the configuration is removed, with its defaults, unless someone else owns part of it', async () => {
+    const r = await applyDeploy('bob', deploy([{ name: 'app', image: 'nginx:1' }]));
+    expect(r.status).toBe(200);
+    expect(r.json.spec.template.spec.containers.map((x: { name: string }) => x.name)).toEqual(['app']);
+    // carol takes the image of `app` with an Update; alice stops applying `app` altogether.
+    await c.req(
+      'PATCH',
+      `${deployments}/web?fieldManager=carol`,
+      '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:3"}]}}}}',
+      {
+        'content-type': 'application/strategic-merge-patch+json',
+      },
+    );
+    const alice = await applyDeploy('alice', deploy([{ name: 'other', image: 'x' }]));
+    expect(alice.status).toBe(200);
+    const byName = Object.fromEntries(
+      alice.json.spec.template.spec.containers.map((x: { name: string }) => [x.name, x]),
+    );
+    expect(byName.app.image).toBe('nginx:3');
+    expect(byName.other.image).toBe('x');
+  });
+
+  it('finalizers are a set (v:"…" entries); managedFields are sorted Apply first, then by time and name', async () => {
+    const cmPath = '/api/v1/namespaces/default/configmaps/sets';
+    const put = (manager: string, finalizers: string[]) =>
+      c.req(
+        'PATCH',
+        `${cmPath}?fieldManager=${manager}`,
+        JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sets', finalizers } }),
+        { 'content-type': 'application/apply-patch+yaml' },
+      );
+    await put('zed', ['example.com/a']);
+    const r = await put('amy', ['example.com/b', 'example.com/a']);
+    // SMD's merge order: the applied order wins for items both sides have.
+    expect(r.json.metadata.finalizers).toEqual(['example.com/b', 'example.com/a']);
+    expect(owners(r.json)['amy/Apply']).toEqual({
+      'f:metadata': { 'f:finalizers': { 'v:"example.com/a"': {}, 'v:"example.com/b"': {} } },
+    });
+    await c.req(
+      'PATCH',
+      `${cmPath}?fieldManager=ann`,
+      { data: { x: '1' } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    const entries = (await c.req('GET', cmPath)).json.metadata.managedFields as {
+      manager: string;
+      operation: string;
+      time: string;
+    }[];
+    const sorted = [...entries].sort(
+      (p, q) =>
+        (p.operation < q.operation ? -1 : p.operation > q.operation ? 1 : 0) ||
+        Date.parse(p.time) - Date.parse(q.time) ||
+        (p.manager < q.manager ? -1 : 1),
+    );
+    expect(entries.map((e) => e.manager)).toEqual(sorted.map((e) => e.manager));
+    expect(entries.map((e) => e.operation)).toEqual(['Apply', 'Apply', 'Update']);
+    await c.req(
+      'PATCH',
+      cmPath,
+      { metadata: { finalizers: null } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
   });
 });

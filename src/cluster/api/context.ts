@@ -29,6 +29,12 @@ export interface ApiContext {
   controllers?: ControllerRuntimeMetrics;
 }
 
+/** The user a request acts as (http/auth.ts). */
+export interface UserInfo {
+  username: string;
+  groups: string[];
+}
+
 /** A parsed resource request. */
 export interface ApiRequest {
   method: string;
@@ -51,6 +57,10 @@ export interface ApiRequest {
   protobuf?: boolean;
   /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
   upgrade?: boolean;
+  /** Warnings found while decoding the body (strict decoding); sent before the handler's own. */
+  warnings?: string[];
+  /** Who is asking (after impersonation): the self reviews answer for them. */
+  user?: UserInfo;
 }
 
 export interface ApiResult {

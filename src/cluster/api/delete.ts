@@ -4,14 +4,18 @@
  */
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
 import { decodeLoose } from './codec.js';
+import { toJson } from '../store/json.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
-import { dryRun, ok } from './handlers.js';
+import { ok } from './handlers.js';
+import { int64Param, queryBool, validateDeleteOptions } from './request-options.js';
 import { canonicalize, clone, nowSeconds } from './objects.js';
 import type { ResourceType } from './resources.js';
 import { ApiError, errors } from './status.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const returnsDeletedObject = new Set(['pods', 'services', 'serviceaccounts']);
 
 export interface DeleteOptions {
   propagationPolicy?: string;
@@ -20,39 +24,28 @@ export interface DeleteOptions {
   dryRun?: string[];
 }
 
+/**
+ * DeleteOptions from the body, or, when there is no body, from the query (the real handler reads
+ * one or the other, never both); then ValidateDeleteOptions (422).
+ */
 export function parseDeleteOptions(req: ApiRequest): DeleteOptions {
-  let opts: DeleteOptions = {};
+  let opts: DeleteOptions & { orphanDependents?: unknown } = {};
   if (req.body && req.body.length > 0) {
     const v = decodeLoose(req.body, (req.contentType ?? '').includes('yaml'));
     if (v !== null && !isObj(v))
       throw errors.badRequest('the body of the request was in an unknown format - DeleteOptions expected');
     opts = (v ?? {}) as DeleteOptions;
+  } else {
+    const q = req.query;
+    const gp = int64Param(q, 'gracePeriodSeconds');
+    if (gp !== undefined) opts.gracePeriodSeconds = gp;
+    if (q.has('orphanDependents')) opts.orphanDependents = queryBool(q, 'orphanDependents');
+    if (q.has('propagationPolicy')) opts.propagationPolicy = q.get('propagationPolicy')!;
+    if (q.has('dryRun')) opts.dryRun = q.getAll('dryRun');
   }
-  const gp = req.query.get('gracePeriodSeconds');
-  if (gp !== null && /^\d+$/.test(gp)) opts.gracePeriodSeconds = Number(gp);
-  const qp = req.query.get('propagationPolicy');
-  if (qp) opts.propagationPolicy = qp;
-  if (opts.propagationPolicy !== undefined && opts.propagationPolicy !== null) {
-    const p = opts.propagationPolicy;
-    if (!['Foreground', 'Background', 'Orphan'].includes(p)) {
-      throw new ApiError(
-        422,
-        'Invalid',
-        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`,
-        {
-          group: 'meta.k8s.io',
-          kind: 'DeleteOptions',
-          causes: [
-            {
-              reason: 'FieldValueNotSupported',
-              message: `Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`,
-              field: 'propagationPolicy',
-            },
-          ],
-        },
-      );
-    }
-  }
+  validateDeleteOptions(opts);
+  // The deprecated orphanDependents=true means the Orphan policy.
+  if (opts.orphanDependents === true) opts.propagationPolicy = 'Orphan';
   return opts;
 }
 
@@ -79,7 +72,7 @@ export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDelet
       { name: cur.name, ...(rt.group ? { group: rt.group } : {}), kind: rt.kind },
     );
   }
-  const isDry = dryRun(req);
+  const isDry = (opts.dryRun?.length ?? 0) > 0;
   const finalizers = (meta.finalizers as string[] | undefined) ?? [];
   const policy = opts.propagationPolicy;
   const isCrd = rt.storageKey === 'customresourcedefinitions.apiextensions.k8s.io';
@@ -124,12 +117,17 @@ export function deleteObject(ctx: ApiContext, req: ApiRequest, opts = parseDelet
       next.spec = { finalizers: ['kubernetes'], ...((next.spec as object) ?? {}) };
       next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
     }
-    if (isDry) return ok(200, JSON.stringify(canonicalize(rt, next)));
+    if (isDry) return ok(200, toJson(canonicalize(rt, next)));
     const rv = ctx.store.nextRv();
     nm.resourceVersion = String(rv);
     const stored = makeStored(canonicalize(rt, next), rv);
     ctx.store.commit(rt.storageKey, 'MODIFIED', stored, cur);
     return ok(200, stored);
+  }
+  // Stores with ReturnDeletedObject (pods, services, service accounts) answer with the object.
+  if (returnsDeletedObject.has(rt.storageKey)) {
+    if (!isDry) removeNow(ctx, rt, cur);
+    return ok(200, cur);
   }
   const status = JSON.stringify({
     kind: 'Status',

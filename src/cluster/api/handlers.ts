@@ -2,7 +2,8 @@
  * get / create / update / patch / delete of single objects, generic over the resource table.
  */
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
-import { bodyMediaType, decodeBody, decodeLoose } from './codec.js';
+import { bodyMediaType, decodeBody, decodeLoose, patchTypeOf, strictDecoding } from './codec.js';
+import { toJson } from '../store/json.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
 import {
   canonicalize,
@@ -12,16 +13,17 @@ import {
   managerName,
   newUid,
   nowSeconds,
-  validateName,
   viewJson,
   type ManagedFieldsEntry,
 } from './objects.js';
-import { afterUpdate, fieldsV1Of } from './managed-fields.js';
+import { afterUpdate, createdFields } from './managed-fields.js';
 import { jsonPatch, mergePatch } from './patch.js';
+import { checkCreateResourceVersion, checkUidPrecondition } from './preconditions.js';
 import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
 import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
 import { errors } from './status.js';
+import { validateWriteOptions } from '../validation/index.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -52,6 +54,7 @@ function decodeObject(rt: ResourceType, req: ApiRequest): KubeObject {
       `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof v.metadata} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`,
     );
   }
+  strictDecoding(rt.kind, rt.version, req, type, v, rt.custom);
   return v as KubeObject;
 }
 
@@ -62,7 +65,8 @@ function checkTypeMeta(rt: ResourceType, v: Record<string, unknown>): void {
         `the API version in the data (${typeof v.apiVersion === 'string' ? v.apiVersion : ''}) does not match the expected API version (${rt.groupVersion})`,
       );
     }
-    if (v.kind !== rt.kind) {
+    // A non-empty kind other than the resource's is the strategy's 422 (ValidateTypeMeta).
+    if (typeof v.kind !== 'string' || v.kind === '') {
       throw errors.badRequest(
         `the kind in the data (${typeof v.kind === 'string' ? v.kind : ''}) does not match the expected kind (${rt.kind})`,
       );
@@ -88,9 +92,18 @@ function checkStringMaps(rt: ResourceType, obj: KubeObject): void {
       delete meta[f];
       continue;
     }
-    if (!isObj(m) || Object.values(m).some((x) => typeof x !== 'string')) {
+    const bad = isObj(m) ? Object.values(m).find((x) => typeof x !== 'string') : m;
+    if (!isObj(m) || bad !== undefined) {
+      // Go's JSON type names: a YAML `yes` label value is a bool here, as in kube-apiserver.
+      const goType = Array.isArray(bad)
+        ? 'array'
+        : typeof bad === 'boolean'
+          ? 'bool'
+          : bad === null
+            ? 'null'
+            : typeof bad;
       throw errors.badRequest(
-        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${isObj(m) ? 'number' : typeof m} into Go struct field ObjectMeta.metadata.${f} of type string`,
+        `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${goType} into Go struct field ObjectMeta.metadata.${f} of type ${isObj(m) ? 'string' : 'map[string]string'}`,
       );
     }
   }
@@ -159,6 +172,7 @@ export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
 /** Create: POST to a collection. */
 export function createObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
+  validateWriteOptions('CreateOptions', req.query);
   const obj = decodeObject(rt, req);
   const now = nowSeconds();
   return insertNew(ctx, req, obj, now, 'Update');
@@ -183,31 +197,25 @@ export function insertNew(
     }
     meta.namespace = req.ns;
   } else delete meta.namespace;
-  if (!meta.name) {
-    if (typeof meta.generateName === 'string' && meta.generateName) {
-      meta.name = meta.generateName + generateSuffix();
-    } else {
-      throw errors.invalid(rt.kind, rt.custom ? rt.group : '', '', [
-        {
-          reason: 'FieldValueRequired',
-          message: 'Required value: name or generateName is required',
-          field: 'metadata.name',
-        },
-      ]);
-    }
+  if (!meta.name && typeof meta.generateName === 'string' && meta.generateName) {
+    meta.name = meta.generateName + generateSuffix();
   }
-  const name = meta.name as string;
-  validateName(rt, name);
-  requireNamespace(ctx, rt, req.ns, name);
-  const key = objectKey(rt.namespaced ? req.ns : '', name);
-  if (ctx.store.get(rt.storageKey, key)) throw errors.alreadyExists(rt, name);
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  // The storage layer refuses a set resourceVersion (500) before it looks for the key; not on dry runs.
+  const presetRv = dryRun(req) ? undefined : meta.resourceVersion;
   for (const k of serverMeta) delete meta[k];
   delete meta.managedFields;
-  if (rt.subresources.status && (rt.custom || rt.plural === 'deployments')) delete obj.status;
+  // PrepareForCreate: status is the server's (defaulting sets each kind's initial status).
+  if (rt.subresources.status && rt.storageKey !== 'nodes') delete obj.status;
   meta.uid = newUid();
   meta.creationTimestamp = now;
   if (rt.hasGeneration) meta.generation = 1;
+  // Defaulting and validation (422) come before the namespace check (404/403) and storage (409).
   const warnings = ctx.hooks.admit?.(rt, obj, undefined, req) ?? undefined;
+  requireNamespace(ctx, rt, req.ns, name);
+  checkCreateResourceVersion({ resourceVersion: presetRv });
+  const key = objectKey(rt.namespaced ? req.ns : '', name);
+  if (ctx.store.get(rt.storageKey, key)) throw errors.alreadyExists(rt, name);
   const manager = managerName(req.query.get('fieldManager'), req.userAgent);
   meta.managedFields = [
     {
@@ -216,10 +224,10 @@ export function insertNew(
       apiVersion: rt.groupVersion,
       time: now,
       fieldsType: 'FieldsV1',
-      fieldsV1: applyFields ?? fieldsV1Of(obj, true),
+      fieldsV1: applyFields ?? createdFields(rt, obj),
     } satisfies ManagedFieldsEntry,
   ];
-  if (dryRun(req)) return ok(201, JSON.stringify(canonicalize(rt, obj)), warnings);
+  if (dryRun(req)) return ok(201, toJson(canonicalize(rt, obj)), warnings);
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, obj), rv);
@@ -307,22 +315,31 @@ export function writeUpdate(
   // No-op: same content → same RV, no event, managedFields untouched.
   meta.managedFields = oldMeta.managedFields;
   meta.resourceVersion = oldMeta.resourceVersion;
-  if (jsonEqual(old, result)) return ok(200, cur, warnings);
+  // An apply that only changes ownership (a second manager applying equal values) is a write.
+  if (jsonEqual(old, result) && (!opts.managedFields || jsonEqual(opts.managedFields, oldMeta.managedFields)))
+    return ok(200, cur, warnings);
   meta.managedFields =
     opts.managedFields ??
     afterUpdate(
       oldMeta.managedFields as ManagedFieldsEntry[] | undefined,
       opts.manager,
-      rt.groupVersion,
+      rt,
       old,
       result,
       sub,
     );
-  if (dryRun(req)) return ok(200, JSON.stringify(canonicalize(rt, result)), warnings);
+  if (dryRun(req)) return ok(200, toJson(canonicalize(rt, result)), warnings);
   const rv = ctx.store.nextRv();
   meta.resourceVersion = String(rv);
   const stored = makeStored(canonicalize(rt, result), rv);
-  if (meta.deletionTimestamp && !(meta.finalizers as string[] | undefined)?.length) {
+  // Cleared finalizers complete a delete (a namespace also needs its spec.finalizers cleared).
+  const specFinalizers =
+    rt.storageKey === 'namespaces' ? (result.spec as { finalizers?: unknown[] })?.finalizers : undefined;
+  if (
+    meta.deletionTimestamp &&
+    !(meta.finalizers as string[] | undefined)?.length &&
+    !specFinalizers?.length
+  ) {
     ctx.store.commit(rt.storageKey, 'DELETED', stored, cur);
     return ok(200, stored, warnings);
   }
@@ -333,6 +350,7 @@ export function writeUpdate(
 /** PUT on an object or its status. */
 export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
+  validateWriteOptions('UpdateOptions', req.query);
   const next = decodeObject(rt, req);
   const meta = next.metadata as Record<string, unknown>;
   if (meta.name !== req.name) {
@@ -346,7 +364,12 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
     );
   }
   const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
-  if (!cur) throw errors.notFound(rt, req.name!);
+  if (!cur) {
+    // AllowCreateOnUpdate kinds (Services, Endpoints, Events, Leases, RBAC): PUT creates, 201.
+    if (rt.createOnUpdate && !req.subresource) return insertNew(ctx, req, next, nowSeconds(), 'Update');
+    throw errors.notFound(rt, req.name!);
+  }
+  checkUidPrecondition(rt, cur, meta.uid);
   const rv = meta.resourceVersion;
   if (rv === undefined || rv === '') {
     if (rt.custom) {
@@ -372,14 +395,6 @@ export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   return writeUpdate(ctx, req, cur, next, { manager });
 }
 
-const patchTypes: Record<string, 'json' | 'merge' | 'strategic' | 'apply'> = {
-  'application/json-patch+json': 'json',
-  'application/merge-patch+json': 'merge',
-  'application/strategic-merge-patch+json': 'strategic',
-  'application/apply-patch+yaml': 'apply',
-  'application/apply-patch+cbor': 'apply',
-};
-
 /** PATCH on an object or its status. */
 export function patchObject(
   ctx: ApiContext,
@@ -387,8 +402,7 @@ export function patchObject(
   apply: (ctx: ApiContext, req: ApiRequest, cur: Stored | undefined) => ApiResult,
 ): ApiResult {
   const rt = req.rt;
-  const ct = (req.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const type = patchTypes[ct];
+  const type = patchTypeOf(req.contentType);
   if (!type || (rt.custom && type === 'strategic')) {
     if (rt.custom || type === 'strategic') {
       throw errors.unsupportedMediaType(
@@ -397,6 +411,7 @@ export function patchObject(
     }
     throw errors.unsupportedMediaType();
   }
+  validateWriteOptions('PatchOptions', req.query);
   const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
   if (type === 'apply') return apply(ctx, req, cur);
   if (!cur) throw errors.notFound(rt, req.name!);

@@ -10,6 +10,7 @@ import { viewJson } from './objects.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { partialObjectMetadataList, tableOf, tableOptions } from './table.js';
 import { ApiError, errors } from './status.js';
+import { validateListOptions } from './request-options.js';
 
 export type Matcher = (s: Stored) => boolean;
 
@@ -64,14 +65,6 @@ function decodeContinue(token: string): ContinueToken {
   }
 }
 
-function invalidListOptions(message: string, field: string, causeMsg: string): ApiError {
-  return new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: ${causeMsg}`, {
-    group: 'meta.k8s.io',
-    kind: 'ListOptions',
-    causes: [{ reason: 'FieldValueForbidden', message: causeMsg, field }],
-  });
-}
-
 /** First index in sorted keys >= key. */
 function lowerBound(keys: string[], key: string): number {
   let lo = 0;
@@ -110,41 +103,9 @@ export function selectList(ctx: ApiContext, req: ApiRequest): Selection {
   const rvParam = q.get('resourceVersion');
   const rvMatch = q.get('resourceVersionMatch');
   const cont = q.get('continue');
-  const limitText = q.get('limit');
-  if (limitText !== null && limitText !== '' && !/^-?\d+$/.test(limitText)) {
-    throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(limitText)}: invalid syntax`);
-  }
-  let limit = Number(limitText ?? '0');
-  if (!Number.isFinite(limit) || limit < 0) limit = 0;
-  if (rvMatch !== null) {
-    if (!rvParam) {
-      throw invalidListOptions(
-        '',
-        'resourceVersionMatch',
-        'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
-      );
-    }
-    if (rvMatch !== 'Exact' && rvMatch !== 'NotOlderThan') {
-      throw invalidListOptions(
-        '',
-        'resourceVersionMatch',
-        `Unsupported value: "${rvMatch}": supported values: "Exact", "NotOlderThan"`,
-      );
-    }
-    if (cont)
-      throw invalidListOptions(
-        '',
-        'resourceVersionMatch',
-        'Forbidden: resourceVersionMatch is forbidden when continue is provided',
-      );
-    if (rvMatch === 'Exact' && rvParam === '0') {
-      throw invalidListOptions(
-        '',
-        'resourceVersionMatch',
-        'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
-      );
-    }
-  }
+  validateListOptions(q, false);
+  let limit = Number(q.get('limit') ?? '0');
+  if (limit < 0) limit = 0;
   let atRv = ctx.store.currentRv;
   let startKey = '';
   if (cont) {

@@ -1,272 +1,191 @@
 /**
- * managedFields bookkeeping as server-side apply does it, on sets of leaf field paths: Update
- * operations take the fields they change, Apply operations own exactly the fields of their
- * configuration, conflict with other owners holding different values (409 FieldManagerConflict
- * unless force), and remove fields they stop applying when nobody else owns them.
- * Lists are atomic leaves (the real server merges keyed lists element-wise; documented gap).
+ * managedFields bookkeeping as kube-apiserver's field manager does it (k8s.io/apiserver
+ * managedfields over structured-merge-diff), on typed field sets (fieldpath.ts): creates own what
+ * they set (a new map or list item owns itself: `"."`); Update operations take the fields they add
+ * or change from everyone else and drop removed ones; Apply owns exactly its configuration's fields,
+ * conflicts (409) with other owners of fields whose value it changes unless forced, and shares
+ * ownership of equal values. Entries are sorted as the real encoder sorts them.
  */
-import { nowSeconds, jsonEqual, type ManagedFieldsEntry } from './objects.js';
-import { ApiError } from './status.js';
+import type { ApiError } from './status.js';
+import {
+  compare,
+  createdFieldsV1,
+  decodeFieldsV1,
+  encodeFieldsV1,
+  pathString,
+  type Comparison,
+  type FieldSet,
+  type Scope,
+} from './fieldpath.js';
+import { nowSeconds, type ManagedFieldsEntry } from './objects.js';
+import type { ResourceType } from './resources.js';
+import { ApiError as StatusError } from './status.js';
+import { rootType } from './typed.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const SEP = '\u0000';
 
-/** Leaf paths of an object (user-owned parts: metadata labels/annotations/finalizers/ownerReferences and everything else). */
-export function leafPaths(obj: Obj, onlyStatus?: boolean): Set<string> {
-  const out = new Set<string>();
-  const walk = (v: unknown, path: string[]) => {
-    if (isObj(v) && Object.keys(v).length > 0) {
-      for (const [k, x] of Object.entries(v)) if (x !== undefined) walk(x, [...path, k]);
-    } else out.add(path.join(SEP));
-  };
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === 'apiVersion' || k === 'kind' || v === undefined) continue;
-    if (onlyStatus !== undefined && (k === 'status') !== onlyStatus) continue;
-    if (k === 'metadata') {
-      if (!isObj(v)) continue;
-      for (const mk of ['labels', 'annotations']) if (isObj(v[mk])) walk(v[mk], ['metadata', mk]);
-      for (const mk of ['finalizers', 'ownerReferences'])
-        if (v[mk] !== undefined) out.add(['metadata', mk].join(SEP));
-      continue;
-    }
-    walk(v, [k]);
+/** Which part of the object a write through `subresource` is tracked for (reset fields). */
+export function scopeOf(rt: ResourceType, subresource?: string): Scope {
+  if (subresource === 'status') return 'onlyStatus';
+  return rt.subresources.status ? 'noStatus' : 'all';
+}
+
+/** fieldsV1 of the creator of a new object (POST: an Update from the zero value). */
+export function createdFields(rt: ResourceType, obj: Obj): Obj {
+  return createdFieldsV1(obj, rootType(rt), scopeOf(rt));
+}
+
+const entryId = (e: { manager: string; operation: string; subresource?: string }): string =>
+  `${e.manager}\u0000${e.operation}\u0000${e.subresource ?? ''}`;
+
+const secondsOf = (t: string | undefined): number => (t ? Date.parse(t) / 1000 : 0);
+
+/** internal.sortEncodedManagedFields: operation, then time, manager, apiVersion, subresource. */
+function sortEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return list.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      secondsOf(p.time) - secondsOf(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
+  );
+}
+
+interface Owned {
+  e: ManagedFieldsEntry;
+  set: FieldSet;
+  changed: boolean;
+}
+
+function decode(entries: ManagedFieldsEntry[] | undefined): Owned[] {
+  return (entries ?? []).map((e) => ({ e, set: decodeFieldsV1(e.fieldsV1), changed: false }));
+}
+
+function remove(o: Owned, paths: FieldSet): void {
+  for (const p of paths) if (o.set.delete(p)) o.changed = true;
+}
+
+function encode(owned: Owned[]): ManagedFieldsEntry[] {
+  const out: ManagedFieldsEntry[] = [];
+  for (const o of owned) {
+    if (o.set.size === 0) continue;
+    out.push(o.changed ? { ...o.e, fieldsV1: encodeFieldsV1(o.set) } : o.e);
   }
-  return out;
+  return sortEntries(out);
 }
 
-function valueAt(obj: unknown, path: string): unknown {
-  let cur = obj;
-  for (const k of path.split(SEP)) cur = isObj(cur) ? cur[k] : undefined;
-  return cur;
-}
-
-function deleteAt(obj: Obj, path: string): void {
-  const keys = path.split(SEP);
-  const stack: Obj[] = [obj];
-  let cur: unknown = obj;
-  for (const k of keys.slice(0, -1)) {
-    cur = isObj(cur) ? cur[k] : undefined;
-    if (!isObj(cur)) return;
-    stack.push(cur);
-  }
-  delete (cur as Obj)[keys[keys.length - 1]!];
-  // Drop maps emptied by the removal (but never metadata itself).
-  for (let i = stack.length - 1; i > 0; i--) {
-    if (Object.keys(stack[i]!).length === 0 && !(i === 1 && keys[0] === 'metadata'))
-      delete stack[i - 1]![keys[i - 1]!];
-    else break;
-  }
-}
-
-function fieldsOfValue(v: unknown, marks: boolean): Obj {
-  if (!isObj(v)) return {};
-  const keys = Object.keys(v);
-  if (keys.length === 0) return {};
-  const out: Obj = marks ? { '.': {} } : {};
-  for (const k of keys.sort()) if (v[k] !== undefined) out[`f:${k}`] = fieldsOfValue(v[k], marks);
-  return out;
-}
-
-/** fieldsV1 of a whole new object, built directly (the create path: same result as toFieldsV1(leafPaths(obj))). */
-export function fieldsV1Of(obj: Obj, marks: boolean): Obj {
-  const out: Obj = {};
-  for (const k of Object.keys(obj).sort()) {
-    const v = obj[k];
-    if (k === 'apiVersion' || k === 'kind' || v === undefined) continue;
-    if (k === 'metadata') {
-      if (!isObj(v)) continue;
-      const m: Obj = {};
-      for (const mk of ['annotations', 'finalizers', 'labels', 'ownerReferences']) {
-        const x = v[mk];
-        if (x === undefined) continue;
-        if (mk === 'finalizers' || mk === 'ownerReferences') m[`f:${mk}`] = {};
-        else if (isObj(x)) m[`f:${mk}`] = fieldsOfValue(x, marks);
-      }
-      if (Object.keys(m).length) out['f:metadata'] = m;
-      continue;
-    }
-    out[`f:${k}`] = fieldsOfValue(v, marks);
-  }
-  return out;
-}
-
-export function toFieldsV1(paths: Set<string>, marks: boolean): Obj {
-  const root: Obj = {};
-  for (const p of [...paths].sort()) {
-    let cur = root;
-    const keys = p.split(SEP);
-    keys.forEach((k, i) => {
-      const f = `f:${k}`;
-      if (!isObj(cur[f])) cur[f] = {};
-      cur = cur[f] as Obj;
-      if (marks && i < keys.length - 1 && !(i === 0 && k === 'metadata')) cur['.'] = {};
-    });
-  }
-  return sortFields(root);
-}
-
-function sortFields(o: Obj): Obj {
-  const out: Obj = {};
-  for (const k of Object.keys(o).sort()) out[k] = isObj(o[k]) ? sortFields(o[k] as Obj) : o[k];
-  return out;
-}
-
-export function fromFieldsV1(f: unknown): Set<string> {
-  const out = new Set<string>();
-  const walk = (node: unknown, path: string[]) => {
-    if (!isObj(node)) return;
-    const children = Object.keys(node).filter(
-      (k) => k.startsWith('f:') || k.startsWith('k:') || k.startsWith('v:'),
-    );
-    if (children.length === 0) {
-      if (path.length) out.add(path.join(SEP));
-      return;
-    }
-    for (const c of children) walk(node[c], [...path, c.slice(2)]);
-  };
-  walk(f, []);
-  return out;
-}
-
-const display = (p: string) => '.' + p.split(SEP).join('.');
-
-function entryKey(e: ManagedFieldsEntry): string {
-  return `${e.manager}|${e.operation}|${e.subresource ?? ''}`;
-}
-
-/** Managed fields after an Update by `manager` that turned `before` into `after`. */
+/** Managed fields after an Update (PUT, merge/JSON/strategic patch) by `manager`. */
 export function afterUpdate(
   entries: ManagedFieldsEntry[] | undefined,
   manager: string,
-  apiVersion: string,
-  before: Obj | undefined,
+  rt: ResourceType,
+  before: Obj,
   after: Obj,
   subresource?: string,
 ): ManagedFieldsEntry[] {
-  const onlyStatus = subresource === 'status' ? true : undefined;
-  const newPaths = leafPaths(after, onlyStatus);
-  const oldPaths = before ? leafPaths(before, onlyStatus) : new Set<string>();
-  const changed = new Set<string>();
-  for (const p of newPaths)
-    if (!oldPaths.has(p) || !jsonEqual(valueAt(before, p), valueAt(after, p))) changed.add(p);
-  const removed = new Set([...oldPaths].filter((p) => !newPaths.has(p)));
-  const list: ManagedFieldsEntry[] = [];
-  let mine: Set<string> | undefined;
-  for (const e of entries ?? []) {
-    let set = fromFieldsV1(e.fieldsV1);
-    if (e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '')) {
-      mine = set;
-      continue;
+  const c = compare(before, after, rootType(rt), scopeOf(rt, subresource));
+  const taken = new Set([...c.modified, ...c.added]);
+  const owned = decode(entries);
+  const id = entryId({ manager, operation: 'Update', subresource });
+  let mine = owned.find((o) => entryId(o.e) === id);
+  for (const o of owned) {
+    if (o === mine) continue;
+    remove(o, taken);
+    remove(o, c.removed);
+  }
+  if (taken.size) {
+    if (!mine) {
+      mine = {
+        e: {
+          manager,
+          operation: 'Update',
+          apiVersion: rt.groupVersion,
+          time: '',
+          fieldsType: 'FieldsV1',
+          fieldsV1: {},
+        },
+        set: new Set(),
+        changed: true,
+      };
+      if (subresource) mine.e.subresource = subresource;
+      owned.push(mine);
     }
-    const before = set.size;
-    set = new Set([...set].filter((p) => !changed.has(p) && !removed.has(p)));
-    if (set.size === 0) continue;
-    list.push(set.size === before ? e : { ...e, fieldsV1: toFieldsV1(set, e.operation === 'Update') });
+    for (const p of taken) mine.set.add(p);
+    mine.e = { ...mine.e, time: nowSeconds() };
+    mine.changed = true;
   }
-  const own = new Set([...(mine ?? [])].filter((p) => !removed.has(p)));
-  for (const p of changed) own.add(p);
-  if (own.size) {
-    const entry: ManagedFieldsEntry = {
-      manager,
-      operation: 'Update',
-      apiVersion,
-      time: nowSeconds(),
-      fieldsType: 'FieldsV1',
-      fieldsV1: toFieldsV1(own, true),
-    };
-    if (subresource) entry.subresource = subresource;
-    list.push(entry);
-  }
-  return list;
+  if (mine) remove(mine, c.removed);
+  return encode(owned);
 }
 
 /**
- * Server-side apply: checks conflicts, removes fields `manager` no longer applies, and returns the
- * new managedFields. `merged` is the object after merging the configuration (mutated in place).
+ * Server-side apply's bookkeeping once the configuration is merged into the live object and
+ * pruned (apply.ts): conflicts with the owners of fields whose value changes (409 unless force,
+ * which takes them), removal of deleted fields from every owner, and `manager`'s Apply entry that
+ * owns exactly `applied`.
  */
 export function afterApply(
   entries: ManagedFieldsEntry[] | undefined,
   manager: string,
-  apiVersion: string,
-  current: Obj | undefined,
-  config: Obj,
+  rt: ResourceType,
+  live: Obj | undefined,
   merged: Obj,
+  applied: FieldSet,
   force: boolean,
   subresource?: string,
-): ManagedFieldsEntry[] {
-  const applied = leafPaths(config, subresource === 'status' ? true : undefined);
-  const conflicts: { manager: string; update: boolean; apiVersion: string; path: string }[] = [];
-  const others: { e: ManagedFieldsEntry; set: Set<string> }[] = [];
-  let previous = new Set<string>();
-  for (const e of entries ?? []) {
-    const set = fromFieldsV1(e.fieldsV1);
-    if (e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === (subresource ?? '')) {
-      previous = set;
-      continue;
-    }
-    others.push({ e, set });
-    for (const p of applied) {
-      if (set.has(p) && !jsonEqual(valueAt(current, p), valueAt(config, p))) {
-        conflicts.push({
-          manager: e.manager,
-          update: e.operation === 'Update',
-          apiVersion: e.apiVersion,
-          path: p,
-        });
-      }
-    }
+): { managedFields: ManagedFieldsEntry[]; changes: Comparison } {
+  const c = compare(live ?? {}, merged, rootType(rt), scopeOf(rt, subresource));
+  const owned = decode(entries);
+  const id = entryId({ manager, operation: 'Apply', subresource });
+  const conflicts: { owner: ManagedFieldsEntry; path: string }[] = [];
+  const others = owned.filter((o) => entryId(o.e) !== id);
+  for (const o of others) {
+    for (const p of o.set) if (c.modified.has(p) || c.added.has(p)) conflicts.push({ owner: o.e, path: p });
   }
   if (conflicts.length && !force) throw conflictError(conflicts);
-  // Fields this manager stops applying go away unless someone else still owns them.
-  for (const p of previous) {
-    if (applied.has(p)) continue;
-    if (others.some((o) => o.set.has(p))) continue;
-    deleteAt(merged, p);
+  for (const { owner, path } of conflicts) {
+    const o = others.find((x) => x.e === owner)!;
+    o.set.delete(path);
+    o.changed = true;
   }
-  const list: ManagedFieldsEntry[] = [];
-  for (const { e, set } of others) {
-    if (!force) {
-      list.push(e);
-      continue;
-    }
-    const kept = new Set(
-      [...set].filter(
-        (p) => !(applied.has(p) && conflicts.some((c) => c.path === p && c.manager === e.manager)),
-      ),
-    );
-    if (kept.size === 0) continue;
-    list.push(kept.size === set.size ? e : { ...e, fieldsV1: toFieldsV1(kept, e.operation === 'Update') });
-  }
-  const entry: ManagedFieldsEntry = {
-    manager,
-    operation: 'Apply',
-    apiVersion,
-    time: nowSeconds(),
-    fieldsType: 'FieldsV1',
-    fieldsV1: toFieldsV1(applied, false),
+  for (const o of others) remove(o, c.removed);
+  const prev = owned.find((o) => entryId(o.e) === id);
+  const objectChanged = c.added.size + c.modified.size + c.removed.size > 0;
+  const mine: Owned = {
+    e: {
+      manager,
+      operation: 'Apply',
+      apiVersion: rt.groupVersion,
+      // The time moves only when the apply changed the object (managedFieldsUpdater.Apply).
+      time: objectChanged || !prev ? nowSeconds() : prev.e.time,
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+    },
+    set: applied,
+    changed: true,
   };
-  if (subresource) entry.subresource = subresource;
-  list.push(entry);
-  return list.sort((a, b) =>
-    entryKey(a) === entryKey(entry) ? 1 : entryKey(b) === entryKey(entry) ? -1 : 0,
-  );
+  if (subresource) mine.e.subresource = subresource;
+  return { managedFields: encode([...others, mine]), changes: c };
 }
 
-function conflictError(
-  conflicts: { manager: string; update: boolean; apiVersion: string; path: string }[],
-): ApiError {
-  const who = (c: { manager: string; update: boolean; apiVersion: string }) =>
-    `"${c.manager}"${c.update ? ` using ${c.apiVersion}` : ''}`;
+/** merge.Conflicts as the field manager words them (NewConflictError). */
+function conflictError(conflicts: { owner: ManagedFieldsEntry; path: string }[]): ApiError {
+  const who = (e: ManagedFieldsEntry) => {
+    let s = JSON.stringify(e.manager);
+    if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
+    return e.operation === 'Update' ? `${s} using ${e.apiVersion}` : s;
+  };
   let message: string;
   if (conflicts.length === 1) {
     const c = conflicts[0]!;
-    message = `Apply failed with 1 conflict: conflict with ${who(c)}: ${display(c.path)}`;
+    message = `Apply failed with 1 conflict: conflict with ${who(c.owner)}: ${pathString(c.path)}`;
   } else {
     const byManager = new Map<string, string[]>();
     for (const c of conflicts) {
-      const k = who(c);
-      byManager.set(k, [...(byManager.get(k) ?? []), display(c.path)]);
+      const k = who(c.owner);
+      byManager.set(k, [...(byManager.get(k) ?? []), pathString(c.path)]);
     }
     message =
       `Apply failed with ${conflicts.length} conflicts: ` +
@@ -275,11 +194,11 @@ function conflictError(
         .map(([m, paths]) => `conflicts with ${m}:\n${paths.map((p) => `- ${p}`).join('\n')}`)
         .join('\n');
   }
-  return new ApiError(409, 'Conflict', message, {
+  return new StatusError(409, 'Conflict', message, {
     causes: conflicts.map((c) => ({
       reason: 'FieldManagerConflict',
-      message: `conflict with ${who(c)}`,
-      field: display(c.path),
+      message: `conflict with ${who(c.owner)}`,
+      field: pathString(c.path),
     })),
   });
 }

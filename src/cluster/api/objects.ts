@@ -1,11 +1,12 @@
 /**
  * Object metadata as kube-apiserver fills it: uid, creationTimestamp (second precision),
- * generateName suffixes, name validation, built-in key order and managedFields.
+ * generateName suffixes, built-in key order and managedFields (name validation: src/cluster/validation).
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../store/store.js';
 import type { ResourceType } from './resources.js';
-import { errors } from './status.js';
+import { goOrdered } from './key-order.js';
+import { toJson } from '../store/json.js';
 
 let cachedSecond = -1;
 let cachedStamp = '';
@@ -29,69 +30,12 @@ export function generateSuffix(): string {
   return s;
 }
 
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Namespaces and services need an RFC 1123 label; the rest a subdomain. */
-export function validateName(rt: ResourceType, name: string): void {
-  const label = rt.plural === 'namespaces' || rt.plural === 'services';
-  const ok = label
-    ? name.length <= 63 && dns1123Label.test(name)
-    : name.length <= 253 && dns1123Subdomain.test(name);
-  if (ok) return;
-  const what = label
-    ? `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
-    : `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
-  throw errors.invalid(rt.kind, rt.custom ? rt.group : '', name, [
-    { reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${what}`, field: 'metadata.name' },
-  ]);
-}
-
-const metaOrder = [
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-];
-
-function sortDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o).sort()) out[k] = sortDeep(o[k]);
-    return out;
-  }
-  return v;
-}
-
 /**
- * Key order of the stored object: built-ins follow the Go structs (kind, apiVersion, metadata, the
- * rest, status last); custom resources are sorted at every level like the real unstructured encoder.
+ * Key order of the stored object as kube-apiserver writes it: Go struct order with sorted map keys
+ * for built-ins, sorted keys at every level for custom resources (key-order.ts).
  */
 export function canonicalize(rt: ResourceType, obj: KubeObject): KubeObject {
-  if (rt.custom) return sortDeep(obj) as KubeObject;
-  const meta = obj.metadata as Record<string, unknown>;
-  const m: Record<string, unknown> = {};
-  for (const k of metaOrder) if (meta[k] !== undefined) m[k] = meta[k];
-  for (const k of Object.keys(meta)) if (!(k in m) && meta[k] !== undefined) m[k] = meta[k];
-  const out: Record<string, unknown> = { kind: obj.kind, apiVersion: obj.apiVersion, metadata: m };
-  for (const k of Object.keys(obj)) {
-    if (k !== 'kind' && k !== 'apiVersion' && k !== 'metadata' && k !== 'status') out[k] = obj[k];
-  }
-  if (obj.status !== undefined) out.status = obj.status;
-  return out as KubeObject;
+  return goOrdered(rt, obj);
 }
 
 /** Manager name: ?fieldManager= or the User-Agent up to the first `/`. */
@@ -141,5 +85,5 @@ export function clone<T>(v: T): T {
  */
 export function viewJson(rt: ResourceType, s: { obj: KubeObject; json: string }): string {
   if (!rt.custom || s.obj.apiVersion === rt.groupVersion) return s.json;
-  return JSON.stringify(sortDeep({ ...s.obj, apiVersion: rt.groupVersion }));
+  return toJson(goOrdered(rt, { ...s.obj, apiVersion: rt.groupVersion }));
 }

@@ -312,7 +312,8 @@ function writeField(w: Writer, f: FieldInfo, num: number, v: unknown): void {
 function writeMessage(w: Writer, m: MessageInfo, v: Obj): void {
   // Field-number order, as gogo-protobuf writes.
   for (const f of sortedFields(m)) {
-    const val = v[f.name];
+    // An embedded struct's fields sit in the parent's JSON; protobuf nests them.
+    const val = f.inline ? v : v[f.name];
     if (val !== undefined) writeField(w, f, f.num, val);
   }
 }
@@ -594,6 +595,7 @@ function readMessage(m: MessageInfo, buf: Uint8Array, start: number, end: number
       if (v === undefined) continue;
     }
     if (f.repeated) ((out[f.name] as unknown[] | undefined) ?? (out[f.name] = [])).push(v);
+    else if (f.inline && isObj(v)) Object.assign(out, v);
     else out[f.name] = v;
   }
   return out;

@@ -26,7 +26,10 @@ export interface ResourceType {
   shortNames?: string[];
   categories?: string[];
   verbs: string[];
+  /** status and scale; other subresources are `extraSubresources`, served by registered handlers. */
   subresources: { status?: boolean; scale?: boolean };
+  /** PUT of a missing object creates it (the strategy's AllowCreateOnUpdate). */
+  createOnUpdate?: boolean;
   /** Custom resources: keys sorted at every level, items of lists carry apiVersion/kind. */
   custom: boolean;
   /** Whether spec changes bump metadata.generation (Deployments, CRDs, CRs; not ConfigMaps). */
@@ -104,23 +107,34 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['svc'],
       categories: ['all'],
       subresources: { status: true },
+      createOnUpdate: true,
     }),
-    builtin('v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], singular: 'endpoints' }),
+    builtin('v1', 'endpoints', 'Endpoints', true, {
+      shortNames: ['ep'],
+      singular: 'endpoints',
+      createOnUpdate: true,
+    }),
     builtin('v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
-    builtin('v1', 'events', 'Event', true, { shortNames: ['ev'] }),
+    builtin('v1', 'events', 'Event', true, { shortNames: ['ev'], createOnUpdate: true }),
     builtin('v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: { status: true } }),
     builtin('v1', 'pods', 'Pod', true, {
       shortNames: ['po'],
       categories: ['all'],
       subresources: { status: true },
     }),
+    builtin('v1', 'resourcequotas', 'ResourceQuota', true, {
+      shortNames: ['quota'],
+      subresources: { status: true },
+    }),
+    builtin('v1', 'limitranges', 'LimitRange', true, { shortNames: ['limits'], createOnUpdate: true }),
     builtin('apps/v1', 'deployments', 'Deployment', true, {
       shortNames: ['deploy'],
       categories: ['all'],
       subresources: { status: true, scale: true },
       hasGeneration: true,
     }),
-    builtin('coordination.k8s.io/v1', 'leases', 'Lease', true),
+    ...workloadResources(),
+    builtin('coordination.k8s.io/v1', 'leases', 'Lease', true, { createOnUpdate: true }),
     builtin('apiextensions.k8s.io/v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
       shortNames: ['crd', 'crds'],
       categories: ['api-extensions'],
@@ -128,6 +142,62 @@ export function builtinResources(): ResourceType[] {
       hasGeneration: true,
     }),
     ...v128Resources(),
+  ];
+}
+
+/**
+ * Workload, networking, policy, autoscaling, RBAC, discovery and events kinds (issue 9 B), with
+ * v1.28's verbs, short names and categories. RBAC objects are stored and validated, not enforced.
+ */
+function workloadResources(): ResourceType[] {
+  const withStatus = { subresources: { status: true }, hasGeneration: true };
+  return [
+    builtin('apps/v1', 'replicasets', 'ReplicaSet', true, {
+      shortNames: ['rs'],
+      categories: ['all'],
+      subresources: { status: true, scale: true },
+      hasGeneration: true,
+    }),
+    builtin('apps/v1', 'statefulsets', 'StatefulSet', true, {
+      shortNames: ['sts'],
+      categories: ['all'],
+      subresources: { status: true, scale: true },
+      hasGeneration: true,
+    }),
+    builtin('apps/v1', 'daemonsets', 'DaemonSet', true, {
+      shortNames: ['ds'],
+      categories: ['all'],
+      ...withStatus,
+    }),
+    builtin('batch/v1', 'jobs', 'Job', true, { categories: ['all'], ...withStatus }),
+    builtin('batch/v1', 'cronjobs', 'CronJob', true, {
+      shortNames: ['cj'],
+      categories: ['all'],
+      ...withStatus,
+    }),
+    builtin('networking.k8s.io/v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'], ...withStatus }),
+    builtin('networking.k8s.io/v1', 'ingressclasses', 'IngressClass', false, { hasGeneration: true }),
+    builtin('networking.k8s.io/v1', 'networkpolicies', 'NetworkPolicy', true, {
+      shortNames: ['netpol'],
+      hasGeneration: true,
+    }),
+    builtin('policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+      shortNames: ['pdb'],
+      ...withStatus,
+    }),
+    builtin('autoscaling/v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
+      shortNames: ['hpa'],
+      categories: ['all'],
+      ...withStatus,
+    }),
+    builtin('rbac.authorization.k8s.io/v1', 'roles', 'Role', true, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io/v1', 'rolebindings', 'RoleBinding', true, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', false, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io/v1', 'clusterrolebindings', 'ClusterRoleBinding', false, {
+      createOnUpdate: true,
+    }),
+    builtin('discovery.k8s.io/v1', 'endpointslices', 'EndpointSlice', true),
+    builtin('events.k8s.io/v1', 'events', 'Event', true, { shortNames: ['ev'], createOnUpdate: true }),
   ];
 }
 
@@ -161,7 +231,6 @@ function v128Resources(): ResourceType[] {
       storageVersion: null,
       deprecationWarning: 'v1 ComponentStatus is deprecated in v1.19+',
     }),
-    builtin('v1', 'limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
     builtin('v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, {
       shortNames: ['pvc'],
       ...status,
@@ -174,21 +243,8 @@ function v128Resources(): ResourceType[] {
       subresources: { status: true, scale: true },
       hasGeneration: true,
     }),
-    builtin('v1', 'resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], ...status }),
     // apps/v1
     builtin('apps/v1', 'controllerrevisions', 'ControllerRevision', true),
-    builtin('apps/v1', 'daemonsets', 'DaemonSet', true, {
-      shortNames: ['ds'],
-      ...all,
-      ...status,
-      hasGeneration: true,
-    }),
-    builtin('apps/v1', 'statefulsets', 'StatefulSet', true, {
-      shortNames: ['sts'],
-      ...all,
-      subresources: { status: true, scale: true },
-      hasGeneration: true,
-    }),
     // authentication.k8s.io/v1, authorization.k8s.io/v1: reviews answered, never stored
     ...(
       [

@@ -77,9 +77,10 @@ export const errors = {
     ),
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   invalid: (kind: string, group: string, name: string, causes: StatusCause[], prefix?: string) => {
-    const errs = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? '')));
+    // Like field.ErrorList.ToAggregate(): repeated texts appear once in the message.
+    const errs = [...new Set(causes.map((c) => (c.field ? `${c.field}: ${c.message}` : (c.message ?? ''))))];
     const body = errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`;
-    const details: StatusDetails = { name };
+    const details: StatusDetails = name ? { name } : {};
     if (group) details.group = group;
     details.kind = kind;
     details.causes = causes;

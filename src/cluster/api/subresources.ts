@@ -1,13 +1,11 @@
 /**
- * Subresources beyond status/scale, and the resources answered without the store (bindings,
- * access and token reviews). Discovery lists an extra subresource only while `handlers` serves
+ * Subresources beyond status/scale, and bindings (answered without the store; the access and token
+ * reviews are http/reviews.ts). Discovery lists an extra subresource only while `handlers` serves
  * it, so nothing advertised answers 404. Nothing runs on the simulated nodes: logs are empty,
  * exec/attach/port-forward and proxies answer as a kubelet-less node would.
  */
-import { makeStored, objectKey, type KubeObject } from '../store/store.js';
-import { bodyMediaType, decodeBody } from './codec.js';
+import { objectKey } from '../store/store.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
-import { clone, nowSeconds } from './objects.js';
 import type { ResourceType } from './resources.js';
 import { errors, ApiError } from './status.js';
 
@@ -71,49 +69,6 @@ const proxy: Handler = (ctx, req) => {
   );
 };
 
-/** pods/binding (and POST bindings): sets spec.nodeName once, like the scheduler's binding. */
-function bind(ctx: ApiContext, req: ApiRequest, podName: string, body: Obj): ApiResult {
-  needs(req, ['POST']);
-  const target = (body.target as Obj | undefined) ?? {};
-  const podsRt = ctx.registry.get('v1', 'pods')!;
-  const cur = ctx.store.get('pods', objectKey(req.ns, podName));
-  if (!cur) throw errors.notFound(podsRt, podName);
-  const spec = (cur.obj.spec as Obj | undefined) ?? {};
-  if (typeof target.name !== 'string' || !target.name) {
-    throw errors.invalid('Binding', '', podName, [
-      { reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' },
-    ]);
-  }
-  if (spec.nodeName) {
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Operation cannot be fulfilled on pods/binding "${podName}": pod ${podName} is already assigned to node "${String(spec.nodeName)}"`,
-      { name: podName, kind: 'pods/binding' },
-    );
-  }
-  const next = clone(cur.obj) as KubeObject;
-  (next.spec as Obj).nodeName = target.name;
-  const status = ((next.status as Obj | undefined) ?? (next.status = {})) as Obj;
-  const conditions = ((status.conditions as Obj[] | undefined) ?? []).filter(
-    (c) => c.type !== 'PodScheduled',
-  );
-  conditions.push({
-    type: 'PodScheduled',
-    status: 'True',
-    lastProbeTime: null,
-    lastTransitionTime: nowSeconds(),
-  });
-  status.conditions = conditions;
-  const rv = ctx.store.nextRv();
-  (next.metadata as Obj).resourceVersion = String(rv);
-  ctx.store.commit('pods', 'MODIFIED', makeStored(next, rv), cur);
-  return {
-    code: 201,
-    body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }),
-  };
-}
-
 const handlers: Record<string, Handler> = {
   'pods/attach': streaming,
   'pods/exec': streaming,
@@ -122,8 +77,16 @@ const handlers: Record<string, Handler> = {
   'pods/proxy': proxy,
   'services/proxy': proxy,
   'nodes/proxy': proxy,
-  'pods/binding': (ctx, req) => bind(ctx, req, req.name!, bindingBody(req)),
 };
+
+/**
+ * Built-in kinds' own subresource handlers (pods/binding, serviceaccounts/token, namespaces/finalize
+ * and the `bindings` collection: src/cluster/builtins/subresources.ts) register here when the server
+ * starts, so this layer does not import the one above it.
+ */
+export function registerSubresource(key: string, handler: Handler): void {
+  handlers[key] = handler;
+}
 /**
  * Served by the ordinary object path, which changes only part of the object: CSR approval as the
  * status subresource, ephemeral containers as their own part of the pod spec.
@@ -132,11 +95,6 @@ const objectPath: Record<string, string> = {
   'certificatesigningrequests/approval': 'status',
   'pods/ephemeralcontainers': 'ephemeralcontainers',
 };
-
-function bindingBody(req: ApiRequest): Obj {
-  const v = decodeBody(req.body ?? Buffer.alloc(0), bodyMediaType(req.contentType), 'Binding');
-  return v && typeof v === 'object' ? (v as Obj) : {};
-}
 
 /** Whether this server answers `sub` of `rt` (status/scale aside). */
 export function servesSubresource(rt: ResourceType, sub: string): boolean {
@@ -162,70 +120,10 @@ export function subresourceRequest(ctx: ApiContext, req: ApiRequest): ApiResult 
   return handlers[key]!(ctx, req);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reviews: the only user is the admin token (system:masters); anyone else is bound to nothing.
-
-const admin = { username: 'kubeperf-admin', groups: ['system:masters', 'system:authenticated'] };
-
-function review(ctx: ApiContext, req: ApiRequest): ApiResult {
-  needs(req, ['POST']);
-  const rt = req.rt;
-  const obj = decodeBody(req.body ?? Buffer.alloc(0), bodyMediaType(req.contentType), rt.kind) as Obj;
-  if (!obj || typeof obj !== 'object')
-    throw errors.badRequest(`the object provided is unrecognized (must be of type ${rt.kind})`);
-  const spec = (obj.spec as Obj | undefined) ?? {};
-  const out: Obj = {
-    kind: rt.kind,
-    apiVersion: rt.groupVersion,
-    metadata: { creationTimestamp: null, ...((obj.metadata as Obj | undefined) ?? {}) },
-  };
-  if (rt.kind !== 'SelfSubjectReview') out.spec = spec;
-  switch (rt.kind) {
-    case 'SelfSubjectReview':
-      out.status = { userInfo: admin };
-      break;
-    case 'TokenReview': {
-      const ok = typeof spec.token === 'string' && ctx.hooks.tokenValid?.(spec.token) === true;
-      out.status = ok ? { authenticated: true, user: admin } : { user: {}, error: 'invalid bearer token' };
-      break;
-    }
-    case 'SelfSubjectAccessReview':
-      out.status = { allowed: true, reason: '' };
-      break;
-    case 'SelfSubjectRulesReview':
-      out.status = {
-        resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-        nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-        incomplete: false,
-      };
-      break;
-    default: {
-      // SubjectAccessReview / LocalSubjectAccessReview: only the admin's groups hold permissions.
-      const groups = (spec.groups as string[] | undefined) ?? [];
-      const allowed = spec.user === admin.username || groups.includes('system:masters');
-      out.status = allowed ? { allowed: true } : { allowed: false };
-    }
-  }
-  if (rt.kind === 'LocalSubjectAccessReview') (out.metadata as Obj).namespace = req.ns;
-  return { code: 201, body: JSON.stringify(out) };
-}
-
-/** Resources answered without the store (rt.virtual). */
+/** Bindings: answered without the store (rt.virtual). */
 export function virtualRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
   if (req.name) throw errors.methodNotAllowed();
-  if (req.rt.virtual === 'binding') {
-    const body = bindingBody(req);
-    const name = (body.metadata as Obj | undefined)?.name;
-    if (typeof name !== 'string' || !name) {
-      throw errors.invalid('Binding', '', '', [
-        {
-          reason: 'FieldValueRequired',
-          message: 'Required value: name or generateName is required',
-          field: 'metadata.name',
-        },
-      ]);
-    }
-    return bind(ctx, req, name, body);
-  }
-  return review(ctx, req);
+  if (req.rt.virtual === 'binding') return handlers.bindings!(ctx, req);
+  // Reviews are answered by http/reviews.ts, which knows who is asking.
+  throw errors.methodNotAllowed();
 }

@@ -101,6 +101,7 @@ function printerFor(rt: ResourceType): Printer {
     };
   }
   const age = (o: Obj) => humanAge(get(o, 'metadata', 'creationTimestamp'));
+  const num = (o: Obj, ...path: string[]): number => Number(get(o, ...path) ?? 0);
   const name = (o: Obj) => String(get(o, 'metadata', 'name'));
   switch (rt.storageKey) {
     case 'configmaps':
@@ -219,6 +220,204 @@ function printerFor(rt: ResourceType): Printer {
             age(o),
           ];
         },
+      };
+    case 'replicasets.apps':
+      return {
+        columns: [
+          nameColumn,
+          col('Desired', 'integer'),
+          col('Current', 'integer'),
+          col('Ready', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          num(o, 'spec', 'replicas'),
+          num(o, 'status', 'replicas'),
+          num(o, 'status', 'readyReplicas'),
+          age(o),
+        ],
+      };
+    case 'statefulsets.apps':
+      return {
+        columns: [nameColumn, col('Ready'), ageColumn],
+        cells: (o) => [name(o), `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`, age(o)],
+      };
+    case 'daemonsets.apps':
+      return {
+        columns: [
+          nameColumn,
+          col('Desired', 'integer'),
+          col('Current', 'integer'),
+          col('Ready', 'integer'),
+          col('Up-to-date', 'integer'),
+          col('Available', 'integer'),
+          col('Node Selector'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          num(o, 'status', 'desiredNumberScheduled'),
+          num(o, 'status', 'currentNumberScheduled'),
+          num(o, 'status', 'numberReady'),
+          num(o, 'status', 'updatedNumberScheduled'),
+          num(o, 'status', 'numberAvailable'),
+          Object.entries((get(o, 'spec', 'template', 'spec', 'nodeSelector') as Obj | undefined) ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(',') || '<none>',
+          age(o),
+        ],
+      };
+    case 'jobs.batch':
+      return {
+        columns: [nameColumn, col('Completions'), col('Duration'), ageColumn],
+        cells: (o) => {
+          const start = get(o, 'status', 'startTime');
+          const end = get(o, 'status', 'completionTime');
+          return [
+            name(o),
+            `${num(o, 'status', 'succeeded')}/${num(o, 'spec', 'completions') || 1}`,
+            typeof start === 'string'
+              ? humanAge(start, typeof end === 'string' ? Date.parse(end) : Date.now())
+              : '',
+            age(o),
+          ];
+        },
+      };
+    case 'cronjobs.batch':
+      return {
+        columns: [
+          nameColumn,
+          col('Schedule'),
+          col('Timezone'),
+          col('Suspend', 'boolean'),
+          col('Active', 'integer'),
+          col('Last Schedule'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          String(get(o, 'spec', 'schedule') ?? ''),
+          String(get(o, 'spec', 'timeZone') ?? '<none>'),
+          get(o, 'spec', 'suspend') === true,
+          ((get(o, 'status', 'active') as unknown[] | undefined) ?? []).length,
+          typeof get(o, 'status', 'lastScheduleTime') === 'string'
+            ? humanAge(get(o, 'status', 'lastScheduleTime'))
+            : '<none>',
+          age(o),
+        ],
+      };
+    case 'ingresses.networking.k8s.io':
+      return {
+        columns: [nameColumn, col('Class'), col('Hosts'), col('Address'), col('Ports'), ageColumn],
+        cells: (o) => {
+          const rules = (get(o, 'spec', 'rules') as Obj[] | undefined) ?? [];
+          const hosts = rules.map((r) => r.host).filter(Boolean);
+          return [
+            name(o),
+            String(get(o, 'spec', 'ingressClassName') ?? '<none>'),
+            hosts.length ? hosts.join(',') : '*',
+            '',
+            get(o, 'spec', 'tls') ? '80, 443' : '80',
+            age(o),
+          ];
+        },
+      };
+    case 'networkpolicies.networking.k8s.io':
+      return {
+        columns: [nameColumn, col('Pod-Selector'), ageColumn],
+        cells: (o) => [
+          name(o),
+          Object.entries((get(o, 'spec', 'podSelector', 'matchLabels') as Obj | undefined) ?? {})
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(',') || '<none>',
+          age(o),
+        ],
+      };
+    case 'poddisruptionbudgets.policy':
+      return {
+        columns: [
+          nameColumn,
+          col('Min Available'),
+          col('Max Unavailable'),
+          col('Allowed Disruptions', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          String(get(o, 'spec', 'minAvailable') ?? 'N/A'),
+          String(get(o, 'spec', 'maxUnavailable') ?? 'N/A'),
+          num(o, 'status', 'disruptionsAllowed'),
+          age(o),
+        ],
+      };
+    case 'horizontalpodautoscalers.autoscaling':
+      return {
+        columns: [
+          nameColumn,
+          col('Reference'),
+          col('Targets'),
+          col('MinPods', 'integer'),
+          col('MaxPods', 'integer'),
+          col('Replicas', 'integer'),
+          ageColumn,
+        ],
+        cells: (o) => [
+          name(o),
+          `${String(get(o, 'spec', 'scaleTargetRef', 'kind'))}/${String(get(o, 'spec', 'scaleTargetRef', 'name'))}`,
+          '<unknown>',
+          num(o, 'spec', 'minReplicas') || 1,
+          num(o, 'spec', 'maxReplicas'),
+          num(o, 'status', 'currentReplicas'),
+          age(o),
+        ],
+      };
+    case 'rolebindings.rbac.authorization.k8s.io':
+    case 'clusterrolebindings.rbac.authorization.k8s.io':
+      return {
+        columns: [nameColumn, col('Role'), ageColumn],
+        cells: (o) => [
+          name(o),
+          `${String(get(o, 'roleRef', 'kind'))}/${String(get(o, 'roleRef', 'name'))}`,
+          age(o),
+        ],
+      };
+    case 'roles.rbac.authorization.k8s.io':
+    case 'clusterroles.rbac.authorization.k8s.io':
+    case 'limitranges':
+      return {
+        columns: [nameColumn, col('Created At', 'date')],
+        cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
+      };
+    case 'endpointslices.discovery.k8s.io':
+      return {
+        columns: [nameColumn, col('AddressType'), col('Ports'), col('Endpoints'), ageColumn],
+        cells: (o) => {
+          const ports = ((o.ports as Obj[] | undefined) ?? []).map((p) => String(p.port));
+          const addrs = ((o.endpoints as Obj[] | undefined) ?? []).flatMap(
+            (e) => (e.addresses as string[]) ?? [],
+          );
+          return [
+            name(o),
+            String(o.addressType ?? ''),
+            ports.join(',') || '<unset>',
+            addrs.length
+              ? addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '')
+              : '<unset>',
+            age(o),
+          ];
+        },
+      };
+    case 'events':
+      return {
+        columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
+        cells: (o) => [
+          humanAge(get(o, 'lastTimestamp') ?? get(o, 'eventTime') ?? get(o, 'metadata', 'creationTimestamp')),
+          String(o.type ?? ''),
+          String(o.reason ?? ''),
+          `${String(get(o, 'involvedObject', 'kind')).toLowerCase()}/${String(get(o, 'involvedObject', 'name'))}`,
+          String(o.message ?? ''),
+        ],
       };
     case 'customresourcedefinitions.apiextensions.k8s.io':
       return {

@@ -8,7 +8,8 @@ import type { Http2ServerResponse } from 'node:http2';
 import { makeStored, type KubeObject, type StoreEvent, type Stored } from '../store/store.js';
 import type { ApiContext, ApiRequest } from './context.js';
 import { matcherFor, parseRv, type Matcher } from './list.js';
-import { ApiError } from './status.js';
+import { int64Param, queryBool, validateListOptions } from './request-options.js';
+import { chunkBytes } from './backpressure.js';
 import { viewJson } from './objects.js';
 import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
 import { protobufWatchContentType, watchFrameOf, watchFrameOfStored } from './protobuf.js';
@@ -41,42 +42,20 @@ function line(type: keyof typeof typePrefix, s: Stored): Buffer {
   return l;
 }
 
-function watchValidation(message: string, cause: string, field: string): ApiError {
-  return new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: ${cause}`, {
-    group: 'meta.k8s.io',
-    kind: 'ListOptions',
-    causes: [{ reason: 'FieldValueForbidden', message: cause, field }],
-  });
-}
-
 /** Validates options before any header is written (errors are normal Status responses). */
 export function prepareWatch(
   ctx: ApiContext,
   req: ApiRequest,
 ): { match?: Matcher; startRv?: number; timeoutMs: number; bookmarks: boolean } {
   const q = req.query;
-  if (q.get('sendInitialEvents') !== null) {
-    throw watchValidation(
-      '',
-      'Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
-      'sendInitialEvents',
-    );
-  }
-  if (q.get('resourceVersionMatch') !== null) {
-    throw watchValidation(
-      '',
-      'Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
-      'resourceVersionMatch',
-    );
-  }
+  validateListOptions(q, true);
   const match = matcherFor(req);
   const rvText = q.get('resourceVersion');
   const startRv = rvText && rvText !== '0' ? parseRv(rvText) : undefined;
-  const t = q.get('timeoutSeconds');
-  let timeoutMs = (1800 + Math.random() * 1800) * 1000;
-  if (t !== null && /^\d+$/.test(t) && Number(t) > 0) timeoutMs = Number(t) * 1000;
-  const b = q.get('allowWatchBookmarks');
-  return { match, startRv, timeoutMs, bookmarks: b === 'true' || b === '1' };
+  // Without timeoutSeconds (or 0) the real server picks minRequestTimeout × [1, 2): 1800–3600 s.
+  const t = int64Param(q, 'timeoutSeconds') ?? 0;
+  const timeoutMs = t > 0 ? t * 1000 : (1800 + Math.random() * 1800) * 1000;
+  return { match, startRv, timeoutMs, bookmarks: queryBool(q, 'allowWatchBookmarks') };
 }
 
 function stamp(s: Stored, rv: number): Stored {
@@ -122,7 +101,12 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   const { match, startRv, timeoutMs, bookmarks } = prepareWatch(ctx, req);
   const tableOpts = req.table ? tableOptions(req) : {};
   const nsPrefix = rt.namespaced && req.ns ? `${req.ns}/` : '';
-  const matches = (s: Stored): boolean => (!nsPrefix || s.key.startsWith(nsPrefix)) && (!match || match(s));
+  // A name in the URL (`/watch/…/NAME`) watches that one object.
+  const name = req.name;
+  const matches = (s: Stored): boolean =>
+    (!nsPrefix || s.key.startsWith(nsPrefix)) &&
+    (name === undefined || s.name === name) &&
+    (!match || match(s));
   const metricKey = `${rt.group}|${rt.version}|${rt.kind}`;
 
   (res as ServerResponse).writeHead(200, {
@@ -134,11 +118,30 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   let closed = false;
   let lastSentRv = startRv ?? ctx.store.currentRv;
   let pending: Buffer[] = [];
+  // Back-pressure (see backpressure.ts): at most one chunk in the stream's queue; the rest
+  // waits here until 'drain', so a slow watcher never makes HTTP/2 refuse its session's streams.
+  let blocked = false;
+  const onDrain = (): void => {
+    blocked = false;
+    flush();
+  };
   const flush = (): void => {
-    if (closed || pending.length === 0) return;
+    if (closed || blocked || pending.length === 0) return;
     const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
     pending = [];
-    (res as ServerResponse).write(data);
+    for (let off = 0; off < data.length;) {
+      const end = Math.min(off + chunkBytes, data.length);
+      const more = (res as ServerResponse).write(
+        off === 0 && end === data.length ? data : data.subarray(off, end),
+      );
+      off = end;
+      if (!more) {
+        if (off < data.length) pending.push(data.subarray(off));
+        blocked = true;
+        res.once('drain', onDrain);
+        return;
+      }
+    }
   };
   const write = (data: Buffer | string): void => {
     if (closed) return;
@@ -190,6 +193,7 @@ export function serveWatch(ctx: ApiContext, req: ApiRequest, res: StreamResponse
   const timers: NodeJS.Timeout[] = [];
   const close = (): void => {
     if (closed) return;
+    blocked = false;
     flush();
     closed = true;
     unsubscribe();

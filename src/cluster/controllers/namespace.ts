@@ -1,9 +1,12 @@
 /**
  * Namespace controller: once a namespace is Terminating, delete everything in it, wait for objects
- * held by finalizers, then drop the `kubernetes` finalizer and remove the namespace.
+ * held by finalizers, then drop the `kubernetes` finalizer from `spec.finalizers` (as the real one
+ * does through namespaces/finalize) and remove the namespace once no spec or metadata finalizer is
+ * left (other spec finalizers are someone else's to remove through namespaces/finalize).
  */
 import type { ApiContext } from '../api/context.js';
-import { deleteObject, removeNow } from '../api/handlers.js';
+import { deleteObject, removeNow, writeUpdate } from '../api/handlers.js';
+import { clone } from '../api/objects.js';
 import { ApiError } from '../api/status.js';
 import type { StoreEvent } from '../store/store.js';
 
@@ -38,9 +41,31 @@ export function startNamespaceController(ctx: ApiContext): () => void {
       }
       if (remaining === 0) {
         const nsType = ctx.registry.get('v1', 'namespaces')!;
+        const specFins = ((nsObj.obj.spec as { finalizers?: string[] } | undefined)?.finalizers ??
+          []) as string[];
+        if (specFins.includes('kubernetes')) {
+          const next = clone(nsObj.obj);
+          const rest = specFins.filter((f) => f !== 'kubernetes');
+          next.spec = { ...((next.spec as object) ?? {}), finalizers: rest.length ? rest : undefined };
+          writeUpdate(
+            ctx,
+            {
+              method: 'PUT',
+              rt: nsType,
+              ns: '',
+              name: ns,
+              subresource: 'finalize',
+              query: new URLSearchParams(),
+            },
+            nsObj,
+            next,
+            { manager: 'kube-controller-manager' },
+          );
+          continue;
+        }
         const fin =
           ((nsObj.obj.metadata as Record<string, unknown>).finalizers as string[] | undefined) ?? [];
-        if (fin.length === 0) {
+        if (fin.length === 0 && specFins.length === 0) {
           removeNow(ctx, nsType, nsObj);
           pending.delete(ns);
         }
@@ -58,6 +83,7 @@ export function startNamespaceController(ctx: ApiContext): () => void {
 
   const onEvent = (e: StoreEvent): void => {
     if (e.type === 'MODIFIED' && (e.cur.obj.metadata as Record<string, unknown>).deletionTimestamp) {
+      // Our own finalize write re-triggers the sweep; removal waits for the next turn.
       pending.add(e.cur.name);
       schedule(0);
     }

@@ -10,7 +10,8 @@ import { builtinDefaults } from '../builtins/defaults.js';
 import { definitionFor } from '../types/index.js';
 import { pruneUnknownFields } from '../types/unknown-fields.js';
 import type { KubeObject } from '../store/store.js';
-import { crdDefaults, validateCrd } from './definition.js';
+import { crdDefaults } from './definition.js';
+import { customResourceMetaErrors, toCauses } from '../validation/index.js';
 import { applyDefaults, hasCelRules, prune, validateCel, validateSchema } from './schema.js';
 
 type Obj = Record<string, unknown>;
@@ -81,6 +82,27 @@ const builtinFields: Record<string, string[]> = {
     'reportingComponent',
     'reportingInstance',
   ],
+  'endpointslices.discovery.k8s.io': ['addressType', 'endpoints', 'ports'],
+  'events.events.k8s.io': [
+    'eventTime',
+    'series',
+    'reportingController',
+    'reportingInstance',
+    'action',
+    'reason',
+    'regarding',
+    'related',
+    'note',
+    'type',
+    'deprecatedSource',
+    'deprecatedFirstTimestamp',
+    'deprecatedLastTimestamp',
+    'deprecatedCount',
+  ],
+  'roles.rbac.authorization.k8s.io': ['rules'],
+  'clusterroles.rbac.authorization.k8s.io': ['rules', 'aggregationRule'],
+  'rolebindings.rbac.authorization.k8s.io': ['subjects', 'roleRef'],
+  'clusterrolebindings.rbac.authorization.k8s.io': ['subjects', 'roleRef'],
 };
 
 /** Unknown top-level fields: dropped with a warning, 400 with fieldValidation=Strict (real behaviour). */
@@ -116,12 +138,12 @@ export function admit(
     const warnings = pruneBuiltinTopLevel(rt, obj, req.query.get('fieldValidation') ?? 'Warn');
     checkBuiltinTypes(rt, obj);
     builtinDefaults(rt, obj, old ? 'update' : 'create');
-    if (rt.storageKey === 'customresourcedefinitions.apiextensions.k8s.io') {
-      crdDefaults(obj, !old);
-      validateCrd(obj);
-    }
+    // Validation of built-ins follows in the hook builtins/index.ts installs around this one.
+    if (rt.storageKey === 'customresourcedefinitions.apiextensions.k8s.io') crdDefaults(obj, !old);
     return warnings;
   }
+  // Kind/apiVersion first (a mismatch is the only error reported), then metadata joins the schema's.
+  const metaCauses = toCauses(customResourceMetaErrors(rt, obj, old));
   const mode = req.query.get('fieldValidation') ?? 'Warn';
   const unknown = prune(rt.schema, obj);
   let warnings: string[] | undefined;
@@ -138,7 +160,7 @@ export function admit(
   // The real order comes from Go map iteration (not stable); enum errors first, then type errors,
   // then the rest matches the captured samples.
   const rank = (r?: string) => (r === 'FieldValueNotSupported' ? 0 : r === 'FieldValueTypeInvalid' ? 1 : 2);
-  const causes = [...v.causes].sort((a, b) => rank(a.reason) - rank(b.reason));
+  const causes = [...metaCauses, ...[...v.causes].sort((a, b) => rank(a.reason) - rank(b.reason))];
   if (v.structural) {
     if (hasCelRules(rt.schema))
       causes.push({ reason: 'FieldValueInvalid', message: notChecked, field: '<nil>' });

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { gzipSync } from 'node:zlib';
+import { endWithBackpressure } from '../api/backpressure.js';
 
 /** defaultGzipThresholdBytes in k8s.io/apiserver/pkg/endpoints/handlers/responsewriters. */
 export const gzipThresholdBytes = 128 * 1024;
@@ -36,6 +37,6 @@ export function send(
   }
   headers['Content-Length'] = String(typeof out === 'string' ? Buffer.byteLength(out) : out.length);
   (res as ServerResponse).writeHead(code, headers);
-  res.end(out);
+  endWithBackpressure(res, out);
   return code;
 }

@@ -2,7 +2,8 @@
  * Verb dispatch of resource requests (built-in resources answer 405 for impossible method/target
  * pairs, custom resources 400, as the real server does).
  */
-import { applyPatch, deleteCollection } from '../api/collection.js';
+import { applyPatch } from '../api/apply.js';
+import { deleteCollection } from '../api/collection.js';
 import type { ApiContext, ApiRequest, ApiResult } from '../api/context.js';
 import {
   createObject,
@@ -16,8 +17,23 @@ import { listObjects, listTable } from '../api/list.js';
 import { scaleRequest } from '../api/scale.js';
 import { errors } from '../api/status.js';
 import { subresourceRequest, virtualRequest } from '../api/subresources.js';
+import { patchTypeOf } from '../api/codec.js';
+import { validateWriteOptions } from '../api/request-options.js';
+import { answerReview } from './reviews.js';
+
+/** Options validation (422) of writes, before the body is decoded, as the real handlers do. */
+function validateOptions(req: ApiRequest): void {
+  if (req.method === 'POST') validateWriteOptions(req.query, 'CreateOptions');
+  else if (req.method === 'PUT') validateWriteOptions(req.query, 'UpdateOptions');
+  else if (req.method === 'PATCH') {
+    // An unknown patch type is the handler's 415, which comes first.
+    const type = patchTypeOf(req.contentType);
+    if (type) validateWriteOptions(req.query, 'PatchOptions', type === 'apply');
+  }
+}
 
 export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.method === 'PUT' || req.method === 'PATCH') validateOptions(req);
   if (req.subresource === 'scale') return scaleRequest(ctx, req);
   if (req.rt.virtual) return virtualRequest(ctx, req);
   if (req.subresource && req.subresource !== 'status') {
@@ -48,7 +64,9 @@ export function objectRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
 }
 
 export function collectionRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
+  if (req.rt.virtual === 'review') return answerReview(ctx, req);
   if (req.rt.virtual) return virtualRequest(ctx, req);
+  if (req.method === 'POST') validateOptions(req);
   switch (req.method) {
     case 'GET':
     case 'HEAD':

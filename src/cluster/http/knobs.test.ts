@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { parseClusterOptions } from '../options.js';
 import { cm, testCluster } from '../test-support.js';
+import { Knobs } from './knobs.js';
 
 const base = '/api/v1/namespaces/default/configmaps';
 
@@ -7,14 +9,29 @@ describe('behaviour knobs', () => {
   it('adds per-verb latency from the model', async () => {
     const c = await testCluster({ latency: { create: 'fixed:80ms' } });
     try {
-      let t = performance.now();
+      // A lower bound only: a busy machine can add to it, never take from it.
+      const t = performance.now();
       await c.req('POST', base, cm('slow'));
       expect(performance.now() - t).toBeGreaterThanOrEqual(75);
-      t = performance.now();
-      await c.req('GET', `${base}/slow`);
-      expect(performance.now() - t).toBeLessThan(75);
     } finally {
       await c.close();
+    }
+  });
+
+  it('delays only the verbs its model names (fake timers: exact, and no wall-clock bound)', () => {
+    vi.useFakeTimers();
+    try {
+      const knobs = new Knobs(parseClusterOptions({ latency: { create: 'fixed:80ms' } }));
+      const admitted: string[] = [];
+      knobs.before('get', false, false, () => admitted.push('get'));
+      knobs.before('create', true, false, () => admitted.push('create'));
+      expect(admitted).toEqual(['get']); // get: at once
+      vi.advanceTimersByTime(79);
+      expect(admitted).toEqual(['get']);
+      vi.advanceTimersByTime(1);
+      expect(admitted).toEqual(['get', 'create']); // create: after exactly 80 ms
+    } finally {
+      vi.useRealTimers();
     }
   });
 

@@ -9,14 +9,50 @@ import type { ApiServer } from '../server.js';
 import { serverVersion } from '../version.js';
 import { send } from './compress.js';
 
-const healthChecks = [
+/** kube-apiserver v1.28's checks, in its order (readyz as captured; livez and healthz lack the readiness-only ones). */
+const readyzChecks = [
   'ping',
   'log',
   'etcd',
+  'etcd-readiness',
   'informer-sync',
-  'poststarthook/start-apiextensions-informers',
-  'poststarthook/crd-informer-synced',
+  ...[
+    'start-kube-apiserver-admission-initializer',
+    'generic-apiserver-start-informers',
+    'priority-and-fairness-config-consumer',
+    'priority-and-fairness-filter',
+    'storage-object-count-tracker-hook',
+    'start-apiextensions-informers',
+    'start-apiextensions-controllers',
+    'crd-informer-synced',
+    'start-service-ip-repair-controllers',
+    'rbac/bootstrap-roles',
+    'scheduling/bootstrap-system-priority-classes',
+    'priority-and-fairness-config-producer',
+    'start-system-namespaces-controller',
+    'bootstrap-controller',
+    'start-cluster-authentication-info-controller',
+    'start-kube-apiserver-identity-lease-controller',
+    'start-deprecated-kube-apiserver-identity-lease-garbage-collector',
+    'start-kube-apiserver-identity-lease-garbage-collector',
+    'start-legacy-token-tracking-controller',
+    'start-kube-aggregator-informers',
+    'apiservice-registration-controller',
+    'apiservice-status-available-controller',
+    'kube-apiserver-autoregistration',
+  ].map((h) => `poststarthook/${h}`),
+  'autoregister-completion',
+  'poststarthook/apiservice-openapi-controller',
+  'poststarthook/apiservice-openapiv3-controller',
+  'poststarthook/apiservice-discovery-controller',
+  'shutdown',
 ];
+const readinessOnly = new Set(['etcd-readiness', 'informer-sync', 'shutdown']);
+const healthChecks: Record<string, string[]> = {
+  '/readyz': readyzChecks,
+  '/livez': readyzChecks.filter((c) => !readinessOnly.has(c)),
+  '/healthz': readyzChecks.filter((c) => !readinessOnly.has(c)),
+};
 
 function text(
   res: ServerResponse | Http2ServerResponse,
@@ -36,17 +72,21 @@ function text(
   return code;
 }
 
+/** healthz.handleRootHealth: `ok`, or with `?verbose` every check (and `?exclude=` ones) listed. */
 function health(name: string, path: string, query: URLSearchParams): { code: number; body: string } {
+  const checks = healthChecks[name]!;
   const rest = path.slice(name.length + 1);
   if (rest === '' || rest === '/') {
-    if (query.has('verbose')) {
-      const lines = healthChecks.map((c) => `[+]${c} ok`);
-      return { code: 200, body: `${lines.join('\n')}\n${name.slice(1)} check passed\n` };
+    if (!query.has('verbose')) return { code: 200, body: 'ok' };
+    const excluded = new Set(query.getAll('exclude'));
+    const lines = checks.map((c) => (excluded.delete(c) ? `[+]${c} excluded: ok` : `[+]${c} ok`));
+    if (excluded.size) {
+      const names = [...excluded].sort().map((e) => JSON.stringify(e));
+      lines.push(`warn: some health checks cannot be excluded: no matches for ${names.join(', ')}`);
     }
-    return { code: 200, body: 'ok' };
+    return { code: 200, body: `${lines.join('\n')}\n${name.slice(1)} check passed\n` };
   }
-  const check = rest.slice(1);
-  if (healthChecks.includes(check)) return { code: 200, body: 'ok' };
+  if (checks.includes(rest.slice(1))) return { code: 200, body: 'ok' };
   return { code: 404, body: '404 page not found\n' };
 }
 

@@ -112,7 +112,7 @@ function definition(name: string, flavour: Flavour, need: Set<string>, gvks: Map
   if (special) return special;
   const def: Json = {};
   if (m.description) def.description = m.description;
-  const required = m.fields.filter((f) => f.extra.required).map((f) => f.name);
+  const required = m.json.filter((f) => f.extra.required).map((f) => f.name);
   if (required.length) def.required = required;
   def.type = 'object';
   const props: Json = {};
@@ -120,7 +120,7 @@ function definition(name: string, flavour: Flavour, need: Set<string>, gvks: Map
     props.apiVersion = { description: typeMetaDescriptions.apiVersion, type: 'string' };
     props.kind = { description: typeMetaDescriptions.kind, type: 'string' };
   }
-  for (const f of m.fields) props[f.name] = fieldSchema(f, flavour, need);
+  for (const f of m.json) props[f.name] = fieldSchema(f, flavour, need);
   // Go's encoding/json writes map keys sorted: so do the real documents.
   def.properties = Object.fromEntries(Object.entries(props).sort(([a], [b]) => (a < b ? -1 : 1)));
   const g = gvks.get(name);

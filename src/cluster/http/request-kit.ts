@@ -1,11 +1,9 @@
 /**
- * Request-level helpers of the API server: body reading with the size cap, the authorizer's 403
- * for impersonated users and metric label values.
+ * Request-level helpers of the API server: body reading with the size cap and metric label values.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import type { ResourceType } from '../api/resources.js';
-import { ApiError, errors } from '../api/status.js';
+import { errors } from '../api/status.js';
 
 type AnyReq = IncomingMessage | Http2ServerRequest;
 
@@ -42,25 +40,6 @@ export function readBody(req: AnyReq, cb: (e: unknown, body?: Buffer) => void): 
       cb(e);
     }
   });
-}
-
-/** The authorizer's 403 for a user without permissions (message as kube-apiserver words it). */
-export function forbiddenFor(
-  user: string,
-  rt: ResourceType,
-  verb: string,
-  name: string | undefined,
-  ns: string,
-  sub?: string,
-): ApiError {
-  const qualified = rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
-  const resource = sub ? `${rt.plural}/${sub}` : rt.plural;
-  const where = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
-  const verbName = verb === 'apply' ? 'patch' : verb;
-  return errors.forbidden(
-    `${name ? `${qualified} "${name}"` : qualified} is forbidden: User "${user}" cannot ${verbName} resource "${resource}" in API group "${rt.group}" ${where}`,
-    { ...(name ? { name } : {}), ...(rt.group ? { group: rt.group } : {}), kind: rt.plural },
-  );
 }
 
 const metricPaths = ['/version', '/healthz', '/livez', '/readyz', '/metrics', '/openapi/v2', '/openapi/v3'];

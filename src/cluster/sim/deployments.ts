@@ -1,115 +1,218 @@
 /**
- * Simulated deployment controller: keeps `spec.replicas` pods of the current template (owned by
- * the Deployment, labelled with pod-template-hash; ReplicaSets are not simulated), replaces pods of
- * an old template once new ones are ready, and reports status (replicas, updated, ready, available,
- * observedGeneration, Available/Progressing conditions) as real status updates.
+ * Simulated deployment controller, as kube-controller-manager's: a Deployment owns ReplicaSets named
+ * `<deployment>-<pod-template-hash>` (which own the pods). A new template gets a new ReplicaSet with
+ * the next `deployment.kubernetes.io/revision`; RollingUpdate scales it up within maxSurge and the old
+ * ones down as new pods become available (within maxUnavailable), Recreate scales the old ones to
+ * zero first. Old ReplicaSets beyond revisionHistoryLimit are deleted. Status (replicas, updated,
+ * ready, available, unavailable, observedGeneration, Available/Progressing conditions) and the
+ * ScalingReplicaSet events are the real ones.
  */
-import { createHash } from 'node:crypto';
 import type { ApiContext } from '../api/context.js';
-import { nowSeconds } from '../api/objects.js';
+import { jsonEqual, nowSeconds } from '../api/objects.js';
 import type { KubeObject, StoreEvent } from '../store/store.js';
 import { create, remove, update, WorkQueue } from './controller-kit.js';
+import type { EventRecorder } from './events.js';
+import { activePod } from './replicasets.js';
+import {
+  controllerManager,
+  controllerUid,
+  isTerminating,
+  owned,
+  ownerRef,
+  scaled,
+  templateHash,
+} from './workloads.js';
 
 type Obj = Record<string, unknown>;
-const manager = 'kube-controller-manager';
+const hashLabel = 'pod-template-hash';
+const revisionKey = 'deployment.kubernetes.io/revision';
 
-function templateHash(tpl: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(tpl ?? {}))
-    .digest('hex')
-    .slice(0, 10)
-    .replace(/[aeiou]/g, 'x');
+const replicasOf = (rs: KubeObject): number => Number(((rs.spec as Obj) ?? {}).replicas ?? 0);
+const statusNum = (rs: KubeObject, f: string): number => Number(((rs.status as Obj) ?? {})[f] ?? 0);
+const annotationsOf = (o: KubeObject): Record<string, string> =>
+  (o.metadata.annotations as Record<string, string> | undefined) ?? {};
+const revisionOf = (rs: KubeObject): number => Number(annotationsOf(rs)[revisionKey] ?? 0);
+
+function withoutHash(tpl: unknown): unknown {
+  const t = structuredClone((tpl ?? {}) as Obj);
+  const labels = (t.metadata as Obj | undefined)?.labels as Record<string, string> | undefined;
+  if (labels) delete labels[hashLabel];
+  return t;
 }
 
-function isReady(pod: KubeObject): boolean {
-  const conds = ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
-  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-function ownerUid(pod: KubeObject): string | undefined {
-  const refs = (pod.metadata as Obj).ownerReferences as Obj[] | undefined;
-  return refs?.find((r) => r.kind === 'Deployment' && r.controller === true)?.uid as string | undefined;
-}
-
-export function startDeploymentController(ctx: ApiContext, syncDelayMs: () => number): () => void {
+export function startDeploymentController(
+  ctx: ApiContext,
+  events: EventRecorder,
+  syncDelayMs: () => number,
+): () => void {
   const deployRt = ctx.registry.get('apps/v1', 'deployments')!;
-  const podRt = ctx.registry.get('v1', 'pods')!;
+  const rsRt = ctx.registry.get('apps/v1', 'replicasets')!;
   /** deployment uid → "ns/name". */
   const byUid = new Map<string, string>();
 
   const sync = (key: string): void => {
-    const d = ctx.store.get('deployments.apps', key);
-    if (!d) return;
-    const meta = d.obj.metadata as Obj;
-    if (meta.deletionTimestamp) return;
-    const spec = (d.obj.spec as Obj) ?? {};
-    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
-    const tpl = (spec.template as Obj) ?? {};
-    const hash = templateHash(tpl);
+    const s = ctx.store.get('deployments.apps', key);
+    if (!s) return;
+    const d = s.obj;
+    if (isTerminating(d)) return;
+    const meta = d.metadata as Obj;
     const uid = meta.uid as string;
     byUid.set(uid, key);
-    const pods: KubeObject[] = [];
-    const prefix = `${d.ns}/`;
-    const objects = ctx.store.objects('pods');
-    for (const k of ctx.store.sortedKeys('pods')) {
-      if (!k.startsWith(prefix)) continue;
-      const p = objects.get(k)!.obj;
-      if (ownerUid(p) === uid && !(p.metadata as Obj).deletionTimestamp) pods.push(p);
-    }
-    const current = pods.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
-    const old = pods.filter((p) => p.metadata.labels?.['pod-template-hash'] !== hash);
-    // Scale the current template to the desired count.
-    for (let i = current.length; i < replicas; i++) {
-      const tplMeta = (tpl.metadata as Obj) ?? {};
-      const created = create(ctx, podRt, d.ns, manager, {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: '',
-          generateName: `${d.name}-${hash}-`,
-          namespace: d.ns,
-          labels: { ...((tplMeta.labels as Record<string, string>) ?? {}), 'pod-template-hash': hash },
-          ...(tplMeta.annotations ? { annotations: tplMeta.annotations } : {}),
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'Deployment',
-              name: d.name,
-              uid,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: structuredClone(tpl.spec ?? { containers: [] }),
+    const spec = (d.spec as Obj) ?? {};
+    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+    const tpl = (spec.template as Obj) ?? {};
+    const strategy = (spec.strategy as Obj) ?? {};
+    const ru = (strategy.rollingUpdate as Obj) ?? {};
+    let maxSurge = scaled(ru.maxSurge, replicas, true);
+    let maxUnavailable = scaled(ru.maxUnavailable, replicas, false);
+    if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
+    if (strategy.type === 'Recreate') maxSurge = maxUnavailable = 0;
+    const involved = { apiVersion: 'apps/v1', kind: 'Deployment', obj: d };
+    const record = (message: string) =>
+      events.event({ component: 'deployment-controller' }, involved, 'Normal', 'ScalingReplicaSet', message);
+
+    const all = owned(ctx, 'replicasets.apps', s.ns, uid).filter((rs) => !isTerminating(rs));
+    const wanted = withoutHash(tpl);
+    let newRs = all.find((rs) => jsonEqual(withoutHash((rs.spec as Obj).template), wanted));
+    const old = all.filter((rs) => rs !== newRs);
+    const maxRevision = all.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+    const oldActive = () =>
+      old.some(
+        (rs) => replicasOf(rs) > 0 || owned(ctx, 'pods', s.ns, rs.metadata.uid as string).some(activePod),
+      );
+    let progressing: [string, string] | undefined;
+
+    const scaleRs = (rs: KubeObject, to: number): KubeObject => {
+      const from = replicasOf(rs);
+      if (from === to) return rs;
+      let out = rs;
+      update(ctx, rsRt, s.ns, rs.metadata.name, controllerManager, (o) => {
+        (o.spec as Obj).replicas = to;
+        o.metadata.annotations = {
+          ...(o.metadata.annotations ?? {}),
+          'deployment.kubernetes.io/desired-replicas': String(replicas),
+          'deployment.kubernetes.io/max-replicas': String(replicas + maxSurge),
+        };
+        out = o;
       });
-      if (created) current.push(created);
+      record(`Scaled ${from < to ? 'up' : 'down'} replica set ${rs.metadata.name} to ${to} from ${from}`);
+      return out;
+    };
+
+    if (!newRs) {
+      const hash = templateHash(tpl);
+      const total = old.reduce((n, rs) => n + replicasOf(rs), 0);
+      const start =
+        strategy.type === 'Recreate'
+          ? oldActive()
+            ? 0
+            : replicas
+          : old.length
+            ? Math.max(0, Math.min(replicas, replicas + maxSurge - total))
+            : replicas;
+      const sel = (spec.selector as Obj) ?? {};
+      const tplMeta = (tpl.metadata as Obj) ?? {};
+      const labels = { ...((tplMeta.labels as Record<string, string>) ?? {}), [hashLabel]: hash };
+      const rsTemplate = { ...structuredClone(tpl), metadata: { ...structuredClone(tplMeta), labels } };
+      newRs = create(ctx, rsRt, s.ns, controllerManager, {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `${s.name}-${hash}`,
+          labels,
+          annotations: {
+            'deployment.kubernetes.io/desired-replicas': String(replicas),
+            'deployment.kubernetes.io/max-replicas': String(replicas + maxSurge),
+            [revisionKey]: String(maxRevision + 1),
+          },
+          ownerReferences: [ownerRef(d, 'apps/v1', 'Deployment')],
+        },
+        spec: {
+          replicas: start,
+          selector: {
+            ...structuredClone(sel),
+            matchLabels: { ...((sel.matchLabels as Obj) ?? {}), [hashLabel]: hash },
+          },
+          template: rsTemplate,
+        },
+      });
+      if (!newRs) return;
+      if (start > 0) record(`Scaled up replica set ${newRs.metadata.name} to ${start}`);
+      progressing = ['NewReplicaSetCreated', `Created new replica set "${newRs.metadata.name}"`];
+    } else if (revisionOf(newRs) < maxRevision) {
+      // A rollback to an older template: it becomes the newest revision again.
+      update(ctx, rsRt, s.ns, newRs.metadata.name, controllerManager, (o) => {
+        o.metadata.annotations = {
+          ...(o.metadata.annotations ?? {}),
+          [revisionKey]: String(maxRevision + 1),
+        };
+      });
     }
-    if (current.length > replicas) {
-      const extra = current
-        .filter((p) => !isReady(p))
-        .concat(current.filter(isReady))
-        .slice(0, current.length - replicas);
-      for (const p of extra) remove(ctx, podRt, d.ns, p.metadata.name);
+
+    if (strategy.type === 'Recreate') {
+      for (const rs of old) scaleRs(rs, 0);
+      if (!oldActive()) newRs = scaleRs(newRs, replicas);
+    } else if (!old.some((rs) => replicasOf(rs) > 0)) {
+      newRs = scaleRs(newRs, replicas);
+    } else {
+      const total =
+        all.reduce((n, rs) => n + replicasOf(rs), 0) + (all.includes(newRs) ? 0 : replicasOf(newRs));
+      if (replicasOf(newRs) < replicas) {
+        const room = replicas + maxSurge - total;
+        if (room > 0) newRs = scaleRs(newRs, Math.min(replicas, replicasOf(newRs) + room));
+      } else if (replicasOf(newRs) > replicas) newRs = scaleRs(newRs, replicas);
+      // Old replica sets go down only as far as availability allows.
+      const minAvailable = replicas - maxUnavailable;
+      const allTotal = old.reduce((n, rs) => n + replicasOf(rs), 0) + replicasOf(newRs);
+      const newUnavailable = replicasOf(newRs) - statusNum(newRs, 'availableReplicas');
+      let budget = allTotal - minAvailable - newUnavailable;
+      for (const rs of [...old].sort((a, b) => revisionOf(a) - revisionOf(b))) {
+        if (budget <= 0) break;
+        const r = replicasOf(rs);
+        if (r === 0) continue;
+        const down = Math.min(r, budget);
+        scaleRs(rs, r - down);
+        budget -= down;
+      }
     }
-    const readyCurrent = current.filter(isReady).length;
-    // Old template pods go once the new ones are ready (roll forward).
-    if (old.length && readyCurrent >= Math.min(replicas, current.length)) {
-      for (const p of old) remove(ctx, podRt, d.ns, p.metadata.name);
-    }
-    const all = current.length + (readyCurrent >= replicas ? 0 : old.length);
-    const ready = readyCurrent + (readyCurrent >= replicas ? 0 : old.filter(isReady).length);
-    const generation = meta.generation as number;
+
+    // Revision history: delete the oldest scaled-down replica sets beyond the limit.
+    const limit = typeof spec.revisionHistoryLimit === 'number' ? spec.revisionHistoryLimit : 10;
+    const idle = old
+      .filter((rs) => replicasOf(rs) === 0 && statusNum(rs, 'replicas') === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit)))
+      remove(ctx, rsRt, s.ns, rs.metadata.name);
+
+    const current = owned(ctx, 'replicasets.apps', s.ns, uid).filter((rs) => !isTerminating(rs));
+    const latest = current.find((rs) => rs.metadata.uid === newRs!.metadata.uid) ?? newRs;
+    const revision = String(revisionOf(latest));
+    if (annotationsOf(d)[revisionKey] !== revision)
+      update(ctx, deployRt, s.ns, s.name, controllerManager, (o) => {
+        o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [revisionKey]: revision };
+      });
+
+    const sum = (f: string) => current.reduce((n, rs) => n + statusNum(rs, f), 0);
+    const specTotal = current.reduce((n, rs) => n + replicasOf(rs), 0);
+    const available = sum('availableReplicas');
+    const updated = statusNum(latest, 'replicas');
+    const complete =
+      updated === replicas &&
+      statusNum(latest, 'availableReplicas') >= replicas &&
+      sum('replicas') === replicas;
+    const rsName = latest.metadata.name;
+    progressing ??= complete
+      ? ['NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`]
+      : ['ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`];
     update(
       ctx,
       deployRt,
-      d.ns,
-      d.name,
-      manager,
+      s.ns,
+      s.name,
+      controllerManager,
       (o) => {
         const now = nowSeconds();
-        const prev = (o.status as Obj) ?? {};
-        const prevConds = (prev.conditions as Obj[] | undefined) ?? [];
+        const prevConds = (((o.status as Obj) ?? {}).conditions as Obj[] | undefined) ?? [];
         const cond = (type: string, status: string, reason: string, message: string): Obj => {
           const before = prevConds.find((c) => c.type === type);
           const same = before && before.status === status;
@@ -122,35 +225,24 @@ export function startDeploymentController(ctx: ApiContext, syncDelayMs: () => nu
             message,
           };
         };
-        const available = ready >= replicas;
-        const status: Obj = {
-          observedGeneration: generation,
-          replicas: all,
-          updatedReplicas: current.length,
-          readyReplicas: ready,
-          availableReplicas: ready,
-          conditions: [
-            cond(
-              'Available',
-              available ? 'True' : 'False',
-              available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-              available
-                ? 'Deployment has minimum availability.'
-                : 'Deployment does not have minimum availability.',
-            ),
-            cond(
-              'Progressing',
-              'True',
-              readyCurrent >= replicas ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-              readyCurrent >= replicas
-                ? `ReplicaSet "${d.name}-${hash}" has successfully progressed.`
-                : `ReplicaSet "${d.name}-${hash}" is progressing.`,
-            ),
-          ],
-        };
-        if (ready === 0) delete status.readyReplicas;
-        if (ready === 0) delete status.availableReplicas;
-        if (all - ready > 0) status.unavailableReplicas = all - ready;
+        const isAvailable = available >= replicas - maxUnavailable;
+        const status: Obj = { observedGeneration: meta.generation };
+        if (sum('replicas')) status.replicas = sum('replicas');
+        if (updated) status.updatedReplicas = updated;
+        if (sum('readyReplicas')) status.readyReplicas = sum('readyReplicas');
+        if (available) status.availableReplicas = available;
+        if (specTotal - available > 0) status.unavailableReplicas = specTotal - available;
+        status.conditions = [
+          cond(
+            'Available',
+            isAvailable ? 'True' : 'False',
+            isAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+            isAvailable
+              ? 'Deployment has minimum availability.'
+              : 'Deployment does not have minimum availability.',
+          ),
+          cond('Progressing', 'True', progressing![0], progressing![1]),
+        ];
         o.status = status;
       },
       'status',
@@ -164,7 +256,7 @@ export function startDeploymentController(ctx: ApiContext, syncDelayMs: () => nu
         byUid.delete(e.cur.obj.metadata.uid as string);
         return;
       }
-      // Own status writes do not need a resync.
+      // Own status and annotation writes need no resync.
       if (
         e.type === 'MODIFIED' &&
         e.prev &&
@@ -173,10 +265,9 @@ export function startDeploymentController(ctx: ApiContext, syncDelayMs: () => nu
         return;
       queue.add(e.cur.key, syncDelayMs());
     }),
-    ctx.store.subscribe('pods', (e: StoreEvent) => {
-      const uid = ownerUid(e.cur.obj);
-      if (!uid) return;
-      const key = byUid.get(uid);
+    ctx.store.subscribe('replicasets.apps', (e: StoreEvent) => {
+      const uid = controllerUid(e.cur.obj);
+      const key = uid && byUid.get(uid);
       if (key) queue.add(key);
     }),
   ];

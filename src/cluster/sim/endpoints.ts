@@ -1,10 +1,13 @@
 /**
- * Simulated endpoints controller: every Service with a selector gets an Endpoints object listing
- * its matching pods (ready ones as addresses, others as notReadyAddresses), kept current.
+ * Simulated endpoints and endpointslice controllers: every Service with a selector gets an Endpoints
+ * object listing its matching pods (ready ones as addresses, others as notReadyAddresses) and an
+ * EndpointSlice (`<service>-xxxxx`, owned by the Service, with ready/serving/terminating conditions),
+ * kept current.
  */
 import type { ApiContext } from '../api/context.js';
 import { objectKey, type KubeObject, type StoreEvent } from '../store/store.js';
 import { create, update, WorkQueue } from './controller-kit.js';
+import { ownerRef } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 const manager = 'kube-controller-manager';
@@ -16,6 +19,63 @@ function isReady(pod: KubeObject): boolean {
 
 export function startEndpointsController(ctx: ApiContext): () => void {
   const epRt = ctx.registry.get('v1', 'endpoints')!;
+  const sliceRt = ctx.registry.get('discovery.k8s.io/v1', 'endpointslices')!;
+  const sliceManager = 'endpointslice-controller.k8s.io';
+
+  const syncSlice = (
+    svc: KubeObject,
+    ns: string,
+    entries: { ip: string; ready: boolean; pod: KubeObject }[],
+    ports: Obj[],
+  ): void => {
+    const name = svc.metadata.name;
+    const prefix = `${ns}/`;
+    const slices = ctx.store.objects('endpointslices.discovery.k8s.io');
+    let existing: string | undefined;
+    for (const k of ctx.store.sortedKeys('endpointslices.discovery.k8s.io')) {
+      if (!k.startsWith(prefix)) continue;
+      const l = slices.get(k)!.obj.metadata.labels ?? {};
+      if (
+        l['kubernetes.io/service-name'] === name &&
+        l['endpointslice.kubernetes.io/managed-by'] === sliceManager
+      ) {
+        existing = slices.get(k)!.name;
+        break;
+      }
+    }
+    const endpoints = entries.map((e) => ({
+      addresses: [e.ip],
+      conditions: { ready: e.ready, serving: e.ready, terminating: false },
+      ...((e.pod.spec as Obj | undefined)?.nodeName ? { nodeName: (e.pod.spec as Obj).nodeName } : {}),
+      targetRef: { kind: 'Pod', namespace: ns, name: e.pod.metadata.name, uid: e.pod.metadata.uid },
+    }));
+    const slicePorts = ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol }));
+    if (!existing) {
+      create(ctx, sliceRt, ns, sliceManager, {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: '',
+          generateName: `${name}-`,
+          namespace: ns,
+          labels: {
+            ...(svc.metadata.labels ?? {}),
+            'endpointslice.kubernetes.io/managed-by': sliceManager,
+            'kubernetes.io/service-name': name,
+          },
+          ownerReferences: [ownerRef(svc, 'v1', 'Service')],
+        },
+        addressType: 'IPv4',
+        endpoints,
+        ports: slicePorts,
+      });
+      return;
+    }
+    update(ctx, sliceRt, ns, existing, sliceManager, (o) => {
+      o.endpoints = endpoints;
+      o.ports = slicePorts;
+    });
+  };
 
   const sync = (key: string): void => {
     const svc = ctx.store.get('services', key);
@@ -25,6 +85,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
     if (!selector || !Object.keys(selector).length) return;
     const ready: Obj[] = [];
     const notReady: Obj[] = [];
+    const entries: { ip: string; ready: boolean; pod: KubeObject }[] = [];
     const prefix = `${svc.ns}/`;
     const objects = ctx.store.objects('pods');
     for (const k of ctx.store.sortedKeys('pods')) {
@@ -45,6 +106,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
         },
       };
       (isReady(p) ? ready : notReady).push(addr);
+      entries.push({ ip, ready: isReady(p), pod: p });
     }
     const ports = (((spec.ports as Obj[] | undefined) ?? []) as Obj[]).map((sp) => ({
       ...(sp.name ? { name: sp.name } : {}),
@@ -61,6 +123,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
             },
           ]
         : undefined;
+    syncSlice(svc.obj, svc.ns, entries, ports);
     const existing = ctx.store.get('endpoints', objectKey(svc.ns, svc.name));
     if (!existing) {
       create(ctx, epRt, svc.ns, manager, {

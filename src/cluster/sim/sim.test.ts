@@ -73,7 +73,8 @@ describe('simulated nodes, pods, deployments, endpoints', () => {
     const r = await stream;
     const reader = r.body!.getReader();
     let text = '';
-    while ((text.match(/\n/g) ?? []).length < 5)
+    // ADDED, then one MODIFIED each: bound (pods/binding sets nodeName and PodScheduled), Running, Ready.
+    while ((text.match(/\n/g) ?? []).length < 4)
       text += new TextDecoder().decode((await reader.read()).value);
     ac.abort();
     const types = text
@@ -103,9 +104,19 @@ describe('simulated nodes, pods, deployments, endpoints', () => {
     expect(d.status.conditions.find((x: { type: string }) => x.type === 'Available').status).toBe('True');
     const pods = (await c.req('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).json.items;
     expect(pods).toHaveLength(3);
-    expect(pods[0].metadata.ownerReferences[0]).toMatchObject({
+    // Deployments own ReplicaSets own Pods, as in Kubernetes.
+    const rs = (await c.req('GET', '/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dweb'))
+      .json.items;
+    expect(rs).toHaveLength(1);
+    expect(rs[0].metadata.name).toBe(`web-${rs[0].metadata.labels['pod-template-hash']}`);
+    expect(rs[0].metadata.ownerReferences[0]).toMatchObject({
       kind: 'Deployment',
       name: 'web',
+      controller: true,
+    });
+    expect(pods[0].metadata.ownerReferences[0]).toMatchObject({
+      kind: 'ReplicaSet',
+      name: rs[0].metadata.name,
       controller: true,
     });
     const ep = await until(async () => {
@@ -150,7 +161,8 @@ describe('simulated nodes, pods, deployments, endpoints', () => {
     });
     await until(async () => ((await c.req('GET', `${base}/g2`)).json.spec?.nodeName ? true : undefined));
     const forced = await c.req('DELETE', `${base}/g2?gracePeriodSeconds=0`);
-    expect(forced.json.status).toBe('Success');
+    // Pods are stored with ReturnDeletedObject: the DELETE answers with the pod.
+    expect(forced.json).toMatchObject({ kind: 'Pod', metadata: { name: 'g2' } });
     expect((await c.req('GET', `${base}/g2`)).status).toBe(404);
   });
 

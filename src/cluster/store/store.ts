@@ -3,6 +3,8 @@
  * resource, and a bounded event log used for watch resume and snapshot-consistent paging. Stored
  * objects are immutable once committed and serialized exactly once.
  */
+import { toJson } from './json.js';
+
 export type KubeObject = Record<string, unknown> & {
   apiVersion?: string;
   kind?: string;
@@ -39,7 +41,7 @@ export function objectKey(ns: string, name: string): string {
 export function makeStored(obj: KubeObject, rv: number): Stored {
   const ns = obj.metadata.namespace ?? '';
   const name = obj.metadata.name;
-  return { obj, json: JSON.stringify(obj), rv, key: objectKey(ns, name), ns, name };
+  return { obj, json: toJson(obj), rv, key: objectKey(ns, name), ns, name };
 }
 
 class Collection {

@@ -20,6 +20,8 @@ export interface FieldInfo {
   extra: FieldExtra;
   /** The element's message, resolved on first use (hot path of the protobuf codec). */
   elemMessage?: MessageInfo | null;
+  /** A Go-embedded struct (`json:",inline"`): its fields appear in the parent's JSON. */
+  inline?: boolean;
 }
 
 /** The message of a field's element type (undefined for scalars), memoized on the field. */
@@ -51,6 +53,37 @@ export interface MessageInfo {
   special?: Special;
   /** A kind: its JSON carries apiVersion and kind. */
   typeMeta: boolean;
+  /** The JSON view: inline fields replaced by their struct's fields, in Go order. */
+  json: FieldInfo[];
+  jsonByName: Map<string, FieldInfo>;
+}
+
+/**
+ * Go-embedded structs (`json:",inline"`). Protobuf keeps them as nested messages; JSON flattens
+ * them into the parent (a Volume's `emptyDir`, a Probe's `httpGet`, a key selector's `name`).
+ */
+const inlineFields = new Set([
+  ...[
+    'ConfigMapEnvSource',
+    'ConfigMapKeySelector',
+    'ConfigMapProjection',
+    'ConfigMapVolumeSource',
+    'SecretEnvSource',
+    'SecretKeySelector',
+    'SecretProjection',
+  ].map((d) => `io.k8s.api.core.v1.${d}.localObjectReference`),
+  'io.k8s.api.core.v1.EphemeralContainer.ephemeralContainerCommon',
+  'io.k8s.api.core.v1.PersistentVolumeSpec.persistentVolumeSource',
+  'io.k8s.api.core.v1.Probe.handler',
+  'io.k8s.api.core.v1.Volume.volumeSource',
+  'io.k8s.api.networking.v1.IngressRule.ingressRuleValue',
+  'io.k8s.api.admissionregistration.v1.RuleWithOperations.rule',
+  'io.k8s.api.admissionregistration.v1beta1.RuleWithOperations.rule',
+  'io.k8s.api.admissionregistration.v1alpha1.RuleWithOperations.rule',
+]);
+
+function jsonView(fields: FieldInfo[]): FieldInfo[] {
+  return fields.flatMap((f) => (f.inline ? (message(f.elem)?.json ?? []) : [f]));
 }
 
 const scalars = new Set(['string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'double', 'float']);
@@ -96,6 +129,7 @@ export function message(name: string): MessageInfo | undefined {
       scalar: scalars.has(elem) ? (elem as Scalar) : undefined,
       description,
       extra: extra ?? {},
+      ...(inlineFields.has(`${name}.${fname}`) ? { inline: true } : {}),
     };
   });
   const info: MessageInfo = {
@@ -106,8 +140,12 @@ export function message(name: string): MessageInfo | undefined {
     byNum: new Map(fields.map((f) => [f.num, f])),
     special: specials[name],
     typeMeta: def.t === 1,
+    json: fields,
+    jsonByName: new Map(),
   };
   compiled.set(name, info);
+  if (fields.some((f) => f.inline)) info.json = jsonView(fields);
+  info.jsonByName = new Map(info.json.map((f) => [f.name, f]));
   return info;
 }
 

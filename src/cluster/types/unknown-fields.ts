@@ -12,7 +12,7 @@ function walk(m: MessageInfo, v: Obj, path: string, out: string[], top: boolean)
   for (const key of Object.keys(v)) {
     if (top && (key === 'apiVersion' || key === 'kind')) continue;
     if (m.typeMeta && (key === 'apiVersion' || key === 'kind')) continue;
-    const f = m.byName.get(key);
+    const f = m.jsonByName.get(key);
     const here = path ? `${path}.${key}` : key;
     if (!f) {
       out.push(here);

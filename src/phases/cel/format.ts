@@ -10,20 +10,19 @@ export function ns(x: number): string {
 
 type CelRow = ExpressionResult;
 
-/** Long names (rgd:resource.path) keep their informative end. */
-const short = (name: string) => (name.length > 27 ? `…${name.slice(-26)}` : name);
-
 export function formatCelTable(data: Record<string, unknown>): string {
   const rows = (data.expressions ?? []) as CelRow[];
-  const head = `${pad('expression', 28)}${pad('class', 14)}${pad('cost', 7)}${lpad('compile', 10)}${lpad('eval', 10)}${lpad('p95', 10)}${lpad('evals/s', 12)}${lpad('bytes', 8)}${lpad('JS', 9)}${lpad('cel-go†', 9)}`;
+  // Names (rgd:resource.path) are shown whole: the column is as wide as the longest.
+  const w = Math.max(28, ...rows.map((r) => r.name.length + 2));
+  const head = `${pad('expression', w)}${pad('class', 14)}${pad('cost', 7)}${lpad('compile', 10)}${lpad('eval', 10)}${lpad('p95', 10)}${lpad('evals/s', 12)}${lpad('bytes', 8)}${lpad('JS', 9)}${lpad('cel-go†', 9)}`;
   const lines = [head];
   for (const r of rows) {
     if (r.error) {
-      lines.push(`${pad(short(r.name), 28)}error: ${r.error}`);
+      lines.push(`${pad(r.name, w)}error: ${r.error}`);
       continue;
     }
     lines.push(
-      `${pad(short(r.name), 28)}${pad(r.complexity, 14)}${pad(r.costOrder, 7)}${lpad(`${r.compileUs.toFixed(1)}µs`, 10)}` +
+      `${pad(r.name, w)}${pad(r.complexity, 14)}${pad(r.costOrder, 7)}${lpad(`${r.compileUs.toFixed(1)}µs`, 10)}` +
         `${lpad(ns(r.evalNs), 10)}${lpad(ns(r.evalNsP95), 10)}${lpad(r.evalsPerSec.toLocaleString('en-US'), 12)}` +
         `${lpad(String(r.bytesPerProgram), 8)}${lpad(r.baselineNs !== undefined ? ns(r.baselineNs) : '-', 9)}${lpad(r.celGoReferenceNs !== undefined ? ns(r.celGoReferenceNs) : '-', 9)}`,
     );

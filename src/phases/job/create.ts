@@ -191,7 +191,9 @@ export async function runCreateJob(
       }
     }
     if (predicates.size && o.waitWhenFinished) {
-      ctx.progress.status(`waiting for ${tracker.outstanding} objects to be ready`);
+      const left = tracker.outstanding;
+      if (left)
+        ctx.progress.status(`waiting for ${left} more ${left === 1 ? 'object' : 'objects'} to be ready`);
       const { timedOut } = await tracker.waitAll(parseDuration(o.maxWaitTimeout)!, ctx.signal);
       if (timedOut)
         result.warnings.push(`${timedOut} objects were not ready within maxWaitTimeout ${o.maxWaitTimeout}`);

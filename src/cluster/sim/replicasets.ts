@@ -1,0 +1,151 @@
+/**
+ * Simulated replica set controller: keeps `spec.replicas` pods (named `<rs>-xxxxx`, controlled by the
+ * ReplicaSet), deletes the least useful extra ones first (unscheduled, pending, not ready, newest),
+ * reports replicas/fullyLabeledReplicas/readyReplicas/availableReplicas/observedGeneration, and records
+ * the SuccessfulCreate/SuccessfulDelete events of the real controller.
+ */
+import type { ApiContext } from '../api/context.js';
+import type { KubeObject, StoreEvent } from '../store/store.js';
+import { create, remove, update, WorkQueue } from './controller-kit.js';
+import type { EventRecorder } from './events.js';
+import {
+  controllerManager,
+  controllerUid,
+  isReady,
+  isTerminating,
+  owned,
+  ownerRef,
+  podFromTemplate,
+  podPhase,
+} from './workloads.js';
+
+type Obj = Record<string, unknown>;
+
+const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+/** controller.ActivePods order: the first are deleted first. */
+function deletionOrder(a: KubeObject, b: KubeObject): number {
+  const nodeA = (a.spec as Obj | undefined)?.nodeName ? 1 : 0;
+  const nodeB = (b.spec as Obj | undefined)?.nodeName ? 1 : 0;
+  if (nodeA !== nodeB) return nodeA - nodeB;
+  const pa = phaseRank[podPhase(a)] ?? 0;
+  const pb = phaseRank[podPhase(b)] ?? 0;
+  if (pa !== pb) return pa - pb;
+  const ra = isReady(a) ? 1 : 0;
+  const rb = isReady(b) ? 1 : 0;
+  if (ra !== rb) return ra - rb;
+  return String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp));
+}
+
+export const activePod = (p: KubeObject): boolean =>
+  !isTerminating(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed';
+
+export function startReplicaSetController(
+  ctx: ApiContext,
+  events: EventRecorder,
+  syncDelayMs: () => number,
+): () => void {
+  const rsRt = ctx.registry.get('apps/v1', 'replicasets')!;
+  const podRt = ctx.registry.get('v1', 'pods')!;
+  /** replica set uid → "ns/name". */
+  const byUid = new Map<string, string>();
+  const involved = (rs: KubeObject) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', obj: rs });
+
+  const sync = (key: string): void => {
+    const s = ctx.store.get('replicasets.apps', key);
+    if (!s) return;
+    const rs = s.obj;
+    if (isTerminating(rs)) return;
+    const meta = rs.metadata as Obj;
+    const uid = meta.uid as string;
+    byUid.set(uid, key);
+    const spec = (rs.spec as Obj) ?? {};
+    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
+    const tpl = spec.template as Obj | undefined;
+    let pods = owned(ctx, 'pods', s.ns, uid).filter(activePod);
+    if (pods.length < replicas) {
+      const ref = ownerRef(rs, 'apps/v1', 'ReplicaSet');
+      for (let i = pods.length; i < replicas; i++) {
+        const pod = create(
+          ctx,
+          podRt,
+          s.ns,
+          controllerManager,
+          podFromTemplate(tpl, ref, { generateName: `${s.name}-` }),
+        );
+        if (!pod) break;
+        pods.push(pod);
+        events.event(
+          { component: 'replicaset-controller' },
+          involved(rs),
+          'Normal',
+          'SuccessfulCreate',
+          `Created pod: ${pod.metadata.name}`,
+        );
+      }
+    } else if (pods.length > replicas) {
+      const extra = [...pods].sort(deletionOrder).slice(0, pods.length - replicas);
+      for (const p of extra) {
+        remove(ctx, podRt, s.ns, p.metadata.name);
+        events.event(
+          { component: 'replicaset-controller' },
+          involved(rs),
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${p.metadata.name}`,
+        );
+      }
+      const gone = new Set(extra);
+      pods = pods.filter((p) => !gone.has(p));
+    }
+    const tplLabels =
+      ((tpl?.metadata as Obj | undefined)?.labels as Record<string, string> | undefined) ?? {};
+    const labelled = pods.filter((p) =>
+      Object.entries(tplLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
+    ).length;
+    const ready = pods.filter(isReady).length;
+    update(
+      ctx,
+      rsRt,
+      s.ns,
+      s.name,
+      controllerManager,
+      (o) => {
+        const status: Obj = { replicas: pods.length };
+        if (labelled) status.fullyLabeledReplicas = labelled;
+        if (ready) status.readyReplicas = ready;
+        if (ready) status.availableReplicas = ready;
+        status.observedGeneration = meta.generation;
+        o.status = status;
+      },
+      'status',
+    );
+  };
+
+  const queue = new WorkQueue(sync);
+  const unsubs = [
+    ctx.store.subscribe('replicasets.apps', (e: StoreEvent) => {
+      if (e.type === 'DELETED') {
+        byUid.delete(e.cur.obj.metadata.uid as string);
+        return;
+      }
+      // Own status writes need no resync.
+      if (
+        e.type === 'MODIFIED' &&
+        e.prev &&
+        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
+      )
+        return;
+      queue.add(e.cur.key, syncDelayMs());
+    }),
+    ctx.store.subscribe('pods', (e: StoreEvent) => {
+      const uid = controllerUid(e.cur.obj);
+      const key = uid && byUid.get(uid);
+      if (key) queue.add(key);
+    }),
+  ];
+  return () => {
+    queue.stop();
+    for (const u of unsubs) u();
+  };
+}
