@@ -6,7 +6,8 @@
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { runStudyObject } from '../../run/run-study.js';
-import { printOutcome } from '../summary.js';
+import { writeStdout } from '../io.js';
+import { formatOutcome } from '../summary.js';
 
 interface KroFlags {
   rgd?: string;
@@ -165,7 +166,7 @@ Examples:
           json: f.json,
         },
       );
-      printOutcome(outcome, f.json);
+      await writeStdout(formatOutcome(outcome, f.json));
       process.exitCode = outcome.exitCode;
     });
 }

@@ -64,8 +64,8 @@ describe('kubeperf controller', () => {
     expect(await exited).toBe(0);
   }, 60_000);
 
-  it('a misspelt option is bad input naming the right one', () => {
-    const r = runCli(['controller', 'kro', '--kubeconfig', cluster.target.kubeconfigPath!, '--wrokers', '2']);
+  it('a misspelt option is bad input naming the right one', async () => {
+    const r = await runCli(['controller', 'kro', '--kubeconfig', cluster.target.kubeconfigPath!, '--wrokers', '2']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/wrokers.*did you mean workers/);
   });

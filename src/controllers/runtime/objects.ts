@@ -76,7 +76,7 @@ export function ownerReference(
   };
 }
 
-export function isOwnedBy(obj: KubeObject, owner: { metadata: { uid?: unknown } }): boolean {
+export function isOwnedBy(obj: KubeObject, owner: KubeObject): boolean {
   const refs = obj.metadata.ownerReferences as OwnerReference[] | undefined;
   return Array.isArray(refs) && refs.some((r) => r.uid === owner.metadata.uid);
 }

@@ -52,7 +52,10 @@ export class BucketRateLimiter implements WorkqueueRateLimiter {
     readonly burst: number,
     timers: Timers = realTimers,
   ) {
-    this.bucket = new TokenBucket(qps, burst, () => timers.now());
+    this.bucket = new TokenBucket(qps, burst, {
+      nowMs: () => timers.now(),
+      sleepUntil: (at) => new Promise((resolve) => timers.after(at - timers.now(), resolve)),
+    });
   }
 
   when(): number {

@@ -59,7 +59,7 @@ const readResults = (out: string) => JSON.parse(readFileSync(join(out, 'results.
 describe('kro phase', () => {
   it('kubeperf run examples/kro/webapp-200.yaml writes kro ops and data; the report renders the kro charts in Chromium', async () => {
     const out = join(dir, 'webapp');
-    const r = runCli(
+    const r = await runCli(
       ['run', 'examples/kro/webapp-200.yaml', '--set', 'phases.0.instances=24', '--out', out],
       { timeoutMs: 240_000 },
     );
@@ -94,7 +94,7 @@ describe('kro phase', () => {
 
   it('kubeperf bench kro --instances-sweep: sweep points, fits and the fitted charts render', async () => {
     const out = join(dir, 'sweep');
-    const r = runCli(
+    const r = await runCli(
       ['bench', 'kro', '--instances-sweep', '4,12', '--resources', '2', '--workers', '2', '--out', out],
       {
         timeoutMs: 240_000,
@@ -120,7 +120,7 @@ describe('kro phase', () => {
     expect(page.errors).toEqual([]);
   }, 300_000);
 
-  it("bad input: an invalid RGD file is exit 2 with kro's message and position, before anything runs", () => {
+  it("bad input: an invalid RGD file is exit 2 with kro's message and position, before anything runs", async () => {
     writeFileSync(
       join(dir, 'cyclic.yaml'),
       `apiVersion: kro.run/v1alpha1
@@ -139,17 +139,17 @@ spec:
       join(dir, 'study.yaml'),
       'name: bad\nphases:\n  - type: kro\n    rgd: cyclic.yaml\n    instances: 3\n',
     );
-    const r = runCli(['run', join(dir, 'study.yaml'), '--out', join(dir, 'bad')]);
+    const r = await runCli(['run', join(dir, 'study.yaml'), '--out', join(dir, 'bad')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(
       /cyclic\.yaml:\d+:\d+: failed to build dependency graph: graph contains a cycle/,
     );
-    const typo = runCli(['run', join(dir, 'study.yaml'), '--dry-run', '--set', 'phases.0.instancez=3']);
+    const typo = await runCli(['run', join(dir, 'study.yaml'), '--dry-run', '--set', 'phases.0.instancez=3']);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toMatch(/instancez/);
   });
 
-  it("bad input: an RGD naming a kind the server lacks ends the phase invalid with kro's schema error (exit 4)", () => {
+  it("bad input: an RGD naming a kind the server lacks ends the phase invalid with kro's schema error (exit 4)", async () => {
     writeFileSync(
       join(dir, 'widget.yaml'),
       `apiVersion: kro.run/v1alpha1
@@ -167,7 +167,7 @@ spec:
       'name: widget\nphases:\n  - type: kro\n    rgd: widget.yaml\n    instances: 3\n',
     );
     const out = join(dir, 'widget');
-    const r = runCli(['run', join(dir, 'widget-study.yaml'), '--out', out], { timeoutMs: 120_000 });
+    const r = await runCli(['run', join(dir, 'widget-study.yaml'), '--out', out], { timeoutMs: 120_000 });
     expect(r.status).toBe(4);
     const res = readResults(out);
     expect(res.verdict).toBe('invalid');
@@ -182,7 +182,7 @@ spec:
       const study = (name: string, extra = '') =>
         `name: ${name}\nphases:\n  - type: kro\n    generate: { resources: 2 }\n    instances: 5\n    noProgressTimeout: 3s\n    timeout: 20s\n${extra}`;
       writeFileSync(join(dir, 'nokro.yaml'), study('nokro'));
-      let r = runCli(
+      let r = await runCli(
         [
           'run',
           join(dir, 'nokro.yaml'),
@@ -203,7 +203,7 @@ spec:
       // kro's CRD installed (by a controller that then stops): RGDs are accepted by the API but nobody acts.
       const ctl = await launchController('kro', { kubeconfig: cluster.target.kubeconfigPath! });
       await ctl.stop();
-      r = runCli(
+      r = await runCli(
         [
           'run',
           join(dir, 'nokro.yaml'),
