@@ -8,6 +8,8 @@ import { jobPhase } from './job/index.js';
 import { celPhase } from './cel/index.js';
 import { graphPhase } from './graph/index.js';
 import { kroPhase } from './kro/index.js';
+import { attachedRoutesPhase } from './attached-routes/index.js';
+import { simulateBackendsPhase } from './simulate-backends/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
   return new PhaseRegistry()
@@ -16,5 +18,7 @@ export function builtinRegistry(): PhaseRegistry {
     .register(jobPhase)
     .register(celPhase)
     .register(graphPhase)
-    .register(kroPhase);
+    .register(kroPhase)
+    .register(simulateBackendsPhase)
+    .register(attachedRoutesPhase);
 }

@@ -94,8 +94,10 @@ export class GatewayController {
   /** Listener names each route is attached to, per Gateway, as of the last translation. */
   private readonly attachments = new Map<string, Map<string, string[]>>();
 
-  // Changes waiting for the translator.
+  // Changes waiting for the translator: Gateways whose spec changed (all their routes are evaluated
+  // again), Gateways whose routes changed (counted again), routes that changed.
   private dirtyGateways = new Set<string>();
+  private recount = new Set<string>();
   private dirtyRoutes = new Set<string>();
   private full = false;
   private firstDirtyAt: number | undefined;
@@ -267,8 +269,8 @@ export class GatewayController {
     for (const g of after) addTo(this.routesByGateway, g, key);
     if (after.size) this.gatewaysOfRoute.set(key, after);
     else this.gatewaysOfRoute.delete(key);
-    for (const g of before) this.dirtyGateways.add(g);
-    for (const g of after) this.dirtyGateways.add(g);
+    for (const g of before) this.recount.add(g);
+    for (const g of after) this.recount.add(g);
 
     const bBefore = this.backendsOfRoute.get(key) ?? new Set<string>();
     const bAfter = deleted ? new Set<string>() : routeBackendKeys(r);
@@ -295,16 +297,18 @@ export class GatewayController {
       if (wait > 0) await sleep(wait, signal).catch(() => {});
       if (this.stopped) return;
       const gws = this.dirtyGateways;
+      const recount = this.recount;
       const routes = this.dirtyRoutes;
       const full = this.full;
       this.dirtyGateways = new Set();
+      this.recount = new Set();
       this.dirtyRoutes = new Set();
       this.full = false;
       this.firstDirtyAt = undefined;
       this.gm.pending(0);
       const t0 = performance.now();
       try {
-        const result = this.compute(gws, routes, full);
+        const result = this.compute(gws, recount, routes, full);
         if (this.o.translationDelayMs > 0) await sleep(this.o.translationDelayMs, signal).catch(() => {});
         if (this.stopped) return;
         this.publish(result);
@@ -323,9 +327,9 @@ export class GatewayController {
   private nsLabels = (ns: string): Record<string, string> | undefined =>
     this.namespaces.get(undefined, ns)?.metadata.labels;
 
-  private compute(dirtyGateways: Set<string>, dirtyRoutes: Set<string>, full: boolean) {
+  private compute(dirtyGateways: Set<string>, recount: Set<string>, dirtyRoutes: Set<string>, full: boolean) {
     const startedEpoch = Date.now();
-    const gateways = new Set(dirtyGateways);
+    const gateways = new Set([...dirtyGateways, ...recount]);
     const routes = new Set(dirtyRoutes);
     if (full) {
       for (const gw of this.gateways.list()) gateways.add(keyOf(gw));

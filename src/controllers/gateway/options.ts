@@ -23,7 +23,7 @@ export const GatewayControllerOptions = z.strictObject({
   /** Time one translation takes (a timer, no CPU): from the snapshot of the changes to the status it yields, ms. */
   translationDelayMs: z.number().min(0).max(3_600_000).default(0),
   /** Batching window: changes arriving within this long of the first are translated and written together, ms. */
-  statusBatchWindowMs: z.number().min(0).max(600_000).default(20),
+  statusBatchWindowMs: z.number().min(0).max(600_000).default(5),
   /** Workers writing HTTPRoute status (Gateway and GatewayClass status have one worker of their own). */
   workers: z.number().int().min(1).max(256).default(4),
   /** client-go QPS of its client (0 = unlimited). */

@@ -17,7 +17,7 @@ import { endpointSliceMapping, serviceMapping } from '../../gateway-api/resource
 import { endpointAddress } from './sizing.js';
 
 export const SIM_SERVICE_PREFIX = 'sim-service-';
-export const MANAGED_BY = 'kubeperf.io/simulate-backends';
+export const MANAGED_BY = 'simulate-backends.kubeperf.io';
 
 export interface BackendSpec {
   namespace: string;
