@@ -27,6 +27,9 @@ export function metricsFetch(urlOrPath: string, client: KubeClient): Fetch {
 }
 
 const CONTROLLER_SERIES = [
+  'workqueue_depth',
+  'workqueue_unfinished_work_seconds',
+  'gateway_pending_changes',
   'process_cpu_seconds_total',
   'process_resident_memory_bytes',
   'controller_runtime_reconcile_total',
@@ -89,6 +92,26 @@ export class StepMeter {
       ),
     ]);
     this.marks.push({ api, ctrl });
+  }
+
+  /**
+   * Whether the controller has nothing queued, in flight or waiting for translation (its work queues
+   * and, for the simulated one, its change set); undefined when its /metrics cannot tell.
+   */
+  async controllerIdle(): Promise<boolean | undefined> {
+    if (!this.controller) return undefined;
+    try {
+      const s = parsePromText(await this.controller(), CONTROLLER_SERIES);
+      const depth = sumOf(s, 'workqueue_depth');
+      if (depth === undefined) return undefined;
+      return (
+        depth === 0 &&
+        (sumOf(s, 'workqueue_unfinished_work_seconds') ?? 0) === 0 &&
+        (sumOf(s, 'gateway_pending_changes') ?? 0) === 0
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   /** Counters of step i: between mark i and mark i+1. */

@@ -51,15 +51,13 @@ export class Observer {
   readonly gatewayChanges: number[] = [];
   readonly routeChanges: number[] = [];
   readonly routes = new Map<string, RouteState>();
-  /** Spec violations seen (duplicate status.parents entries, attachedRoutes above the routes created). */
+  /** Spec violations seen (duplicate status.parents entries). */
   readonly violations = new Set<string>();
   lost: string | undefined;
   private last: Gateway | undefined;
   private readonly lastRouteStatus = new Map<string, unknown>();
   private waiters: Waiter[] = [];
   private watchers: Watcher[] = [];
-  /** Most routes that can legitimately be attached right now (for the "more than created" check). */
-  maxExpected = Infinity;
 
   constructor(
     private readonly client: KubeClient,
@@ -121,10 +119,6 @@ export class Observer {
         isTrue(gw.status?.conditions, 'Programmed') ||
         (gw.status?.listeners ?? []).some((l) => isTrue(l.conditions, 'Programmed')),
     };
-    if (s.attachedRoutes !== undefined && s.attachedRoutes > this.maxExpected)
-      this.violations.add(
-        `attachedRoutes ${s.attachedRoutes} is more than the ${this.maxExpected} routes that exist`,
-      );
     this.gatewaySamples.push(s);
     if (!this.waiters.length) return;
     this.waiters = this.waiters.filter((w) => {

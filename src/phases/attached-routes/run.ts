@@ -87,6 +87,8 @@ export interface AttachedRoutesData {
   teardownMs?: number;
   addAllMs?: number;
   removeAllMs?: number;
+  /** Wall-clock ms (epoch) of the stopwatch's sends and observations, to line them up with a controller's logs. */
+  stopwatchEpochMs?: { setupSent: number; setupObserved?: number; teardownSent?: number; teardownObserved?: number };
   /** What kgateway's polls (setup 1 s, teardown 100 ms, translation 5 s) would have reported for this run. */
   kgatewayPoll?: { setupMs?: number; teardownMs?: number; translationMs?: number };
   writes: {
@@ -302,7 +304,6 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
         await step('baseline');
         const lastCreate = await createRoutes(0, routes, batchSize, graceMs);
         const target = created;
-        obs.maxExpected = target;
         ctx.progress.status(`waiting for attachedRoutes ≥ ${target}`);
         const done = stillValid()
           ? await obs.waitFor((s) => attached(s) >= target, translationMs, signal)
@@ -331,18 +332,21 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
           }
           if (stillValid()) {
             await step('settle');
-            if (!(await obs.quiet(settleMs, stepMs, signal)))
+            if (!(await drained(obs, meter, settleMs, stepMs, signal)))
               warnings.push(
                 `status writes did not stop for ${o.settle} within ${o.stepTimeout} before the stopwatch`,
               );
-            await stopwatch(target);
+            // The stopwatch counts from what the Gateway shows now: routes of others may attach too.
+            const base = obs.current?.attachedRoutes ?? target;
+            if (base !== target)
+              warnings.push(`attachedRoutes is ${base} after the ${target}-route baseline: other routes attach to the Gateway, or the controller counts differently; setup waits for ${base + 1}, teardown for ${base}`);
+            await stopwatch(base);
           }
         }
       } else {
         await step('add-all');
         const lastCreate = await createRoutes(0, routes, batchSize, batchSize < routes ? graceMs : 0);
         const target = created;
-        obs.maxExpected = target;
         ctx.progress.status(`waiting for attachedRoutes = ${target}`);
         const full = stillValid()
           ? await obs.waitFor(
@@ -390,7 +394,7 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
       }
       if (stillValid()) {
         await step('drain');
-        if (!(await obs.quiet(settleMs, stepMs, signal)))
+        if (!(await drained(obs, meter, settleMs, stepMs, signal)))
           warnings.push(`status writes were still going on ${o.stepTimeout} after the last step`);
       }
     }
@@ -400,7 +404,6 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
 
     async function stopwatch(target: number): Promise<void> {
       await step('setup');
-      obs.maxExpected = target + 1;
       const body = incrementalRoute(o.gatewayName, ns, labels);
       const name = body.metadata.name!;
       const t0 = performance.now();
@@ -414,6 +417,8 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
         invalid.push(`create ${name}: ${r ? describeResponse(r) : 'connection failed'}`);
         return;
       }
+      const epoch = (t: number) => Math.round((performance.timeOrigin + t) * 1000) / 1000;
+      const sw: NonNullable<AttachedRoutesData['stopwatchEpochMs']> = (data.stopwatchEpochMs = { setupSent: epoch(t0) });
       const up = await obs.waitFor((s) => attached(s) >= target + 1, stepMs, signal);
       if (!up) {
         recorder.record('setup', t0, performance.now(), { reason: 'Timeout', code: 0 });
@@ -422,11 +427,13 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
         );
       } else {
         data.setupMs = round(up.t - t0);
+        sw.setupObserved = epoch(up.t);
         recorder.record('setup', t0, up.t);
         data.kgatewayPoll!.setupMs = pollEquivalent(t0, returned, up.t, 1000);
       }
       await step('teardown');
       const t1 = performance.now();
+      sw.teardownSent = epoch(t1);
       const d = await client.delete(httpRouteMapping, ns, name, 'route-delete', { recorder, intendedMs: t1 });
       const deleted = performance.now();
       if (!d || !isSuccess(d)) {
@@ -442,6 +449,7 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
         );
       } else {
         data.teardownMs = round(down.t - t1);
+        sw.teardownObserved = epoch(down.t);
         recorder.record('teardown', t1, down.t);
         data.kgatewayPoll!.teardownMs = pollEquivalent(t1, deleted, down.t, 100);
       }
@@ -582,6 +590,29 @@ async function backendsFor(
   );
   const { createdNamespace: _, ...rest } = r;
   return { ...rest, created: true };
+}
+
+/**
+ * The end of the status writes, so the counts of the watch and of the controller cover the same
+ * writes: no change seen for `quietMs`, the controller idle (when its /metrics says), and still no
+ * new change after that.
+ */
+async function drained(obs: Observer, meter: StepMeter, quietMs: number, timeoutMs: number, signal: AbortSignal) {
+  const end = performance.now() + timeoutMs;
+  const seen = () => obs.gatewayChanges.length + obs.routeChanges.length;
+  while (!signal.aborted) {
+    if (!(await obs.quiet(quietMs, end - performance.now(), signal))) return false;
+    const before = seen();
+    const idle = await meter.controllerIdle();
+    if (idle === undefined) return true;
+    if (idle) {
+      await sleep(Math.min(quietMs, 100), signal).catch(() => {});
+      if (seen() === before) return true;
+    }
+    if (performance.now() > end) return false;
+    await sleep(50, signal).catch(() => {});
+  }
+  return false;
 }
 
 /** kgateway checks that a baseline route is Accepted before the stopwatch. */
