@@ -60,7 +60,11 @@ async function exists(m: ResourceMapping, ns: string | undefined, name: string):
   return false;
 }
 
-async function create(m: ResourceMapping, ns: string | undefined, body: Record<string, unknown>): Promise<void> {
+async function create(
+  m: ResourceMapping,
+  ns: string | undefined,
+  body: Record<string, unknown>,
+): Promise<void> {
   const obj = { apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, ...body };
   const r = await client.create(m, ns, JSON.stringify(obj));
   if (r?.status !== 201) throw new Error(`create ${m.kind}: ${r?.status} ${r?.body}`);
@@ -77,7 +81,14 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
     expect(data.backends).toMatchObject({ services: 40, endpointsPerService: 2, created: true });
     expect(data.batches.map((b) => b.created)).toEqual([20, 40, 60]);
     expect(data.curve.at(-1)?.attachedRoutes).toBe(60);
-    expect(data.steps.map((s) => s.name)).toEqual(['gateway', 'baseline', 'settle', 'setup', 'teardown', 'drain']);
+    expect(data.steps.map((s) => s.name)).toEqual([
+      'gateway',
+      'baseline',
+      'settle',
+      'setup',
+      'teardown',
+      'drain',
+    ]);
     // The poll equivalents are what a poll could have seen: never earlier than the watch.
     expect(data.kgatewayPoll!.setupMs!).toBeGreaterThanOrEqual(data.setupMs!);
     expect(data.kgatewayPoll!.teardownMs!).toBeGreaterThanOrEqual(data.teardownMs!);
@@ -125,7 +136,8 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
       expect(data.translationMs!).toBeGreaterThanOrEqual(0);
       const scrape = parsePromText(await (await fetch(ctl.metricsUrl)).text());
       // Every translation took at least d (none ended in a bucket below it).
-      const h = [...histogramBuckets(scrape, 'gateway_translation_duration_seconds', []).values()][0]!.buckets;
+      const h = [...histogramBuckets(scrape, 'gateway_translation_duration_seconds', []).values()][0]!
+        .buckets;
       const total = h.counts.at(-1)!;
       expect(total).toBeGreaterThanOrEqual(3);
       const below = h.bounds.findLastIndex((le) => le < d / 1000);
@@ -146,7 +158,12 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
   }, 120_000);
 
   it('bulk with 500 routes reports add-all and remove-all', async () => {
-    const { out, data, ops } = await run({ methodology: 'bulk', routes: 500, backends: false, concurrency: 4 });
+    const { out, data, ops } = await run({
+      methodology: 'bulk',
+      routes: 500,
+      backends: false,
+      concurrency: 4,
+    });
     expect(out.invalidReasons).toBeUndefined();
     expect(data.addAllMs).toBeGreaterThanOrEqual(0);
     expect(data.removeAllMs).toBeGreaterThan(0);
@@ -167,17 +184,23 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
     expect(data.setupMs).toBeGreaterThan(0);
   }, 120_000);
 
-  it("rollout-restarts the Deployment of an external controller", async () => {
+  it('rollout-restarts the Deployment of an external controller', async () => {
     await create(namespaceMapping, undefined, { metadata: { name: 'ctl-system' } });
     await create(deploymentMapping, 'ctl-system', {
       metadata: { name: 'fake-controller', namespace: 'ctl-system' },
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'fake' } },
-        template: { metadata: { labels: { app: 'fake' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+        template: {
+          metadata: { labels: { app: 'fake' } },
+          spec: { containers: [{ name: 'c', image: 'x' }] },
+        },
       },
     });
-    await create(gatewayClassMapping, undefined, { metadata: { name: 'ext' }, spec: { controllerName: 'example.com/ext' } });
+    await create(gatewayClassMapping, undefined, {
+      metadata: { name: 'ext' },
+      spec: { controllerName: 'example.com/ext' },
+    });
     const ctl = await launchController('gateway', {
       kubeconfig: cluster.target.kubeconfigPath!,
       options: { controllerName: 'example.com/ext' },
@@ -192,17 +215,24 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
       });
       expect(out.invalidReasons).toBeUndefined();
       expect(data.restartMs).toBeGreaterThan(0);
-      const dep = JSON.parse((await client.get(deploymentMapping, 'ctl-system', 'fake-controller'))!.body) as {
+      const dep = JSON.parse(
+        (await client.get(deploymentMapping, 'ctl-system', 'fake-controller'))!.body,
+      ) as {
         spec: { template: { metadata: { annotations?: Record<string, string> } } };
       };
-      expect(dep.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
+      expect(dep.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
+        /^\d{4}-/,
+      );
     } finally {
       await ctl.stop();
     }
   }, 120_000);
 
   it('on a kubeconfig target where no controller acts: ends at its timeout, invalid with the reason, cleaned up', async () => {
-    await create(gatewayClassMapping, undefined, { metadata: { name: 'kgateway' }, spec: { controllerName: 'example.com/nobody' } });
+    await create(gatewayClassMapping, undefined, {
+      metadata: { name: 'kgateway' },
+      spec: { controllerName: 'example.com/nobody' },
+    });
     const target: Target = { ...cluster.target, kind: 'kubeconfig' };
     const runId = `nobody${Date.now().toString(36)}`;
     const { out, data } = await run({ routes: 10, gatewayReadyTimeout: '1s' }, target, runId);
@@ -220,8 +250,14 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
     // Namespaces and objects that exist before the run and are not its own.
     for (const name of ['shared-tests', 'shared-backends'])
       await create(namespaceMapping, undefined, { metadata: { name } });
-    await create(serviceMapping, 'shared-tests', { metadata: { name: 'theirs' }, spec: { ports: [{ port: 80 }] } });
-    await create(serviceMapping, 'shared-backends', { metadata: { name: 'sim-service-x' }, spec: { ports: [{ port: 80 }] } });
+    await create(serviceMapping, 'shared-tests', {
+      metadata: { name: 'theirs' },
+      spec: { ports: [{ port: 80 }] },
+    });
+    await create(serviceMapping, 'shared-backends', {
+      metadata: { name: 'sim-service-x' },
+      spec: { ports: [{ port: 80 }] },
+    });
     await create(httpRouteMapping, 'shared-tests', {
       metadata: { name: 'their-route' },
       spec: { parentRefs: [{ name: 'test-gateway' }] },
@@ -233,7 +269,9 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
     });
     expect(out.invalidReasons).toBeUndefined();
     // Their route attaches to our Gateway too: the stopwatch counts from what the Gateway shows.
-    expect(out.warnings).toContainEqual(expect.stringMatching(/^attachedRoutes is 31 after the 30-route baseline/));
+    expect(out.warnings).toContainEqual(
+      expect.stringMatching(/^attachedRoutes is 31 after the 30-route baseline/),
+    );
     expect(data.setupMs).toBeGreaterThan(0);
     expect(data.teardownMs).toBeGreaterThan(0);
     expect(data.cleanup!.deleted).toBeGreaterThan(30);
@@ -244,7 +282,9 @@ describe('attached-routes phase (embedded control plane, simulated controller)',
     expect(await exists(namespaceMapping, undefined, 'shared-tests')).toBe(true);
     // Ours are gone: every route, the Gateway, loadtest-backend, the backends and their slices.
     const left = async (m: ResourceMapping, ns: string) =>
-      ((JSON.parse((await client.list(m, ns))!.body) as { items: KubeObject[] }).items).map((o) => o.metadata.name);
+      (JSON.parse((await client.list(m, ns))!.body) as { items: KubeObject[] }).items.map(
+        (o) => o.metadata.name,
+      );
     expect(await left(httpRouteMapping, 'shared-tests')).toEqual(['their-route']);
     expect(await left(gatewayMapping, 'shared-tests')).toEqual([]);
     expect(await left(serviceMapping, 'shared-tests')).toEqual(['theirs']);

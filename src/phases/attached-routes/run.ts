@@ -88,7 +88,12 @@ export interface AttachedRoutesData {
   addAllMs?: number;
   removeAllMs?: number;
   /** Wall-clock ms (epoch) of the stopwatch's sends and observations, to line them up with a controller's logs. */
-  stopwatchEpochMs?: { setupSent: number; setupObserved?: number; teardownSent?: number; teardownObserved?: number };
+  stopwatchEpochMs?: {
+    setupSent: number;
+    setupObserved?: number;
+    teardownSent?: number;
+    teardownObserved?: number;
+  };
   /** What kgateway's polls (setup 1 s, teardown 100 ms, translation 5 s) would have reported for this run. */
   kgatewayPoll?: { setupMs?: number; teardownMs?: number; translationMs?: number };
   writes: {
@@ -339,7 +344,9 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
             // The stopwatch counts from what the Gateway shows now: routes of others may attach too.
             const base = obs.current?.attachedRoutes ?? target;
             if (base !== target)
-              warnings.push(`attachedRoutes is ${base} after the ${target}-route baseline: other routes attach to the Gateway, or the controller counts differently; setup waits for ${base + 1}, teardown for ${base}`);
+              warnings.push(
+                `attachedRoutes is ${base} after the ${target}-route baseline: other routes attach to the Gateway, or the controller counts differently; setup waits for ${base + 1}, teardown for ${base}`,
+              );
             await stopwatch(base);
           }
         }
@@ -418,7 +425,9 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
         return;
       }
       const epoch = (t: number) => Math.round((performance.timeOrigin + t) * 1000) / 1000;
-      const sw: NonNullable<AttachedRoutesData['stopwatchEpochMs']> = (data.stopwatchEpochMs = { setupSent: epoch(t0) });
+      const sw: NonNullable<AttachedRoutesData['stopwatchEpochMs']> = (data.stopwatchEpochMs = {
+        setupSent: epoch(t0),
+      });
       const up = await obs.waitFor((s) => attached(s) >= target + 1, stepMs, signal);
       if (!up) {
         recorder.record('setup', t0, performance.now(), { reason: 'Timeout', code: 0 });
@@ -597,7 +606,13 @@ async function backendsFor(
  * writes: no change seen for `quietMs`, the controller idle (when its /metrics says), and still no
  * new change after that.
  */
-async function drained(obs: Observer, meter: StepMeter, quietMs: number, timeoutMs: number, signal: AbortSignal) {
+async function drained(
+  obs: Observer,
+  meter: StepMeter,
+  quietMs: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+) {
   const end = performance.now() + timeoutMs;
   const seen = () => obs.gatewayChanges.length + obs.routeChanges.length;
   while (!signal.aborted) {
