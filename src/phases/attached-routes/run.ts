@@ -112,8 +112,8 @@ export interface AttachedRoutesData {
   steps: StepRecord[];
   /** listeners[0].attachedRoutes at each Gateway status change, s since the first route create. */
   curve: { t: number; attachedRoutes: number }[];
-  /** Routes created by the end of each batch, s since the first route create. */
-  batches: { t: number; created: number }[];
+  /** Each batch: when it started and ended (s since the first route create) and the routes created by its end. */
+  batches: { start: number; t: number; created: number }[];
   controllerCpuSeconds?: number;
   controllerMaxRssBytes?: number;
   thresholds: BuiltInThreshold[];
@@ -253,13 +253,14 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
     const programmed = await obs.waitFor((s) => s.programmed, ms(o.gatewayReadyTimeout), signal);
     let created = 0;
     let firstCreate: number | undefined;
-    const batches: { t: number; created: number }[] = [];
+    const batches: { start: number; t: number; created: number }[] = [];
     /** Creates routes [from, to) in batches; returns when the last create returned. */
     const createRoutes = async (from: number, to: number, batch: number, grace: number) => {
       let lastReturned = performance.now();
       let failures = 0;
       for (let b = from; b < to && stillValid(); b += batch) {
         const end = Math.min(b + batch, to);
+        const start = performance.now();
         await runTasks(
           { concurrency: o.concurrency },
           end - b,
@@ -288,7 +289,7 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
           },
           { defaultConcurrency: 1, signal },
         );
-        batches.push({ t: performance.now(), created });
+        batches.push({ start, t: performance.now(), created });
         ctx.progress.advance(end - b);
         if (grace > 0) await sleep(grace, signal).catch(() => {});
       }
@@ -530,7 +531,11 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
       1000,
     );
     data.batches = thin(
-      batches.map((b) => ({ t: round((b.t - origin) / 1000, 3), created: b.created })),
+      batches.map((b) => ({
+        start: round(Math.max(0, b.start - origin) / 1000, 3),
+        t: round((b.t - origin) / 1000, 3),
+        created: b.created,
+      })),
       500,
     );
     data.routesCreated = created;

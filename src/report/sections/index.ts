@@ -6,6 +6,7 @@ import { apiserverMetricsSection } from './apiserver-metrics.js';
 import { celSection } from './cel.js';
 import { containerUsageSection } from './container-usage.js';
 import { controllerMetricsSection } from './controller-metrics.js';
+import { gatewaySection } from './gateway.js';
 import { graphSection } from './graph.js';
 import { kroSection } from './kro.js';
 import { promQuerySection } from './prom-query.js';
@@ -15,6 +16,7 @@ export const phaseSections: readonly PhaseSection[] = [
   celSection,
   graphSection,
   kroSection,
+  gatewaySection,
   apiserverMetricsSection,
   containerUsageSection,
   controllerMetricsSection,
