@@ -3,7 +3,9 @@
  * and a full resync when classes, ReferenceGrants or namespace labels change); one translator takes
  * the changes that arrived within `statusBatchWindowMs` of the first, computes every affected route's
  * attachment and parent status and every affected Gateway's listener status (attachedRoutes), waits
- * `translationDelayMs` (the time a real translation into proxy config takes), and publishes: status
+ * `translationDelayMs` (the time a real translation into proxy config takes), and publishes. A new or
+ * changed Gateway is programmed at once with the attachedRoutes already published (as a real
+ * controller programs the Gateway's proxy apart from translating its routes). Status
  * writes are queued on client-go work queues (Gateways and classes on one worker, routes on
  * `workers`) and written through the rate-limited client, each only if it changes the object.
  * Status-only updates (our own writes coming back) do not trigger translation.
@@ -307,8 +309,15 @@ export class GatewayController {
       this.firstDirtyAt = undefined;
       this.gm.pending(0);
       const t0 = performance.now();
+      this.gm.translating(true);
       try {
         const result = this.compute(gws, recount, routes, full);
+        // A Gateway is programmed on its own path (its proxy), without waiting for its routes' translation.
+        this.publish({
+          gatewayUpdates: result.programmed,
+          routeUpdates: new Map(),
+          attachmentUpdates: new Map(),
+        });
         if (this.o.translationDelayMs > 0) await sleep(this.o.translationDelayMs, signal).catch(() => {});
         if (this.stopped) return;
         this.publish(result);
@@ -320,6 +329,8 @@ export class GatewayController {
         this.log.warn(`translation failed: ${(e as Error).message}`);
         this.full = true;
         this.touch();
+      } finally {
+        this.gm.translating(false);
       }
     }
   }
@@ -340,6 +351,7 @@ export class GatewayController {
     for (const r of routes) for (const g of this.gatewaysOfRoute.get(r) ?? []) gateways.add(g);
 
     const routeUpdates = new Map<string, RouteDesired | undefined>();
+    const attachmentUpdates = new Map<string, Map<string, string[]> | undefined>();
     const grants = () => this.grants.list();
     const serviceExists = this.services
       ? (ns: string, name: string) => this.services!.get(ns, name) !== undefined
@@ -348,7 +360,7 @@ export class GatewayController {
       const [ns, name] = split(rk);
       const route = this.routes.get(ns, name);
       if (!route) {
-        this.attachments.delete(rk);
+        attachmentUpdates.set(rk, undefined);
         routeUpdates.set(rk, undefined);
         continue;
       }
@@ -364,12 +376,22 @@ export class GatewayController {
         ours.push({ ref, attachment: a });
         if (a.listeners.length) att.set(gk, [...new Set([...(att.get(gk) ?? []), ...a.listeners])]);
       }
-      if (att.size) this.attachments.set(rk, att);
-      else this.attachments.delete(rk);
+      attachmentUpdates.set(rk, att.size ? att : undefined);
       routeUpdates.set(rk, { ours, refs: resolveRefs(route, { grants, serviceExists }) });
     }
 
+    /** attachedRoutes per listener, from this translation's attachments or (translated = false) the published ones. */
+    const countsOf = (gw: Gateway, gk: string, translated: boolean) => {
+      const counts = new Map<string, number>(gw.spec.listeners.map((l) => [l.name, 0]));
+      for (const rk of this.routesByGateway.get(gk) ?? []) {
+        const att =
+          translated && attachmentUpdates.has(rk) ? attachmentUpdates.get(rk) : this.attachments.get(rk);
+        for (const l of att?.get(gk) ?? []) counts.set(l, (counts.get(l) ?? 0) + 1);
+      }
+      return counts;
+    };
     const gatewayUpdates = new Map<string, Map<string, number> | undefined>();
+    const programmed = new Map<string, Map<string, number> | undefined>();
     for (const gk of gateways) {
       const [ns, name] = split(gk);
       const gw = this.gateways.get(ns, name);
@@ -377,16 +399,18 @@ export class GatewayController {
         gatewayUpdates.set(gk, undefined);
         continue;
       }
-      const counts = new Map<string, number>(gw.spec.listeners.map((l) => [l.name, 0]));
-      for (const rk of this.routesByGateway.get(gk) ?? [])
-        for (const l of this.attachments.get(rk)?.get(gk) ?? []) counts.set(l, (counts.get(l) ?? 0) + 1);
-      gatewayUpdates.set(gk, counts);
+      gatewayUpdates.set(gk, countsOf(gw, gk, true));
+      if (dirtyGateways.has(gk)) programmed.set(gk, countsOf(gw, gk, false));
       this.gm.translationStarted(ns, name, startedEpoch);
     }
-    return { gatewayUpdates, routeUpdates };
+    return { gatewayUpdates, routeUpdates, attachmentUpdates, programmed };
   }
 
-  private publish(r: ReturnType<GatewayController['compute']>): void {
+  private publish(r: Omit<ReturnType<GatewayController['compute']>, 'programmed'>): void {
+    for (const [rk, att] of r.attachmentUpdates) {
+      if (att) this.attachments.set(rk, att);
+      else this.attachments.delete(rk);
+    }
     for (const [gk, counts] of r.gatewayUpdates) {
       const [ns, name] = split(gk);
       if (!counts) {

@@ -28,6 +28,10 @@ export function gatewayMetrics(m: ControllerMetrics) {
     'listener',
   ]);
   const pending = m.gauge('gateway_pending_changes', 'Changed objects waiting for the next translation');
+  const inProgress = m.gauge(
+    'gateway_translation_in_progress',
+    '1 while a translation runs (its delay included)',
+  );
   const lastStart = m.gauge(
     'gateway_translation_last_start_timestamp_seconds',
     'Wall-clock time the last translation of a Gateway took its snapshot',
@@ -42,6 +46,7 @@ export function gatewayMetrics(m: ControllerMetrics) {
     for (const result of ['changed', 'unchanged', 'conflict', 'error']) writes.inc({ kind, result }, 0);
   translations.inc(0);
   pending.set(0);
+  inProgress.set(0);
   return {
     translated: (seconds: number) => {
       translations.inc();
@@ -56,6 +61,7 @@ export function gatewayMetrics(m: ControllerMetrics) {
       lastWrite.remove({ namespace: ns, name });
     },
     pending: (n: number) => pending.set(n),
+    translating: (on: boolean) => inProgress.set(on ? 1 : 0),
     translationStarted: (ns: string, name: string, epochMs: number) =>
       lastStart.set({ namespace: ns, name }, epochMs / 1000),
     gatewayWriteSent: (ns: string, name: string, epochMs: number) =>

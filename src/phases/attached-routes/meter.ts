@@ -30,6 +30,7 @@ const CONTROLLER_SERIES = [
   'workqueue_depth',
   'workqueue_unfinished_work_seconds',
   'gateway_pending_changes',
+  'gateway_translation_in_progress',
   'process_cpu_seconds_total',
   'process_resident_memory_bytes',
   'controller_runtime_reconcile_total',
@@ -107,7 +108,8 @@ export class StepMeter {
       return (
         depth === 0 &&
         (sumOf(s, 'workqueue_unfinished_work_seconds') ?? 0) === 0 &&
-        (sumOf(s, 'gateway_pending_changes') ?? 0) === 0
+        (sumOf(s, 'gateway_pending_changes') ?? 0) === 0 &&
+        (sumOf(s, 'gateway_translation_in_progress') ?? 0) === 0
       );
     } catch {
       return undefined;

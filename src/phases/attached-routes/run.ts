@@ -47,6 +47,7 @@ import {
 } from './options.js';
 import {
   baselineRoute,
+  classAccepted,
   createOwned,
   ensureGatewayClass,
   gatewayObject,
@@ -194,7 +195,7 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
       description: controller.description,
       ...(controller.settings ? { settings: controller.settings } : {}),
     };
-    const gc = await ensureGatewayClass(client, className, {
+    await ensureGatewayClass(client, className, {
       controllerName: controller.settings?.controllerName,
       labels,
       runId: ctx.runId,
@@ -299,8 +300,9 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
 
     if (!programmed) {
       const cur = obs.current;
+      const accepted = await classAccepted(client, className);
       invalid.push(
-        `no controller programmed Gateway ${ns}/${o.gatewayName} within ${o.gatewayReadyTimeout} (${cur ? 'its status never said Programmed=True' : 'it never got a status'}; GatewayClass ${className}${gc.accepted ? ` Accepted=${gc.accepted}` : ' has no Accepted condition'})`,
+        `no controller programmed Gateway ${ns}/${o.gatewayName} within ${o.gatewayReadyTimeout} (${cur ? 'its status never said Programmed=True' : 'it never got a status'}; GatewayClass ${className}${accepted ? ` Accepted=${accepted}` : ' has no Accepted condition'})`,
       );
     } else {
       data.programmedMs = round(programmed.t - tGw);

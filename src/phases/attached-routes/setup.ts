@@ -56,7 +56,7 @@ export async function ensureGatewayClass(
   client: KubeClient,
   name: string,
   o: { controllerName?: string; labels: Record<string, string>; runId: string },
-): Promise<{ created: boolean; accepted?: string }> {
+): Promise<{ created: boolean }> {
   const got = await client.get(gatewayClassMapping, undefined, name, 'setup');
   if (got?.status === 200) {
     const gc = JSON.parse(got.body) as GatewayClass;
@@ -67,11 +67,7 @@ export async function ensureGatewayClass(
           hint: 'set gatewayClassName to a class of its own (it is created when absent), or use controller: external',
         },
       );
-    const acc = conditionOf(gc.status?.conditions, 'Accepted');
-    return {
-      created: false,
-      accepted: acc ? `${acc.status}${acc.reason ? ` (${acc.reason})` : ''}` : undefined,
-    };
+    return { created: false };
   }
   if (!o.controllerName)
     throw new KubeperfError(`GatewayClass ${name} does not exist on the target`, {
@@ -90,6 +86,14 @@ export async function ensureGatewayClass(
     o.runId,
   );
   return { created: true };
+}
+
+/** The class's Accepted condition as "True (Accepted)", or undefined when it has none (no controller took it). */
+export async function classAccepted(client: KubeClient, name: string): Promise<string | undefined> {
+  const got = await client.get(gatewayClassMapping, undefined, name, 'setup');
+  if (got?.status !== 200) return undefined;
+  const acc = conditionOf((JSON.parse(got.body) as GatewayClass).status?.conditions, 'Accepted');
+  return acc ? `${acc.status}${acc.reason ? ` (${acc.reason})` : ''}` : undefined;
 }
 
 export function loadtestBackend(ns: string, labels: Record<string, string>): KubeObject {
