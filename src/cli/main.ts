@@ -14,4 +14,23 @@ function flushAndExit(code: number): void {
 }
 
 tolerateClosedPipes();
-main(process.argv.slice(2)).then(flushAndExit, (e) => flushAndExit(reportError(e)));
+let settled = false;
+// An event loop that empties while the command still awaits something (a reply over an unref'd
+// channel, say) would end the process with exit 0 and nothing written: make that a loud tool failure.
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write(
+    'kubeperf: internal error: the command stopped waiting on nothing (a bug; please report it)\n',
+  );
+  flushAndExit(1);
+});
+main(process.argv.slice(2)).then(
+  (code) => {
+    settled = true;
+    flushAndExit(code);
+  },
+  (e) => {
+    settled = true;
+    flushAndExit(reportError(e));
+  },
+);

@@ -149,6 +149,8 @@ export async function launchEmbeddedCluster(opts: LaunchOptions = {}): Promise<E
     stop: () =>
       (stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
+          // Unref'd above: while we wait for its exit it must keep this process alive.
+          child.ref();
           if (child.connected) child.send({ type: 'stop' });
           else child.kill('SIGTERM');
           const killTimer = setTimeout(() => child.kill('SIGKILL'), 5000);

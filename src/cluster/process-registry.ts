@@ -35,20 +35,21 @@ export function handleProcessMessage(
 /** Parent side: sends a message and resolves when the child has applied it. */
 export function processClient(child: ChildProcess) {
   let next = 1;
-  // The launcher unrefs the IPC channel; while a reply is awaited it must keep this process alive,
-  // or the event loop can empty and the process exit in the middle of the run.
-  let waiting = 0;
+  let pending = 0;
   const call = (m: ProcessMessage) =>
     new Promise<void>((resolve, reject) => {
       if (!child.connected) return reject(new Error('the embedded control plane is not running'));
-      if (waiting++ === 0) child.channel?.ref();
+      // The launcher unrefs the IPC channel; a pending call must keep this process alive until the
+      // answer arrives, or an otherwise idle event loop exits with the run half done.
+      child.channel?.ref();
       const onMessage = (r: Reply) => {
         if (r?.type !== 'processAck' || r.id !== m.id) return;
         child.off('message', onMessage);
-        if (--waiting === 0) child.channel?.unref();
+        if (--pending === 0) child.channel?.unref();
         if (r.error) reject(new Error(r.error));
         else resolve();
       };
+      pending++;
       child.on('message', onMessage);
       child.send(m);
     });

@@ -55,11 +55,11 @@ metrics:
   url: http://x
 `);
     expect(p).toEqual([
-      'study.yaml:14:3: metrics: set either local (start a backend) or url (use an existing one), not both',
       'study.yaml:5:11: measurements[0].type: unknown measurement "promQeury" (did you mean "promQuery"?); known measurements: apiserverMetrics, containerUsage, controllerMetrics, promQuery',
       'study.yaml:9:14: measurements[2].phases[0]: no phase named "crdu" (did you mean "crud"?)',
       'study.yaml:11:5: measurements[2].intervall: unknown field "intervall" (did you mean "interval"?)',
       'study.yaml:12:11: measurements[3]: duplicate measurement name "containerUsage" (give each a distinct name:)',
+      'study.yaml:14:3: metrics: set either local (start a backend) or url (use an existing one), not both',
     ]);
   });
 });

@@ -65,7 +65,14 @@ describe('kubeperf controller', () => {
   }, 60_000);
 
   it('a misspelt option is bad input naming the right one', async () => {
-    const r = await runCli(['controller', 'kro', '--kubeconfig', cluster.target.kubeconfigPath!, '--wrokers', '2']);
+    const r = await runCli([
+      'controller',
+      'kro',
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+      '--wrokers',
+      '2',
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/wrokers.*did you mean workers/);
   });

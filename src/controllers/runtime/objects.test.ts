@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../kube/client.js';
 import { matchesSelector, selectorString } from './label-selector.js';
 import {
   hasFinalizer,
@@ -10,7 +11,7 @@ import {
   withoutFinalizer,
 } from './objects.js';
 
-const obj = (meta: Record<string, unknown>) => ({
+const obj = (meta: Record<string, unknown>): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name: 'x', ...meta },

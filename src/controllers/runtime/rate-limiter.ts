@@ -6,7 +6,7 @@
  * same shape with a 200 ms base. Either part can be turned off.
  */
 import { TokenBucket } from '../../load/token-bucket.js';
-import { realTimers, type Timers } from './timers.js';
+import { realTimers, timeSourceOf, type Timers } from './timers.js';
 
 export interface WorkqueueRateLimiter {
   /** Delay (ms) before the item may be retried; counts a requeue for per-item limiters. */
@@ -52,10 +52,7 @@ export class BucketRateLimiter implements WorkqueueRateLimiter {
     readonly burst: number,
     timers: Timers = realTimers,
   ) {
-    this.bucket = new TokenBucket(qps, burst, {
-      nowMs: () => timers.now(),
-      sleepUntil: (at) => new Promise((resolve) => timers.after(at - timers.now(), resolve)),
-    });
+    this.bucket = new TokenBucket(qps, burst, timeSourceOf(timers));
   }
 
   when(): number {

@@ -3,11 +3,33 @@
  * work queue and its rate limiters run on real time in a controller and on a hand-advanced clock in
  * unit tests (no test of queue semantics waits on the wall clock).
  */
+import type { TimeSource } from '../../core/clock.js';
+
 export interface Timers {
   /** Monotonic milliseconds. */
   now(): number;
   /** Runs fn once after ms; returns a cancel function. */
   after(ms: number, fn: () => void): () => void;
+}
+
+/** The same time as a TimeSource (what src/load's token bucket paces with). */
+export function timeSourceOf(timers: Timers): TimeSource {
+  return {
+    nowMs: () => timers.now(),
+    sleepUntil: (atMs, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+        const onAbort = () => {
+          cancel();
+          reject(signal!.reason ?? new Error('aborted'));
+        };
+        const cancel = timers.after(atMs - timers.now(), () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
 }
 
 export const realTimers: Timers = {

@@ -12,7 +12,6 @@ import { parseDuration } from '../../config/duration.js';
 import { KubeperfError } from '../../core/errors.js';
 import { KroControllerOptions } from '../../controllers/kro/options.js';
 import { launchController, type ControllerProcess } from '../../controllers/runtime/launch.js';
-import { registerControllerProcess } from '../../controllers/runtime/register.js';
 import type { KubeClient } from '../../kube/client.js';
 import { connect } from '../../kube/connect.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
@@ -169,14 +168,14 @@ export const kroPhase: PhaseType<KroOptions> = {
         options,
       });
       controllerWorkers = workers;
-      const registered = registerControllerProcess({
+      // Container CPU/memory on the embedded control plane, and the local metrics stack's scrape.
+      await ctx.observe?.registerProcess?.({
         pid: controller.pid,
         namespace: 'kro-system',
         pod: `kro-${jobName}`,
         container: 'controller',
       });
-      if (!registered)
-        ctx.log.debug('no process registrar: controller CPU/memory come from its own /metrics only');
+      await ctx.observe?.addScrapeTarget?.({ url: controller.metricsUrl, job: 'kro-controller' });
     };
     const rgdNames = new Set<string>();
     let lastMapping: ResourceMapping | undefined;
@@ -194,8 +193,6 @@ export const kroPhase: PhaseType<KroOptions> = {
         const name = (source.doc.metadata as { name: string }).name;
         rgdNames.add(name);
         const m = await applyRgd(env, source, noProgressMs);
-        if (lastMapping && lastMapping.resource !== m.resource)
-          await deleteInstances(client, lastMapping, ctx.runId, jobName, timeoutMs);
         lastMapping = m;
         const settingsOf = (): ShaperSettings =>
           KroControllerOptions.parse(
