@@ -4,8 +4,7 @@
  * the changes that arrived within `statusBatchWindowMs` of the first, computes every affected route's
  * attachment and parent status and every affected Gateway's listener status (attachedRoutes), waits
  * `translationDelayMs` (the time a real translation into proxy config takes), and publishes. A new or
- * changed Gateway is programmed at once with the attachedRoutes already published (as a real
- * controller programs the Gateway's proxy apart from translating its routes). Status
+ * changed Gateway is programmed at once, apart from that (program()). Status
  * writes are queued on client-go work queues (Gateways and classes on one worker, routes on
  * `workers`) and written through the rate-limited client, each only if it changes the object.
  * Status-only updates (our own writes coming back) do not trigger translation.
@@ -105,6 +104,8 @@ export class GatewayController {
   private firstDirtyAt: number | undefined;
   private wake: (() => void) | undefined;
   private stopped = false;
+  /** Informers have listed: before that, the first translation (not program()) writes status. */
+  private synced = false;
   private translator: Promise<void> = Promise.resolve();
   private readonly stopSignal = new AbortController();
 
@@ -203,6 +204,7 @@ export class GatewayController {
       this.services?.start(),
     ]);
     await Promise.all([this.gateways.start(), this.routes.start()]);
+    this.synced = true;
     this.statusLoop.start();
     this.routeLoop.start();
     this.translator = this.translateLoop();
@@ -233,6 +235,7 @@ export class GatewayController {
 
   private markGateway(key: string): void {
     this.dirtyGateways.add(key);
+    this.program(key);
     this.touch();
   }
 
@@ -258,8 +261,11 @@ export class GatewayController {
 
   private onClass(gc: GatewayClass, old?: GatewayClass): void {
     const mine = gc.spec?.controllerName === this.o.controllerName;
-    if (mine && this.classes.get(undefined, gc.metadata.name!))
+    if (mine && this.classes.get(undefined, gc.metadata.name!)) {
       this.statusQueue.add(`gc:${gc.metadata.name}`);
+      for (const gw of this.gateways.list())
+        if (gw.spec?.gatewayClassName === gc.metadata.name) this.program(keyOf(gw));
+    }
     if (mine || old?.spec?.controllerName === this.o.controllerName) this.markFull();
   }
 
@@ -312,12 +318,6 @@ export class GatewayController {
       this.gm.translating(true);
       try {
         const result = this.compute(gws, recount, routes, full);
-        // A Gateway is programmed on its own path (its proxy), without waiting for its routes' translation.
-        this.publish({
-          gatewayUpdates: result.programmed,
-          routeUpdates: new Map(),
-          attachmentUpdates: new Map(),
-        });
         if (this.o.translationDelayMs > 0) await sleep(this.o.translationDelayMs, signal).catch(() => {});
         if (this.stopped) return;
         this.publish(result);
@@ -380,18 +380,7 @@ export class GatewayController {
       routeUpdates.set(rk, { ours, refs: resolveRefs(route, { grants, serviceExists }) });
     }
 
-    /** attachedRoutes per listener, from this translation's attachments or (translated = false) the published ones. */
-    const countsOf = (gw: Gateway, gk: string, translated: boolean) => {
-      const counts = new Map<string, number>(gw.spec.listeners.map((l) => [l.name, 0]));
-      for (const rk of this.routesByGateway.get(gk) ?? []) {
-        const att =
-          translated && attachmentUpdates.has(rk) ? attachmentUpdates.get(rk) : this.attachments.get(rk);
-        for (const l of att?.get(gk) ?? []) counts.set(l, (counts.get(l) ?? 0) + 1);
-      }
-      return counts;
-    };
     const gatewayUpdates = new Map<string, Map<string, number> | undefined>();
-    const programmed = new Map<string, Map<string, number> | undefined>();
     for (const gk of gateways) {
       const [ns, name] = split(gk);
       const gw = this.gateways.get(ns, name);
@@ -399,14 +388,39 @@ export class GatewayController {
         gatewayUpdates.set(gk, undefined);
         continue;
       }
-      gatewayUpdates.set(gk, countsOf(gw, gk, true));
-      if (dirtyGateways.has(gk)) programmed.set(gk, countsOf(gw, gk, false));
+      gatewayUpdates.set(gk, this.countsOf(gw, gk, attachmentUpdates));
       this.gm.translationStarted(ns, name, startedEpoch);
     }
-    return { gatewayUpdates, routeUpdates, attachmentUpdates, programmed };
+    return { gatewayUpdates, routeUpdates, attachmentUpdates };
   }
 
-  private publish(r: Omit<ReturnType<GatewayController['compute']>, 'programmed'>): void {
+  /** attachedRoutes per listener: a translation's attachments where it has them, the published ones otherwise. */
+  private countsOf(gw: Gateway, gk: string, updates?: Map<string, Map<string, string[]> | undefined>) {
+    const counts = new Map<string, number>(gw.spec.listeners.map((l) => [l.name, 0]));
+    for (const rk of this.routesByGateway.get(gk) ?? []) {
+      const att = updates?.has(rk) ? updates.get(rk) : this.attachments.get(rk);
+      for (const l of att?.get(gk) ?? []) counts.set(l, (counts.get(l) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /**
+   * A new or changed Gateway is programmed at once (Accepted, Programmed, listener status) with the
+   * attachedRoutes already published: a real controller programs a Gateway's proxy apart from
+   * translating its routes, so a translation in progress does not hold it back.
+   */
+  private program(gk: string): void {
+    if (!this.synced) return;
+    const [ns, name] = split(gk);
+    const gw = this.gateways.get(ns, name);
+    if (!this.ours(gw)) return;
+    const counts = this.countsOf(gw, gk);
+    this.gatewayCounts.set(gk, counts);
+    for (const [l, n] of counts) this.gm.attachedRoutes(ns, name, l, n);
+    this.statusQueue.add(`gw:${gk}`);
+  }
+
+  private publish(r: ReturnType<GatewayController['compute']>): void {
     for (const [rk, att] of r.attachmentUpdates) {
       if (att) this.attachments.set(rk, att);
       else this.attachments.delete(rk);

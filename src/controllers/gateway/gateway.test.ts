@@ -22,6 +22,7 @@ import { connect } from '../../kube/connect.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
 import { ensureNamespace, namespaceMapping } from '../../kube/namespaces.js';
 import { launchTestCluster, type TestCluster } from '../../kube/testing.js';
+import { watch } from '../../kube/watch.js';
 import { sleep } from '../../load/sleep.js';
 import { launchController, type ControllerProcess } from '../runtime/launch.js';
 import { DEFAULT_CONTROLLER_NAME } from './options.js';
@@ -238,6 +239,46 @@ describe('simulated gateway controller', () => {
     await until('cross resolved', async () =>
       (await parentCond('gw', 'cross', 'ResolvedRefs'))?.status === 'True' ? true : undefined,
     );
+  });
+
+  it('programs a new Gateway at once, before a long translation of its routes ends', async () => {
+    const slow = await launchController('gateway', {
+      kubeconfig: cluster.target.kubeconfigPath!,
+      options: { controllerName: 'example.com/slow', translationDelayMs: 3000 },
+    });
+    try {
+      await create(gatewayClassMapping, undefined, {
+        metadata: { name: 'slow' },
+        spec: { controllerName: 'example.com/slow' },
+      });
+      await create(httpRouteMapping, 'gw', {
+        metadata: { name: 'early', namespace: 'gw' },
+        spec: { parentRefs: [{ name: 'slow-gw' }] },
+      });
+      const seen: (number | undefined)[] = [];
+      const w = await watch(client, gatewayMapping, {
+        namespace: 'gw',
+        onEvent: (e) => {
+          const gw = e.object as Gateway;
+          if (gw.metadata.name === 'slow-gw' && conditionOf(gw.status?.conditions, 'Programmed'))
+            seen.push(gw.status?.listeners?.[0]?.attachedRoutes);
+        },
+      });
+      try {
+        await create(gatewayMapping, 'gw', {
+          metadata: { name: 'slow-gw', namespace: 'gw' },
+          spec: { gatewayClassName: 'slow', listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }] },
+        });
+        await until('attachedRoutes 1', async () => (seen.at(-1) === 1 ? true : undefined));
+        // First Programmed with nothing attached yet, then the route once its translation was done.
+        expect(seen[0]).toBe(0);
+        expect(seen.at(-1)).toBe(1);
+      } finally {
+        await w.stop();
+      }
+    } finally {
+      await slow.stop();
+    }
   });
 
   it("leaves Gateways of another controller's class alone", async () => {
