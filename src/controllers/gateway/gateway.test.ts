@@ -135,7 +135,10 @@ describe('simulated gateway controller', () => {
     await create(httpRouteMapping, 'gw', route('same-ns', 'gw', {}));
     await create(httpRouteMapping, 'apps', route('other-ns', 'apps', {}));
     await attachedBecomes('gw', 'gw', 1);
-    expect((await parentCond('gw', 'same-ns', 'Accepted'))?.status).toBe('True');
+    // Route statuses are written by their own workers, after or beside the Gateway's.
+    await until('same-ns Accepted', async () =>
+      (await parentCond('gw', 'same-ns', 'Accepted'))?.status === 'True' ? true : undefined,
+    );
     const denied = await until('other-ns parent status', () => parentCond('apps', 'other-ns', 'Accepted'));
     expect(denied).toMatchObject({ status: 'False', reason: 'NotAllowedByListeners' });
     // Still 1 once the other route was evaluated (its status is written after the translation).
@@ -201,7 +204,9 @@ describe('simulated gateway controller', () => {
     ns.metadata.labels = { ...(ns.metadata.labels ?? {}), team: 'x' };
     expect((await client.update(namespaceMapping, undefined, 'apps', JSON.stringify(ns)))?.status).toBe(200);
     await attachedBecomes('gw', 'sel', 1, 0);
-    expect((await parentCond('apps', 'host-ok', 'Accepted'))?.status).toBe('True');
+    await until('host-ok Accepted', async () =>
+      (await parentCond('apps', 'host-ok', 'Accepted'))?.status === 'True' ? true : undefined,
+    );
   });
 
   it('sets ResolvedRefs: a cross-namespace Service needs a ReferenceGrant, a missing one is BackendNotFound', async () => {
