@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { InputError } from '../../core/errors.js';
+import { num } from '../flags.js';
 import { runStudyObject } from '../../run/run-study.js';
 import { writeStdout } from '../io.js';
 import { formatOutcome } from '../summary.js';
@@ -40,16 +41,6 @@ interface Flags {
   out?: string;
   keep?: boolean;
   json?: boolean;
-}
-
-function num(flag: string, v: string | undefined, integer = true): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0)
-    throw new InputError(
-      `--${flag}: "${v}" is not a ${integer ? 'non-negative integer' : 'non-negative number'}`,
-    );
-  return n;
 }
 
 function ms(flag: string, v: string | undefined): number | undefined {

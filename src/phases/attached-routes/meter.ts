@@ -6,25 +6,9 @@
  * A source that cannot be read is skipped with a warning; the watch-based counts never depend on it.
  */
 import type { KubeClient } from '../../kube/client.js';
+import { metricsFetcher, type MetricsFetch } from '../../kube/metrics-fetch.js';
 import { counterDiff, parsePromText, sumOf, type Scrape } from '../../metrics/prom-text.js';
 import { GATEWAY_GROUP } from '../../gateway-api/resources.js';
-
-type Fetch = () => Promise<string>;
-
-/** A URL is fetched directly; a path (/api/v1/…/proxy/metrics) through the API server. */
-export function metricsFetch(urlOrPath: string, client: KubeClient): Fetch {
-  if (/^https?:\/\//.test(urlOrPath))
-    return async () => {
-      const r = await fetch(urlOrPath, { signal: AbortSignal.timeout(5000) });
-      if (!r.ok) throw new Error(`GET ${urlOrPath}: HTTP ${r.status}`);
-      return r.text();
-    };
-  return async () => {
-    const r = await client.rest.request({ method: 'GET', path: urlOrPath, timeoutMs: 5000 });
-    if (r.status !== 200) throw new Error(`GET ${urlOrPath} through the API server: HTTP ${r.status}`);
-    return r.body;
-  };
-}
 
 const CONTROLLER_SERIES = [
   'workqueue_depth',
@@ -60,12 +44,12 @@ interface Mark {
 export class StepMeter {
   private readonly marks: Mark[] = [];
   readonly warnings: string[] = [];
-  private api: Fetch | undefined;
-  controller: Fetch | undefined;
+  private api: MetricsFetch | undefined;
+  controller: MetricsFetch | undefined;
 
   constructor(client: KubeClient, controllerUrl: string | undefined) {
-    this.api = metricsFetch('/metrics', client);
-    this.controller = controllerUrl ? metricsFetch(controllerUrl, client) : undefined;
+    this.api = metricsFetcher('/metrics', client);
+    this.controller = controllerUrl ? metricsFetcher(controllerUrl, client) : undefined;
   }
 
   /** Scrapes both sources (in parallel); call at every step boundary. */

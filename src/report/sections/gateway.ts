@@ -5,12 +5,12 @@
  * status writes per step (the watch's count beside the API server's and the controller's), and the
  * per-route time-to-Accepted distribution.
  */
-import { histogramOf } from '../../analysis/select.js';
 import { attachedRoutesData, duration, headlines } from '../../phases/attached-routes/format.js';
 import type { AttachedRoutesData } from '../../phases/attached-routes/run.js';
-import type { OpStats, PhaseResult } from '../../results/types.js';
+import type { PhaseResult } from '../../results/types.js';
 import type { ChartSpec } from '../chart-spec.js';
 import { escapeHtml as e, mdTable, num } from '../format.js';
+import { shareHistogram } from './distribution.js';
 import type { PhaseSection } from './types.js';
 
 interface Row {
@@ -112,21 +112,6 @@ function stepCells(d: AttachedRoutesData): string[][] {
   ]);
 }
 
-/** Share of routes per time-to-Accepted bucket (s), from the HDR percentiles. */
-function acceptedHistogram(s: OpStats): { labels: string[]; shares: number[] } {
-  const h = histogramOf(s.histogram);
-  const values: number[] = [];
-  for (let q = 0.25; q < 100; q += 0.5) values.push(h.getValueAtPercentile(q) / 1e6);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const n = 16;
-  const width = hi > lo ? (hi - lo) / n : 1;
-  const shares = new Array<number>(n).fill(0);
-  for (const v of values) shares[Math.min(n - 1, Math.floor((v - lo) / width))]! += 0.5;
-  const r = (v: number) => String(Number(v.toPrecision(3)));
-  return { labels: shares.map((_, i) => `${r(lo + i * width)}–${r(lo + (i + 1) * width)}`), shares };
-}
-
 function charts(p: PhaseResult, d: AttachedRoutesData, idx: number): ChartSpec[] {
   const out: ChartSpec[] = [];
   if (d.curve.length) {
@@ -191,7 +176,7 @@ function charts(p: PhaseResult, d: AttachedRoutesData, idx: number): ChartSpec[]
   }
   const acc = p.ops['route-accepted'];
   if (acc && acc.count > acc.errors) {
-    const { labels, shares } = acceptedHistogram(acc);
+    const { labels, shares } = shareHistogram(acc);
     out.push({
       id: `gateway-accepted-${idx}`,
       title: `${p.name}: time from each route's create to its Accepted=True parent status (${num(acc.count)} routes; p50 ${duration(acc.latencyMs.p50)}, p99 ${duration(acc.latencyMs.p99)})`,
