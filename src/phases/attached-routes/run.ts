@@ -25,6 +25,7 @@ import {
 import { cleanupWith, type CleanupResult } from '../../kube/cleanup.js';
 import type { KubeClient } from '../../kube/client.js';
 import { connect } from '../../kube/connect.js';
+import { createOwned } from '../../kube/owned.js';
 import { LABEL_JOB, LABEL_RUN_ID, labelSafe, runLabels } from '../../kube/labels.js';
 import { ensureNamespace } from '../../kube/namespaces.js';
 import { describeResponse, isSuccess } from '../../kube/response.js';
@@ -48,7 +49,6 @@ import {
 import {
   baselineRoute,
   classAccepted,
-  createOwned,
   ensureGatewayClass,
   gatewayObject,
   incrementalRoute,
@@ -249,7 +249,7 @@ export async function runAttachedRoutes(o: AttachedRoutesOptions, ctx: PhaseCont
       gatewayObject(o.gatewayName, ns, className, listeners, labels),
       ctx.runId,
       'gateway-create',
-      recorder,
+      { recorder },
     );
     const programmed = await obs.waitFor((s) => s.programmed, ms(o.gatewayReadyTimeout), signal);
     let created = 0;

@@ -5,6 +5,7 @@
  * a ReferenceGrant letting the routes reference them, the Gateway, and the routes themselves.
  */
 import { InputError, KubeperfError } from '../../core/errors.js';
+import { createOwned } from '../../kube/owned.js';
 import {
   conditionOf,
   gatewayClassMapping,
@@ -13,40 +14,8 @@ import {
   type Listener,
 } from '../../gateway-api/resources.js';
 import type { KubeClient, KubeObject } from '../../kube/client.js';
-import type { ResourceMapping } from '../../kube/discovery.js';
-import { LABEL_RUN_ID } from '../../kube/labels.js';
-import { describeResponse, isSuccess } from '../../kube/response.js';
-import type { Recorder } from '../../metrics/recorder.js';
 
 export const LOADTEST_BACKEND = 'loadtest-backend';
-
-/** Creates an object; a name taken by an object this run did not create is bad input, never touched. */
-export async function createOwned(
-  client: KubeClient,
-  m: ResourceMapping,
-  ns: string | undefined,
-  body: KubeObject,
-  runId: string,
-  op = 'setup',
-  recorder?: Recorder,
-): Promise<void> {
-  const r = await client.create(m, ns, JSON.stringify(body), op, recorder ? { recorder } : undefined);
-  if (r && isSuccess(r)) return;
-  if (r?.status === 409) {
-    const got = await client.get(m, ns, body.metadata.name!, 'setup');
-    const cur = got?.status === 200 ? (JSON.parse(got.body) as KubeObject) : undefined;
-    if (cur?.metadata.labels?.[LABEL_RUN_ID] === runId) return;
-    throw new InputError(
-      `${m.kind} ${ns ? `${ns}/` : ''}${body.metadata.name} already exists and was not created by this run`,
-      {
-        hint: 'kubeperf never changes objects it did not create: choose another name or namespace',
-      },
-    );
-  }
-  throw new KubeperfError(
-    `create ${m.kind} ${body.metadata.name}: ${r ? describeResponse(r) : 'connection failed'}`,
-  );
-}
 
 /**
  * The simulated controller's class is created when absent (with its controllerName); an existing

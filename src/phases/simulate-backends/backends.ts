@@ -6,11 +6,10 @@
  * real endpoints controller would empty). Everything carries the run labels; a name that exists
  * without them is reported and never touched.
  */
-import { InputError, KubeperfError } from '../../core/errors.js';
 import type { KubeClient } from '../../kube/client.js';
-import { LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
+import { runLabels } from '../../kube/labels.js';
 import { ensureNamespace } from '../../kube/namespaces.js';
-import { describeResponse, isSuccess } from '../../kube/response.js';
+import { createOwned } from '../../kube/owned.js';
 import { runTasks } from '../../load/model.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import { endpointSliceMapping, serviceMapping } from '../../gateway-api/resources.js';
@@ -88,54 +87,40 @@ export async function createBackends(
   const t0 = performance.now();
   const createdNamespace = await ensureNamespace(client, spec.namespace, { runId: o.runId, job: o.job });
   const labels = runLabels(o.runId, o.job, 0);
-  let failure: string | undefined;
-  let foreign: string | undefined;
-  const create = async (
-    m: typeof serviceMapping,
-    body: { metadata: { name: string } },
-    op: string,
-    intendedMs: number,
-  ): Promise<boolean> => {
-    const r = await client.create(m, spec.namespace, JSON.stringify(body), op, {
-      recorder: o.recorder,
-      intendedMs,
-    });
-    if (r && isSuccess(r)) return true;
-    if (r?.status === 409) {
-      const got = await client.get(m, spec.namespace, body.metadata.name, 'setup');
-      const cur =
-        got?.status === 200
-          ? (JSON.parse(got.body) as { metadata: { labels?: Record<string, string> } })
-          : undefined;
-      if (cur?.metadata.labels?.[LABEL_RUN_ID] !== o.runId)
-        foreign ??= `${m.kind} ${spec.namespace}/${body.metadata.name} already exists and was not created by this run`;
-      return !foreign;
-    }
-    failure ??= `create ${m.kind} ${spec.namespace}/${body.metadata.name}: ${r ? describeResponse(r) : 'connection failed'}`;
-    return false;
-  };
+  // The first failure (a name someone else owns, an API error) stops the creates and is thrown.
+  let failure: unknown;
   await runTasks(
     { concurrency: spec.concurrency },
     spec.services,
     async (i, intendedMs) => {
-      if (failure || foreign) return;
+      if (failure) return;
       const name = simServiceName(i);
-      const svc = simService(name, spec.namespace, labels);
-      if (!(await create(serviceMapping, svc, 'backend-service-create', intendedMs))) return;
-      await create(
-        endpointSliceMapping,
-        simEndpointSlice(name, i, spec.namespace, spec.endpointsPerService, labels),
-        'backend-endpointslice-create',
-        performance.now(),
-      );
+      try {
+        await createOwned(
+          client,
+          serviceMapping,
+          spec.namespace,
+          simService(name, spec.namespace, labels),
+          o.runId,
+          'backend-service-create',
+          { recorder: o.recorder, intendedMs },
+        );
+        await createOwned(
+          client,
+          endpointSliceMapping,
+          spec.namespace,
+          simEndpointSlice(name, i, spec.namespace, spec.endpointsPerService, labels),
+          o.runId,
+          'backend-endpointslice-create',
+          { recorder: o.recorder },
+        );
+      } catch (e) {
+        failure ??= e;
+      }
     },
     { defaultConcurrency: spec.concurrency, signal: o.signal },
   );
-  if (foreign)
-    throw new InputError(foreign, {
-      hint: 'kubeperf never changes objects it did not create: choose another backends namespace',
-    });
-  if (failure) throw new KubeperfError(`simulated backends: ${failure}`);
+  if (failure) throw failure;
   return {
     namespace: spec.namespace,
     createdNamespace,
