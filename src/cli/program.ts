@@ -6,6 +6,10 @@ import { Command } from 'commander';
 import { analyzeCommand } from './commands/analyze.js';
 import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
+import { collectCommand } from './commands/collect.js';
+import { mergeCommand } from './commands/merge.js';
+import { importCommand } from './commands/import.js';
+import { deployCommand } from './commands/deploy.js';
 import { clusterCommand } from './commands/cluster.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardsCommand, metricsCommand } from './commands/metrics.js';
@@ -33,7 +37,11 @@ export function buildProgram(): Command {
     .addCommand(cleanupCommand())
     .addCommand(metricsCommand())
     .addCommand(dashboardsCommand())
-    .addCommand(controllerCommand());
+    .addCommand(controllerCommand())
+    .addCommand(deployCommand())
+    .addCommand(collectCommand())
+    .addCommand(mergeCommand())
+    .addCommand(importCommand());
   // Bad flags are bad input (exit 2), not a tool failure; commander's own exits are routed through main.
   const exitOverride = (cmd: Command) => {
     cmd.exitOverride();

@@ -35,12 +35,14 @@ function dataLines(p: PhaseResult): string[] {
 function opTable(p: PhaseResult): string[] {
   const ops = Object.entries(p.ops);
   if (!ops.length) return [];
+  // Long op names (create-organization) widen the column instead of pushing the numbers over.
+  const w = Math.max(12, ...ops.map(([op]) => op.length + 2));
   const lines = [
-    `    ${pad('op', 12)}${lpad('count', 9)}${lpad('errors', 8)}${lpad('retries', 9)}${lpad('ops/s', 10)}${lpad('p50', 10)}${lpad('p95', 10)}${lpad('p99', 10)}${lpad('max', 10)}`,
+    `    ${pad('op', w)}${lpad('count', 9)}${lpad('errors', 8)}${lpad('retries', 9)}${lpad('ops/s', 10)}${lpad('p50', 10)}${lpad('p95', 10)}${lpad('p99', 10)}${lpad('max', 10)}`,
   ];
   for (const [op, s] of ops) {
     lines.push(
-      `    ${pad(op, 12)}${lpad(String(s.count), 9)}${lpad(String(s.errors), 8)}${lpad(String(s.retries), 9)}${lpad(s.throughput.toFixed(0), 10)}` +
+      `    ${pad(op, w)}${lpad(String(s.count), 9)}${lpad(String(s.errors), 8)}${lpad(String(s.retries), 9)}${lpad(s.throughput.toFixed(0), 10)}` +
         `${lpad(ms(s.latencyMs.p50), 10)}${lpad(ms(s.latencyMs.p95), 10)}${lpad(ms(s.latencyMs.p99), 10)}${lpad(ms(s.latencyMs.max), 10)}`,
     );
   }

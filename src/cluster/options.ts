@@ -205,6 +205,32 @@ export const ClusterOptionsSchema = z.strictObject({
   ),
   token: z.string().min(1).optional().describe('Fixed bearer token (default: random per start)'),
   apiserverContainer: ApiserverContainerSchema.optional(),
+  scopes: z
+    .array(
+      z.strictObject({
+        prefix: z
+          .string()
+          .regex(
+            /^\/[^{}]+\/\{name\}(\/[^{}]*)?$/,
+            'must be a path with a fixed first segment and one {name} segment, e.g. /clusters/{name}',
+          )
+          .describe('Path prefix of each scoped control plane, with one {name} segment'),
+        namespaces: z
+          .array(z.string().min(1))
+          .default(['default'])
+          .describe('Namespaces a new scope starts with (default: default)'),
+      }),
+    )
+    .optional()
+    .describe(
+      'Path-scoped control planes (kcp/vcluster style): each name under the prefix is an isolated store, created on first use',
+    ),
+  milo: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Serve Milo's resourcemanager.miloapis.com Organizations and Projects with organization- and project-scoped control planes (docs/milo.md)",
+    ),
 });
 
 export type ClusterOptionsInput = z.input<typeof ClusterOptionsSchema>;

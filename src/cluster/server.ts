@@ -31,6 +31,8 @@ import { route, type Route } from './http/route.js';
 import { serveWatch } from './api/watch.js';
 import { ClusterOptionsSchema, type ClusterOptions, type ClusterOptionsInput } from './options.js';
 import { Store } from './store/store.js';
+import { ScopeRouter } from './scopes/router.js';
+import { installMilo } from './milo/install.js';
 import { encodeYaml } from './api/codec.js';
 import { nowSeconds } from './api/objects.js';
 import { bootstrapV128 } from './api/bootstrap.js';
@@ -85,6 +87,8 @@ export class ApiServer {
   private watches = new Set<() => void>();
   private stopFns: (() => void)[] = [];
   private readonly builtins: Builtins;
+  /** Path-scoped control planes (src/cluster/scopes): Milo's projects, `scopes:` of the options. */
+  readonly scopes: ScopeRouter;
   readonly opts: ClusterOptions;
 
   constructor(
@@ -107,7 +111,11 @@ export class ApiServer {
     this.discovery = new Discovery(registry, () => this.address);
     this.openapi = new OpenApi(registry);
     this.knobs = new Knobs(this.opts);
-    this.metrics = new Metrics(store, () => this.knobs.maxLastSecond());
+    this.scopes = new ScopeRouter(this.ctx, this.opts.watchCacheSize);
+    this.stopFns.push(() => this.scopes.stop());
+    this.metrics = new Metrics({ count: (key) => store.count(key) + this.scopes.count(key) }, () =>
+      this.knobs.maxLastSecond(),
+    );
     this.containers = new ContainerMetrics(this.opts.apiserverContainer);
     this.bootstrap();
     bootstrapV128(this.ctx);
@@ -115,6 +123,10 @@ export class ApiServer {
     this.stopFns.push(startCrdController(this.ctx));
     this.stopFns.push(startGarbageCollector(this.ctx));
     this.stopFns.push(startSimulation(this.ctx, this.opts));
+    // After the controllers: Milo's CRDs are established by the CRD controller.
+    for (const sc of this.opts.scopes ?? [])
+      this.scopes.add({ kind: 'scope', prefix: sc.prefix, storage: 'isolated', namespaces: sc.namespaces });
+    if (this.opts.milo) installMilo(this.ctx, this.scopes);
     if (this.opts.dropWatchesEvery) {
       const t = setInterval(() => this.dropWatches(), this.opts.dropWatchesEvery);
       t.unref();
@@ -163,7 +175,7 @@ export class ApiServer {
     const started = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const pathname = q < 0 ? url : url.slice(0, q);
+    let pathname = q < 0 ? url : url.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const labels: RequestLabels = {
       verb: req.method ?? 'GET',
@@ -178,8 +190,13 @@ export class ApiServer {
       this.metrics.observe(labels, code, (performance.now() - started) / 1000);
     try {
       const method = req.method ?? 'GET';
+      // A path-scoped control plane: the rest of the request runs against its context.
+      const scoped = this.scopes.active ? this.scopes.resolve(pathname) : undefined;
+      const ctx = scoped?.ctx ?? this.ctx;
+      if (scoped) pathname = scoped.path;
       const r = route(pathname);
       const user = this.authorize(req, r, method, pathname, query);
+      if (scoped?.error) throw scoped.error;
       if (this.containers.isNodeProxyPath(pathname)) {
         Object.assign(labels, { version: 'v1', resource: 'nodes', subresource: 'proxy', scope: 'resource' });
         labels.component = 'apiserver';
@@ -200,7 +217,7 @@ export class ApiServer {
       const [group, version] = r.groupVersion.includes('/')
         ? r.groupVersion.split('/')
         : ['', r.groupVersion];
-      const rt = this.ctx.registry.get(r.groupVersion, r.plural);
+      const rt = ctx.registry.get(r.groupVersion, r.plural);
       // Label values come from the URL only once it names a served resource (bounded cardinality).
       if (rt) {
         labels.group = group!;
@@ -236,6 +253,10 @@ export class ApiServer {
         user,
         upgrade: !!req.headers.upgrade,
       };
+      if (scoped) {
+        apiReq.scope = scoped.scope;
+        scoped.kind.decorate?.(apiReq, scoped.scope.name);
+      }
       if (!rt.namespaced && r.ns) throw errors.unknownResource();
       let neg = negotiate(req.headers.accept);
       if (neg?.type === 'protobuf' && !neg.metadataOnly && !hasProtobuf(rt)) neg = neg.fallback;
@@ -253,11 +274,15 @@ export class ApiServer {
         this.knobs.before(knobVerb, mutating.has(method), true, (err) => {
           if (err) return this.fail(err, req, res, done);
           try {
-            serveWatch(this.ctx, apiReq, res, {
+            serveWatch(ctx, apiReq, res, {
               bookmarkIntervalMs: this.opts.bookmarkInterval ?? 60_000,
               register: (close) => {
                 this.watches.add(close);
-                return () => this.watches.delete(close);
+                const untrack = scoped?.track(close);
+                return () => {
+                  this.watches.delete(close);
+                  untrack?.();
+                };
               },
               onEvent: (k, bytes) => this.metrics.watchEvent(k, bytes),
             });
@@ -277,7 +302,7 @@ export class ApiServer {
         const run = (body?: Buffer): void => {
           try {
             apiReq.body = body;
-            const result = r.name ? objectRequest(this.ctx, apiReq) : collectionRequest(this.ctx, apiReq);
+            const result = r.name ? objectRequest(ctx, apiReq) : collectionRequest(ctx, apiReq);
             if (apiReq.warnings) result.warnings = [...apiReq.warnings, ...(result.warnings ?? [])];
             if (rt.deprecationWarning) result.warnings = [...(result.warnings ?? []), rt.deprecationWarning];
             finish(this.send(req, res, result, neg.type, query));
@@ -292,16 +317,16 @@ export class ApiServer {
           if (r.name && rvParam) parseRv(rvParam);
           const wanted = rvParam && /^\d+$/.test(rvParam) ? Number(rvParam) : 0;
           if (
-            wanted > this.ctx.store.currentRv &&
+            wanted > ctx.store.currentRv &&
             (r.name || (query.get('resourceVersionMatch') !== 'Exact' && !query.get('continue')))
           ) {
             if (!r.name) validateListOptions(query, false);
             // Like the watch cache: wait up to 3 s for the requested RV, then 504 Timeout.
-            this.waitForRv(wanted, 3000, (reached) => {
+            this.waitForRv(ctx.store, wanted, 3000, (reached) => {
               if (reached) run();
               else {
                 release?.();
-                this.fail(errors.tooLargeResourceVersion(wanted, this.ctx.store.currentRv), req, res, done);
+                this.fail(errors.tooLargeResourceVersion(wanted, ctx.store.currentRv), req, res, done);
               }
             });
           } else run();
@@ -325,10 +350,10 @@ export class ApiServer {
     return user;
   }
 
-  private waitForRv(rv: number, ms: number, cb: (reached: boolean) => void): void {
+  private waitForRv(store: Store, rv: number, ms: number, cb: (reached: boolean) => void): void {
     const deadline = performance.now() + ms;
     const tick = (): void => {
-      if (this.ctx.store.currentRv >= rv) cb(true);
+      if (store.currentRv >= rv) cb(true);
       else if (performance.now() >= deadline) cb(false);
       else setTimeout(tick, 50).unref();
     };

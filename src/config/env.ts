@@ -1,7 +1,8 @@
 /**
  * `${VAR}` and `${VAR:-default}` expansion in study files. Only upper-case environment-style names are
  * expanded, so kro/CEL expressions such as `${schema.spec.name}` in inline RGDs pass through untouched;
- * `$${VAR}` is a literal `${VAR}`.
+ * `$${VAR}` is a literal `${VAR}`. The names a study references are its variables: `--set NAME=value`
+ * with an environment-style NAME sets one (before the environment), see load.ts.
  */
 const ref = /\$(\$?)\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -26,4 +27,16 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv = process.env): E
 export function hasEnvRef(text: string): boolean {
   ref.lastIndex = 0;
   return ref.test(text);
+}
+
+/** Environment-style names a text references (escaped `$${VAR}` excluded). */
+export function envRefs(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(ref)) if (!m[1]) names.push(m[2]!);
+  return names;
+}
+
+/** `--set NAME=value` with an environment-style NAME (no dots, upper case) sets a study variable. */
+export function isVariableName(path: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*$/.test(path);
 }

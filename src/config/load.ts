@@ -12,7 +12,7 @@ import type { MeasurementRegistry } from '../measurements/registry.js';
 import type { MeasurementEntry } from '../measurements/session.js';
 import type { PhaseRegistry } from '../phases/registry.js';
 import type { PhaseType } from '../phases/types.js';
-import { expandEnv } from './env.js';
+import { envRefs, expandEnv, isVariableName } from './env.js';
 import { overrideProblem, parseOverride, type Override } from './overrides.js';
 import { closest, issuesToProblems, type Locator } from './problems.js';
 import { redact } from './redact.js';
@@ -78,11 +78,41 @@ export function loadStudyText(
   if (src.doc.contents === null)
     throw invalid(file, [`${file}:1:1: the file is empty; a study needs at least "phases:"`]);
 
-  const overrides = parseOverrides(options.set, () => src.doc.toJS());
+  // `--set NAME=value` with an environment-style NAME sets a variable the study references as ${NAME}.
+  const variables: Record<string, string> = {};
+  const variableSets: string[] = [];
+  const paths: string[] = [];
+  for (const raw of options.set ?? []) {
+    const eq = raw.indexOf('=');
+    const name = eq > 0 ? raw.slice(0, eq).trim() : '';
+    if (isVariableName(name)) {
+      variables[name] = raw.slice(eq + 1);
+      variableSets.push(raw);
+    } else paths.push(raw);
+  }
+  const overrides = parseOverrides(paths, () => src.doc.toJS());
   for (const o of overrides) src.doc.setIn(o.path, src.doc.createNode(o.value));
   const configForResults = redact(src.doc.toJS());
 
   const problems: string[] = [];
+  const referenced = new Set<string>();
+  visit(src.doc, {
+    Scalar(_key, node: Scalar) {
+      if (typeof node.value === 'string') for (const n of envRefs(node.value)) referenced.add(n);
+    },
+  });
+  for (const raw of variableSets) {
+    const name = raw.slice(0, raw.indexOf('=')).trim();
+    if (referenced.has(name)) continue;
+    const known = [...referenced].sort();
+    const hint = closest(name, known);
+    problems.push(
+      `--set ${raw}: ${file} has no variable ${name}` +
+        (hint ? ` (did you mean ${hint}?)` : '') +
+        (known.length ? `; its variables: ${known.join(', ')}` : '; it references no ${VAR}'),
+    );
+  }
+  const env = variableSets.length ? { ...(options.env ?? process.env), ...variables } : options.env;
   const locator: Locator = (path, key) => {
     const o = overrideCovering(overrides, path, key);
     if (o) return `--set ${o.raw}`;
@@ -93,7 +123,7 @@ export function loadStudyText(
   visit(src.doc, {
     Scalar(_key, node: Scalar) {
       if (typeof node.value !== 'string') return;
-      const { value, missing } = expandEnv(node.value, options.env);
+      const { value, missing } = expandEnv(node.value, env);
       for (const name of missing) {
         const pos = src.lineCounter.linePos(node.range?.[0] ?? 0);
         problems.push(

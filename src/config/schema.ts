@@ -129,6 +129,45 @@ export const OutputSchema = z
   })
   .describe('Where and what to write.');
 
+export const DeployRuleSchema = z
+  .strictObject({
+    apiGroups: z.array(z.string()).default(['']).describe('API groups ("" is the core group).'),
+    resources: z.array(z.string().min(1)).min(1).describe('Plural resources, e.g. configmaps.'),
+    verbs: z.array(z.string().min(1)).min(1).describe('get, list, watch, create, update, patch, delete…'),
+    resourceNames: z.array(z.string().min(1)).optional().describe('Only these objects.'),
+    namespace: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A Role in this namespace; absent: the deploy namespace; "*": cluster-wide (ClusterRole).'),
+  })
+  .describe('An RBAC rule the in-cluster run needs beyond what its phases declare.');
+
+export const DeploySchema = z
+  .strictObject({
+    rules: z
+      .array(DeployRuleSchema)
+      .default([])
+      .describe('Extra RBAC rules for the run’s service account (kubeperf deploy).'),
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+        z.string(),
+      )
+      .default({})
+      .describe('Environment of the run’s container (the study’s ${VAR} knobs); --env overrides.'),
+    kubeconfigSecret: z
+      .strictObject({
+        name: z.string().min(1),
+        key: z.string().min(1).default('kubeconfig'),
+      })
+      .optional()
+      .describe(
+        'Run against the cluster of a kubeconfig in this Secret (e.g. a Milo control plane); the service account then only writes results.',
+      ),
+  })
+  .describe('How `kubeperf deploy` runs this study as a Job in a cluster (docs/deploy.md).');
+
 export const StudySchema = z.strictObject({
   $schema: z.string().optional(),
   name: z.string().min(1).max(100).default('study').describe('Name of the study, shown in reports.'),
@@ -155,9 +194,11 @@ export const StudySchema = z.strictObject({
   slo: z.boolean().default(false).describe('Also check the Kubernetes API call-latency SLOs (1 s / 30 s).'),
   guard: GuardSchema.default({ maxErrorRate: 0.05 }),
   output: OutputSchema.optional(),
+  deploy: DeploySchema.optional(),
 });
 
 export type StudyInput = z.input<typeof StudySchema>;
 export type Study = z.output<typeof StudySchema>;
 export type PhaseEntry = z.output<typeof PhaseEntrySchema>;
 export type MetricsConfig = z.output<typeof MetricsSchema>;
+export type DeployConfig = z.output<typeof DeploySchema>;

@@ -37,7 +37,9 @@ export function loadKubeConfig(sel: KubeconfigSelection): { kc: KubeConfig; path
         hint: 'KUBERNETES_SERVICE_HOST is not set; pass a kubeconfig file instead',
       });
     }
-    kc.loadFromCluster();
+    // KUBEPERF_SERVICEACCOUNT_ROOT prefixes the service-account paths (token, ca.crt), so the
+    // in-cluster code path runs outside a pod too (tests; debugging a Job's command locally).
+    kc.loadFromCluster(process.env.KUBEPERF_SERVICEACCOUNT_ROOT ?? '');
     return { kc, path };
   }
   if (!existsSync(path)) {

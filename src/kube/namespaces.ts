@@ -21,7 +21,14 @@ export const namespaceMapping: ResourceMapping = {
 export async function ensureNamespace(
   client: KubeClient,
   name: string,
-  labels: { runId: string; job: string; iteration?: number },
+  labels: {
+    runId: string;
+    job: string;
+    iteration?: number;
+    /** More labels (a worker's index, a study's namespaceLabels); the run labels win. */
+    extra?: Record<string, string>;
+    annotations?: Record<string, string>;
+  },
 ): Promise<boolean> {
   let got = await client.get(namespaceMapping, undefined, name, 'setup');
   // A namespace still terminating from an earlier run refuses new objects (403 NamespaceTerminating):
@@ -42,9 +49,13 @@ export async function ensureNamespace(
     metadata: {
       name,
       labels: {
+        ...labels.extra,
         ...runLabels(labels.runId, labels.job, labels.iteration ?? 0),
         [LABEL_CREATED_NAMESPACE]: 'true',
       },
+      ...(labels.annotations && Object.keys(labels.annotations).length
+        ? { annotations: labels.annotations }
+        : {}),
     },
   });
   const r = await client.create(namespaceMapping, undefined, body, 'setup');

@@ -184,6 +184,17 @@ export class RestClient {
     return { status: res.statusCode, headers: res.headers, body: res.body as never };
   }
 
+  /**
+   * A view of this client for a path-scoped control plane on the same server (Milo's
+   * `…/projects/<p>/control-plane`, kcp's `/clusters/<ws>`): same pool, credentials and request
+   * handling, every path under `pathPrefix`. Views share the pool: close the client, not its views.
+   */
+  withPathPrefix(pathPrefix: string): this {
+    const view = Object.create(this) as this;
+    Object.defineProperty(view, 'prefix', { value: this.prefix + pathPrefix.replace(/\/+$/, '') });
+    return view;
+  }
+
   async close(): Promise<void> {
     await this.pool.close().catch(() => this.pool.destroy());
   }

@@ -64,9 +64,9 @@ export interface ContainerUsageData {
 
 const quote = (s: string) => JSON.stringify(s);
 
-/** The query variants, in fallback order. */
-export function usageQueries(t: ContainerTarget, windowMs: number) {
-  const w = promDuration(windowMs);
+/** The query variants, in fallback order; a window given as text is used as written (`2m`). */
+export function usageQueries(t: ContainerTarget, window: number | string) {
+  const w = typeof window === 'string' ? window : promDuration(window);
   const variants = [
     { variant: 'pod,container', label: 'pod', filter: true },
     { variant: 'pod', label: 'pod', filter: false },

@@ -138,6 +138,7 @@ export class Recorder {
       errorsByCode: { ...r.errorsByCode },
       throughput: spanMs > 0 ? round2((ok * 1000) / spanMs) : 0,
       durationMs: spanMs > 0 ? round2(spanMs) : 0,
+      ...(r.count ? { startOffsetMs: round2(r.firstStartMs - this.originMs) } : {}),
       latencyMs: summarizeUs(r.hist),
       histogram: encodeHistogram(r.hist),
       series,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultStudyPath } from '../cli/commands/run.js';
+import { defaultStudyPath } from '../config/study-path.js';
 import { launchEmbeddedCluster } from '../cluster/launch.js';
 import { loadStudyFile } from '../config/load.js';
 import { silentLogger } from '../core/logger.js';

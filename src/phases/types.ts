@@ -9,6 +9,8 @@ import type { ProgressReporter } from '../core/progress.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { PromEndpoint } from '../metrics/promql-client.js';
 import type { PhaseResult } from '../results/types.js';
+import type { WorkerShare } from '../load/share.js';
+import type { ApiAccess } from '../kube/access.js';
 
 /** Where the study runs. Phases build their own clients from it (src/kube). */
 export interface Target {
@@ -57,8 +59,19 @@ export interface PhaseContext extends PlanContext {
   outDir: string;
   /** Registers an async cleanup to run at the end of the run unless --keep (e.g. GC of owned objects). */
   onCleanup(fn: () => Promise<void>): void;
+  /**
+   * Set when this process is one worker of a distributed run (src/load/share.ts): the phase does
+   * its share only (items, iterations, rate), labels what it creates with its worker index, and
+   * touches only what its share owns.
+   */
+  share?: WorkerShare;
   /** The run's metrics plumbing, for phases that start processes or query metrics (docs/metrics.md). */
   observe?: PhaseObserve;
+  /**
+   * Where the run publishes results in a cluster when that is not the target (a run inside one
+   * cluster measuring another, e.g. Milo through its kubeconfig); default the target.
+   */
+  resultsTarget?: Target;
 }
 
 export interface PhaseObserve {
@@ -93,5 +106,15 @@ export interface PhaseType<Options = any> {
    */
   readonly options: z.ZodType<Options>;
   plan(options: Options, ctx: PlanContext): PhasePlan;
+  /**
+   * The API access the phase needs (verbs on resources), for the least-privilege RBAC of
+   * `kubeperf deploy`. Phase types that use a cluster should declare it; kinds are resolved later.
+   */
+  access?(options: Options, ctx: PlanContext): ApiAccess[];
+  /**
+   * The phase does a worker's share when `ctx.share` is set (crud, job). In a distributed run a type
+   * without it runs on worker 0 only.
+   */
+  readonly splitsWork?: boolean;
   run(options: Options, ctx: PhaseContext): Promise<PhaseOutput>;
 }

@@ -40,6 +40,8 @@ export const OpStatsSchema = z.object({
   /** Successful ops per second over the op's active span. */
   throughput: z.number(),
   durationMs: z.number(),
+  /** ms from the phase start to this op's first request start (places the span in time for merges). */
+  startOffsetMs: z.number().optional(),
   /** Latency of successful ops, in ms. */
   latencyMs: LatencySummarySchema,
   /** HDR histogram of successful latencies in µs, compressed base64 (mergeable). */
@@ -134,6 +136,57 @@ export const ThresholdResultSchema = z.object({
 });
 export type ThresholdResult = z.infer<typeof ThresholdResultSchema>;
 
+/** One worker of a distributed run (`kubeperf run --worker I/N`, an Indexed Job's pod). */
+export const WorkerInfoSchema = z.object({
+  index: z.number().int(),
+  count: z.number().int(),
+  /** The common start: when this worker saw every worker arrive (its own wall clock, ISO with ms). */
+  startedAt: z.string().optional(),
+  /** ms this worker waited at the start barrier. */
+  waitedMs: z.number().optional(),
+  /** Wall clock (epoch ms) at which this worker saw the end barrier released. */
+  endReleasedAtMs: z.number().optional(),
+  /** Host (pod) name, for skew analysis. */
+  host: z.string().optional(),
+});
+export type WorkerInfo = z.infer<typeof WorkerInfoSchema>;
+
+/** A merged distributed run (`kubeperf merge`, `kubeperf collect`): per-worker breakdown for skew. */
+export const DistributedSchema = z.object({
+  workers: z.number().int(),
+  /** Worker indices that were merged (all of 0…workers-1 for a complete run). */
+  merged: z.array(z.number().int()),
+  /** Spread of the workers' start times (max − min of their barrier release), ms. */
+  startSpreadMs: z.number(),
+  parts: z.array(
+    z.object({
+      index: z.number().int(),
+      host: z.string().optional(),
+      startedAt: z.string(),
+      endedAt: z.string().nullable(),
+      verdict: z.string(),
+      phases: z.array(
+        z.object({
+          name: z.string(),
+          status: z.string(),
+          ops: z.record(
+            z.string(),
+            z.object({
+              count: z.number(),
+              errors: z.number(),
+              throughput: z.number(),
+              p50: z.number(),
+              p99: z.number(),
+              max: z.number(),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
+export type Distributed = z.infer<typeof DistributedSchema>;
+
 export const VerdictSchema = z.enum(['pass', 'fail', 'invalid']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
@@ -166,6 +219,10 @@ export const ResultsSchema = z.object({
   verdictReasons: z.array(z.string()),
   phases: z.array(PhaseResultSchema),
   thresholds: z.array(ThresholdResultSchema),
+  /** Set on one worker's part of a distributed run. */
+  worker: WorkerInfoSchema.optional(),
+  /** Set on the merge of a distributed run's parts. */
+  distributed: DistributedSchema.optional(),
   /** Filled by analysis: statistics, scaling fits, recommendations. */
   analysis: z.record(z.string(), z.unknown()).optional(),
   warnings: z.array(z.string()),

@@ -14,6 +14,7 @@ import type { PhaseObserve, PhaseOutput, Target } from '../phases/types.js';
 import type { PhaseMeasurements } from '../measurements/session.js';
 import type { OpStats, PhaseResult } from '../results/types.js';
 import { settleWithin } from './interrupt.js';
+import type { WorkerShare } from '../load/share.js';
 
 export interface PhaseEnv {
   runId: string;
@@ -40,12 +41,31 @@ export interface PhaseEnv {
    * interrupted PhaseResult (a second Ctrl-C writes it instead of losing the phase).
    */
   onRunning?: (partial: () => PhaseResult) => void;
+  /** This process runs one worker's share of a distributed run. */
+  share?: WorkerShare;
 }
 
 export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEnv): Promise<PhaseResult> {
   const startedAt = env.clock.wallIso();
   const t0 = env.clock.nowMs();
   const log = env.log.child(phase.name);
+  // A distributed run: a phase type that cannot split its work runs on worker 0 alone, so nothing
+  // is done N times over (the merge takes worker 0's result for it).
+  const distributed = env.share && env.share.count > 1 ? env.share : undefined;
+  if (distributed && !phase.phaseType.splitsWork && distributed.index !== 0) {
+    log.info(`runs on worker 0 only: phase type ${phase.type} does not split its work`);
+    return {
+      name: phase.name,
+      type: phase.type,
+      tags: phase.tags,
+      startedAt,
+      endedAt: env.clock.wallIso(),
+      durationMs: 0,
+      status: 'skipped',
+      ops: {},
+      warnings: [`worker ${distributed.index}: skipped; phase type ${phase.type} runs on worker 0 only`],
+    };
+  }
   const sampler = env.usage?.();
   sampler?.start();
   const measuring = await env.measure?.();
@@ -107,6 +127,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       log,
       onCleanup: env.onCleanup,
       observe: env.observe,
+      ...(distributed && phase.phaseType.splitsWork ? { share: distributed } : {}),
     });
     try {
       output = await untilDoneOrDrained(running, env);

@@ -25,6 +25,8 @@ import { runPhase } from './phase-runner.js';
 import { newRunId } from './run-id.js';
 import { openTarget, type OpenTarget } from './target.js';
 import { openObservability, type Observability } from './observability.js';
+import type { HookContext, RunHooks } from './hooks.js';
+import type { WorkerShare } from '../load/share.js';
 
 export interface RunStudyOptions {
   /** Name shown in errors: the study file, or e.g. "kubeperf bench crud". */
@@ -44,6 +46,14 @@ export interface RunStudyOptions {
   clock?: Clock;
   /** Serve kubeperf's own /metrics on this port during the run (0: a free port). */
   metricsPort?: number;
+  /** Use this run id (the workers of one distributed run share it; `kubeperf deploy` fixes it up front). */
+  runId?: string;
+  /** This process runs one worker's share of a distributed run. */
+  share?: WorkerShare;
+  /** Worker barriers, results ConfigMap (src/deploy). */
+  hooks?: RunHooks;
+  /** Notes about how the study was obtained (a translated kube-burner config), kept as warnings. */
+  notes?: string[];
 }
 
 export interface RunOutcome {
@@ -67,7 +77,8 @@ export async function runStudyObject(config: unknown, options: RunStudyOptions):
 export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions): Promise<RunOutcome> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger();
-  const runId = newRunId();
+  const runId = options.runId ?? newRunId();
+  const hooks = options.hooks ?? {};
   const plan = buildPlan(loaded, { runId, kubeconfig: options.kubeconfig, context: options.context });
   const outDir = resolve(options.out ?? loaded.study.output?.dir ?? join('kubeperf-results', runId));
   const resultsPath = join(outDir, 'results.json');
@@ -87,7 +98,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     verdictReasons: [],
     phases: [],
     thresholds: [],
-    warnings: [],
+    warnings: [...(options.notes ?? [])],
   };
   /** Why the run is invalid beyond what the guard sees in the phases (it did not complete…). */
   const invalid: string[] = [];
@@ -173,6 +184,16 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   };
   save();
   if (options.keep) results.warnings.push(...keepNotes(loaded, open.target.kind));
+  const hookCtx: HookContext = {
+    runId,
+    outDir,
+    target: open.target,
+    results,
+    log,
+    signal: interrupts.signal,
+  };
+  const hookWarning = (what: string) => (e: unknown) =>
+    results.warnings.push(`${what}: ${(e as Error)?.message ?? String(e)}`);
 
   const cleanups: (() => Promise<void>)[] = [];
   const target = open;
@@ -181,6 +202,10 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     const exporter = obs.exporter;
     const progress: ProgressFactory = exporter ? (p) => exporter.progress(p, baseProgress(p)) : baseProgress;
     const session = obs.session;
+    if (hooks.beforePhases) {
+      await hooks.beforePhases(hookCtx);
+      save();
+    }
     for (const [i, phase] of loaded.phases.entries()) {
       if (interrupts.signal.aborted) break;
       log.info(`phase ${i + 1}/${loaded.phases.length}: ${phase.name} (${phase.type})`);
@@ -211,11 +236,13 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         onRecorder: exporter ? (p, recorder) => exporter.watch(p.name, recorder, p.type) : undefined,
         observe: obs.observe,
         onRunning: (partial) => (inProgress = partial),
+        share: options.share,
       });
       inProgress = undefined;
       exporter?.phaseEnded(result);
       results.phases.push(result);
       save();
+      await hooks.afterPhase?.(hookCtx, result).catch(hookWarning('checkpoint'));
       if (result.status === 'failed') {
         results.warnings.push(`phase ${phase.name} failed; the phases after it were not run`);
         break;
@@ -229,6 +256,10 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   } finally {
     inProgress = undefined;
     results.interrupted = interrupts.interrupted();
+    // A worker meets the others before cleanup, so nobody deletes what others still measure.
+    const runLevelCleanup = hooks.beforeCleanup
+      ? await hooks.beforeCleanup(hookCtx).catch((e) => (hookWarning('before cleanup')(e), true))
+      : true;
     if (options.keep) {
       if (target.target.kind === 'kubeconfig')
         log.info(
@@ -238,7 +269,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       for (const fn of cleanups.reverse()) {
         await fn().catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
       }
-      if (target.cleanupRun && results.phases.length) {
+      if (target.cleanupRun && results.phases.length && runLevelCleanup) {
         await target
           .cleanupRun(runId, log)
           .catch((e) => results.warnings.push(`cleanup: ${(e as Error).message}`));
@@ -263,6 +294,9 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
 
   // results.json and the exit code always agree: invalid → 4, fail → 3; an interrupt wins (130).
   const exitCode = analysed.interrupted ? ExitCode.interrupted : exitCodeForVerdict(analysed.verdict);
+  await hooks
+    .finished?.({ ...hookCtx, results: analysed }, { results: analysed, outDir, exitCode })
+    .catch((e) => log.warn(`${(e as Error)?.message ?? String(e)}`));
   return { results: analysed, outDir, exitCode, reports };
 }
 

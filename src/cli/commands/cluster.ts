@@ -16,6 +16,9 @@ interface StartFlags {
   maxInflight?: string;
   maxMutatingInflight?: string;
   dropWatchesEvery?: string;
+  milo?: boolean;
+  miloWorkers?: string;
+  miloRequeue?: string;
 }
 
 async function start(flags: StartFlags): Promise<void> {
@@ -30,8 +33,16 @@ async function start(flags: StartFlags): Promise<void> {
   }
   const options = clusterOptionsFromFlags(flags);
   const insecure = !!flags.insecureHttp;
+  const controllerOptions = flags.milo ? await miloControllerOptions(flags) : undefined;
   const server = await startClusterServer({
     ...options,
+    // Milo's apiserver pods are milo-system/milo-apiserver-*: the runner's default regex finds this one.
+    ...(flags.milo
+      ? {
+          milo: true,
+          apiserverContainer: { namespace: 'milo-system', pod: 'milo-apiserver-0', container: 'apiserver' },
+        }
+      : {}),
     host: flags.host,
     port: Number(flags.port),
     tls: !insecure,
@@ -48,6 +59,31 @@ async function start(flags: StartFlags): Promise<void> {
     '',
     `export KUBECONFIG=${kubeconfigPath}`,
   ];
+  let controller: import('../../controllers/runtime/launch.js').ControllerProcess | undefined;
+  if (controllerOptions) {
+    const { launchController } = await import('../../controllers/runtime/launch.js');
+    try {
+      controller = await launchController('project', {
+        kubeconfig: kubeconfigPath,
+        options: controllerOptions,
+      });
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+    server.api.containers.register({
+      pid: controller.pid,
+      namespace: 'milo-system',
+      pod: 'milo-controller-manager-0',
+      container: 'manager',
+    });
+    lines.push(
+      '',
+      `Milo: organizations ${server.url}/apis/resourcemanager.miloapis.com/v1alpha1/organizations/<org>/control-plane`,
+      `      projects      ${server.url}/apis/resourcemanager.miloapis.com/v1alpha1/projects/<project>/control-plane`,
+      `      project controller pid ${controller.pid} (${controllerOptions.workers} worker(s)), metrics ${controller.metricsUrl}`,
+    );
+  }
   // client-go (kubectl) never sends a bearer token over plain HTTP, so that port needs none.
   if (insecure)
     lines.push('note: plain HTTP without authentication: anyone who reaches the port is cluster admin');
@@ -57,7 +93,7 @@ async function start(flags: StartFlags): Promise<void> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void server.close().then(done);
+      void (controller?.stop() ?? Promise.resolve()).then(() => server.close()).then(done);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -74,6 +110,12 @@ export function clusterCommand(): Command {
     .option('--kubeconfig-out <path>', 'where to write the kubeconfig for this cluster')
     .option('--nodes <n>', 'simulated Ready nodes', '0')
     .option('--insecure-http', 'serve plain HTTP without authentication instead of HTTPS (the default)')
+    .option(
+      '--milo',
+      "serve Milo's API (organizations, projects, their control planes) with the simulated project controller",
+    )
+    .option('--milo-workers <n>', '--milo: workers of the project controller (Milo: 1)', '1')
+    .option('--milo-requeue <duration>', '--milo: requeue delay of the project controller (Milo: 2s)', '2s')
     .addOption(new Option('--tls', 'serve HTTPS (the default; kept for older scripts)').hideHelp())
     .addOption(
       new Option('--latency <verb=model>', 'latency model per verb, e.g. create=fixed:20ms').argParser(
@@ -86,4 +128,21 @@ export function clusterCommand(): Command {
     .option('--drop-watches-every <duration>', 'close every watch connection at this interval')
     .action(start);
   return cluster;
+}
+
+async function miloControllerOptions(flags: StartFlags) {
+  const { parseDuration } = await import('../../config/duration.js');
+  if (!/^\d+$/.test(flags.miloWorkers ?? '1') || Number(flags.miloWorkers) < 1) {
+    throw new InputError(`--milo-workers: "${flags.miloWorkers}" is not a positive integer`, {
+      hint: 'e.g. --milo-workers 4',
+    });
+  }
+  const requeueAfterMs = parseDuration(flags.miloRequeue ?? '2s');
+  if (requeueAfterMs === undefined) {
+    throw new InputError(`--milo-requeue: "${flags.miloRequeue}" is not a duration`, {
+      hint: 'e.g. --milo-requeue 2s',
+    });
+  }
+  const { ProjectControllerOptions } = await import('../../controllers/project/options.js');
+  return ProjectControllerOptions.parse({ workers: Number(flags.miloWorkers ?? '1'), requeueAfterMs });
 }

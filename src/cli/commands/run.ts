@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { fileURLToPath } from 'node:url';
-import { loadStudyFile } from '../../config/load.js';
+import { defaultStudyPath, resolveStudyArg } from '../../config/study-path.js';
+import { loadRunnable } from '../../kubeburner/load.js';
 import { buildPlan, formatPlan } from '../../config/plan.js';
 import { builtinRegistry } from '../../phases/builtin.js';
 import { newRunId } from '../../run/run-id.js';
@@ -9,11 +9,10 @@ import { InputError } from '../../core/errors.js';
 import { checkKubeconfigTarget, kubeconfigSelection } from '../../run/target.js';
 import { collect, printHuman, printJson, writeStdout } from '../io.js';
 import { formatOutcome } from '../summary.js';
+import { addDistributedOptions, distributedRunOptions, type DistributedFlags } from './run-distributed.js';
 
-/** The study `kubeperf run` runs without a file (packaged with the tool). */
-export const defaultStudyPath = fileURLToPath(new URL('../../../studies/default.yaml', import.meta.url));
-
-interface RunFlags {
+interface RunFlags extends DistributedFlags {
+  userData?: string;
   kubeconfig?: string;
   context?: string;
   out?: string;
@@ -25,9 +24,12 @@ interface RunFlags {
 }
 
 export function runCommand(): Command {
-  return new Command('run')
+  const cmd = new Command('run')
     .description('Run a study (default: the built-in study on the embedded control plane)')
-    .argument('[study]', 'study YAML file (default: the built-in study)')
+    .argument(
+      '[study]',
+      'study YAML file, a kube-burner config, or the name of a built-in study such as milo (default: studies/default.yaml)',
+    )
     .option(
       '--kubeconfig <path>',
       'run against the cluster of this kubeconfig (default: embedded control plane)',
@@ -51,6 +53,11 @@ export function runCommand(): Command {
       '--metrics-port <n>',
       "serve kubeperf's own Prometheus /metrics on this port during the run (0: a free port)",
     )
+    .option(
+      '--user-data <file>',
+      'kube-burner configs: variables for the config template (as kube-burner --user-data)',
+    );
+  return addDistributedOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -59,18 +66,27 @@ Examples:
   kubeperf run examples/crud-configmaps.yaml --dry-run
   kubeperf run study.yaml --kubeconfig ~/.kube/config --context kind-perf
   kubeperf run study.yaml --set phases.0.objects=5000 --json | jq .verdict
+  kubeperf run milo --set NUM_PROJECTS=20            a built-in study; NAME=value sets its \${NAME}
+  kubeperf run study.yaml --kubeconfig kc --run-id perf-1 --worker 0/4   one of 4 workers (docs/deploy.md)
+  kubeperf run api-intensive.yml --set jobs.0.jobIterations=10      a kube-burner config, unchanged
 
 Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid, 130 interrupted.`,
     )
     .action(async (study: string | undefined, flags: RunFlags) => {
       const registry = builtinRegistry();
-      const loaded = loadStudyFile(study ?? defaultStudyPath, { registry, set: flags.set });
+      const { loaded, kubeBurner } = loadRunnable(study ? resolveStudyArg(study).path : defaultStudyPath, {
+        registry,
+        set: flags.set,
+        userData: flags.userData,
+      });
+      for (const n of kubeBurner?.notes ?? []) process.stderr.write(`kube-burner: ${n}\n`);
+      const plan = buildPlan(loaded, {
+        runId: flags.runId ?? newRunId(),
+        kubeconfig: flags.kubeconfig,
+        context: flags.context,
+      });
+      const distributed = distributedRunOptions(flags, plan);
       if (flags.dryRun) {
-        const plan = buildPlan(loaded, {
-          runId: newRunId(),
-          kubeconfig: flags.kubeconfig,
-          context: flags.context,
-        });
         // The target is checked as far as it can be without a request: file, context, cluster, user.
         if (plan.target.kind === 'kubeconfig') {
           const sel = kubeconfigSelection(loaded.study, {
@@ -94,6 +110,8 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         json: flags.json,
         registry,
         metricsPort: parsePort('--metrics-port', flags.metricsPort),
+        notes: kubeBurner?.notes.map((n) => `kube-burner config: ${n}`),
+        ...distributed,
       });
       await writeStdout(formatOutcome(outcome, flags.json));
       process.exitCode = outcome.exitCode;

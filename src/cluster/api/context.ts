@@ -57,6 +57,8 @@ export interface ApiRequest {
   protobuf?: boolean;
   /** The request asked for a connection upgrade (exec/attach/port-forward streams). */
   upgrade?: boolean;
+  /** The path-scoped control plane the request came through (src/cluster/scopes), if any. */
+  scope?: { kind: string; name: string };
   /** Warnings found while decoding the body (strict decoding); sent before the handler's own. */
   warnings?: string[];
   /** Who is asking (after impersonation): the self reviews answer for them. */

@@ -65,8 +65,42 @@ const get = (o: unknown, ...keys: string[]): unknown => {
   return cur;
 };
 
+/**
+ * The JSONPath subset of additionalPrinterColumns: dotted fields with escaped dots and slashes, `[n]`,
+ * `[*]` and filters `[?(@.field=='value')]` (Milo's Ready column:
+ * `.status.conditions[?(@.type=='Ready')].status`). The first match is the cell.
+ */
+function jsonPathValues(o: unknown, path: string): unknown[] {
+  let values: unknown[] = [o];
+  let i = path.startsWith('.') ? 1 : 0;
+  while (i < path.length) {
+    if (path[i] === '[') {
+      const end = path.indexOf(']', i);
+      if (end < 0) return [];
+      const expr = path.slice(i + 1, end);
+      i = end + 1;
+      const arrays = values.filter(Array.isArray) as unknown[][];
+      const filter = /^\?\(@\.([\w.]+)\s*==\s*(['"])(.*)\2\)$/.exec(expr);
+      if (expr === '*') values = arrays.flat();
+      else if (/^\d+$/.test(expr)) values = arrays.map((a) => a[Number(expr)]);
+      else if (filter)
+        values = arrays.flat().filter((el) => String(get(el, ...filter[1]!.split('.'))) === filter[3]);
+      else return [];
+      continue;
+    }
+    if (path[i] === '.') i++;
+    let key = '';
+    while (i < path.length && path[i] !== '.' && path[i] !== '[') {
+      if (path[i] === '\\' && i + 1 < path.length) i++;
+      key += path[i++];
+    }
+    if (key) values = values.map((v) => get(v, key));
+  }
+  return values.filter((v) => v !== undefined && v !== null);
+}
+
 function jsonPath(o: unknown, path: string): Cell {
-  const v = get(o, ...path.replace(/^\./, '').split('.').filter(Boolean));
+  const v = jsonPathValues(o, path)[0];
   if (v === undefined || v === null) return null;
   return typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
 }

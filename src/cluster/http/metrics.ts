@@ -64,7 +64,8 @@ export class Metrics {
   private readonly startCpu = process.cpuUsage();
 
   constructor(
-    private readonly store: Store,
+    /** Stored objects per resource (the root store plus path-scoped stores). */
+    private readonly store: Pick<Store, 'count'>,
     private readonly inflight?: () => { readOnly: number; mutating: number },
   ) {}
 

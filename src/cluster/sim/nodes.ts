@@ -28,6 +28,8 @@ export function createNodes(ctx: ApiContext, count: number): string[] {
           'kubernetes.io/os': 'linux',
           'kubernetes.io/arch': 'amd64',
           'node-role.kubernetes.io/agent': '',
+          // Workloads written for real clusters (kube-burner's kubelet-density) select worker nodes.
+          'node-role.kubernetes.io/worker': '',
           type: 'kwok',
         },
         annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kwok.x-k8s.io/node': 'fake' },

@@ -82,7 +82,9 @@ export class Store {
     startRv = 1,
   ) {
     this.rv = startRv;
-    this.log = new Array(logCapacity);
+    // Grown by appending until full (the ring only wraps at capacity): a store that sees few events
+    // (a path-scoped control plane, src/cluster/scopes) does not pay 800 KB for an empty log.
+    this.log = [];
   }
 
   get currentRv(): number {

@@ -23,11 +23,17 @@ export interface CycleSpec {
   /** Label value for kubeperf.io/job: unique per cycle so lists select exactly this cycle. */
   job: string;
   objects: number;
+  /** Global index of the first object (a worker's share starts past the others'). */
+  offset?: number;
+  /** Labels added to every object (a worker's index). */
+  extraLabels?: Record<string, string>;
   payloadBytes: number;
   ops: CrudOp[];
   patchType: PatchType;
   lists: number;
   listPageSize: number;
+  /** Paged list walks (default 1; a distributed run gives the walk to one worker). */
+  pagedLists?: number;
   load: LoadModelOptions;
   template?: CompiledTemplate;
   recorder: Recorder;
@@ -55,7 +61,9 @@ export function buildObject(
   index: number,
   data: string,
 ): Record<string, unknown> {
-  const labels = runLabels(s.runId, s.job, index);
+  const labels = s.extraLabels
+    ? { ...runLabels(s.runId, s.job, index), ...s.extraLabels }
+    : runLabels(s.runId, s.job, index);
   if (s.template) {
     const [obj] = s.template.renderObjects({
       Iteration: index,
@@ -139,7 +147,8 @@ const rvRe = /"resourceVersion":"(\d+)"/;
 
 export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   const { client, mapping: m, namespace: ns, recorder, signal } = s;
-  const names = Array.from({ length: s.objects }, (_, i) => `${s.job}-${i}`);
+  const offset = s.offset ?? 0;
+  const names = Array.from({ length: s.objects }, (_, i) => `${s.job}-${offset + i}`);
   const rv: (string | undefined)[] = new Array(s.objects);
   const exists: boolean[] = new Array(s.objects).fill(false);
   const data = payload(s.payloadBytes);
@@ -159,10 +168,16 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   let firstCreateError: KubeResponse | undefined;
 
   await each('create', async (i, t) => {
-    const r = await client.create(m, ns, JSON.stringify(buildObject(s, names[i]!, i, data)), 'create', {
-      ...o,
-      intendedMs: t,
-    });
+    const r = await client.create(
+      m,
+      ns,
+      JSON.stringify(buildObject(s, names[i]!, offset + i, data)),
+      'create',
+      {
+        ...o,
+        intendedMs: t,
+      },
+    );
     advance(r);
     if (r && isSuccess(r)) {
       exists[i] = true;
@@ -185,7 +200,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   }
   if (want.has('update')) {
     await each('update', async (i, t) => {
-      const obj = buildObject(s, names[i]!, i, data);
+      const obj = buildObject(s, names[i]!, offset + i, data);
       const md = obj.metadata as { annotations?: Record<string, string>; resourceVersion?: string };
       md.annotations = { ...(md.annotations ?? {}), 'kubeperf.io/rev': '1' };
       if (rv[i]) md.resourceVersion = rv[i];
@@ -196,7 +211,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
   }
   if (want.has('patch')) {
     await each('patch', async (i, t) => {
-      const body = patchBody(s.patchType, i, () => buildObject(s, names[i]!, i, data));
+      const body = patchBody(s.patchType, offset + i, () => buildObject(s, names[i]!, offset + i, data));
       advance(await client.patch(m, ns, names[i]!, body, s.patchType, 'patch', { ...o, intendedMs: t }));
     });
   }
@@ -211,7 +226,7 @@ export async function runCycle(s: CycleSpec): Promise<CycleOutcome> {
       { defaultConcurrency: Math.min(4, s.load.concurrency ?? defaultCrudConcurrency), signal },
     );
   }
-  if (want.has('list-paged')) {
+  if (want.has('list-paged') && s.pagedLists !== 0) {
     s.progress.status(`list-paged (limit ${s.listPageSize})`);
     let cont: string | undefined;
     let pages = 0;

@@ -18,6 +18,8 @@ import type { OpStats, Sweep } from '../../results/types.js';
 import type { PhaseContext, PhaseOutput, PhaseType } from '../types.js';
 import { cycleRequests, runCycle, type CycleOutcome } from './cycle.js';
 import { CrudOptions, crudOps, defaultCrudConcurrency, type CrudOp } from './options.js';
+import { crudAccess } from './access.js';
+import { crudShare } from './share.js';
 
 function opsOf(o: CrudOptions): CrudOp[] {
   return o.ops ?? [...crudOps];
@@ -90,7 +92,12 @@ export const crudPhase: PhaseType<CrudOptions> = {
       needsCluster: true,
     };
   },
-  async run(o, ctx) {
+  access: (o) => crudAccess(o),
+  splitsWork: true,
+  async run(full, ctx) {
+    // A worker of a distributed run does its share only (src/phases/crud/share.ts).
+    const share = crudShare(full, ctx.share);
+    const o = share.options;
     const ops = opsOf(o);
     const sweepX = o.concurrencySweep ?? o.payloadSizes;
     const maxConc = Math.max(o.concurrency ?? defaultCrudConcurrency, ...(o.concurrencySweep ?? [1]));
@@ -126,7 +133,7 @@ export const crudPhase: PhaseType<CrudOptions> = {
           await c.close();
         }
       });
-      const total = cycleRequests(o.objects, ops, o.lists, o.listPageSize) * (sweepX?.length ?? 1);
+      const total = cycleRequests(share.objects, ops, share.lists, o.listPageSize) * (sweepX?.length ?? 1);
       ctx.progress.start(total, 'requests');
       const jobBase = labelSafe(`kp-${ctx.runId.slice(-6)}-${ctx.phaseIndex}`).toLowerCase();
       const cycle = (
@@ -142,13 +149,16 @@ export const crudPhase: PhaseType<CrudOptions> = {
           namespace,
           runId: ctx.runId,
           job: `${jobBase}${suffix}`,
-          objects: o.objects,
+          objects: share.objects,
+          offset: share.offset,
+          extraLabels: share.extraLabels,
           payloadBytes,
           ops,
           patchType: o.patchType,
-          lists: o.lists,
+          lists: share.lists,
           listPageSize: o.listPageSize,
-          load: { ...o, concurrency },
+          pagedLists: share.pagedLists,
+          load: { ...o, concurrency: share.concurrency(concurrency, defaultCrudConcurrency) },
           template,
           recorder,
           progress: ctx.progress,

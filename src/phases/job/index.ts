@@ -8,7 +8,7 @@ import { InputError } from '../../core/errors.js';
 import { cleanupWith } from '../../kube/cleanup.js';
 import { connect } from '../../kube/connect.js';
 import { UnknownKindError } from '../../kube/discovery.js';
-import { LABEL_JOB, labelSafe } from '../../kube/labels.js';
+import { LABEL_JOB, LABEL_RUN_ID, labelSafe } from '../../kube/labels.js';
 import { celPredicate } from '../../kube/readiness.js';
 import { describeLoad } from '../../load/model.js';
 import { sleep } from '../../load/sleep.js';
@@ -17,6 +17,8 @@ import type { PhaseOutput, PhaseType, PlanContext } from '../types.js';
 import { runCreateJob } from './create.js';
 import { defaultJobConcurrency, incrementalSteps, JobOptions, namespaceFor } from './options.js';
 import { runSelectJob } from './select.js';
+import { jobAccess } from './access.js';
+import { ownedIterations, workerSelector } from './share.js';
 
 function compileTemplates(o: JobOptions, baseDir: string): (CompiledTemplate | undefined)[] {
   o.objects.forEach((obj, i) => {
@@ -37,14 +39,18 @@ function compileTemplates(o: JobOptions, baseDir: string): (CompiledTemplate | u
   );
 }
 
-/** Renders iteration 0 of every create template so bad variables fail at load time, not mid-run. */
+/**
+ * Renders iteration 0 of every create template so bad variables fail at load time, not mid-run;
+ * returns the objects `iterations` iterations create (runOnce objects only once).
+ */
 function checkRender(
   o: JobOptions,
   templates: (CompiledTemplate | undefined)[],
   ctx: PlanContext,
   jobName: string,
+  iterations = o.jobIterations,
 ): number {
-  let perIteration = 0;
+  let total = 0;
   for (const [i, t] of templates.entries()) {
     if (!t || o.jobType !== 'create') continue;
     const objs = t.renderObjects({
@@ -55,9 +61,10 @@ function checkRender(
       UUID: ctx.runId,
       RunID: ctx.runId,
     });
-    perIteration += objs.length * o.objects[i]!.replicas;
+    const spec = o.objects[i]!;
+    total += objs.length * spec.replicas * (spec.runOnce ? Math.min(1, iterations) : iterations);
   }
-  return perIteration;
+  return total;
 }
 
 export const jobPhase: PhaseType<JobOptions> = {
@@ -68,15 +75,26 @@ export const jobPhase: PhaseType<JobOptions> = {
   plan(o, ctx) {
     const jobName = o.jobName ?? 'job';
     const templates = compileTemplates(o, ctx.baseDir);
-    const perIteration = checkRender(o, templates, ctx, jobName);
+    const objects = checkRender(o, templates, ctx, jobName);
     const load = describeLoad(o, defaultJobConcurrency);
     if (o.jobType === 'create') {
-      const objects = perIteration * o.jobIterations;
       const nss = new Set(Array.from({ length: o.jobIterations }, (_, i) => namespaceFor(o, i))).size;
       const steps = incrementalSteps(o);
+      const extras = [
+        steps.length > 1 ? `incremental ${steps.join('→')}` : '',
+        o.objects.some((x) => x.wait) ? 'readiness from watches' : '',
+        o.podWait ? 'podWait' : '',
+        o.jobIterationDelay !== undefined ? `${o.jobIterationDelay} between iterations` : '',
+        o.measure.length ? o.measure.join(', ') : '',
+        o.churnConfig
+          ? `churn ${o.churnConfig.percent}% ${o.churnConfig.mode}${o.churnConfig.cycles ? ` × ${o.churnConfig.cycles} cycles` : ''}${parseDuration(o.churnConfig.duration) ? ` for ${o.churnConfig.duration}` : ''}`
+          : '',
+        o.preLoadImages ? 'preLoadImages: not done (note in results)' : '',
+        o.gc ? 'gc after' : '',
+      ].filter(Boolean);
       return {
         steps: [
-          `create ${objects} objects (${o.jobIterations} iterations × ${o.objects.map((x) => `${x.replicas} replicas`).join(' + ')}) in ${nss} namespace(s) ${o.namespacedIterations ? `${o.namespace}-N` : o.namespace}; ${load}${steps.length > 1 ? `; incremental ${steps.join('→')}` : ''}${o.objects.some((x) => x.wait) ? '; readiness from watches' : ''}${o.gc ? '; gc after' : ''}`,
+          `create ${objects} objects (${o.jobIterations} iterations × ${o.objects.map((x) => `${x.replicas} replicas${x.runOnce ? ' once' : ''}`).join(' + ')}) in ${nss} namespace(s) ${o.namespacedIterations ? `${o.namespace}-N` : o.namespace}; ${load}${extras.map((e) => `; ${e}`).join('')}`,
         ],
         requests: objects,
         objects,
@@ -95,6 +113,8 @@ export const jobPhase: PhaseType<JobOptions> = {
       needsCluster: true,
     };
   },
+  access: (o, ctx) => jobAccess(o, ctx, o.jobName ?? 'job', compileTemplates(o, ctx.baseDir)),
+  splitsWork: true,
   async run(o, ctx) {
     const jobName = o.jobName ?? labelSafe(ctx.phaseName).toLowerCase();
     const templates = compileTemplates(o, ctx.baseDir);
@@ -106,24 +126,37 @@ export const jobPhase: PhaseType<JobOptions> = {
     const warnings: string[] = [];
     try {
       if (o.cleanup) {
+        // Earlier runs only: the other workers of this run may already be creating.
         const r = await cleanupWith(client, {
           all: true,
           log: ctx.log,
-          extraSelector: `${LABEL_JOB}=${jobName}`,
+          extraSelector: `${LABEL_JOB}=${jobName},${LABEL_RUN_ID}!=${ctx.runId}`,
           namespaces: false,
         });
         if (r.deleted)
           ctx.log.info(`cleanup: removed ${r.deleted} objects left by earlier runs of job ${jobName}`);
       }
+      if (o.preLoadImages)
+        warnings.push(
+          'preLoadImages: not done; kubeperf does not pre-pull images (simulated nodes pull nothing; on a real cluster pre-pull with a DaemonSet before the run)',
+        );
       if (o.jobType === 'create') {
-        const perIteration = checkRender(o, templates, ctx, jobName);
-        ctx.progress.start(perIteration * o.jobIterations, 'objects');
+        const iterations = ownedIterations(o, ctx.share).length;
+        ctx.progress.start(checkRender(o, templates, ctx, jobName, iterations), 'objects');
         const r = await runCreateJob(o, ctx, client, jobName, templates as CompiledTemplate[]);
         warnings.push(...r.warnings);
         if (r.invalidReasons.length) out.invalidReasons = r.invalidReasons;
         out.data = {
-          job: { jobName, jobType: o.jobType, created: r.created, failed: r.failed },
+          job: {
+            jobName,
+            jobType: o.jobType,
+            created: r.created,
+            failed: r.failed,
+            iterations: r.iterations,
+            ...(r.churn ? { churn: r.churn } : {}),
+          },
           pacing: r.pacing,
+          ...(r.latency ? { latency: r.latency } : {}),
         };
       } else {
         ctx.progress.start(undefined, 'requests');
@@ -135,10 +168,11 @@ export const jobPhase: PhaseType<JobOptions> = {
       }
       ctx.progress.finish();
       if (o.gc && o.jobType === 'create') {
+        // A worker collects its own objects only (and namespaces only it used).
         const r = await cleanupWith(client, {
           runId: ctx.runId,
           log: ctx.log,
-          extraSelector: `${LABEL_JOB}=${jobName}`,
+          extraSelector: workerSelector(`${LABEL_JOB}=${jobName}`, ctx.share),
         });
         ctx.log.info(`gc: deleted ${r.deleted} objects of job ${jobName}`);
       }

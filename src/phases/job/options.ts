@@ -20,7 +20,34 @@ const WaitOptionsSchema = z.strictObject({
   condition: z.strictObject({ type: z.string().min(1), status: z.string().default('True') }).optional(),
   /** Ready when this CEL expression over `self` is true. */
   cel: z.string().min(1).optional(),
+  /**
+   * create: wait for other objects than the created ones (kube-burner's waitOptions.kind), e.g. the
+   * Pods of a Deployment, selected by `labelSelector` and the job's run labels; not a latency.
+   */
+  kind: z.string().min(1).optional(),
+  apiVersion: z.string().min(1).optional(),
+  labelSelector: z.record(z.string(), z.string()).optional(),
 });
+
+/** Pod-level latency measurements taken around a create job (kube-burner's measurement names). */
+export const latencyMeasurements = ['podLatency', 'jobLatency', 'serviceLatency'] as const;
+
+const ChurnSchema = z
+  .strictObject({
+    /** Churn cycles to run (0: until `duration`). */
+    cycles: z.number().int().min(0).default(0),
+    /** Share of the job's iterations deleted and re-created each cycle. */
+    percent: z.number().int().min(1).max(100).default(10),
+    /** Stop churning after this long (0: after `cycles`). */
+    duration: duration.default('0s'),
+    /** Pause between cycles. */
+    delay: duration.default('0s'),
+    /** namespaces: delete and re-create whole iteration namespaces; objects: the objects in them. */
+    mode: z.enum(['namespaces', 'objects']).default('namespaces'),
+  })
+  .refine((c) => c.cycles > 0 || parseDuration(c.duration)! > 0, {
+    message: 'set cycles or duration (or both): churn stops at whichever comes first',
+  });
 
 export const JobObjectSchema = z.strictObject({
   /** create: the object template (file relative to the study, or inline YAML; several documents allowed). patch: the patch body template. */
@@ -38,6 +65,10 @@ export const JobObjectSchema = z.strictObject({
   labelSelector: z.record(z.string(), z.string()).default({}),
   /** patch: json | merge | strategic | apply (default merge). */
   patchType: z.enum(['json', 'merge', 'strategic', 'apply']).optional(),
+  /** create: only in the job's first iteration (e.g. a ClusterRole shared by every iteration). */
+  runOnce: z.boolean().default(false),
+  /** create with churnConfig mode objects: false keeps this object out of the churn. */
+  churn: z.boolean().default(true),
 });
 export type JobObject = z.infer<typeof JobObjectSchema>;
 
@@ -89,11 +120,45 @@ export const JobOptions = z
         stepDelay: duration.default('10s'),
       })
       .optional(),
+    /** create: after each iteration, wait until its `wait: true` objects are ready (kube-burner podWait). */
+    podWait: z.boolean().default(false),
+    /** create: pause between iterations; read/patch: between passes over the objects. */
+    jobIterationDelay: duration.optional(),
+    /** create: after the job, delete and re-create a share of its iterations in cycles (kube-burner churn). */
+    churnConfig: ChurnSchema.optional(),
+    /** kube-burner's image pre-pull: accepted and not done (a note in the results says so). */
+    preLoadImages: z.boolean().default(false),
+    /** create: also label objects (and pod templates) with kube-burner's labels, so its selectors match. */
+    kubeBurnerLabels: z.boolean().default(false),
+    /** create: labels and annotations of the namespaces the job creates. */
+    namespaceLabels: z.record(z.string(), z.string()).default({}),
+    namespaceAnnotations: z.record(z.string(), z.string()).default({}),
+    /** create: latency of the pods, jobs and services the job's objects lead to, from watches. */
+    measure: z.array(z.enum(latencyMeasurements)).default([]),
     maxRetries: z.number().int().min(0).max(20).default(5),
     connections: z.number().int().min(1).max(1024).optional(),
     ...loadModelShape,
   })
   .superRefine((o, ctx) => {
+    const createOnly = (field: string, on: boolean) => {
+      if (on && o.jobType !== 'create')
+        ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to create jobs only` });
+    };
+    createOnly('podWait', o.podWait);
+    createOnly('churnConfig', !!o.churnConfig);
+    createOnly('measure', o.measure.length > 0);
+    if (o.churnConfig && !o.namespacedIterations)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['churnConfig'],
+        message: 'churn deletes and re-creates iteration namespaces: it needs namespacedIterations: true',
+      });
+    if (o.jobIterationDelay !== undefined && o.jobType === 'delete')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jobIterationDelay'],
+        message: 'a delete job deletes each object once: jobIterationDelay does not apply',
+      });
     o.objects.forEach((obj, i) => {
       if (o.jobType === 'create' && !obj.objectTemplate) {
         ctx.addIssue({
@@ -109,6 +174,20 @@ export const JobOptions = z
           message: `${o.jobType} jobs select objects by kind, apiVersion and labelSelector`,
         });
       }
+      if (obj.runOnce && o.jobType !== 'create') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objects', i, 'runOnce'],
+          message: 'runOnce is for create jobs',
+        });
+      }
+      if (obj.waitOptions?.kind && !obj.waitOptions.apiVersion) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objects', i, 'waitOptions', 'apiVersion'],
+          message: 'waitOptions.kind needs its apiVersion',
+        });
+      }
       if (obj.waitOptions?.cel && obj.waitOptions.condition) {
         ctx.addIssue({
           code: 'custom',
@@ -119,6 +198,7 @@ export const JobOptions = z
     });
   });
 export type JobOptions = z.infer<typeof JobOptions>;
+export type ChurnConfig = z.infer<typeof ChurnSchema>;
 
 export const defaultJobConcurrency = 16;
 

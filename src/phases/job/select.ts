@@ -9,11 +9,13 @@ import { apiVersionOf, type ResourceMapping } from '../../kube/discovery.js';
 import { LABEL_RUN_ID } from '../../kube/labels.js';
 import { isSuccess } from '../../kube/response.js';
 import { runTasks } from '../../load/model.js';
+import { ownedBy, shareLoad } from '../../load/share.js';
 import { sleep } from '../../load/sleep.js';
 import { parseDuration } from '../../config/duration.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
 import type { PhaseContext } from '../types.js';
 import { defaultJobConcurrency, type JobObject, type JobOptions } from './options.js';
+import { listIterations } from './share.js';
 
 export function selectorOf(spec: JobObject, runId: string, anyRun: boolean): string {
   const parts = Object.entries(spec.labelSelector).map(([k, v]) => `${k}=${v}`);
@@ -37,6 +39,9 @@ export async function runSelectJob(
 ): Promise<SelectJobResult> {
   const res: SelectJobResult = { selected: 0, requests: 0, failed: 0, warnings: [] };
   const rec = { recorder: ctx.recorder, signal: ctx.signal };
+  // A worker of a distributed run drives its part of the rate over the objects it owns.
+  const load = shareLoad(o, ctx.share);
+  const delayMs = o.jobIterationDelay !== undefined ? parseDuration(o.jobIterationDelay)! : 0;
   for (const [j, spec] of o.objects.entries()) {
     const m: ResourceMapping = await client.mapper.resolve(spec.apiVersion!, spec.kind!);
     const selector = selectorOf(spec, ctx.runId, o.anyRun);
@@ -48,8 +53,8 @@ export async function runSelectJob(
     };
     if (o.jobType === 'list') {
       await runTasks(
-        o,
-        o.jobIterations,
+        load,
+        listIterations(o, ctx.share),
         async (_i, t) => {
           let cont: string | undefined;
           let first = true;
@@ -76,7 +81,10 @@ export async function runSelectJob(
     const { items } = await client.listAll<KubeObject>(m, undefined, { labelSelector: selector });
     // Defence in depth: never touch an object without our run label, whatever the selector said.
     const targets = items.filter(
-      (x) => x.metadata.labels?.[LABEL_RUN_ID] !== undefined && !x.metadata.deletionTimestamp,
+      (x) =>
+        x.metadata.labels?.[LABEL_RUN_ID] !== undefined &&
+        !x.metadata.deletionTimestamp &&
+        ownedBy(x, ctx.share),
     );
     for (const x of targets) {
       // List items of built-ins carry no apiVersion/kind.
@@ -89,60 +97,66 @@ export async function runSelectJob(
       continue;
     }
     const iterations = o.jobType === 'delete' ? 1 : o.jobIterations;
-    const total = targets.length * iterations;
     const patchType: PatchType = spec.patchType ?? 'merge';
-    await runTasks(
-      o,
-      total,
-      async (k, t) => {
-        const obj = targets[k % targets.length]!;
-        const iteration = Math.floor(k / targets.length);
-        const ns = obj.metadata.namespace;
-        const name = obj.metadata.name!;
-        const so = { ...rec, intendedMs: t };
-        switch (o.jobType) {
-          case 'read':
-            return done(await client.get(m, ns, name, 'get', so));
-          case 'delete':
-            return done(await client.delete(m, ns, name, 'delete', so));
-          case 'update': {
-            const body = structuredClone(obj);
-            delete body.metadata.resourceVersion; // unconditional update for built-ins; CRs need it
-            if (m.group) body.metadata.resourceVersion = obj.metadata.resourceVersion;
-            body.metadata.annotations = {
-              ...((obj.metadata.annotations as Record<string, string>) ?? {}),
-              'kubeperf.io/updated': String(iteration),
-            };
-            delete (body.metadata as Record<string, unknown>).managedFields;
-            const r = await client.update(m, ns, name, JSON.stringify(body), 'update', so);
-            if (r && isSuccess(r)) targets[k % targets.length] = JSON.parse(r.body) as KubeObject;
-            return done(r);
+    // With jobIterationDelay, one pass over the objects per iteration with a pause between passes.
+    const passes = delayMs ? iterations : 1;
+    const perPass = delayMs ? targets.length : targets.length * iterations;
+    for (let pass = 0; pass < passes && !ctx.signal.aborted; pass++) {
+      if (pass > 0) await sleep(delayMs, ctx.signal).catch(() => {});
+      await runTasks(
+        load,
+        perPass,
+        async (kk, t) => {
+          const k = kk + pass * perPass;
+          const obj = targets[k % targets.length]!;
+          const iteration = Math.floor(k / targets.length);
+          const ns = obj.metadata.namespace;
+          const name = obj.metadata.name!;
+          const so = { ...rec, intendedMs: t };
+          switch (o.jobType) {
+            case 'read':
+              return done(await client.get(m, ns, name, 'get', so));
+            case 'delete':
+              return done(await client.delete(m, ns, name, 'delete', so));
+            case 'update': {
+              const body = structuredClone(obj);
+              delete body.metadata.resourceVersion; // unconditional update for built-ins; CRs need it
+              if (m.group) body.metadata.resourceVersion = obj.metadata.resourceVersion;
+              body.metadata.annotations = {
+                ...((obj.metadata.annotations as Record<string, string>) ?? {}),
+                'kubeperf.io/updated': String(iteration),
+              };
+              delete (body.metadata as Record<string, unknown>).managedFields;
+              const r = await client.update(m, ns, name, JSON.stringify(body), 'update', so);
+              if (r && isSuccess(r)) targets[k % targets.length] = JSON.parse(r.body) as KubeObject;
+              return done(r);
+            }
+            case 'patch': {
+              const tpl = templates[j];
+              const body = tpl
+                ? patchFromTemplate(
+                    tpl,
+                    patchType,
+                    {
+                      ...spec.inputVars,
+                      Iteration: iteration,
+                      Replica: 1,
+                      JobName: jobName,
+                      UUID: ctx.runId,
+                      RunID: ctx.runId,
+                      Name: name,
+                      Namespace: ns ?? '',
+                    },
+                    obj,
+                  )
+                : defaultPatch(patchType, iteration, obj);
+              return done(await client.patch(m, ns, name, body, patchType, 'patch', so));
+            }
           }
-          case 'patch': {
-            const tpl = templates[j];
-            const body = tpl
-              ? patchFromTemplate(
-                  tpl,
-                  patchType,
-                  {
-                    ...spec.inputVars,
-                    Iteration: iteration,
-                    Replica: 1,
-                    JobName: jobName,
-                    UUID: ctx.runId,
-                    RunID: ctx.runId,
-                    Name: name,
-                    Namespace: ns ?? '',
-                  },
-                  obj,
-                )
-              : defaultPatch(patchType, iteration, obj);
-            return done(await client.patch(m, ns, name, body, patchType, 'patch', so));
-          }
-        }
-      },
-      { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal },
-    );
+        },
+        { defaultConcurrency: defaultJobConcurrency, signal: ctx.signal },
+      );
+    }
     if (o.jobType === 'delete' && o.waitWhenFinished) {
       // Wait until they are gone (finalizers), bounded by maxWaitTimeout; not recorded as load.
       const deadline = performance.now() + parseDuration(o.maxWaitTimeout)!;

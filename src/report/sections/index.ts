@@ -9,6 +9,7 @@ import { controllerMetricsSection } from './controller-metrics.js';
 import { gatewaySection } from './gateway.js';
 import { graphSection } from './graph.js';
 import { kroSection } from './kro.js';
+import { miloSection } from './milo.js';
 import { promQuerySection } from './prom-query.js';
 import type { PhaseSection } from './types.js';
 
@@ -17,6 +18,7 @@ export const phaseSections: readonly PhaseSection[] = [
   graphSection,
   kroSection,
   gatewaySection,
+  miloSection,
   apiserverMetricsSection,
   containerUsageSection,
   controllerMetricsSection,

@@ -1,0 +1,91 @@
+/**
+ * Embedded Milo (cluster option `milo: true`, `kubeperf cluster start --milo`): the
+ * resourcemanager.miloapis.com CRDs, Milo's project webhooks, and its two path scopes:
+ * - `/apis/resourcemanager.miloapis.com/v1alpha1/organizations/<org>/control-plane`: the root
+ *   store seen with the organization as parent (projects are created and deleted there; a list of
+ *   projects is limited to the organization's, as Milo's list constraint does);
+ * - `/apis/resourcemanager.miloapis.com/v1alpha1/projects/<p>/control-plane`: the project's own
+ *   control plane, an isolated store created on first use, 404 while the Project does not exist,
+ *   dropped when it is deleted. It starts without namespaces: the project controller creates
+ *   `default` (src/controllers/project).
+ * The root also gets the `milo-system` namespace, where Milo's runner keeps its `perf-results`.
+ */
+import type { ApiContext, ApiRequest } from '../api/context.js';
+import { insertNew } from '../api/handlers.js';
+import { nowSeconds } from '../api/objects.js';
+import type { ScopeRouter } from '../scopes/router.js';
+import type { KubeObject } from '../store/store.js';
+import { installProjectAdmission } from './admission.js';
+import { MILO_GROUP, ORGANIZATION_NAME_LABEL, organizationCrd, projectCrd } from './crds.js';
+
+export const ORG_SCOPE_PREFIX = `/apis/${MILO_GROUP}/v1alpha1/organizations/{name}/control-plane`;
+export const PROJECT_SCOPE_PREFIX = `/apis/${MILO_GROUP}/v1alpha1/projects/{name}/control-plane`;
+
+/** Splits a label selector into requirements at top-level commas (`in (a,b)` stays whole). */
+function requirements(selector: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(selector.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(selector.slice(from));
+  return out.map((r) => r.trim()).filter(Boolean);
+}
+
+/** Milo's OrganizationProjectListConstraintDecorator: lists of projects only see the org's. */
+function constrainProjectList(req: ApiRequest, org: string): void {
+  const watch = req.query.get('watch');
+  if (req.rt.storageKey !== `projects.${MILO_GROUP}` || req.method !== 'GET' || req.name) return;
+  if (watch === 'true' || watch === '1') return;
+  const keyOf = (r: string) => /^!?\s*([^\s=!<>(]+)/.exec(r)?.[1];
+  const kept = requirements(req.query.get('labelSelector') ?? '').filter(
+    (r) => keyOf(r) !== ORGANIZATION_NAME_LABEL,
+  );
+  req.query.set('labelSelector', [`${ORGANIZATION_NAME_LABEL}=${org}`, ...kept].join(','));
+}
+
+function create(ctx: ApiContext, groupVersion: string, plural: string, obj: Record<string, unknown>): void {
+  insertNew(
+    ctx,
+    {
+      method: 'POST',
+      rt: ctx.registry.get(groupVersion, plural)!,
+      ns: '',
+      query: new URLSearchParams(),
+      userAgent: 'kube-apiserver/v1.28.7',
+    },
+    obj as KubeObject,
+    nowSeconds(),
+    'Update',
+  );
+}
+
+export function installMilo(root: ApiContext, scopes: ScopeRouter): void {
+  create(root, 'apiextensions.k8s.io/v1', 'customresourcedefinitions', structuredClone(organizationCrd));
+  create(root, 'apiextensions.k8s.io/v1', 'customresourcedefinitions', structuredClone(projectCrd));
+  create(root, 'v1', 'namespaces', {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'milo-system' },
+  });
+  installProjectAdmission(root);
+  scopes.add({
+    kind: 'organization',
+    prefix: ORG_SCOPE_PREFIX,
+    storage: 'root',
+    decorate: constrainProjectList,
+  });
+  scopes.add({
+    kind: 'project',
+    prefix: PROJECT_SCOPE_PREFIX,
+    storage: 'isolated',
+    owner: { group: MILO_GROUP, plural: 'projects' },
+  });
+}

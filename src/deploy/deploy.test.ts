@@ -1,0 +1,436 @@
+/**
+ * `kubeperf deploy` against the embedded control plane (TLS, as kubectl needs): the --dry-run
+ * manifests apply with `kubectl apply --dry-run=server` and grant exactly what the study uses; bad
+ * input is exit 2; and an in-cluster run (the Job's own command, executed here with the service
+ * account's token file, CA and KUBERNETES_SERVICE_HOST/PORT pointing at the control plane, and the
+ * study ConfigMap projected as the kubelet would) writes the results ConfigMap, from which
+ * `deploy --wait` and `collect` reassemble a results.json identical to the run's own.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { kubectlDir } from '../cluster/kubectl-support.js';
+import { runCli, spawnCli } from '../cli/test-support.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import { connect } from '../kube/connect.js';
+import { launchTestCluster, type TestCluster } from '../kube/testing.js';
+import { sleep } from '../load/sleep.js';
+import type { Manifest } from './manifests.js';
+import { STUDY_MOUNT, RESULTS_DIR } from './manifests.js';
+
+let cluster: TestCluster;
+let client: KubeClient;
+let dir: string;
+
+beforeAll(async () => {
+  cluster = await launchTestCluster({ tls: true });
+  client = await connect(cluster.target);
+  dir = mkdtempSync(join(tmpdir(), 'kubeperf-deploy-'));
+});
+afterAll(async () => {
+  await client?.close();
+  await cluster?.stop();
+});
+
+const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
+const byKind = (list: Manifest[], kind: string) =>
+  list.find((m) => m.kind === kind) as Manifest & Record<string, any>;
+
+describe('kubeperf deploy --dry-run', () => {
+  it('crud-configmaps: least-privilege rules, and the YAML applies with kubectl --dry-run=server', async () => {
+    const r = await runCli(['deploy', 'examples/crud-configmaps.yaml', '--dry-run', '--run-id', 'crud-1']);
+    expect(r.status, r.stderr).toBe(0);
+    const list = docs(r.stdout);
+    expect(list.map((m) => m.kind)).toEqual([
+      'ServiceAccount',
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Job',
+    ]);
+    // The study's own namespace (kubeperf-crud) is created at run time, so its ConfigMaps and the
+    // namespace itself are cluster-scoped grants; the deploy namespace holds only the results.
+    expect(byKind(list, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+    ]);
+    expect(byKind(list, 'ClusterRole').rules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        verbs: ['get', 'list', 'create', 'update', 'patch', 'delete', 'deletecollection'],
+      },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'delete'] },
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    const job = byKind(list, 'Job');
+    expect(job.spec.template.spec.containers[0].args).toEqual([
+      'run',
+      `${STUDY_MOUNT}/crud-configmaps.yaml`,
+      '--kubeconfig',
+      'in-cluster',
+      '--run-id',
+      'crud-1',
+      '--out',
+      RESULTS_DIR,
+      '--results-namespace',
+      'default',
+    ]);
+    writeFileSync(join(dir, 'crud.yaml'), r.stdout);
+    const kubectl = await promisify(execFile)(join(kubectlDir(), 'kubectl.1.28'), [
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+      'apply',
+      '--dry-run=server',
+      '-f',
+      join(dir, 'crud.yaml'),
+    ]).catch((e: { stdout: string; stderr: string }) => ({ ...e, failed: true }));
+    expect('failed' in kubectl, kubectl.stderr).toBe(false);
+    expect(kubectl.stdout.trim().split('\n')).toHaveLength(7);
+    expect(kubectl.stdout).toMatch(/job.batch\/kubeperf-crud-1 created \(server dry run\)/);
+  }, 120_000);
+
+  it('--workers 3: an Indexed Job of 3, each pod its share, with barrier Leases in the Role', async () => {
+    const r = await runCli([
+      'deploy',
+      'examples/api-intensive/api-intensive.yaml',
+      '--dry-run',
+      '--workers',
+      '3',
+      '--namespace',
+      'perf',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const list = docs(r.stdout);
+    const job = byKind(list, 'Job');
+    expect(job.spec).toMatchObject({
+      completionMode: 'Indexed',
+      completions: 3,
+      parallelism: 3,
+      backoffLimit: 0,
+    });
+    const args: string[] = job.spec.template.spec.containers[0].args;
+    expect(args.join(' ')).toContain('--worker $(JOB_COMPLETION_INDEX)/3 --barrier-namespace perf');
+    expect(byKind(list, 'Role').rules).toContainEqual({
+      apiGroups: ['coordination.k8s.io'],
+      resources: ['leases'],
+      verbs: ['list', 'watch', 'create', 'delete'],
+    });
+    // The templates it references are shipped and projected under their relative paths.
+    const items = job.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'study').configMap
+      .items;
+    expect(items.map((i: { path: string }) => i.path).sort()).toEqual([
+      'api-intensive.yaml',
+      'templates/configmap.yaml.tmpl',
+      'templates/patch-apply.yaml.tmpl',
+      'templates/patch-json.json.tmpl',
+      'templates/patch-merge.yaml.tmpl',
+      'templates/secret.yaml.tmpl',
+    ]);
+  }, 60_000);
+
+  it('a study that measures another cluster (deploy.kubeconfigSecret): the service account only writes results; env knobs and rules from the study', async () => {
+    writeFileSync(
+      join(dir, 'remote.yaml'),
+      [
+        'phases:',
+        '  - type: crud',
+        '    objects: ${OBJECTS}',
+        'deploy:',
+        '  kubeconfigSecret: {name: milo-kubeconfig}',
+        '  env: {OBJECTS: "10", MODE: fast}',
+        '  rules:',
+        '    - {resources: [secrets], verbs: [get], resourceNames: [milo-kubeconfig]}',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli([
+      'deploy',
+      join(dir, 'remote.yaml'),
+      '--dry-run',
+      '--run-id',
+      'm1',
+      '--env',
+      'OBJECTS=20',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const list = docs(r.stdout);
+    expect(list.map((m) => m.kind)).not.toContain('ClusterRole');
+    expect(byKind(list, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['milo-kubeconfig'], verbs: ['get'] },
+    ]);
+    const pod = byKind(list, 'Job').spec.template.spec;
+    expect(pod.containers[0].args.join(' ')).toContain(
+      '--kubeconfig /etc/kubeperf/kubeconfig/kubeconfig --run-id m1',
+    );
+    expect(pod.containers[0].args).toContain('--results-kubeconfig');
+    expect(pod.containers[0].env).toEqual([
+      { name: 'CI', value: 'true' },
+      { name: 'OBJECTS', value: '20' },
+      { name: 'MODE', value: 'fast' },
+    ]);
+    expect(pod.volumes).toContainEqual({ name: 'kubeconfig', secret: { secretName: 'milo-kubeconfig' } });
+  }, 60_000);
+
+  it('bad input is exit 2 with the reason: --workers 0, a kind nobody knows, no cluster without --dry-run', async () => {
+    let r = await runCli(['deploy', 'examples/crud-configmaps.yaml', '--dry-run', '--workers', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--workers 0: must be a whole number of at least 1/);
+    writeFileSync(
+      join(dir, 'widgets.yaml'),
+      `phases:\n  - type: job\n    objects:\n      - objectTemplate: |\n          apiVersion: example.com/v1\n          kind: Widget\n          metadata: {name: w-{{.Iteration}}}\n`,
+    );
+    r = await runCli(['deploy', join(dir, 'widgets.yaml'), '--dry-run']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /kind Widget \(example\.com\/v1\) is unknown to the built-in Kubernetes v1\.28 kind table/,
+    );
+    r = await runCli([
+      'deploy',
+      join(dir, 'widgets.yaml'),
+      '--dry-run',
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /kind Widget \(example\.com\/v1\) is unknown to discovery of https:\/\/127\.0\.0\.1/,
+    );
+    r = await runCli(['deploy', 'examples/crud-configmaps.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/pass --kubeconfig/);
+  }, 120_000);
+});
+
+describe('an in-cluster run', () => {
+  it('writes the results ConfigMap; deploy --wait and collect reassemble the identical results.json', async () => {
+    const studyDir = join(dir, 'study');
+    mkdirSync(join(studyDir, 'templates'), { recursive: true });
+    writeFileSync(
+      join(studyDir, 'templates', 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{{.Iteration}}\ndata:\n  n: "{{.Iteration}}"\n',
+    );
+    writeFileSync(
+      join(studyDir, 'small.yaml'),
+      'name: in-cluster\nphases:\n  - type: job\n    name: create\n    jobIterations: 20\n    namespacedIterations: false\n    namespace: ic\n    objects:\n      - objectTemplate: templates/cm.yaml\n  - type: crud\n    name: crud\n    objects: 50\nthresholds:\n  - errors.rate < 1%\n',
+    );
+    const kc = cluster.target.kubeconfigPath!;
+    const out = join(dir, 'collected');
+    const deploy = spawnCli([
+      'deploy',
+      join(studyDir, 'small.yaml'),
+      '--kubeconfig',
+      kc,
+      '--run-id',
+      'ic-1',
+      '--wait',
+      '--timeout',
+      '4m',
+      '--out',
+      out,
+      '--json',
+    ]);
+    let deployOut = '';
+    let deployErr = '';
+    deploy.stdout!.on('data', (d) => (deployOut += d));
+    deploy.stderr!.on('data', (d) => (deployErr += d));
+    const deployed = new Promise<number | null>((resolve) => deploy.on('exit', resolve));
+
+    // The kubelet's part: find the Job, project the study ConfigMap's items, run the container.
+    const jobs = await client.mapper.resolve('batch/v1', 'Job');
+    let job: KubeObject | undefined;
+    for (let i = 0; i < 600 && !job; i++) {
+      const r = await client.get(jobs, 'default', 'kubeperf-ic-1');
+      if (r?.status === 200) job = JSON.parse(r.body) as KubeObject;
+      else await sleep(100);
+    }
+    expect(job, deployErr).toBeDefined();
+    const pod = (job!.spec as any).template.spec;
+    const items = pod.volumes.find((v: { name: string }) => v.name === 'study').configMap.items as {
+      key: string;
+      path: string;
+    }[];
+    const cms = await client.mapper.resolve('v1', 'ConfigMap');
+    const studyCm = JSON.parse((await client.get(cms, 'default', 'kubeperf-study-ic-1'))!.body) as {
+      data: Record<string, string>;
+    };
+    const mount = join(dir, 'mount');
+    for (const it of items) {
+      mkdirSync(dirname(join(mount, it.path)), { recursive: true });
+      writeFileSync(join(mount, it.path), studyCm.data[it.key]!);
+    }
+    const sa = join(dir, 'sa');
+    const saDir = join(sa, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(saDir, { recursive: true });
+    writeFileSync(join(saDir, 'token'), cluster.token);
+    writeFileSync(join(saDir, 'namespace'), 'default');
+    const kubeconfig = parseYaml(readFileSync(kc, 'utf8')) as {
+      clusters: { cluster: Record<string, string> }[];
+    };
+    writeFileSync(
+      join(saDir, 'ca.crt'),
+      Buffer.from(kubeconfig.clusters[0]!.cluster['certificate-authority-data']!, 'base64'),
+    );
+    const podTmp = join(dir, 'pod-tmp');
+    const args = (pod.containers[0].args as string[]).map((a) =>
+      a.replace(STUDY_MOUNT, mount).replace(RESULTS_DIR, join(podTmp, 'kubeperf-results')),
+    );
+    const url = new URL(cluster.target.server);
+    const env = Object.fromEntries(
+      pod.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    const inPod = await runCli(args, {
+      env: {
+        ...env,
+        KUBECONFIG: '',
+        KUBERNETES_SERVICE_HOST: url.hostname,
+        KUBERNETES_SERVICE_PORT: url.port,
+        KUBEPERF_SERVICEACCOUNT_ROOT: sa,
+      },
+      timeoutMs: 240_000,
+    });
+    expect(inPod.status, inPod.stderr.slice(-3000)).toBe(0);
+    expect(inPod.stderr).toMatch(/results → ConfigMap default\/kubeperf-results-ic-1/);
+    expect(inPod.stderr).toMatch(/--- kubeperf results ic-1 begin sha256=/);
+    const local = readFileSync(join(podTmp, 'kubeperf-results', 'results.json'));
+
+    // The results ConfigMap, as any client sees it.
+    const res = JSON.parse((await client.get(cms, 'default', 'kubeperf-results-ic-1'))!.body) as {
+      data: Record<string, string>;
+    };
+    expect(res.data.verdict).toBe('pass');
+    expect(JSON.parse(res.data['manifest.json']!)).toMatchObject({
+      state: 'finished',
+      phase: 'crud',
+      phasesDone: 2,
+      exitCode: 0,
+    });
+
+    // The Job controller's part: the pod succeeded.
+    const st = JSON.parse((await client.get(jobs, 'default', 'kubeperf-ic-1'))!.body) as KubeObject;
+    st.status = {
+      succeeded: 1,
+      conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: new Date().toISOString() }],
+    };
+    const put = await client.rest.request({
+      method: 'PUT',
+      path: '/apis/batch/v1/namespaces/default/jobs/kubeperf-ic-1/status',
+      body: JSON.stringify(st),
+    });
+    expect(put.status).toBe(200);
+    expect(await deployed, deployErr.slice(-3000)).toBe(0);
+    expect(readFileSync(join(out, 'results.json')).equals(local)).toBe(true);
+    expect(JSON.parse(deployOut).runId).toBe('ic-1');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<html/);
+
+    const again = await runCli([
+      'collect',
+      '--namespace',
+      'default',
+      '--run-id',
+      'ic-1',
+      '--out',
+      join(dir, 'again'),
+      '--kubeconfig',
+      kc,
+    ]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'again', 'results.json')).equals(local)).toBe(true);
+
+    // The run's own cleanup removed its objects, not the Job that ran it nor its results.
+    const left = await client.listAll(cms, undefined, { labelSelector: 'kubeperf.io/run-id=ic-1' });
+    expect(left.items).toEqual([]);
+    expect((await client.get(jobs, 'default', 'kubeperf-ic-1'))?.status).toBe(200);
+  }, 300_000);
+
+  it('collect: a results ConfigMap with a missing part is exit 2 naming the part; no results at all is exit 2', async () => {
+    const cms = await client.mapper.resolve('v1', 'ConfigMap');
+    const { publishFiles } = await import('./results/publish.js');
+    const { randomBytes } = await import('node:crypto');
+    // Incompressible and over the 1 MiB limit: three ConfigMaps.
+    const big = Buffer.from(JSON.stringify({ junk: randomBytes(1_500_000).toString('base64') }));
+    const names = await publishFiles(
+      client,
+      'default',
+      'kubeperf-results-big-1',
+      'big-1',
+      { 'results.json': big },
+      {
+        state: 'finished',
+        phase: 'x',
+        phasesDone: 1,
+        verdict: 'pass',
+        updatedAt: new Date().toISOString(),
+      },
+    );
+    expect(names.slice(0, 2)).toEqual(['kubeperf-results-big-1', 'kubeperf-results-big-1-1']);
+    for (const n of names) {
+      const cm = JSON.parse((await client.get(cms, 'default', n))!.body) as {
+        data?: Record<string, string>;
+        binaryData?: Record<string, string>;
+      };
+      const size = [...Object.entries(cm.data ?? {}), ...Object.entries(cm.binaryData ?? {})].reduce(
+        (a, [k, v]) =>
+          a + k.length + (cm.binaryData?.[k] === v ? Buffer.from(v, 'base64').length : Buffer.byteLength(v)),
+        0,
+      );
+      expect(size).toBeLessThanOrEqual(1024 * 1024);
+    }
+    await client.delete(cms, 'default', 'kubeperf-results-big-1-1');
+    let r = await runCli([
+      'collect',
+      '--namespace',
+      'default',
+      '--run-id',
+      'big-1',
+      '--out',
+      join(dir, 'big'),
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /results\.json is missing part results\.json\.gz\.001: ConfigMap kubeperf-results-big-1-1 does not exist/,
+    );
+    // No results ConfigMap: the run's pods' logs are read (simulated containers log nothing).
+    const pods = await client.mapper.resolve('v1', 'Pod');
+    await client.create(
+      pods,
+      'default',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'kubeperf-logs-1-0', labels: { 'kubeperf.io/deploy': 'logs-1' } },
+        spec: { containers: [{ name: 'kubeperf', image: 'kubeperf:0.1.0' }] },
+      }),
+    );
+    r = await runCli([
+      'collect',
+      '--namespace',
+      'default',
+      '--run-id',
+      'logs-1',
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/none of its 1 pod log\(s\) carries a complete results block|log not readable/);
+    r = await runCli([
+      'collect',
+      '--namespace',
+      'default',
+      '--run-id',
+      'nothing-here',
+      '--kubeconfig',
+      cluster.target.kubeconfigPath!,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no results for run nothing-here in namespace default/);
+  }, 120_000);
+});

@@ -1,0 +1,46 @@
+/**
+ * What a phase does to the API, in RBAC terms: verbs on a kind (or plural resource) of an
+ * apiVersion, in a namespace or across namespaces. `kubeperf deploy` resolves these through
+ * discovery or the built-in kind table into least-privilege Role/ClusterRole rules.
+ */
+export interface ApiAccess {
+  /** `v1`, `apps/v1`, `example.com/v1alpha1`. */
+  apiVersion: string;
+  /** Kind (`ConfigMap`) or plural resource (`configmaps`), as the study names it. */
+  kind: string;
+  verbs: string[];
+  /**
+   * For namespaced kinds: the one namespace the phase uses, or `*` for several or ones it only
+   * names at run time (per-iteration namespaces, selections across namespaces). Ignored for
+   * cluster-scoped kinds.
+   */
+  namespace: string;
+  /** Only needed when this other kind turns out to be namespaced (a namespace for its objects). */
+  onlyIfNamespaced?: { apiVersion: string; kind: string };
+  /** Why, shown beside the rule in `kubeperf deploy --dry-run`. */
+  reason: string;
+  /** The object is a CustomResourceDefinition: its kind becomes resolvable for later phases. */
+  defines?: {
+    group: string;
+    versions: string[];
+    kind: string;
+    plural: string;
+    singular?: string;
+    namespaced: boolean;
+  };
+}
+
+/** Namespaces a phase creates for its objects (ensureNamespace) and deletes at cleanup. */
+export function namespaceAccess(reason: string, whenNamespaced?: ApiAccess['onlyIfNamespaced']): ApiAccess {
+  return {
+    apiVersion: 'v1',
+    kind: 'namespaces',
+    verbs: ['get', 'create', 'list', 'delete'],
+    namespace: '*',
+    ...(whenNamespaced ? { onlyIfNamespaced: whenNamespaced } : {}),
+    reason,
+  };
+}
+
+/** Deleting by label selector (cleanup, gc): list, then delete one by one or by collection. */
+export const cleanupVerbs = ['list', 'delete', 'deletecollection'];

@@ -1,0 +1,114 @@
+/**
+ * The API access of a `job` phase, for `kubeperf deploy`'s least-privilege RBAC: the kinds its
+ * templates render (iteration 0), or the kinds it selects, with the verbs the job type, its waits,
+ * measurements, gc and the run's cleanup use.
+ */
+import { cleanupVerbs, namespaceAccess, type ApiAccess } from '../../kube/access.js';
+import type { KubeObject } from '../../kube/client.js';
+import type { CompiledTemplate } from '../../templates/objects.js';
+import type { PlanContext } from '../types.js';
+import type { JobOptions } from './options.js';
+
+const selectVerbs: Record<string, string[]> = {
+  read: ['list', 'get'],
+  list: ['list'],
+  update: ['list', 'update'],
+  patch: ['list', 'patch'],
+  delete: ['list', 'delete'],
+};
+
+const measured: Record<string, { apiVersion: string; kind: string }[]> = {
+  podLatency: [{ apiVersion: 'v1', kind: 'Pod' }],
+  jobLatency: [{ apiVersion: 'batch/v1', kind: 'Job' }],
+  serviceLatency: [
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'v1', kind: 'Endpoints' },
+  ],
+};
+
+/** A rendered CustomResourceDefinition's group, names and scope. */
+function crdOf(o: KubeObject): ApiAccess['defines'] {
+  if (o.kind !== 'CustomResourceDefinition') return undefined;
+  const spec = (o.spec ?? {}) as {
+    group?: string;
+    scope?: string;
+    names?: { kind?: string; plural?: string; singular?: string };
+    versions?: { name?: string }[];
+  };
+  if (!spec.group || !spec.names?.kind || !spec.names.plural) return undefined;
+  return {
+    group: spec.group,
+    versions: (spec.versions ?? []).map((v) => v.name ?? '').filter(Boolean),
+    kind: spec.names.kind,
+    plural: spec.names.plural,
+    ...(spec.names.singular ? { singular: spec.names.singular } : {}),
+    namespaced: spec.scope !== 'Cluster',
+  };
+}
+
+export function jobAccess(
+  o: JobOptions,
+  ctx: PlanContext,
+  jobName: string,
+  templates: (CompiledTemplate | undefined)[],
+): ApiAccess[] {
+  const out: ApiAccess[] = [];
+  const iterationNs = o.namespacedIterations ? '*' : o.namespace;
+  if (o.jobType !== 'create') {
+    for (const x of o.objects) {
+      out.push({
+        apiVersion: x.apiVersion!,
+        kind: x.kind!,
+        verbs: selectVerbs[o.jobType]!,
+        namespace: '*',
+        reason: `job ${jobName}: ${o.jobType} ${x.kind} selected by label`,
+      });
+    }
+    return out;
+  }
+  let namespaced: { apiVersion: string; kind: string } | undefined;
+  for (const [j, spec] of o.objects.entries()) {
+    const objs = templates[j]!.renderObjects({
+      ...spec.inputVars,
+      Iteration: 0,
+      Replica: 1,
+      JobName: jobName,
+      UUID: ctx.runId,
+      RunID: ctx.runId,
+    });
+    for (const obj of objs) {
+      const verbs = ['create', ...cleanupVerbs];
+      if (spec.wait || o.verifyObjects) verbs.push('list');
+      if (spec.wait) verbs.push('watch');
+      if (!obj.metadata.namespace) namespaced ??= { apiVersion: obj.apiVersion!, kind: obj.kind! };
+      const defines = crdOf(obj);
+      out.push({
+        apiVersion: obj.apiVersion!,
+        kind: obj.kind!,
+        verbs,
+        namespace: obj.metadata.namespace ?? iterationNs,
+        reason: `job ${jobName}: create ${obj.kind}${spec.wait ? ', readiness watch' : ''}${o.gc ? ', gc' : ''}`,
+        ...(defines ? { defines } : {}),
+      });
+      if (spec.waitOptions?.kind)
+        out.push({
+          apiVersion: spec.waitOptions.apiVersion!,
+          kind: spec.waitOptions.kind,
+          verbs: ['list'],
+          namespace: iterationNs,
+          reason: `job ${jobName}: waitOptions.kind ${spec.waitOptions.kind}`,
+        });
+    }
+  }
+  for (const m of o.measure)
+    for (const k of measured[m]!)
+      out.push({ ...k, verbs: ['list', 'watch'], namespace: iterationNs, reason: `job ${jobName}: ${m}` });
+  if (namespaced)
+    out.push(
+      namespaceAccess(
+        `job ${jobName}: namespaces ${o.namespacedIterations ? `${o.namespace}-N` : o.namespace}`,
+        namespaced,
+      ),
+    );
+  return out;
+}
