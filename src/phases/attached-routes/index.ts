@@ -5,6 +5,7 @@
  * work done by kubeperf's simulated gateway controller (embedded control plane) or the target's own.
  */
 import type { PhaseType } from '../types.js';
+import { attachedRoutesAccess } from './access.js';
 import { describeSettings } from './controller.js';
 import { GatewayControllerOptions } from '../../controllers/gateway/options.js';
 import { kgatewaySizing } from '../simulate-backends/sizing.js';
@@ -40,5 +41,6 @@ export const attachedRoutesPhase: PhaseType<AttachedRoutesOptions> = {
       needsCluster: true,
     };
   },
+  access: (o) => attachedRoutesAccess(o),
   run: runAttachedRoutes,
 };

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseThreshold } from '../../analysis/thresholds.js';
+import { attachedRoutesAccess } from './access.js';
 import { AttachedRoutesOptions, batchSizeOf, routeCount } from './options.js';
 import { pollEquivalent } from './run.js';
 import { builtInThresholds, kgatewayLimits } from './thresholds.js';
@@ -65,5 +66,36 @@ describe('attached-routes options', () => {
     expect(pollEquivalent(0, 5, 1006, 1000)).toBe(2005);
     // Seen before the request returned: the first tick still comes one interval later.
     expect(pollEquivalent(0, 5, 4, 100)).toBe(105);
+  });
+
+  it('declares its API access for kubeperf deploy: the CRDs it may install and the Deployment it may restart', () => {
+    const kinds = (o: Record<string, unknown>) => attachedRoutesAccess(parse(o)).map((a) => a.kind);
+    expect(kinds({})).toEqual([
+      'customresourcedefinitions',
+      'gatewayclasses',
+      'gateways',
+      'httproutes',
+      'referencegrants',
+      'services',
+      'namespaces',
+      'services',
+      'endpointslices',
+      'namespaces',
+    ]);
+    expect(kinds({ backends: false })).not.toContain('endpointslices');
+    const a = attachedRoutesAccess(
+      parse({
+        controller: 'external',
+        restartController: { namespace: 'kgateway-system', deployment: 'kgateway' },
+      }),
+    );
+    expect(a.find((x) => x.kind === 'deployments')).toMatchObject({
+      verbs: ['get', 'patch'],
+      namespace: 'kgateway-system',
+    });
+    expect(a.find((x) => x.kind === 'httproutes')?.defines).toMatchObject({
+      kind: 'HTTPRoute',
+      namespaced: true,
+    });
   });
 });

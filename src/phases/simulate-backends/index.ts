@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { connect } from '../../kube/connect.js';
 import { labelSafe } from '../../kube/labels.js';
 import type { PhaseType } from '../types.js';
+import { backendsAccess } from './access.js';
 import { createBackends } from './backends.js';
 import { kgatewaySizing } from './sizing.js';
 
@@ -61,6 +62,7 @@ export const simulateBackendsPhase: PhaseType<SimulateBackendsOptions> = {
       needsCluster: true,
     };
   },
+  access: (o) => backendsAccess(o.namespace, 'simulate-backends'),
   async run(o, ctx) {
     const { services, sizing } = resolve(o);
     const client = await connect(ctx.target, { connections: Math.max(8, o.concurrency) });
