@@ -40,6 +40,16 @@ describe('analyzeResults', () => {
     expect(recs.some((t) => /crud\/create\.p99 is [\d,.]+ ms, [\d,.]+% over its limit/.test(t))).toBe(true);
   });
 
+  it("evaluates a phase's built-in thresholds with the study's", () => {
+    const phase = { ...crudPhase({ ops: ['create'] }), thresholds: ['crud:create.max < 1us'] };
+    const r = analyzeResults(makeResults([phase]), { thresholds: ['create.p50 > 0ms'], slo: false, guard });
+    expect(r.thresholds.map((t) => [t.expression, t.pass])).toEqual([
+      ['create.p50 > 0ms', true],
+      ['crud:create.max < 1us', false],
+    ]);
+    expect(r.verdict).toBe('fail');
+  });
+
   it('fails an SLO when single-object calls are slower than 1 s', () => {
     const slow = makeResults([crudPhase({ ops: ['create'], scale: 300 })]);
     const r = analyzeResults(slow, { thresholds: [], slo: true, guard });

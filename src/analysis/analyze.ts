@@ -24,7 +24,10 @@ export interface AnalyzeOptions {
 
 export function analyzeResults(results: Results, options: AnalyzeOptions): Results {
   const thresholds = [
-    ...evaluateThresholds(results, options.thresholds),
+    ...evaluateThresholds(results, [
+      ...options.thresholds,
+      ...results.phases.flatMap((p) => p.thresholds ?? []),
+    ]),
     ...(options.slo ? evaluateSlos(results) : []),
   ];
   const invalid = [...(options.invalid ?? []), ...invalidReasons(results, options.guard)];

@@ -3,6 +3,7 @@
  * where the files are. Numbers come straight from results.json.
  */
 import { readAnalysis } from '../analysis/types.js';
+import { formatAttachedRoutes } from '../phases/attached-routes/format.js';
 import { formatCelTable } from '../phases/cel/format.js';
 import { formatGraphTable } from '../phases/graph/format.js';
 import { sweepShownNote } from '../report/format.js';
@@ -21,7 +22,13 @@ function ms(x: number): string {
 function dataLines(p: PhaseResult): string[] {
   if (!p.data) return [];
   const table =
-    p.type === 'cel' ? formatCelTable(p.data) : p.type === 'graph' ? formatGraphTable(p.data) : '';
+    p.type === 'cel'
+      ? formatCelTable(p.data)
+      : p.type === 'graph'
+        ? formatGraphTable(p.data)
+        : p.type === 'attached-routes'
+          ? formatAttachedRoutes(p.data)
+          : '';
   return table ? table.split('\n').map((l) => `    ${l}`) : [];
 }
 

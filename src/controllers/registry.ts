@@ -6,6 +6,7 @@ import type { ControllerDefinition } from './runtime/types.js';
 
 export const controllers: Record<string, () => Promise<ControllerDefinition>> = {
   kro: async () => (await import('./kro/index.js')).kroController,
+  gateway: async () => (await import('./gateway/index.js')).gatewayController,
   project: async () => (await import('./project/index.js')).projectController,
 };
 

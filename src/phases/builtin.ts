@@ -9,6 +9,8 @@ import { celPhase } from './cel/index.js';
 import { graphPhase } from './graph/index.js';
 import { kroPhase } from './kro/index.js';
 import { miloPhase } from './milo/index.js';
+import { attachedRoutesPhase } from './attached-routes/index.js';
+import { simulateBackendsPhase } from './simulate-backends/index.js';
 
 export function builtinRegistry(): PhaseRegistry {
   return new PhaseRegistry()
@@ -18,5 +20,7 @@ export function builtinRegistry(): PhaseRegistry {
     .register(celPhase)
     .register(graphPhase)
     .register(kroPhase)
-    .register(miloPhase);
+    .register(miloPhase)
+    .register(simulateBackendsPhase)
+    .register(attachedRoutesPhase);
 }

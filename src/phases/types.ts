@@ -89,7 +89,7 @@ export interface PhaseObserve {
 /** What a phase returns besides the recorder's ops. */
 export type PhaseOutput = Pick<
   PhaseResult,
-  'sweeps' | 'data' | 'warnings' | 'resources' | 'invalidReasons'
+  'sweeps' | 'data' | 'warnings' | 'resources' | 'invalidReasons' | 'thresholds'
 > & {
   /** Ops to report instead of the recorder's snapshot (e.g. when the phase ran sub-runs itself). */
   ops?: PhaseResult['ops'];

@@ -155,6 +155,11 @@ export const PhaseResultSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Why this phase's numbers cannot be trusted (lost watch, missing data); makes the verdict "invalid". */
   invalidReasons: z.array(z.string()).optional(),
+  /**
+   * Built-in thresholds the phase type asks for (k6-like expressions, e.g. "attached-routes:setup.max < 30s");
+   * evaluated with the study's own, and failing one fails the run like any threshold.
+   */
+  thresholds: z.array(z.string()).optional(),
 });
 export type PhaseResult = z.infer<typeof PhaseResultSchema>;
 

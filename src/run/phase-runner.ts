@@ -97,6 +97,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
     if (output.data) result.data = output.data;
     if (output.warnings?.length) result.warnings = output.warnings;
     if (output.invalidReasons?.length) result.invalidReasons = output.invalidReasons;
+    if (output.thresholds?.length) result.thresholds = output.thresholds;
     if (resources) result.resources = resources;
     return result;
   };

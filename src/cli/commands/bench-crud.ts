@@ -3,7 +3,7 @@
  * run lifecycle (results.json, reports, verdict) like `kubeperf run`.
  */
 import { Command } from 'commander';
-import { InputError } from '../../core/errors.js';
+import { num, numList } from '../flags.js';
 import { runStudyObject } from '../../run/run-study.js';
 import { writeStdout } from '../io.js';
 import { formatOutcome } from '../summary.js';
@@ -31,22 +31,6 @@ interface CrudFlags {
   out?: string;
   keep?: boolean;
   json?: boolean;
-}
-
-function num(flag: string, v: string | undefined, integer = true): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0) {
-    throw new InputError(
-      `--${flag}: "${v}" is not a ${integer ? 'non-negative integer' : 'non-negative number'}`,
-    );
-  }
-  return n;
-}
-
-function numList(flag: string, v: string | undefined): number[] | undefined {
-  if (v === undefined) return undefined;
-  return v.split(',').map((x) => num(flag, x.trim())!);
 }
 
 /** Flags → the crud phase options (validated by the phase's schema when the study loads). */

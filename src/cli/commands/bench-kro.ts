@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
+import { num, numList as list } from '../flags.js';
 import { runStudyObject } from '../../run/run-study.js';
 import { writeStdout } from '../io.js';
 import { formatOutcome } from '../summary.js';
@@ -42,18 +43,6 @@ interface KroFlags {
   keep?: boolean;
   json?: boolean;
 }
-
-function num(flag: string, v: string | undefined, integer = true): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < 0)
-    throw new InputError(
-      `--${flag}: "${v}" is not a ${integer ? 'non-negative integer' : 'non-negative number'}`,
-    );
-  return n;
-}
-
-const list = (flag: string, v: string | undefined) => v?.split(',').map((x) => num(flag, x.trim())!);
 
 /** Flags → the kro phase options (validated by the phase's schema when the study loads). */
 export function kroPhaseFromFlags(f: KroFlags): Record<string, unknown> {

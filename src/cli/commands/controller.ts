@@ -47,8 +47,10 @@ export function controllerOptionsFromArgs(args: string[]): Record<string, unknow
 
 export function controllerCommand(): Command {
   return new Command('controller')
-    .description('Run a simulated controller (kro) standalone against an API server, serving its /metrics')
-    .argument('<name>', 'controller name: kro')
+    .description(
+      'Run a simulated controller (kro, gateway) standalone against an API server, serving its /metrics',
+    )
+    .argument('<name>', 'controller name: kro | gateway')
     .option('--kubeconfig <path>', 'the API server to act on')
     .option('--context <name>', 'kubeconfig context')
     .option('--metrics-addr <host:port>', 'where to serve /metrics', '127.0.0.1:8080')
@@ -62,10 +64,14 @@ Controller options follow as --name value (the kro controller's, with kro's defa
   --workers 1  --queue-qps 10  --queue-burst 100  --backoff-base-ms 200  --backoff-max-ms 1000000
   --max-retries 20  --client-qps 100  --client-burst 150  --requeue-after-ms 3000  --rgd-workers 1
   --install-crd true  --allow-crd-deletion false
+The gateway controller's (docs/gateway.md):
+  --controller-name kubeperf.io/gateway-controller  --translation-delay-ms 0  --status-batch-window-ms 5
+  --workers 4  --client-qps 0  --client-burst 100  --resolve-backends true  --install-crds true
 
 Examples:
   kubeperf cluster start --kubeconfig-out ./kc &     kubeperf controller kro --kubeconfig ./kc
-  kubeperf controller kro --kubeconfig ~/.kube/config --context kind --workers 8 --client-qps 0`,
+  kubeperf controller kro --kubeconfig ~/.kube/config --context kind --workers 8 --client-qps 0
+  kubeperf controller gateway --kubeconfig ./kc --translation-delay-ms 2000`,
     )
     .action(async (name: string, flags: ControllerFlags, cmd: Command) => {
       if (!flags.kubeconfig && !flags.context)

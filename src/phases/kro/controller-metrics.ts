@@ -5,7 +5,7 @@
  * throttling, process CPU and memory; and from the API server, request and watch-event counters.
  * Everything is a diff between a scrape before the round's first create and one after it settled.
  */
-import type { KubeClient } from '../../kube/client.js';
+import type { MetricsFetch } from '../../kube/metrics-fetch.js';
 import {
   bucketQuantile,
   counterDiff,
@@ -14,24 +14,6 @@ import {
   sumOf,
   type Scrape,
 } from '../../metrics/prom-text.js';
-
-export type MetricsFetch = () => Promise<string>;
-
-/** A URL is fetched directly; a path (/api/v1/…/proxy/metrics) through the API server with the target's credentials. */
-export function metricsFetcher(urlOrPath: string, client: KubeClient): MetricsFetch {
-  if (/^https?:\/\//.test(urlOrPath)) {
-    return async () => {
-      const r = await fetch(urlOrPath, { signal: AbortSignal.timeout(5000) });
-      if (!r.ok) throw new Error(`GET ${urlOrPath}: HTTP ${r.status}`);
-      return r.text();
-    };
-  }
-  return async () => {
-    const r = await client.rest.request({ method: 'GET', path: urlOrPath, timeoutMs: 5000 });
-    if (r.status !== 200) throw new Error(`GET ${urlOrPath} through the API server: HTTP ${r.status}`);
-    return r.body;
-  };
-}
 
 const QUEUE = { name: 'dynamic-controller-queue' };
 const CONTROLLER_PREFIXES = ['dynamic_controller_', 'workqueue_', 'rest_client_', 'process_', 'instance_'];

@@ -21,7 +21,7 @@ import { sleep } from '../../load/sleep.js';
 import { Recorder } from '../../metrics/recorder.js';
 import type { OpStats, Sweep } from '../../results/types.js';
 import type { PhaseType } from '../types.js';
-import { metricsFetcher, type MetricsFetch } from './controller-metrics.js';
+import { metricsFetcher, type MetricsFetch } from '../../kube/metrics-fetch.js';
 import { defaultKroConcurrency, GenerateOptions, KroOptions } from './options.js';
 import {
   generatedKind,

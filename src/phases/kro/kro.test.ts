@@ -1,20 +1,19 @@
-/// <reference lib="dom" />
 /**
  * The `kro` phase end to end: `kubeperf run examples/kro/webapp-200.yaml` (scaled down) on the
  * embedded control plane writes the kro ops and data into results.json and a report whose kro charts
  * render in Chromium without console errors; bad input ends with a clear message and exit code, never
  * a hang (invalid RGD, unknown kind, no kro on the target, no controller acting on the instances).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test-support.js';
 import { launchController } from '../../controllers/runtime/launch.js';
 import { connect } from '../../kube/connect.js';
 import { launchTestCluster, testPhaseContext } from '../../kube/testing.js';
 import { Recorder } from '../../metrics/recorder.js';
+import { renderReport } from '../../report/test-browser.js';
 import type { Results } from '../../results/types.js';
 import { KroOptions } from './options.js';
 import { generatedRgd } from './rgd-source.js';
@@ -22,37 +21,6 @@ import { applyRgd, runRound } from './round.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeperf-kro-phase-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Opens a report in Chromium (offline): chart ids, how many rendered, section headings, console errors. */
-async function renderReport(file: string) {
-  const CHROMIUM = '/usr/bin/chromium';
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu'],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.setOffline(true);
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`file://${file}`);
-    await page.waitForLoadState('load');
-    const charts = await page
-      .locator('[data-chart]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-chart')!));
-    const rendered = await page.locator('[data-chart][data-rendered="true"]').count();
-    const headings = await page.locator('h3').allInnerTexts();
-    return { charts, rendered, headings, errors };
-  } finally {
-    await browser.close();
-  }
-}
 
 const readResults = (out: string) => JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Results;
 

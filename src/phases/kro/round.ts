@@ -14,6 +14,7 @@ import { UnknownKindError, type ResourceMapping } from '../../kube/discovery.js'
 import { LABEL_JOB, LABEL_RUN_ID, runLabels } from '../../kube/labels.js';
 import { ensureNamespace } from '../../kube/namespaces.js';
 import { describeResponse, isSuccess } from '../../kube/response.js';
+import type { MetricsFetch } from '../../kube/metrics-fetch.js';
 import { watch, type Watcher } from '../../kube/watch.js';
 import { runTasks } from '../../load/model.js';
 import { sleep } from '../../load/sleep.js';
@@ -28,7 +29,6 @@ import {
   scrapeController,
   type ApiServerRound,
   type ControllerRound,
-  type MetricsFetch,
   type QueueSample,
 } from './controller-metrics.js';
 import { defaultKroConcurrency, type KroOptions } from './options.js';

@@ -6,6 +6,7 @@ import { apiserverMetricsSection } from './apiserver-metrics.js';
 import { celSection } from './cel.js';
 import { containerUsageSection } from './container-usage.js';
 import { controllerMetricsSection } from './controller-metrics.js';
+import { gatewaySection } from './gateway.js';
 import { graphSection } from './graph.js';
 import { kroSection } from './kro.js';
 import { miloSection } from './milo.js';
@@ -16,6 +17,7 @@ export const phaseSections: readonly PhaseSection[] = [
   celSection,
   graphSection,
   kroSection,
+  gatewaySection,
   miloSection,
   apiserverMetricsSection,
   containerUsageSection,

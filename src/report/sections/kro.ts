@@ -11,6 +11,7 @@ import type { RoundResult } from '../../phases/kro/round.js';
 import type { OpStats, PhaseResult } from '../../results/types.js';
 import { wantsLog, type ChartSpec } from '../chart-spec.js';
 import { bytes, escapeHtml as e, formatValue, mdTable, num } from '../format.js';
+import { shareHistogram } from './distribution.js';
 import type { PhaseSection } from './types.js';
 
 interface KroData {
@@ -85,21 +86,6 @@ function cdf(s: OpStats): { x: number; y: number }[] {
   return CDF_Q.map((q) => ({ x: Math.max(0.001, h.getValueAtPercentile(q) / 1e6), y: q }));
 }
 
-/** Share of instances per time-to-ACTIVE bucket (s), linear buckets from the HDR percentiles. */
-function histogram(s: OpStats): { labels: string[]; shares: number[] } {
-  const h = histogramOf(s.histogram);
-  const values: number[] = [];
-  for (let q = 0.25; q < 100; q += 0.5) values.push(h.getValueAtPercentile(q) / 1e6);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const n = 16;
-  const width = hi > lo ? (hi - lo) / n : 1;
-  const shares = new Array<number>(n).fill(0);
-  for (const v of values) shares[Math.min(n - 1, Math.floor((v - lo) / width))]! += 0.5;
-  const r = (v: number) => String(Number(v.toPrecision(3)));
-  return { labels: shares.map((_, i) => `${r(lo + i * width)}–${r(lo + (i + 1) * width)}`), shares };
-}
-
 function charts(p: PhaseResult, idx: number, k: KroData, fits: ScalingFit[]): ChartSpec[] {
   const out: ChartSpec[] = [];
   const ops = roundOps(p, k);
@@ -108,7 +94,7 @@ function charts(p: PhaseResult, idx: number, k: KroData, fits: ScalingFit[]): Ch
   const lastOps = ops[last] ?? {};
   const ready = lastOps['instance-ready'];
   if (ready && ready.count > ready.errors) {
-    const { labels, shares } = histogram(ready);
+    const { labels, shares } = shareHistogram(ready);
     out.push({
       id: `kro-hist-${idx}`,
       title: `${p.name}: time to ACTIVE, distribution${k.rounds.length > 1 ? ` (round ${last + 1})` : ''}`,
