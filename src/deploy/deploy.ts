@@ -156,7 +156,17 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
     envFlags: Object.entries(i.env).map(([k, v]) => `${k}=${v}`),
   });
   const deployCfg = loaded.study.deploy;
-  const rbac = await computeRbac(loaded, {
+  // The kubeconfig Secret's name and key are used here, to mount it; in the pod the study's target
+  // is that kubeconfig, so they are not passed on (they would make it read the Secret again). The
+  // RBAC is that of the study as the pod loads it.
+  const podEnv = deployCfg?.kubeconfigSecret
+    ? Object.fromEntries(Object.entries(env).filter(([k]) => !raw.secretVars.includes(k)))
+    : env;
+  const inPod =
+    Object.keys(podEnv).length === Object.keys(env).length
+      ? loaded
+      : loadRunnable(arg.path, { set: i.set, env: podEnv, userData: i.userData }).loaded;
+  const rbac = await computeRbac(inPod, {
     namespace,
     workers: i.workers,
     resolver: client && server ? discoveryKinds(client.mapper, server) : builtinKinds(),
@@ -167,11 +177,6 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
   const bundle = arg.builtin
     ? undefined
     : bundleStudy(arg.path, loaded.configForResults, userDataFile ? [userDataFile] : []);
-  // The kubeconfig Secret's name and key are used here, to mount it; in the pod the study's target
-  // is that kubeconfig, so they must not make it read the Secret again.
-  const podEnv = Object.fromEntries(
-    Object.entries(env).filter(([k]) => !(deployCfg?.kubeconfigSecret && raw.secretVars.includes(k))),
-  );
   const spec: DeploySpec = {
     runId,
     namespace,

@@ -51,6 +51,8 @@ export async function runJobLocally(o: {
   name: string;
   dir: string;
   timeoutMs?: number;
+  /** Called just before the container starts (its volumes are in place). */
+  beforeRun?: () => Promise<void>;
 }): Promise<LocalPod> {
   const ns = `/api/v1/namespaces/${o.namespace}`;
   let job: { spec: { template: { spec: PodSpec } } } | undefined;
@@ -113,6 +115,7 @@ export async function runJobLocally(o: {
   );
   const url = new URL(o.cluster.target.server);
   const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+  await o.beforeRun?.();
   const result = await runCli(args, {
     env: {
       ...env,
