@@ -84,6 +84,78 @@ describe('kubeperf deploy --dry-run', () => {
     expect(applied).toMatch(/job.batch\/kubeperf-crud-1 created \(server dry run\)/);
   }, 120_000);
 
+  it('a kro study: the RGD, its instances (a kind kro generates), their namespaces and children; the YAML applies with kubectl --dry-run=server', async () => {
+    const r = await runCli(['deploy', 'examples/kro/webapp-200.yaml', '--dry-run', '--run-id', 'kro-1']);
+    expect(r.status, r.stderr).toBe(0);
+    const list = docs(r.stdout);
+    expect(list.map((m) => m.kind)).toEqual([
+      'ServiceAccount',
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Job',
+    ]);
+    expect(byKind(list, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+    ]);
+    // WebApp instances in 4 namespaces it creates, updated and deleted; children counted by label
+    // across namespaces; the RGD (cluster-scoped); the API server's /metrics (requests per instance).
+    expect(byKind(list, 'ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'delete'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] },
+      {
+        apiGroups: ['kro.run'],
+        resources: ['resourcegraphdefinitions'],
+        verbs: ['get', 'list', 'create', 'update', 'delete'],
+      },
+      {
+        apiGroups: ['kro.run'],
+        resources: ['webapps'],
+        verbs: ['list', 'watch', 'create', 'patch', 'delete', 'deletecollection'],
+      },
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    writeFileSync(join(dir, 'kro.yaml'), r.stdout);
+    expect(await kubectlApplyDryRun(cluster, join(dir, 'kro.yaml'))).toMatch(
+      /clusterrole.rbac.authorization.k8s.io\/kubeperf-kro-1 created \(server dry run\)/,
+    );
+
+    // kro's /metrics through a service proxy; with the simulated controller in the pod, what it does.
+    const real = docs((await runCli(['deploy', 'examples/kro/real-kro.yaml', '--dry-run'])).stdout);
+    expect(byKind(real, 'ClusterRole').rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['services/proxy'],
+      verbs: ['get'],
+    });
+    const sim = await runCli([
+      'deploy',
+      'examples/kro/webapp-200.yaml',
+      '--dry-run',
+      '--set',
+      'phases.0.controller=simulated',
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const simRules = byKind(docs(sim.stdout), 'ClusterRole').rules as {
+      resources?: string[];
+      verbs: string[];
+    }[];
+    const verbsOf = (resource: string) => simRules.find((x) => x.resources?.includes(resource))?.verbs;
+    expect(verbsOf('customresourcedefinitions')).toEqual([
+      'get',
+      'list',
+      'watch',
+      'create',
+      'update',
+      'delete',
+    ]);
+    expect(verbsOf('resourcegraphdefinitions/status')).toEqual(['update']);
+    expect(verbsOf('webapps/status')).toEqual(['update']);
+    expect(verbsOf('deployments')).toEqual(['get', 'list', 'watch', 'create', 'patch', 'delete']);
+  }, 120_000);
+
   it('--workers 3: an Indexed Job of 3, each pod its share, with barrier Leases in the Role', async () => {
     const r = await runCli([
       'deploy',
