@@ -93,8 +93,13 @@ export function distributedRunOptions(
   if (timeoutMs === undefined) throw new InputError(`--barrier-timeout ${f.barrierTimeout}: not a duration`);
   // One connection check, shared by the barrier and the publisher.
   let reportTarget: Promise<Target> | undefined;
+  const flag = `--results-kubeconfig ${f.resultsKubeconfig}`;
   const target = f.resultsKubeconfig
-    ? () => (reportTarget ??= resolveKubeconfigTarget({ kubeconfig: f.resultsKubeconfig }))
+    ? () =>
+        (reportTarget ??= resolveKubeconfigTarget({ kubeconfig: f.resultsKubeconfig }).catch((e: unknown) => {
+          if (!(e instanceof InputError)) throw e;
+          throw new InputError(`${flag}: ${e.message}`, { hint: e.hint, problems: e.problems, cause: e });
+        }))
     : undefined;
   const hooks = composeHooks([
     share && share.count > 1
