@@ -101,9 +101,13 @@ function rawDeploy(path: string): RawDeploy {
 /**
  * The Job's namespace: --namespace, else the study's deploy.namespace, else `default`. When
  * deploy.namespace is `${VAR:-…}`, VAR names the namespace the study writes its results in (Milo's
- * NS): it is set to the Job's namespace, where the Role is.
+ * NS): the pod gets VAR set to the Job's namespace, where the Role is.
  */
-function deployNamespace(flag: string | undefined, raw: RawDeploy, env: Record<string, string>): string {
+function deployNamespace(
+  flag: string | undefined,
+  raw: RawDeploy,
+  env: Record<string, string>,
+): { namespace: string; knob?: Record<string, string> } {
   const knob = raw.namespace?.match(/^\$\{([A-Z_][A-Z0-9_]*)(?::-[^}]*)?\}$/)?.[1];
   let ns = flag;
   if (ns === undefined && raw.namespace) {
@@ -117,15 +121,13 @@ function deployNamespace(flag: string | undefined, raw: RawDeploy, env: Record<s
   ns ??= 'default';
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns))
     throw new InputError(`--namespace ${ns}: not a valid namespace name`);
-  if (knob) {
-    if (env[knob] !== undefined && env[knob] !== ns)
-      throw new InputError(
-        `--namespace ${ns} and ${knob}=${env[knob]} disagree: the study writes its results in ${knob}, which is the Job's namespace (its Role is there)`,
-        { hint: `drop one of them, or make them the same` },
-      );
-    env[knob] = ns;
-  }
-  return ns;
+  if (!knob) return { namespace: ns };
+  if (env[knob] !== undefined && env[knob] !== ns)
+    throw new InputError(
+      `--namespace ${ns} and ${knob}=${env[knob]} disagree: the study writes its results in ${knob}, which is the Job's namespace (its Role is there)`,
+      { hint: 'drop one of them, or make them the same' },
+    );
+  return { namespace: ns, knob: { [knob]: ns } };
 }
 
 export async function planDeploy(i: DeployInput, client?: KubeClient, server?: string): Promise<DeployPlan> {
@@ -145,10 +147,9 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
   for (const [k, v] of Object.entries(cleanupEnv))
     if (i.env[k] !== undefined && i.env[k] !== v)
       throw new InputError(`--cleanup sets ${k}=${v}, which --env ${k}=${i.env[k]} contradicts`);
-  // The pod's environment is exactly this: the study's deploy.env, its cleanup mode, --env, and the
-  // namespace knob; nothing of ours.
-  const env = { ...raw.env, ...cleanupEnv, ...i.env };
-  const namespace = deployNamespace(i.namespace, raw, env);
+  const given = { ...cleanupEnv, ...i.env };
+  const { namespace, knob } = deployNamespace(i.namespace, raw, { ...raw.env, ...given });
+  const env = { ...raw.env, ...given, ...knob };
   const { loaded, userDataFile } = loadRunnable(arg.path, {
     set: i.set,
     env,
@@ -156,16 +157,17 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
     envFlags: Object.entries(i.env).map(([k, v]) => `${k}=${v}`),
   });
   const deployCfg = loaded.study.deploy;
-  // The kubeconfig Secret's name and key are used here, to mount it; in the pod the study's target
-  // is that kubeconfig, so they are not passed on (they would make it read the Secret again). The
-  // RBAC is that of the study as the pod loads it.
-  const podEnv = deployCfg?.kubeconfigSecret
-    ? Object.fromEntries(Object.entries(env).filter(([k]) => !raw.secretVars.includes(k)))
-    : env;
-  const inPod =
-    Object.keys(podEnv).length === Object.keys(env).length
-      ? loaded
-      : loadRunnable(arg.path, { set: i.set, env: podEnv, userData: i.userData }).loaded;
+  // The pod's environment is exactly this: the study's deploy.env (expanded), its cleanup mode,
+  // --env and the namespace knob; nothing of ours. The kubeconfig Secret's name and key are used
+  // here, to mount it; the pod's target is that kubeconfig, so they are not passed on (they would
+  // make it read the Secret again), and the RBAC is that of the study as the pod loads it.
+  const deployOnly = deployCfg?.kubeconfigSecret ? raw.secretVars.filter((k) => k in env) : [];
+  const forPod = (e: Record<string, string>) =>
+    Object.fromEntries(Object.entries(e).filter(([k]) => !deployOnly.includes(k)));
+  const podEnv = forPod({ ...deployCfg?.env, ...given, ...knob });
+  const inPod = deployOnly.length
+    ? loadRunnable(arg.path, { set: i.set, env: forPod(env), userData: i.userData }).loaded
+    : loaded;
   const rbac = await computeRbac(inPod, {
     namespace,
     workers: i.workers,

@@ -257,6 +257,41 @@ describe('kubeperf deploy milo --dry-run', () => {
     expect(envOf(perf).NS).toBe('perf');
   }, 120_000);
 
+  it('a milo phase without the deploy block: Milo as the Job’s own target, or its kubeconfig read from a Secret by name', async () => {
+    const rulesOf = async (yaml: string) => {
+      const file = join(dir, `milo-${Math.random().toString(36).slice(2)}.yaml`);
+      writeFileSync(file, yaml);
+      const r = await runCli(['deploy', file, '--dry-run', '--namespace', NS]);
+      expect(r.status, r.stderr).toBe(0);
+      const list = docs(r.stdout);
+      return { role: ofKind(list, 'Role').rules, cluster: ofKind(list, 'ClusterRole')?.rules };
+    };
+    // Milo is the target: its two kinds (resolved without discovery), the project-scoped objects.
+    const self = await rulesOf('phases:\n  - type: milo\n');
+    expect(self.role).toEqual(runRole);
+    expect(self.cluster).toEqual([
+      { apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['list', 'create', 'delete'] },
+      {
+        apiGroups: ['resourcemanager.miloapis.com'],
+        resources: ['organizations'],
+        verbs: ['get', 'create', 'delete'],
+      },
+      {
+        apiGroups: ['resourcemanager.miloapis.com'],
+        resources: ['projects'],
+        verbs: ['get', 'list', 'watch', 'create', 'delete'],
+      },
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    // Milo elsewhere, its kubeconfig read from a Secret: that one Secret, by name.
+    const secret = await rulesOf('phases:\n  - type: milo\n    miloKubeconfigSecretName: milo-kc\n');
+    expect(secret.cluster).toBeUndefined();
+    expect(secret.role).toEqual([
+      ...runRole,
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['milo-kc'], verbs: ['get'] },
+    ]);
+  }, 120_000);
+
   it('bad input is exit 2: a misspelt knob (with the right name), NS against --namespace, --cleanup of a study without one', async () => {
     let r = await runCli(['deploy', 'milo', '--dry-run', '--env', 'NUM_PROJETCS=5']);
     expect(r.status).toBe(2);

@@ -2,10 +2,10 @@
  * Least-privilege RBAC for an in-cluster run, computed from the study: the verbs on the resources
  * its phases declare (PhaseType.access), the study's own `deploy.rules`, and what the run itself
  * needs (its results ConfigMap; barrier Leases with workers). A study measuring another cluster
- * (deploy.kubeconfigSecret) gets here only what its phases do on the results cluster. Namespaced access in the deploy
- * namespace becomes a Role there; access in namespaces the study creates at run time (which do not
- * exist yet, so no RoleBinding can live in them), across namespaces, or to cluster-scoped kinds
- * becomes a ClusterRole: cluster-wide only when needed.
+ * (deploy.kubeconfigSecret) gets here only what its phases do on the results cluster. Namespaced
+ * access in the deploy namespace becomes a Role there; access in namespaces the study creates at
+ * run time (which do not exist yet, so no RoleBinding can live in them), across namespaces, or to
+ * cluster-scoped kinds becomes a ClusterRole: cluster-wide only when needed.
  */
 import type { LoadedStudy } from '../config/load.js';
 import { InputError } from '../core/errors.js';

@@ -1,9 +1,9 @@
 /**
  * The flags of `kubeperf run` for runs that other processes take part in: a fixed --run-id, one
  * worker's share (--worker I/N, barriers in --barrier-namespace), and publishing results to a
- * ConfigMap (--results-namespace) as an in-cluster run does, on another cluster than the one measured
- * (--results-kubeconfig). Turned into RunStudyOptions here so the
- * run command itself stays a few lines.
+ * ConfigMap (--results-namespace) as an in-cluster run does, on another cluster than the one
+ * measured (--results-kubeconfig). Turned into RunStudyOptions here so the run command itself stays
+ * a few lines.
  */
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
