@@ -49,6 +49,11 @@ export interface LoadOptions {
   measurementRegistry?: MeasurementRegistry;
   set?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * `--env NAME=value` of `kubeperf deploy` (already in `env`): each NAME must be a variable of the
+   * study, checked like `--set NAME=value`.
+   */
+  envFlags?: string[];
 }
 
 export function loadStudyFile(file: string, options: LoadOptions): LoadedStudy {
@@ -101,17 +106,9 @@ export function loadStudyText(
       if (typeof node.value === 'string') for (const n of envRefs(node.value)) referenced.add(n);
     },
   });
-  for (const raw of variableSets) {
-    const name = raw.slice(0, raw.indexOf('=')).trim();
-    if (referenced.has(name)) continue;
-    const known = [...referenced].sort();
-    const hint = closest(name, known);
-    problems.push(
-      `--set ${raw}: ${file} has no variable ${name}` +
-        (hint ? ` (did you mean ${hint}?)` : '') +
-        (known.length ? `; its variables: ${known.join(', ')}` : '; it references no ${VAR}'),
-    );
-  }
+  const known = [...referenced].sort();
+  problems.push(...variableProblems('--set', variableSets, file, known));
+  problems.push(...variableProblems('--env', options.envFlags ?? [], file, known));
   const env = variableSets.length ? { ...(options.env ?? process.env), ...variables } : options.env;
   const locator: Locator = (path, key) => {
     const o = overrideCovering(overrides, path, key);
@@ -138,6 +135,27 @@ export function loadStudyText(
   });
 
   return validate(src.doc.toJS(), { source: file, baseDir, locator, problems, configForResults, options });
+}
+
+/** `NAME=value` assignments (of `flag`) to names the study does not reference, with the closest name. */
+function variableProblems(
+  flag: string,
+  assignments: string[],
+  file: string,
+  known: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  for (const raw of assignments) {
+    const name = raw.slice(0, raw.indexOf('=')).trim();
+    if (known.includes(name)) continue;
+    const hint = closest(name, known);
+    problems.push(
+      `${flag} ${raw}: ${file} has no variable ${name}` +
+        (hint ? ` (did you mean ${hint}?)` : '') +
+        (known.length ? `; its variables: ${known.join(', ')}` : '; it references no ${VAR}'),
+    );
+  }
+  return problems;
 }
 
 /** A study given as an object (built by `kubeperf bench …`): same validation, paths without lines. */

@@ -167,6 +167,35 @@ export const DeploySchema = z
       .describe(
         'Run against the cluster of a kubeconfig in this Secret (e.g. a Milo control plane); the service account then only writes results.',
       ),
+    namespace: z
+      .string()
+      .regex(
+        /^([a-z0-9]([-a-z0-9]*[a-z0-9])?|\$\{[A-Z_][A-Z0-9_]*(:-[a-z0-9]([-a-z0-9]*[a-z0-9])?)?\})$/,
+        'must be a namespace name or one ${VAR} / ${VAR:-namespace}',
+      )
+      .optional()
+      .describe(
+        'The Job’s namespace when --namespace is not given. Written as ${VAR:-default}, VAR is the study’s namespace knob: --env VAR=… picks the namespace, and --namespace sets VAR in the pod.',
+      ),
+    keep: z
+      .boolean()
+      .default(false)
+      .describe(
+        'The in-cluster run keeps what it created (kubeperf run --keep), to be removed later by the study’s cleanup mode.',
+      ),
+    cleanup: z
+      .strictObject({
+        env: z
+          .record(
+            z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+            z.string(),
+          )
+          .refine((e) => Object.keys(e).length > 0, 'name at least one variable'),
+      })
+      .optional()
+      .describe(
+        'The study’s cleanup mode: `kubeperf deploy --cleanup` deploys it with these variables set (e.g. RUN_MODE: cleanup).',
+      ),
   })
   .describe('How `kubeperf deploy` runs this study as a Job in a cluster (docs/deploy.md).');
 

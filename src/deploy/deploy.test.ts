@@ -6,21 +6,18 @@
  * study ConfigMap projected as the kubelet would) writes the results ConfigMap, from which
  * `deploy --wait` and `collect` reassemble a results.json identical to the run's own.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { kubectlDir } from '../cluster/kubectl-support.js';
+import { parseAllDocuments } from 'yaml';
 import { runCli, spawnCli } from '../cli/test-support.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { connect } from '../kube/connect.js';
 import { launchTestCluster, type TestCluster } from '../kube/testing.js';
-import { sleep } from '../load/sleep.js';
 import type { Manifest } from './manifests.js';
 import { STUDY_MOUNT, RESULTS_DIR } from './manifests.js';
+import { kubectlApplyDryRun, runJobLocally } from './testing.js';
 
 let cluster: TestCluster;
 let client: KubeClient;
@@ -82,17 +79,81 @@ describe('kubeperf deploy --dry-run', () => {
       'default',
     ]);
     writeFileSync(join(dir, 'crud.yaml'), r.stdout);
-    const kubectl = await promisify(execFile)(join(kubectlDir(), 'kubectl.1.28'), [
-      '--kubeconfig',
-      cluster.target.kubeconfigPath!,
-      'apply',
-      '--dry-run=server',
-      '-f',
-      join(dir, 'crud.yaml'),
-    ]).catch((e: { stdout: string; stderr: string }) => ({ ...e, failed: true }));
-    expect('failed' in kubectl, kubectl.stderr).toBe(false);
-    expect(kubectl.stdout.trim().split('\n')).toHaveLength(7);
-    expect(kubectl.stdout).toMatch(/job.batch\/kubeperf-crud-1 created \(server dry run\)/);
+    const applied = await kubectlApplyDryRun(cluster, join(dir, 'crud.yaml'));
+    expect(applied.trim().split('\n')).toHaveLength(7);
+    expect(applied).toMatch(/job.batch\/kubeperf-crud-1 created \(server dry run\)/);
+  }, 120_000);
+
+  it('a kro study: the RGD, its instances (a kind kro generates), their namespaces and children; the YAML applies with kubectl --dry-run=server', async () => {
+    const r = await runCli(['deploy', 'examples/kro/webapp-200.yaml', '--dry-run', '--run-id', 'kro-1']);
+    expect(r.status, r.stderr).toBe(0);
+    const list = docs(r.stdout);
+    expect(list.map((m) => m.kind)).toEqual([
+      'ServiceAccount',
+      'Role',
+      'RoleBinding',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Job',
+    ]);
+    expect(byKind(list, 'Role').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+    ]);
+    // WebApp instances in 4 namespaces it creates, updated and deleted; children counted by label
+    // across namespaces; the RGD (cluster-scoped); the API server's /metrics (requests per instance).
+    expect(byKind(list, 'ClusterRole').rules).toEqual([
+      { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'delete'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] },
+      {
+        apiGroups: ['kro.run'],
+        resources: ['resourcegraphdefinitions'],
+        verbs: ['get', 'list', 'create', 'update', 'delete'],
+      },
+      {
+        apiGroups: ['kro.run'],
+        resources: ['webapps'],
+        verbs: ['list', 'watch', 'create', 'patch', 'delete', 'deletecollection'],
+      },
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    writeFileSync(join(dir, 'kro.yaml'), r.stdout);
+    expect(await kubectlApplyDryRun(cluster, join(dir, 'kro.yaml'))).toMatch(
+      /clusterrole.rbac.authorization.k8s.io\/kubeperf-kro-1 created \(server dry run\)/,
+    );
+
+    // kro's /metrics through a service proxy; with the simulated controller in the pod, what it does.
+    const real = docs((await runCli(['deploy', 'examples/kro/real-kro.yaml', '--dry-run'])).stdout);
+    expect(byKind(real, 'ClusterRole').rules).toContainEqual({
+      apiGroups: [''],
+      resources: ['services/proxy'],
+      verbs: ['get'],
+    });
+    const sim = await runCli([
+      'deploy',
+      'examples/kro/webapp-200.yaml',
+      '--dry-run',
+      '--set',
+      'phases.0.controller=simulated',
+    ]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const simRules = byKind(docs(sim.stdout), 'ClusterRole').rules as {
+      resources?: string[];
+      verbs: string[];
+    }[];
+    const verbsOf = (resource: string) => simRules.find((x) => x.resources?.includes(resource))?.verbs;
+    expect(verbsOf('customresourcedefinitions')).toEqual([
+      'get',
+      'list',
+      'watch',
+      'create',
+      'update',
+      'delete',
+    ]);
+    expect(verbsOf('resourcegraphdefinitions/status')).toEqual(['update']);
+    expect(verbsOf('webapps/status')).toEqual(['update']);
+    expect(verbsOf('deployments')).toEqual(['get', 'list', 'watch', 'create', 'patch', 'delete']);
   }, 120_000);
 
   it('--workers 3: an Indexed Job of 3, each pod its share, with barrier Leases in the Role', async () => {
@@ -242,63 +303,23 @@ describe('an in-cluster run', () => {
     deploy.stderr!.on('data', (d) => (deployErr += d));
     const deployed = new Promise<number | null>((resolve) => deploy.on('exit', resolve));
 
-    // The kubelet's part: find the Job, project the study ConfigMap's items, run the container.
-    const jobs = await client.mapper.resolve('batch/v1', 'Job');
-    let job: KubeObject | undefined;
-    for (let i = 0; i < 600 && !job; i++) {
-      const r = await client.get(jobs, 'default', 'kubeperf-ic-1');
-      if (r?.status === 200) job = JSON.parse(r.body) as KubeObject;
-      else await sleep(100);
-    }
-    expect(job, deployErr).toBeDefined();
-    const pod = (job!.spec as any).template.spec;
-    const items = pod.volumes.find((v: { name: string }) => v.name === 'study').configMap.items as {
-      key: string;
-      path: string;
-    }[];
-    const cms = await client.mapper.resolve('v1', 'ConfigMap');
-    const studyCm = JSON.parse((await client.get(cms, 'default', 'kubeperf-study-ic-1'))!.body) as {
-      data: Record<string, string>;
-    };
-    const mount = join(dir, 'mount');
-    for (const it of items) {
-      mkdirSync(dirname(join(mount, it.path)), { recursive: true });
-      writeFileSync(join(mount, it.path), studyCm.data[it.key]!);
-    }
-    const sa = join(dir, 'sa');
-    const saDir = join(sa, 'var/run/secrets/kubernetes.io/serviceaccount');
-    mkdirSync(saDir, { recursive: true });
-    writeFileSync(join(saDir, 'token'), cluster.token);
-    writeFileSync(join(saDir, 'namespace'), 'default');
-    const kubeconfig = parseYaml(readFileSync(kc, 'utf8')) as {
-      clusters: { cluster: Record<string, string> }[];
-    };
-    writeFileSync(
-      join(saDir, 'ca.crt'),
-      Buffer.from(kubeconfig.clusters[0]!.cluster['certificate-authority-data']!, 'base64'),
-    );
-    const podTmp = join(dir, 'pod-tmp');
-    const args = (pod.containers[0].args as string[]).map((a) =>
-      a.replace(STUDY_MOUNT, mount).replace(RESULTS_DIR, join(podTmp, 'kubeperf-results')),
-    );
-    const url = new URL(cluster.target.server);
-    const env = Object.fromEntries(
-      pod.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]),
-    );
-    const inPod = await runCli(args, {
-      env: {
-        ...env,
-        KUBECONFIG: '',
-        KUBERNETES_SERVICE_HOST: url.hostname,
-        KUBERNETES_SERVICE_PORT: url.port,
-        KUBEPERF_SERVICEACCOUNT_ROOT: sa,
-      },
-      timeoutMs: 240_000,
+    // The kubelet's part: the Job's pod, run here with its volumes, service account and arguments.
+    const { result: inPod, mounts } = await runJobLocally({
+      cluster,
+      client,
+      namespace: 'default',
+      name: 'kubeperf-ic-1',
+      dir: join(dir, 'pod'),
     });
-    expect(inPod.status, inPod.stderr.slice(-3000)).toBe(0);
+    expect(inPod.status, deployErr + inPod.stderr.slice(-3000)).toBe(0);
     expect(inPod.stderr).toMatch(/results → ConfigMap default\/kubeperf-results-ic-1/);
     expect(inPod.stderr).toMatch(/--- kubeperf results ic-1 begin sha256=/);
-    const local = readFileSync(join(podTmp, 'kubeperf-results', 'results.json'));
+    expect(readFileSync(join(mounts[STUDY_MOUNT]!, 'templates', 'cm.yaml'), 'utf8')).toContain(
+      'cm-{{.Iteration}}',
+    );
+    const local = readFileSync(join(mounts['/tmp']!, 'kubeperf-results', 'results.json'));
+    const jobs = await client.mapper.resolve('batch/v1', 'Job');
+    const cms = await client.mapper.resolve('v1', 'ConfigMap');
 
     // The results ConfigMap, as any client sees it.
     const res = JSON.parse((await client.get(cms, 'default', 'kubeperf-results-ic-1'))!.body) as {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { LoadedStudy } from '../config/load.js';
+import { envRefs, expandEnv } from '../config/env.js';
 import { resolveStudyArg } from '../config/study-path.js';
 import { InputError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -24,9 +25,11 @@ export const defaultImage = () => `kubeperf:${toolVersion()}`;
 
 export interface DeployInput {
   study: string;
-  namespace: string;
+  /** Default: the study's deploy.namespace, else `default`. */
+  namespace?: string;
   workers: number;
   image?: string;
+  /** `--env` flags: study variables, checked against the study. */
   env: Record<string, string>;
   set: string[];
   runId?: string;
@@ -35,6 +38,10 @@ export interface DeployInput {
   deadlineSeconds?: number;
   cpu?: string;
   memory?: string;
+  /** Deploy the study's cleanup mode (deploy.cleanup.env). */
+  cleanup?: boolean;
+  /** The run keeps what it created (also the study's deploy.keep). */
+  keep?: boolean;
 }
 
 export interface DeployPlan {
@@ -56,16 +63,71 @@ export function parseEnvFlags(list: string[] = []): Record<string, string> {
   return out;
 }
 
-/** The `deploy.env` of a study, read before ${VAR} expansion (its values feed that expansion). */
-function studyDeployEnv(path: string): Record<string, string> {
+/** What of a study's deploy block feeds its ${VAR} expansion, read before it. */
+interface RawDeploy {
+  env: Record<string, string>;
+  cleanupEnv?: Record<string, string>;
+  namespace?: string;
+  /** Variables the kubeconfig Secret's name and key are written with (deploy-time only). */
+  secretVars: string[];
+}
+
+function rawDeploy(path: string): RawDeploy {
+  const strings = (o: Record<string, unknown> | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, String(v)]));
   try {
-    const raw = parseYaml(readFileSync(path, 'utf8')) as {
-      deploy?: { env?: Record<string, unknown> };
-    } | null;
-    return Object.fromEntries(Object.entries(raw?.deploy?.env ?? {}).map(([k, v]) => [k, String(v)]));
+    const d = (
+      parseYaml(readFileSync(path, 'utf8')) as {
+        deploy?: {
+          env?: Record<string, unknown>;
+          cleanup?: { env?: Record<string, unknown> };
+          namespace?: unknown;
+          kubeconfigSecret?: { name?: unknown; key?: unknown };
+        };
+      } | null
+    )?.deploy;
+    const secret = d?.kubeconfigSecret;
+    return {
+      env: strings(d?.env),
+      ...(d?.cleanup?.env ? { cleanupEnv: strings(d.cleanup.env) } : {}),
+      ...(typeof d?.namespace === 'string' ? { namespace: d.namespace } : {}),
+      secretVars: envRefs(`${String(secret?.name ?? '')} ${String(secret?.key ?? '')}`),
+    };
   } catch {
-    return {}; // a kube-burner config (a Go template) or bad YAML: the loader reports it properly
+    return { env: {}, secretVars: [] }; // a kube-burner config (a Go template) or bad YAML: the loader reports it
   }
+}
+
+/**
+ * The Job's namespace: --namespace, else the study's deploy.namespace, else `default`. When
+ * deploy.namespace is `${VAR:-…}`, VAR names the namespace the study writes its results in (Milo's
+ * NS): the pod gets VAR set to the Job's namespace, where the Role is.
+ */
+function deployNamespace(
+  flag: string | undefined,
+  raw: RawDeploy,
+  env: Record<string, string>,
+): { namespace: string; knob?: Record<string, string> } {
+  const knob = raw.namespace?.match(/^\$\{([A-Z_][A-Z0-9_]*)(?::-[^}]*)?\}$/)?.[1];
+  let ns = flag;
+  if (ns === undefined && raw.namespace) {
+    const x = expandEnv(raw.namespace, env);
+    if (x.missing.length)
+      throw new InputError(`deploy.namespace ${raw.namespace}: ${x.missing[0]} is not set`, {
+        hint: `pass --namespace NS or --env ${x.missing[0]}=NS`,
+      });
+    ns = x.value;
+  }
+  ns ??= 'default';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns))
+    throw new InputError(`--namespace ${ns}: not a valid namespace name`);
+  if (!knob) return { namespace: ns };
+  if (env[knob] !== undefined && env[knob] !== ns)
+    throw new InputError(
+      `--namespace ${ns} and ${knob}=${env[knob]} disagree: the study writes its results in ${knob}, which is the Job's namespace (its Role is there)`,
+      { hint: 'drop one of them, or make them the same' },
+    );
+  return { namespace: ns, knob: { [knob]: ns } };
 }
 
 export async function planDeploy(i: DeployInput, client?: KubeClient, server?: string): Promise<DeployPlan> {
@@ -75,15 +137,39 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
     });
   const badId = i.runId !== undefined ? runIdProblem(i.runId) : undefined;
   if (badId) throw new InputError(badId);
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.namespace))
-    throw new InputError(`--namespace ${i.namespace}: not a valid namespace name`);
   const arg = resolveStudyArg(i.study);
-  // The pod's environment is exactly this: the study's deploy.env and --env, nothing of ours.
-  const env = { ...studyDeployEnv(arg.path), ...i.env };
-  const { loaded, userDataFile } = loadRunnable(arg.path, { set: i.set, env, userData: i.userData });
+  const raw = rawDeploy(arg.path);
+  if (i.cleanup && !raw.cleanupEnv)
+    throw new InputError(`--cleanup: ${i.study} has no cleanup mode`, {
+      hint: 'a study declares it under deploy.cleanup.env, e.g. {RUN_MODE: cleanup} (docs/deploy.md)',
+    });
+  const cleanupEnv = i.cleanup ? raw.cleanupEnv! : {};
+  for (const [k, v] of Object.entries(cleanupEnv))
+    if (i.env[k] !== undefined && i.env[k] !== v)
+      throw new InputError(`--cleanup sets ${k}=${v}, which --env ${k}=${i.env[k]} contradicts`);
+  const given = { ...cleanupEnv, ...i.env };
+  const { namespace, knob } = deployNamespace(i.namespace, raw, { ...raw.env, ...given });
+  const env = { ...raw.env, ...given, ...knob };
+  const { loaded, userDataFile } = loadRunnable(arg.path, {
+    set: i.set,
+    env,
+    userData: i.userData,
+    envFlags: Object.entries(i.env).map(([k, v]) => `${k}=${v}`),
+  });
   const deployCfg = loaded.study.deploy;
-  const rbac = await computeRbac(loaded, {
-    namespace: i.namespace,
+  // The pod's environment is exactly this: the study's deploy.env (expanded), its cleanup mode,
+  // --env and the namespace knob; nothing of ours. The kubeconfig Secret's name and key are used
+  // here, to mount it; the pod's target is that kubeconfig, so they are not passed on (they would
+  // make it read the Secret again), and the RBAC is that of the study as the pod loads it.
+  const deployOnly = deployCfg?.kubeconfigSecret ? raw.secretVars.filter((k) => k in env) : [];
+  const forPod = (e: Record<string, string>) =>
+    Object.fromEntries(Object.entries(e).filter(([k]) => !deployOnly.includes(k)));
+  const podEnv = forPod({ ...deployCfg?.env, ...given, ...knob });
+  const inPod = deployOnly.length
+    ? loadRunnable(arg.path, { set: i.set, env: forPod(env), userData: i.userData }).loaded
+    : loaded;
+  const rbac = await computeRbac(inPod, {
+    namespace,
     workers: i.workers,
     resolver: client && server ? discoveryKinds(client.mapper, server) : builtinKinds(),
     grantMetrics: i.grantMetrics,
@@ -95,13 +181,14 @@ export async function planDeploy(i: DeployInput, client?: KubeClient, server?: s
     : bundleStudy(arg.path, loaded.configForResults, userDataFile ? [userDataFile] : []);
   const spec: DeploySpec = {
     runId,
-    namespace: i.namespace,
+    namespace,
     workers: i.workers,
     image: i.image ?? defaultImage(),
     study: bundle ? { bundle } : { builtin: arg.builtin! },
     set: i.set,
-    env: { ...(deployCfg?.env ?? {}), ...i.env },
+    env: podEnv,
     rbac,
+    keep: !!(i.keep || deployCfg?.keep),
     ...(deployCfg?.kubeconfigSecret ? { kubeconfigSecret: deployCfg.kubeconfigSecret } : {}),
     ...(i.deadlineSeconds ? { deadlineSeconds: i.deadlineSeconds } : {}),
     resources: { cpu: i.cpu, memory: i.memory },

@@ -28,6 +28,8 @@ export interface DeploySpec {
   set: string[];
   env: Record<string, string>;
   rbac: RbacPlan;
+  /** The run leaves what it created (`kubeperf run --keep`): the study's cleanup mode removes it. */
+  keep?: boolean;
   /** Run against the cluster of a kubeconfig in this Secret (results still go to this cluster). */
   kubeconfigSecret?: { name: string; key: string };
   /** Job activeDeadlineSeconds. */
@@ -68,6 +70,7 @@ export function runArgs(s: DeploySpec): string[] {
     s.namespace,
   ];
   if (s.kubeconfigSecret) args.push('--results-kubeconfig', 'in-cluster');
+  if (s.keep) args.push('--keep');
   if (s.workers > 1)
     args.push('--worker', `$(JOB_COMPLETION_INDEX)/${s.workers}`, '--barrier-namespace', s.namespace);
   if (s.userData) args.push('--user-data', `${STUDY_MOUNT}/${s.userData}`);

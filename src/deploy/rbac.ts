@@ -1,10 +1,11 @@
 /**
  * Least-privilege RBAC for an in-cluster run, computed from the study: the verbs on the resources
  * its phases declare (PhaseType.access), the study's own `deploy.rules`, and what the run itself
- * needs (its results ConfigMap; barrier Leases with workers). Namespaced access in the deploy
- * namespace becomes a Role there; access in namespaces the study creates at run time (which do not
- * exist yet, so no RoleBinding can live in them), across namespaces, or to cluster-scoped kinds
- * becomes a ClusterRole: cluster-wide only when needed.
+ * needs (its results ConfigMap; barrier Leases with workers). A study measuring another cluster
+ * (deploy.kubeconfigSecret) gets here only what its phases do on the results cluster. Namespaced
+ * access in the deploy namespace becomes a Role there; access in namespaces the study creates at
+ * run time (which do not exist yet, so no RoleBinding can live in them), across namespaces, or to
+ * cluster-scoped kinds becomes a ClusterRole: cluster-wide only when needed.
  */
 import type { LoadedStudy } from '../config/load.js';
 import { InputError } from '../core/errors.js';
@@ -36,7 +37,10 @@ export interface RbacOptions {
   resolver: KindResolver;
   /** Grant GET /metrics (control-plane CPU/memory sampling); default: when a ClusterRole is needed anyway. */
   grantMetrics?: boolean;
-  /** The run talks to another cluster (deploy.kubeconfigSecret): its phases need nothing here. */
+  /**
+   * The run measures another cluster (deploy.kubeconfigSecret): here its phases need only what they
+   * declare `on: 'results'` (Milo's perf-results ConfigMap).
+   */
   phasesElsewhere?: boolean;
 }
 
@@ -75,22 +79,23 @@ export async function computeRbac(loaded: LoadedStudy, o: RbacOptions): Promise<
   const notes: string[] = [];
   const problems: string[] = [];
   const rules = loaded.study.deploy?.rules ?? [];
-  if (!o.phasesElsewhere) {
-    for (const p of loaded.phases) {
-      const plan = p.phaseType.plan(p.options, { baseDir: loaded.baseDir, runId: 'deploy' });
-      if (!plan.needsCluster) continue;
-      if (!p.phaseType.access) {
-        if (rules.length)
-          notes.push(`phase ${p.name} (${p.type}) declares no access: deploy.rules must cover it`);
-        else
-          problems.push(
-            `phase ${p.name}: phase type ${p.type} does not say which API access it needs, so its RBAC cannot be computed`,
-          );
-        continue;
-      }
-      for (const a of p.phaseType.access(p.options, { baseDir: loaded.baseDir, runId: 'deploy' }))
-        access.push({ a, phase: p.name });
+  for (const p of loaded.phases) {
+    const plan = p.phaseType.plan(p.options, { baseDir: loaded.baseDir, runId: 'deploy' });
+    if (!plan.needsCluster) continue;
+    if (!p.phaseType.access) {
+      // Measuring another cluster, a phase needs nothing here unless it says so.
+      if (o.phasesElsewhere) continue;
+      if (rules.length)
+        notes.push(`phase ${p.name} (${p.type}) declares no access: deploy.rules must cover it`);
+      else
+        problems.push(
+          `phase ${p.name}: phase type ${p.type} does not say which API access it needs, so its RBAC cannot be computed`,
+        );
+      continue;
     }
+    const ctx = { baseDir: loaded.baseDir, runId: 'deploy', phaseName: p.name };
+    for (const a of p.phaseType.access(p.options, ctx))
+      if (!o.phasesElsewhere || a.on === 'results') access.push({ a, phase: p.name });
   }
   const crds: StudyCrd[] = access.flatMap((x) => (x.a.defines ? [x.a.defines] : []));
   const resolver: KindResolver = {
@@ -118,8 +123,9 @@ export async function computeRbac(loaded: LoadedStudy, o: RbacOptions): Promise<
     resource: string,
     verbs: string[],
     why: string,
+    names: string[] = [],
   ) => {
-    const k = `${group}|${resource}`;
+    const k = `${group}|${resource}|${[...names].sort().join(',')}`;
     const set = scope.get(k) ?? new Set<string>();
     for (const v of verbs) set.add(v);
     scope.set(k, set);
@@ -139,7 +145,8 @@ export async function computeRbac(loaded: LoadedStudy, o: RbacOptions): Promise<
       if (other && !other.namespaced) continue;
     }
     const inDeployNs = info.namespaced && a.namespace === o.namespace;
-    grant(inDeployNs ? role : cluster, info.group, info.resource, a.verbs, a.reason);
+    const resource = a.subresource ? `${info.resource}/${a.subresource}` : info.resource;
+    grant(inDeployNs ? role : cluster, info.group, resource, a.verbs, a.reason, a.resourceNames);
   }
   if (problems.length)
     throw new InputError(`${loaded.source}: the RBAC of this study cannot be computed`, {
@@ -148,14 +155,27 @@ export async function computeRbac(loaded: LoadedStudy, o: RbacOptions): Promise<
     });
   for (const r of runAccess(o)) grant(role, r.group, r.resource, r.verbs, r.reason);
 
+  // deploy.rules: merged into the computed grants (one rule per resource, names and scope).
+  for (const r of rules) {
+    const scope = (r.namespace ?? o.namespace) === o.namespace ? role : cluster;
+    for (const g of r.apiGroups)
+      for (const res of r.resources)
+        grant(scope, g, res, r.verbs, 'deploy.rules of the study', r.resourceNames);
+  }
+
   const toRules = (scope: Map<string, Set<string>>): PolicyRule[] => {
-    // One rule per API group and verb set, resources sorted: stable output to review and diff.
+    // One rule per API group, verb set and object names, resources sorted: stable output to review.
     const byKey = new Map<string, PolicyRule>();
     for (const [k, verbs] of scope) {
-      const [group, resource] = k.split('|') as [string, string];
+      const [group, resource, names] = k.split('|') as [string, string, string];
       const v = sortVerbs(verbs);
-      const key = `${group}|${v.join(',')}`;
-      const rule = byKey.get(key) ?? { apiGroups: [group], resources: [], verbs: v };
+      const key = `${group}|${v.join(',')}|${names}`;
+      const rule = byKey.get(key) ?? {
+        apiGroups: [group],
+        resources: [],
+        ...(names ? { resourceNames: names.split(',') } : {}),
+        verbs: v,
+      };
       rule.resources!.push(resource);
       byKey.set(key, rule);
     }
@@ -164,24 +184,12 @@ export async function computeRbac(loaded: LoadedStudy, o: RbacOptions): Promise<
       .sort(
         (a, b) =>
           a.apiGroups![0]!.localeCompare(b.apiGroups![0]!) ||
-          a.resources![0]!.localeCompare(b.resources![0]!),
+          a.resources![0]!.localeCompare(b.resources![0]!) ||
+          (a.resourceNames ? 1 : 0) - (b.resourceNames ? 1 : 0),
       );
   };
   const roleRules = toRules(role);
   const clusterRules = toRules(cluster);
-  for (const r of rules) {
-    const rule: PolicyRule = {
-      apiGroups: r.apiGroups,
-      resources: r.resources,
-      ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}),
-      verbs: r.verbs,
-    };
-    const ns = r.namespace ?? o.namespace;
-    if (ns === o.namespace) roleRules.push(rule);
-    else clusterRules.push(rule);
-    const rk = `${ns === o.namespace ? `Role ${o.namespace}` : 'ClusterRole'}: ${r.resources.join(',')}`;
-    reasons.set(rk, (reasons.get(rk) ?? new Set()).add('deploy.rules of the study'));
-  }
   if (o.grantMetrics ?? clusterRules.length > 0) {
     clusterRules.push({ nonResourceURLs: ['/metrics'], verbs: ['get'] });
     reasons.set(

@@ -8,7 +8,11 @@ export interface ApiAccess {
   apiVersion: string;
   /** Kind (`ConfigMap`) or plural resource (`configmaps`), as the study names it. */
   kind: string;
+  /** A subresource of it (`status`, `proxy`): the rule names `<resource>/<subresource>`. */
+  subresource?: string;
   verbs: string[];
+  /** Only these objects (a Secret read by name); never for create, which RBAC cannot limit by name. */
+  resourceNames?: string[];
   /**
    * For namespaced kinds: the one namespace the phase uses, or `*` for several or ones it only
    * names at run time (per-iteration namespaces, selections across namespaces). Ignored for
@@ -19,7 +23,16 @@ export interface ApiAccess {
   onlyIfNamespaced?: { apiVersion: string; kind: string };
   /** Why, shown beside the rule in `kubeperf deploy --dry-run`. */
   reason: string;
-  /** The object is a CustomResourceDefinition: its kind becomes resolvable for later phases. */
+  /**
+   * `results`: on the cluster where the run publishes results (PhaseContext.resultsTarget), which is
+   * the target unless the run measures another cluster (deploy.kubeconfigSecret). Default: the target.
+   */
+  on?: 'target' | 'results';
+  /**
+   * A kind that may not be served before the run, and how it resolves: the CRD this object is (a
+   * study's template creating a CustomResourceDefinition), or a kind a controller installs (kro's
+   * ResourceGraphDefinition, the CRD kro generates for an RGD's instances).
+   */
   defines?: {
     group: string;
     versions: string[];

@@ -30,6 +30,8 @@ export interface RunnableOptions {
   env?: NodeJS.ProcessEnv;
   userData?: string;
   registry?: PhaseRegistry;
+  /** `--env NAME=value` of deploy, checked against a study's variables (not a kube-burner config's). */
+  envFlags?: string[];
 }
 
 function readText(file: string): string {
@@ -98,7 +100,12 @@ export function loadRunnable(file: string, o: RunnableOptions = {}): Runnable {
         hint: 'a study reads ${VAR} from the environment',
       });
     return {
-      loaded: loadStudyText(text, file, dirname(resolve(file)), { registry, set: o.set, env: o.env }),
+      loaded: loadStudyText(text, file, dirname(resolve(file)), {
+        registry,
+        set: o.set,
+        env: o.env,
+        envFlags: o.envFlags,
+      }),
     };
   }
   const { translation } = translateKubeBurnerFile(file, o);

@@ -41,6 +41,8 @@ export interface PlanContext {
   /** Directory of the study file, for resolving relative paths (templates, RGD files). */
   baseDir: string;
   runId: string;
+  /** The phase's name in the study, when known (what it creates may be named for it, e.g. generated kinds). */
+  phaseName?: string;
 }
 
 export interface PhaseContext extends PlanContext {

@@ -43,6 +43,8 @@ export interface PhaseEnv {
   onRunning?: (partial: () => PhaseResult) => void;
   /** This process runs one worker's share of a distributed run. */
   share?: WorkerShare;
+  /** Where the run publishes results when that is not the target (PhaseContext.resultsTarget). */
+  resultsTarget?: Target;
 }
 
 export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEnv): Promise<PhaseResult> {
@@ -132,6 +134,7 @@ export async function runPhase(phase: ResolvedPhase, index: number, env: PhaseEn
       onCleanup: env.onCleanup,
       observe: env.observe,
       ...(distributed && phase.phaseType.splitsWork ? { share: distributed } : {}),
+      ...(env.resultsTarget ? { resultsTarget: env.resultsTarget } : {}),
     });
     try {
       output = await untilDoneOrDrained(running, env);

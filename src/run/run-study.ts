@@ -53,6 +53,11 @@ export interface RunStudyOptions {
   share?: WorkerShare;
   /** Worker barriers, results ConfigMap (src/deploy). */
   hooks?: RunHooks;
+  /**
+   * The cluster where results are published when it is not the target (`--results-kubeconfig`):
+   * resolved before the first phase and handed to phases as PhaseContext.resultsTarget.
+   */
+  resultsTarget?: () => Promise<Target>;
   /** Notes about how the study was obtained (a translated kube-burner config), kept as warnings. */
   notes?: string[];
 }
@@ -141,6 +146,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   }, log.warn);
 
   let obs: Observability | undefined;
+  let resultsTarget: Target | undefined;
   try {
     open = await openTarget(plan, loaded.study, {
       baseDir: loaded.baseDir,
@@ -149,6 +155,14 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
       log,
     });
   } catch (e) {
+    interrupts.dispose();
+    throw e;
+  }
+  try {
+    // Checked up front: a results cluster that cannot be reached is bad input before anything is sent.
+    resultsTarget = await options.resultsTarget?.();
+  } catch (e) {
+    await open.stop().catch(() => {});
     interrupts.dispose();
     throw e;
   }
@@ -263,6 +277,7 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         observe: obs.observe,
         onRunning: (partial) => (inProgress = partial),
         share: options.share,
+        resultsTarget,
       });
       inProgress = undefined;
       exporter?.phaseEnded(result);

@@ -18,7 +18,7 @@ import { collect, printHuman, writeStdout } from '../io.js';
 import { formatOutcome } from '../summary.js';
 
 interface DeployFlags {
-  namespace: string;
+  namespace?: string;
   workers: string;
   image?: string;
   dryRun?: boolean;
@@ -36,6 +36,8 @@ interface DeployFlags {
   memory?: string;
   deadline?: string;
   json?: boolean;
+  cleanup?: boolean;
+  keep?: boolean;
 }
 
 export function deployCommand(): Command {
@@ -46,8 +48,7 @@ export function deployCommand(): Command {
     .argument('<study>', 'study YAML, kube-burner config, or the name of a built-in study (e.g. milo)')
     .option(
       '--namespace <ns>',
-      'namespace of the Job, its RBAC and its results ConfigMap (must exist)',
-      'default',
+      'namespace of the Job, its RBAC and its results ConfigMap (must exist; default: the study’s deploy.namespace, else default)',
     )
     .option('--workers <n>', 'pods sharing the load (an Indexed Job); each does 1/N of every phase', '1')
     .option('--image <image>', 'kubeperf container image (see Dockerfile)')
@@ -77,6 +78,14 @@ export function deployCommand(): Command {
     .option('--memory <quantity>', 'memory request of each pod', '512Mi')
     .option('--deadline <duration>', 'Job activeDeadlineSeconds')
     .option('--json', 'with --wait: print results.json on stdout')
+    .option(
+      '--cleanup',
+      'deploy the study’s cleanup mode instead (deploy.cleanup.env, e.g. RUN_MODE=cleanup for milo)',
+    )
+    .option(
+      '--keep',
+      'the run leaves what it created (kubeperf run --keep); default: the study’s deploy.keep',
+    )
     .addHelpText(
       'after',
       `
@@ -84,7 +93,8 @@ Examples:
   kubeperf deploy examples/crud-configmaps.yaml --dry-run | kubectl apply --dry-run=server -f -
   kubeperf deploy study.yaml --kubeconfig ~/.kube/config --namespace perf --wait
   kubeperf deploy study.yaml --kubeconfig kc --namespace perf --workers 8 --image registry/kubeperf:0.1.0
-  kubeperf deploy milo --kubeconfig kc --namespace milo-system --env NUM_PROJECTS=500
+  kubeperf deploy milo --kubeconfig kc --env NUM_PROJECTS=500 --wait   Milo's runner Job (docs/milo.md)
+  kubeperf deploy milo --kubeconfig kc --cleanup                          … and its cleanup Job
 
 Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid (with --wait).`,
     )
@@ -107,6 +117,8 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
         cpu: f.cpu,
         memory: f.memory,
         ...(deadline ? { deadlineSeconds: Math.ceil(deadline / 1000) } : {}),
+        cleanup: f.cleanup,
+        keep: f.keep,
       };
       const cluster = f.kubeconfig || f.context;
       if (!cluster && !f.dryRun)

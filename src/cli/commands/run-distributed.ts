@@ -1,8 +1,9 @@
 /**
  * The flags of `kubeperf run` for runs that other processes take part in: a fixed --run-id, one
  * worker's share (--worker I/N, barriers in --barrier-namespace), and publishing results to a
- * ConfigMap (--results-namespace) as an in-cluster run does. Turned into RunStudyOptions here so the
- * run command itself stays a few lines.
+ * ConfigMap (--results-namespace) as an in-cluster run does, on another cluster than the one
+ * measured (--results-kubeconfig). Turned into RunStudyOptions here so the run command itself stays
+ * a few lines.
  */
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
@@ -55,13 +56,19 @@ export function addDistributedOptions(cmd: Command): Command {
         '--results-name <name>',
         'name of that ConfigMap (default kubeperf-results-<run-id>[-w<I>])',
       ),
+    )
+    .addOption(
+      new Option(
+        '--results-kubeconfig <path>',
+        'write results and meet at barriers on this cluster instead of the target (a kubeconfig file, or in-cluster): a run in one cluster measuring another',
+      ),
     );
 }
 
 export function distributedRunOptions(
   f: DistributedFlags,
   plan: StudyPlan,
-): { runId?: string; share?: WorkerShare; hooks?: RunHooks } {
+): { runId?: string; share?: WorkerShare; hooks?: RunHooks; resultsTarget?: () => Promise<Target> } {
   const bad = f.runId !== undefined ? runIdProblem(f.runId) : undefined;
   if (bad) throw new InputError(bad);
   let share: WorkerShare | undefined;
@@ -86,8 +93,13 @@ export function distributedRunOptions(
   if (timeoutMs === undefined) throw new InputError(`--barrier-timeout ${f.barrierTimeout}: not a duration`);
   // One connection check, shared by the barrier and the publisher.
   let reportTarget: Promise<Target> | undefined;
+  const flag = `--results-kubeconfig ${f.resultsKubeconfig}`;
   const target = f.resultsKubeconfig
-    ? () => (reportTarget ??= resolveKubeconfigTarget({ kubeconfig: f.resultsKubeconfig }))
+    ? () =>
+        (reportTarget ??= resolveKubeconfigTarget({ kubeconfig: f.resultsKubeconfig }).catch((e: unknown) => {
+          if (!(e instanceof InputError)) throw e;
+          throw new InputError(`${flag}: ${e.message}`, { hint: e.hint, problems: e.problems, cause: e });
+        }))
     : undefined;
   const hooks = composeHooks([
     share && share.count > 1
@@ -102,5 +114,11 @@ export function distributedRunOptions(
       ? publishHooks({ namespace: f.resultsNamespace, name: f.resultsName, share, target })
       : undefined,
   ]);
-  return { ...(f.runId ? { runId: f.runId } : {}), ...(share ? { share } : {}), hooks };
+  return {
+    ...(f.runId ? { runId: f.runId } : {}),
+    ...(share ? { share } : {}),
+    hooks,
+    // Phases that publish results of their own (Milo's perf-results) write them there too.
+    ...(target ? { resultsTarget: target } : {}),
+  };
 }

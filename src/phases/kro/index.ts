@@ -21,6 +21,7 @@ import { sleep } from '../../load/sleep.js';
 import { Recorder } from '../../metrics/recorder.js';
 import type { OpStats, Sweep } from '../../results/types.js';
 import type { PhaseType } from '../types.js';
+import { kroAccess } from './access.js';
 import { metricsFetcher, type MetricsFetch } from '../../kube/metrics-fetch.js';
 import { defaultKroConcurrency, GenerateOptions, KroOptions } from './options.js';
 import {
@@ -105,6 +106,16 @@ export const kroPhase: PhaseType<KroOptions> = {
   description:
     'kro at scale: N instances of an RGD, time to ACTIVE / re-ACTIVE / gone from watches, children, API requests and watch events per instance, controller reconciles and queue; sweeps over instances, graph size and workers with the limiting shaper named.',
   options: KroOptions,
+  access: (o, ctx) =>
+    kroAccess(
+      o,
+      plans(o, ctx, ctx.phaseName ?? 'kro', ctx.runId).map((p) => p.source()),
+      ctx.phaseName ?? 'kro',
+    ),
+  // No splitsWork: what a round measures is the controller as a whole (its queue and shapers, API
+  // cost per instance from server-wide counter diffs, one RGD per round, sweep points that start
+  // from an empty slate), which N workers each creating a share could not attribute. A
+  // distributed run does it on worker 0.
   plan(o, ctx) {
     const list = plans(o, ctx, 'kro', ctx.runId);
     const first = list[0]!.source();

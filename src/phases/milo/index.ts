@@ -17,6 +17,7 @@ import type { KubeClient } from '../../kube/client.js';
 import { labelSafe, runLabels } from '../../kube/labels.js';
 import { sleep } from '../../load/sleep.js';
 import type { PhaseContext, PhaseOutput, PhasePlan, PhaseType } from '../types.js';
+import { miloAccess } from './access.js';
 import { connectMilo, connectRunTarget, type MiloApi } from './clients.js';
 import { cleanupMilo, resolveTest, testSelector } from './cleanup.js';
 import type { MiloData, Snapshot, SnapshotName } from './data.js';
@@ -387,5 +388,9 @@ export const miloPhase: PhaseType<MiloOptions> = {
     "Milo's performance runner: an Organization, N Projects (time to Ready), M Secrets + K ConfigMaps per project, apiserver/etcd CPU and memory snapshots, perf-results; RUN_MODE=cleanup deletes a run (docs/milo.md)",
   options: MiloOptions,
   plan,
+  access: (o) => miloAccess(o),
+  // No splitsWork: the runner's figures are of one organization as a whole (projects created one
+  // after another, first create → last Ready, CPU/memory snapshots between steps), which N workers
+  // each doing a share would not reproduce. A distributed run does it on worker 0.
   run: (o, ctx) => (o.mode === 'cleanup' ? runCleanup(o, ctx) : runStudy(o, ctx)),
 };
