@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { launchTestCluster, type TestCluster } from '../kube/testing.js';
-import { kubectlBinary } from './test-support.js';
+import { kubectlBinary } from './kubectl-support.js';
 
 const run = promisify(execFile);
 const objects = 2000;

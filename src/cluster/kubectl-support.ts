@@ -25,25 +25,38 @@ export function kubectlDir(): string {
   return dirname(realpathSync(which));
 }
 
+/** `kubectl.<version>` beside the machine's kubectl (1.27–1.33 are installed for the acceptance tests). */
+export const kubectlBinary = (version: string): string => join(kubectlDir(), `kubectl.${version}`);
+
 export interface Kubectl {
+  bin: string;
+  /** A fresh folder holding the kubeconfig and the cache, and files a test writes. */
+  dir: string;
   kubeconfig: string;
+  /** The connection flags, then `args`. */
+  args(...args: string[]): string[];
   /** Runs kubectl; resolves with stdout/stderr and the exit code (never rejects on exit code). */
   run(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }>;
+  /** stdout of a command that must succeed; rejects with execFile's error (stdout, stderr, code) otherwise. */
+  out(...args: string[]): Promise<string>;
   cleanup(): Promise<void>;
 }
 
 export async function kubectlFor(version: string, server: ClusterServer): Promise<Kubectl> {
-  const bin = join(kubectlDir(), `kubectl.${version}`);
+  const bin = kubectlBinary(version);
   const dir = await mkdtemp(join(tmpdir(), 'kubeperf-kubectl-'));
   const kubeconfig = join(dir, 'kubeconfig');
   await writeKubeconfig(kubeconfig, { server: server.url, token: server.token, caPem: server.caPem });
+  const args = (...a: string[]) => ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...a];
+  const exec = (a: string[]) => run(bin, args(...a), { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
   return {
+    bin,
+    dir,
     kubeconfig,
-    run: async (...args) => {
+    args,
+    run: async (...a) => {
       try {
-        const r = await run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], {
-          maxBuffer: 64 * 1024 * 1024,
-        });
+        const r = await exec(a);
         return { stdout: r.stdout, stderr: r.stderr, code: 0 };
       } catch (e) {
         const err = e as { stdout?: string; stderr?: string; code?: number };
@@ -54,6 +67,7 @@ export async function kubectlFor(version: string, server: ClusterServer): Promis
         };
       }
     },
+    out: async (...a) => (await exec(a)).stdout,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -2,48 +2,29 @@
  * Acceptance: the kubectl binaries of the machine (1.28 and 1.33) against a started cluster over
  * TLS (kubectl never sends a bearer token over plain HTTP).
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeKubeconfig } from './kubeconfig.js';
 import { startClusterServer, type ClusterServer } from './server.js';
-import { kubectlBinary } from './test-support.js';
-
-const run = promisify(execFile);
+import { kubectlFor, type Kubectl } from './kubectl-support.js';
 
 const versions = ['1.28', '1.33'];
 
 describe.each(versions)('kubectl %s', (version) => {
   let server: ClusterServer;
+  let kubectl: Kubectl;
   let dir: string;
-  let bin: string;
-  const k = async (...args: string[]): Promise<string> => {
-    const r = await run(
-      bin,
-      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
-      {
-        timeout: 30_000,
-      },
-    );
-    return r.stdout;
-  };
+  const k = (...args: string[]): Promise<string> => kubectl.out(...args);
 
   beforeAll(async () => {
-    bin = kubectlBinary(version);
     server = await startClusterServer({ tls: true });
-    dir = await mkdtemp(join(tmpdir(), 'kubeperf-kubectl-'));
-    await writeKubeconfig(join(dir, 'kubeconfig'), {
-      server: server.url,
-      token: server.token,
-      caPem: server.caPem,
-    });
+    kubectl = await kubectlFor(version, server);
+    dir = kubectl.dir;
   });
   afterAll(async () => {
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await kubectl?.cleanup();
   });
 
   it('get ns, create configmap, apply twice, get -l -o json, delete', async () => {
@@ -105,18 +86,10 @@ describe.each(versions)('kubectl %s', (version) => {
 
   it('get --watch sees a change', async () => {
     await k('create', 'configmap', 'watched', '--from-literal=a=1');
-    const child = spawn(bin, [
-      '--kubeconfig',
-      join(dir, 'kubeconfig'),
-      '--cache-dir',
-      join(dir, 'cache'),
-      'get',
-      'cm',
-      'watched',
-      '--watch',
-      '-o',
-      'jsonpath={.data.a}{"\\n"}',
-    ]);
+    const child = spawn(
+      kubectl.bin,
+      kubectl.args('get', 'cm', 'watched', '--watch', '-o', 'jsonpath={.data.a}{"\\n"}'),
+    );
     try {
       const seen: string[] = [];
       let buf = '';

@@ -1,8 +1,6 @@
 /**
  * A tiny HTTP client for the cluster's own tests: real requests over loopback with the token.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { startClusterServer, type ClusterServerOptions } from './server.js';
 
 export interface Reply {
@@ -56,17 +54,4 @@ export function cm(
   data: Record<string, string> = { k: 'v' },
 ): unknown {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...(labels ? { labels } : {}) }, data };
-}
-
-/** `kubectl.<version>` beside the machine's kubectl (1.27–1.33 are installed for the acceptance tests). */
-export function kubectlBinary(version: string): string {
-  const which = (process.env.PATH ?? '')
-    .split(':')
-    .map((d) => join(d, 'kubectl'))
-    .find((p) => existsSync(p));
-  if (!which)
-    throw new Error(
-      'kubectl is not on PATH: the acceptance tests need kubectl.1.28 and kubectl.1.33 beside it',
-    );
-  return join(dirname(realpathSync(which)), `kubectl.${version}`);
 }

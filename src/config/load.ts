@@ -56,20 +56,26 @@ export interface LoadOptions {
   envFlags?: string[];
 }
 
-export function loadStudyFile(file: string, options: LoadOptions): LoadedStudy {
-  let text: string;
+/** The study file's text; a missing or unreadable file is bad input naming it. */
+export function readStudyFile(
+  file: string,
+  hint = 'pass the path of a study YAML file, or no file to run the default study',
+): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
       code === 'ENOENT'
         ? `study file not found: ${file}`
         : `cannot read study file ${file}: ${(e as Error).message}`,
-      { hint: 'pass the path of a study YAML file, or no file to run the default study' },
+      { hint },
     );
   }
-  return loadStudyText(text, file, dirname(resolve(file)), options);
+}
+
+export function loadStudyFile(file: string, options: LoadOptions): LoadedStudy {
+  return loadStudyText(readStudyFile(file), file, dirname(resolve(file)), options);
 }
 
 export function loadStudyText(

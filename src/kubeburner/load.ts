@@ -5,9 +5,8 @@
  * (translate.ts) and then validated like any study. Translation problems are reported at once with
  * FILE:LINE:COL and the field's path (exit 2).
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { loadStudyObject, loadStudyText, type LoadedStudy } from '../config/load.js';
+import { loadStudyObject, loadStudyText, readStudyFile, type LoadedStudy } from '../config/load.js';
 import { parseOverride } from '../config/overrides.js';
 import { StudySchema } from '../config/schema.js';
 import { locate, parseYamlSource } from '../config/yaml-source.js';
@@ -34,21 +33,11 @@ export interface RunnableOptions {
   envFlags?: string[];
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(
-      code === 'ENOENT'
-        ? `study file not found: ${file}`
-        : `cannot read study file ${file}: ${(e as Error).message}`,
-      {
-        hint: 'pass the path of a study YAML file (or a kube-burner config), or no file to run the default study',
-      },
-    );
-  }
-}
+const readText = (file: string): string =>
+  readStudyFile(
+    file,
+    'pass the path of a study YAML file (or a kube-burner config), or no file to run the default study',
+  );
 
 /** Whether this build has study-level measurements (issue 11's promQuery). */
 const measurementsSupported = 'measurements' in StudySchema.shape;

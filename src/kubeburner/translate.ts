@@ -21,132 +21,111 @@ export interface Translation {
   problems: { path: Path; message: string }[];
 }
 
+export interface FieldSupport {
+  status: 'mapped' | 'note' | 'unsupported';
+  how: string;
+}
+const mapped = (how: string): FieldSupport => ({ status: 'mapped', how });
+const noted = (how: string): FieldSupport => ({ status: 'note', how });
+const unsupported = (how: string): FieldSupport => ({ status: 'unsupported', how });
+
 /** How each kube-burner field is handled: mapped, a note (no effect here), or unsupported. */
-export const fieldSupport: Record<string, { status: 'mapped' | 'note' | 'unsupported'; how: string }> = {
+export const fieldSupport: Record<string, FieldSupport> = {
   // top level
-  jobs: { status: 'mapped', how: 'one `job` phase per job, in order' },
-  global: { status: 'mapped', how: 'see global.*' },
-  metricsEndpoints: {
-    status: 'mapped',
-    how: 'endpoint + metrics (kube-burner metric profiles) → one promQuery measurement per profile (token → bearerToken, step); without an endpoint: reported as skipped; alerts: skipped; username/password: error; indexers: not supported, results written locally',
-  },
-  indexers: {
-    status: 'note',
-    how: 'Elastic/OpenSearch/local/tsdb indexers are not supported: results are written locally',
-  },
+  jobs: mapped('one `job` phase per job, in order'),
+  global: mapped('see global.*'),
+  metricsEndpoints: mapped(
+    'endpoint + metrics (kube-burner metric profiles) → one promQuery measurement per profile (token → bearerToken, step); without an endpoint: reported as skipped; alerts: skipped; username/password: error; indexers: not supported, results written locally',
+  ),
+  indexers: noted('Elastic/OpenSearch/local/tsdb indexers are not supported: results are written locally'),
   // global
-  'global.measurements': {
-    status: 'mapped',
-    how: 'podLatency, jobLatency, serviceLatency → `measure` of every create job (latencies from watches, ms); their thresholds → study thresholds; other measurements are errors',
-  },
-  'global.gc': {
-    status: 'note',
-    how: 'kubeperf always deletes what the run created at its end (unless --keep)',
-  },
-  'global.gcMetrics': { status: 'note', how: 'no metrics are collected during cleanup' },
-  'global.gcTimeout': { status: 'note', how: 'cleanup waits up to 120 s' },
-  'global.requestTimeout': { status: 'note', how: 'kubeperf’s client timeouts apply' },
-  'global.clusterHealth': { status: 'note', how: 'the target is checked with GET /version' },
-  'global.timeout': { status: 'note', how: 'no global timeout; Ctrl-C keeps the results' },
-  'global.deletionStrategy': { status: 'note', how: 'kubeperf deletes by its run labels' },
-  'global.waitWhenFinished': { status: 'unsupported', how: 'set waitWhenFinished on the jobs instead' },
-  'global.functionTemplates': {
-    status: 'unsupported',
-    how: 'templates with define/template are not supported by kubeperf’s Go template engine',
-  },
-  'global.indexerConfig': { status: 'note', how: 'indexers are not supported: results are written locally' },
-  'global.writeToFile': { status: 'note', how: 'results are always written to files' },
-  'global.metricsDirectory': { status: 'note', how: 'results go to --out' },
-  'global.createTarball': { status: 'note', how: 'results are plain files' },
+  'global.measurements': mapped(
+    'podLatency, jobLatency, serviceLatency → `measure` of every create job (latencies from watches, ms); their thresholds → study thresholds; other measurements are errors',
+  ),
+  'global.gc': noted('kubeperf always deletes what the run created at its end (unless --keep)'),
+  'global.gcMetrics': noted('no metrics are collected during cleanup'),
+  'global.gcTimeout': noted('cleanup waits up to 120 s'),
+  'global.requestTimeout': noted('kubeperf’s client timeouts apply'),
+  'global.clusterHealth': noted('the target is checked with GET /version'),
+  'global.timeout': noted('no global timeout; Ctrl-C keeps the results'),
+  'global.deletionStrategy': noted('kubeperf deletes by its run labels'),
+  'global.waitWhenFinished': unsupported('set waitWhenFinished on the jobs instead'),
+  'global.functionTemplates': unsupported(
+    'templates with define/template are not supported by kubeperf’s Go template engine',
+  ),
+  'global.indexerConfig': noted('indexers are not supported: results are written locally'),
+  'global.writeToFile': noted('results are always written to files'),
+  'global.metricsDirectory': noted('results go to --out'),
+  'global.createTarball': noted('results are plain files'),
   // job
-  'job.name': { status: 'mapped', how: 'phase name and jobName (label kubeperf.io/job, kube-burner.io/job)' },
-  'job.jobType': { status: 'mapped', how: 'create, delete, patch, read; kubevirt is an error' },
-  'job.jobIterations': { status: 'mapped', how: 'same (delete jobs: 1)' },
-  'job.namespace': { status: 'mapped', how: 'same (default: the job name)' },
-  'job.namespacedIterations': { status: 'mapped', how: 'same, default true' },
-  'job.iterationsPerNamespace': { status: 'mapped', how: 'same' },
-  'job.cleanup': {
-    status: 'mapped',
-    how: 'deletes objects earlier kubeperf runs of this job left (labelled only)',
-  },
-  'job.podWait': { status: 'mapped', how: 'wait after each iteration' },
-  'job.waitWhenFinished': { status: 'mapped', how: 'same, default true' },
-  'job.maxWaitTimeout': { status: 'mapped', how: 'same, default 4h' },
-  'job.jobIterationDelay': { status: 'mapped', how: 'pause between iterations (create, read, patch)' },
-  'job.jobPause': { status: 'mapped', how: 'pause after the job' },
-  'job.gc': { status: 'mapped', how: 'delete the job’s objects after it' },
-  'job.qps': { status: 'mapped', how: 'client-side token bucket (concurrency max(16, qps))' },
-  'job.burst': { status: 'mapped', how: 'token bucket size' },
-  'job.objects': { status: 'mapped', how: 'see object.*' },
-  'job.verifyObjects': { status: 'mapped', how: 'count by label after the job, default true' },
-  'job.errorOnVerify': { status: 'mapped', how: 'a mismatch makes the run invalid, default true' },
-  'job.preLoadImages': {
-    status: 'note',
-    how: 'accepted, not done (no image pre-pull); a note in the results',
-  },
-  'job.preLoadPeriod': { status: 'note', how: 'no pre-pull' },
-  'job.preloadNodeLabels': { status: 'note', how: 'no pre-pull' },
-  'job.preLoadNodeLabels': { status: 'note', how: 'no pre-pull' },
-  'job.namespaceLabels': { status: 'mapped', how: 'labels of the namespaces the job creates' },
-  'job.namespaceAnnotations': { status: 'mapped', how: 'annotations of the namespaces the job creates' },
-  'job.churnConfig': { status: 'mapped', how: 'cycles, percent, duration, delay, mode namespaces|objects' },
-  'job.churn': {
-    status: 'mapped',
-    how: 'legacy churn: churnCycles/Percent/Duration/Delay/DeletionStrategy → churnConfig',
-  },
-  'job.churnCycles': { status: 'mapped', how: '→ churnConfig.cycles' },
-  'job.churnPercent': { status: 'mapped', how: '→ churnConfig.percent' },
-  'job.churnDuration': { status: 'mapped', how: '→ churnConfig.duration' },
-  'job.churnDelay': { status: 'mapped', how: '→ churnConfig.delay' },
-  'job.churnDeletionStrategy': {
-    status: 'mapped',
-    how: 'gvr → churnConfig.mode objects, default → namespaces',
-  },
-  'job.waitForDeletion': { status: 'mapped', how: 'delete jobs: waitWhenFinished (wait until gone)' },
-  'job.skipIndexing': { status: 'note', how: 'no indexing' },
-  'job.metricsAggregate': { status: 'note', how: 'no Prometheus metric collection per job' },
-  'job.metricsClosing': { status: 'note', how: 'no Prometheus metric collection per job' },
-  'job.measurements': { status: 'mapped', how: 'as global.measurements, for this job' },
-  'job.executionMode': { status: 'mapped', how: 'parallel (the default) only; sequential is an error' },
-  'job.defaultMissingKeysWithZero': {
-    status: 'unsupported',
-    how: 'a missing template key is always an error',
-  },
-  'job.namespaceDelay': { status: 'unsupported', how: 'no delay between namespace creations' },
-  'job.beforeCleanup': { status: 'unsupported', how: 'kubeperf runs no scripts' },
-  'job.hooks': { status: 'unsupported', how: 'kubeperf runs no scripts' },
-  'job.watchers': { status: 'unsupported', how: 'informer load is not generated' },
-  'job.objectDelay': { status: 'unsupported', how: 'no per-object delay' },
-  'job.objectWait': { status: 'unsupported', how: 'no per-object wait' },
-  'job.incrementalLoad': {
-    status: 'unsupported',
-    how: 'kube-burner’s form is not translated; kubeperf’s job has its own incrementalLoad',
-  },
+  'job.name': mapped('phase name and jobName (label kubeperf.io/job, kube-burner.io/job)'),
+  'job.jobType': mapped('create, delete, patch, read; kubevirt is an error'),
+  'job.jobIterations': mapped('same (delete jobs: 1)'),
+  'job.namespace': mapped('same (default: the job name)'),
+  'job.namespacedIterations': mapped('same, default true'),
+  'job.iterationsPerNamespace': mapped('same'),
+  'job.cleanup': mapped('deletes objects earlier kubeperf runs of this job left (labelled only)'),
+  'job.podWait': mapped('wait after each iteration'),
+  'job.waitWhenFinished': mapped('same, default true'),
+  'job.maxWaitTimeout': mapped('same, default 4h'),
+  'job.jobIterationDelay': mapped('pause between iterations (create, read, patch)'),
+  'job.jobPause': mapped('pause after the job'),
+  'job.gc': mapped('delete the job’s objects after it'),
+  'job.qps': mapped('client-side token bucket (concurrency max(16, qps))'),
+  'job.burst': mapped('token bucket size'),
+  'job.objects': mapped('see object.*'),
+  'job.verifyObjects': mapped('count by label after the job, default true'),
+  'job.errorOnVerify': mapped('a mismatch makes the run invalid, default true'),
+  'job.preLoadImages': noted('accepted, not done (no image pre-pull); a note in the results'),
+  'job.preLoadPeriod': noted('no pre-pull'),
+  'job.preloadNodeLabels': noted('no pre-pull'),
+  'job.preLoadNodeLabels': noted('no pre-pull'),
+  'job.namespaceLabels': mapped('labels of the namespaces the job creates'),
+  'job.namespaceAnnotations': mapped('annotations of the namespaces the job creates'),
+  'job.churnConfig': mapped('cycles, percent, duration, delay, mode namespaces|objects'),
+  'job.churn': mapped('legacy churn: churnCycles/Percent/Duration/Delay/DeletionStrategy → churnConfig'),
+  'job.churnCycles': mapped('→ churnConfig.cycles'),
+  'job.churnPercent': mapped('→ churnConfig.percent'),
+  'job.churnDuration': mapped('→ churnConfig.duration'),
+  'job.churnDelay': mapped('→ churnConfig.delay'),
+  'job.churnDeletionStrategy': mapped('gvr → churnConfig.mode objects, default → namespaces'),
+  'job.waitForDeletion': mapped('delete jobs: waitWhenFinished (wait until gone)'),
+  'job.skipIndexing': noted('no indexing'),
+  'job.metricsAggregate': noted('no Prometheus metric collection per job'),
+  'job.metricsClosing': noted('no Prometheus metric collection per job'),
+  'job.measurements': mapped('as global.measurements, for this job'),
+  'job.executionMode': mapped('parallel (the default) only; sequential is an error'),
+  'job.defaultMissingKeysWithZero': unsupported('a missing template key is always an error'),
+  'job.namespaceDelay': unsupported('no delay between namespace creations'),
+  'job.beforeCleanup': unsupported('kubeperf runs no scripts'),
+  'job.hooks': unsupported('kubeperf runs no scripts'),
+  'job.watchers': unsupported('informer load is not generated'),
+  'job.objectDelay': unsupported('no per-object delay'),
+  'job.objectWait': unsupported('no per-object wait'),
+  'job.incrementalLoad': unsupported(
+    'kube-burner’s form is not translated; kubeperf’s job has its own incrementalLoad',
+  ),
   // object
-  'object.objectTemplate': { status: 'mapped', how: 'same (kubeperf’s Go template engine, sprig helpers)' },
-  'object.replicas': { status: 'mapped', how: 'same, default 1' },
-  'object.inputVars': { status: 'mapped', how: 'same' },
-  'object.wait': {
-    status: 'mapped',
-    how: 'default true: readiness from watches for kinds with a built-in waiter or with waitOptions',
-  },
-  'object.waitOptions': {
-    status: 'mapped',
-    how: 'kind/apiVersion/labelSelector → wait for those objects; customStatusPaths of the form (.conditions.[] | select(.type == "X")).status or .a.b → a condition or CEL check; forCondition → condition',
-  },
-  'object.runOnce': { status: 'mapped', how: 'created in the first iteration only' },
-  'object.churn': { status: 'mapped', how: 'false keeps the object out of churn (mode objects)' },
-  'object.kind': { status: 'mapped', how: 'delete/patch/read: the kind selected' },
-  'object.apiVersion': { status: 'mapped', how: 'default v1' },
-  'object.labelSelector': {
-    status: 'mapped',
-    how: 'same, narrowed to this run’s objects (kubeperf.io/run-id): kubeperf never touches objects it did not create',
-  },
-  'object.patchType': {
-    status: 'mapped',
-    how: 'application/json-patch+json, merge-patch, strategic-merge-patch, apply-patch+yaml',
-  },
-  'object.kubeVirtOp': { status: 'unsupported', how: 'no KubeVirt operations' },
+  'object.objectTemplate': mapped('same (kubeperf’s Go template engine, sprig helpers)'),
+  'object.replicas': mapped('same, default 1'),
+  'object.inputVars': mapped('same'),
+  'object.wait': mapped(
+    'default true: readiness from watches for kinds with a built-in waiter or with waitOptions',
+  ),
+  'object.waitOptions': mapped(
+    'kind/apiVersion/labelSelector → wait for those objects; customStatusPaths of the form (.conditions.[] | select(.type == "X")).status or .a.b → a condition or CEL check; forCondition → condition',
+  ),
+  'object.runOnce': mapped('created in the first iteration only'),
+  'object.churn': mapped('false keeps the object out of churn (mode objects)'),
+  'object.kind': mapped('delete/patch/read: the kind selected'),
+  'object.apiVersion': mapped('default v1'),
+  'object.labelSelector': mapped(
+    'same, narrowed to this run’s objects (kubeperf.io/run-id): kubeperf never touches objects it did not create',
+  ),
+  'object.patchType': mapped(
+    'application/json-patch+json, merge-patch, strategic-merge-patch, apply-patch+yaml',
+  ),
+  'object.kubeVirtOp': unsupported('no KubeVirt operations'),
 };
 
 const latencyNames = new Set(['podLatency', 'jobLatency', 'serviceLatency']);
@@ -494,13 +473,9 @@ function translateObject(x: unknown, p: Path, jobType: string, c: Ctx, jobName: 
       case 'churn':
       case 'kind':
       case 'labelSelector':
-        out[k] = v;
-        break;
       case 'apiVersion':
-        out.apiVersion = v;
-        break;
       case 'wait':
-        out.wait = v;
+        out[k] = v;
         break;
       case 'patchType': {
         const t =

@@ -6,12 +6,9 @@
 import { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { InputError } from '../../core/errors.js';
-import { num } from '../flags.js';
-import { runStudyObject } from '../../run/run-study.js';
-import { writeStdout } from '../io.js';
-import { formatOutcome } from '../summary.js';
+import { num, runBenchPhase, targetFlags, type BenchFlags } from '../flags.js';
 
-interface Flags {
+interface Flags extends BenchFlags {
   routes?: string;
   preset?: string;
   methodology?: string;
@@ -36,11 +33,6 @@ interface Flags {
   gatewayReadyTimeout?: string;
   translationTimeout?: string;
   stepTimeout?: string;
-  kubeconfig?: string;
-  context?: string;
-  out?: string;
-  keep?: boolean;
-  json?: boolean;
 }
 
 function ms(flag: string, v: string | undefined): number | undefined {
@@ -100,7 +92,7 @@ export function attachedRoutesPhaseFromFlags(f: Flags): Record<string, unknown> 
 }
 
 export function benchAttachedRoutesCommand(): Command {
-  return new Command('attached-routes')
+  const cmd = new Command('attached-routes')
     .description(
       "Gateway API attached-routes test: kgateway's incremental stopwatch (default) or gateway-api-bench's bulk add-all/remove-all",
     )
@@ -136,12 +128,8 @@ export function benchAttachedRoutesCommand(): Command {
       '--translation-timeout <duration>',
       'most time for the baseline / add-all / remove-all (default 5m)',
     )
-    .option('--step-timeout <duration>', 'most time for setup and for teardown (default 60s)')
-    .option('--kubeconfig <path>', 'run against this cluster (default: embedded control plane)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--out <dir>', 'output directory')
-    .option('--keep', 'keep what the run created')
-    .option('--json', 'print results JSON on stdout')
+    .option('--step-timeout <duration>', 'most time for setup and for teardown (default 60s)');
+  return targetFlags(cmd)
     .addHelpText(
       'after',
       `
@@ -153,20 +141,5 @@ Examples:
   kubeperf bench attached-routes --kubeconfig ~/.kube/config --gateway-class kgateway \\
       --restart-deployment kgateway-system/kgateway                     a real kgateway`,
     )
-    .action(async (f: Flags) => {
-      const phase = attachedRoutesPhaseFromFlags(f);
-      const outcome = await runStudyObject(
-        { name: 'bench-attached-routes', phases: [phase] },
-        {
-          source: 'kubeperf bench attached-routes',
-          kubeconfig: f.kubeconfig,
-          context: f.context,
-          out: f.out,
-          keep: f.keep,
-          json: f.json,
-        },
-      );
-      await writeStdout(formatOutcome(outcome, f.json));
-      process.exitCode = outcome.exitCode;
-    });
+    .action((f: Flags) => runBenchPhase('attached-routes', attachedRoutesPhaseFromFlags(f), f));
 }

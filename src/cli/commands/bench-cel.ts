@@ -4,10 +4,8 @@
  * in phases[0].data).
  */
 import { Command } from 'commander';
+import { outputFlags, runBenchPhase } from '../flags.js';
 import { InputError } from '../../core/errors.js';
-import { runStudyObject } from '../../run/run-study.js';
-import { writeStdout } from '../io.js';
-import { formatOutcome } from '../summary.js';
 
 interface CelFlags {
   expressions?: string;
@@ -37,7 +35,7 @@ export function celPhaseFromFlags(f: CelFlags): Record<string, unknown> {
 }
 
 export function benchCelCommand(): Command {
-  return new Command('cel')
+  const cmd = new Command('cel')
     .description('CEL expression evaluation benchmark by complexity (no cluster needed)')
     .option('--expressions <file>', 'YAML/JSON file of expressions to benchmark')
     .option(
@@ -46,9 +44,8 @@ export function benchCelCommand(): Command {
     )
     .option('--items <n>', 'items in the reference activation spec.items', '8')
     .option('--budget-ms <ms>', 'measurement time per expression', '150')
-    .option('--reference', 'also run the five reference expressions when --expressions/--rgd is given')
-    .option('--out <dir>', 'output directory')
-    .option('--json', 'print results.json on stdout (the same document as kubeperf run --json)')
+    .option('--reference', 'also run the five reference expressions when --expressions/--rgd is given');
+  return outputFlags(cmd)
     .addHelpText(
       'after',
       `
@@ -57,12 +54,5 @@ Examples:
   kubeperf bench cel --rgd examples/rgd/webapp.yaml --json
   kubeperf bench cel --expressions my-exprs.yaml --reference`,
     )
-    .action(async (f: CelFlags) => {
-      const outcome = await runStudyObject(
-        { name: 'bench-cel', phases: [celPhaseFromFlags(f)] },
-        { source: 'kubeperf bench cel', out: f.out, json: f.json },
-      );
-      await writeStdout(formatOutcome(outcome, f.json));
-      process.exitCode = outcome.exitCode;
-    });
+    .action((f: CelFlags) => runBenchPhase('cel', celPhaseFromFlags(f), f));
 }

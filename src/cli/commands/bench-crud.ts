@@ -3,12 +3,9 @@
  * run lifecycle (results.json, reports, verdict) like `kubeperf run`.
  */
 import { Command } from 'commander';
-import { num, numList } from '../flags.js';
-import { runStudyObject } from '../../run/run-study.js';
-import { writeStdout } from '../io.js';
-import { formatOutcome } from '../summary.js';
+import { num, numList, runBenchPhase, targetFlags, type BenchFlags } from '../flags.js';
 
-interface CrudFlags {
+interface CrudFlags extends BenchFlags {
   resource?: string;
   apiVersion?: string;
   namespace?: string;
@@ -26,11 +23,6 @@ interface CrudFlags {
   lists?: string;
   connections?: string;
   rounds?: string;
-  kubeconfig?: string;
-  context?: string;
-  out?: string;
-  keep?: boolean;
-  json?: boolean;
 }
 
 /** Flags → the crud phase options (validated by the phase's schema when the study loads). */
@@ -63,7 +55,7 @@ export function crudPhaseFromFlags(f: CrudFlags): Record<string, unknown> {
 }
 
 export function benchCrudCommand(): Command {
-  return new Command('crud')
+  const cmd = new Command('crud')
     .description('CRUD benchmark against the embedded control plane or a kubeconfig target')
     .option('--resource <kind>', 'kind or plural resource name', 'ConfigMap')
     .option('--api-version <v>', 'API version of the resource', 'v1')
@@ -84,15 +76,11 @@ export function benchCrudCommand(): Command {
     .option(
       '--rounds <n>',
       'interleaved rounds the objects are split into (default 10; compare tests noise with them)',
-    )
-    .option('--kubeconfig <path>', 'run against this cluster (default: embedded control plane)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--out <dir>', 'output directory')
-    .option(
-      '--keep',
-      'keep the namespace the run created; the objects are deleted by the cycle itself (its measured delete step)',
-    )
-    .option('--json', 'print results.json on stdout (the same document as kubeperf run --json)')
+    );
+  return targetFlags(
+    cmd,
+    'keep the namespace the run created; the objects are deleted by the cycle itself (its measured delete step)',
+  )
     .addHelpText(
       'after',
       `
@@ -103,20 +91,5 @@ Examples:
   kubeperf bench crud --rate 500 --poisson --objects 5000 --ops create,get,delete
   kubeperf bench crud --resource Deployment --api-version apps/v1 --kubeconfig ~/.kube/config --context kind`,
     )
-    .action(async (f: CrudFlags) => {
-      const phase = crudPhaseFromFlags(f);
-      const outcome = await runStudyObject(
-        { name: 'bench-crud', phases: [phase] },
-        {
-          source: 'kubeperf bench crud',
-          kubeconfig: f.kubeconfig,
-          context: f.context,
-          out: f.out,
-          keep: f.keep,
-          json: f.json,
-        },
-      );
-      await writeStdout(formatOutcome(outcome, f.json));
-      process.exitCode = outcome.exitCode;
-    });
+    .action((f: CrudFlags) => runBenchPhase('crud', crudPhaseFromFlags(f), f));
 }

@@ -5,12 +5,9 @@
  */
 import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { num, numList as list } from '../flags.js';
-import { runStudyObject } from '../../run/run-study.js';
-import { writeStdout } from '../io.js';
-import { formatOutcome } from '../summary.js';
+import { num, numList as list, runBenchPhase, targetFlags, type BenchFlags } from '../flags.js';
 
-interface KroFlags {
+interface KroFlags extends BenchFlags {
   rgd?: string;
   resources?: string;
   deps?: string;
@@ -37,11 +34,6 @@ interface KroFlags {
   updateFraction?: string;
   delete?: boolean;
   timeout?: string;
-  kubeconfig?: string;
-  context?: string;
-  out?: string;
-  keep?: boolean;
-  json?: boolean;
 }
 
 /** Flags → the kro phase options (validated by the phase's schema when the study loads). */
@@ -94,7 +86,7 @@ export function kroPhaseFromFlags(f: KroFlags): Record<string, unknown> {
 }
 
 export function benchKroCommand(): Command {
-  return new Command('kro')
+  const cmd = new Command('kro')
     .description(
       "kro at scale: N instances of an RGD reconciled by the simulated kro controller (or the target's kro)",
     )
@@ -126,12 +118,8 @@ export function benchKroCommand(): Command {
     )
     .option('--update-fraction <f>', 'fraction of instances to update (default 1)')
     .option('--delete', 'delete the instances at the end and time until gone')
-    .option('--timeout <duration>', 'most time for the instances to become ACTIVE', '5m')
-    .option('--kubeconfig <path>', 'run against this cluster (default: embedded control plane)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--out <dir>', 'output directory')
-    .option('--keep', 'keep what the run created')
-    .option('--json', 'print results JSON on stdout')
+    .option('--timeout <duration>', 'most time for the instances to become ACTIVE', '5m');
+  return targetFlags(cmd)
     .addHelpText(
       'after',
       `
@@ -142,20 +130,5 @@ Examples:
   kubeperf bench kro --workers-sweep 1,2,4,8 --instances 500
   kubeperf bench kro --rgd webapp.yaml --kubeconfig ~/.kube/config --controller external`,
     )
-    .action(async (f: KroFlags) => {
-      const phase = kroPhaseFromFlags(f);
-      const outcome = await runStudyObject(
-        { name: 'bench-kro', phases: [phase] },
-        {
-          source: 'kubeperf bench kro',
-          kubeconfig: f.kubeconfig,
-          context: f.context,
-          out: f.out,
-          keep: f.keep,
-          json: f.json,
-        },
-      );
-      await writeStdout(formatOutcome(outcome, f.json));
-      process.exitCode = outcome.exitCode;
-    });
+    .action((f: KroFlags) => runBenchPhase('kro', kroPhaseFromFlags(f), f));
 }

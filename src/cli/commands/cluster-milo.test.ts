@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlDir } from '../../cluster/kubectl-support.js';
+import { kubectlBinary } from '../../cluster/kubectl-support.js';
 import { spawnCli } from '../test-support.js';
 
 const run = promisify(execFile);
@@ -21,9 +21,14 @@ describe('kubeperf cluster start --milo', () => {
   let kubeconfig: string;
   let server: string;
   const kubectl = async (...args: string[]) => {
-    const bin = join(kubectlDir(), 'kubectl.1.33');
     try {
-      const r = await run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args]);
+      const r = await run(kubectlBinary('1.33'), [
+        '--kubeconfig',
+        kubeconfig,
+        '--cache-dir',
+        join(dir, 'cache'),
+        ...args,
+      ]);
       return { code: 0, out: r.stdout, err: r.stderr };
     } catch (e) {
       const x = e as { code?: number; stdout?: string; stderr?: string };

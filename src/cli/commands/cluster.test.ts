@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kubectlBinary } from '../../cluster/test-support.js';
+import { kubectlBinary } from '../../cluster/kubectl-support.js';
 
 const main = new URL('../main.ts', import.meta.url).pathname;
 

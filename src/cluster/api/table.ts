@@ -296,9 +296,7 @@ function printerFor(rt: ResourceType): Printer {
           num(o, 'status', 'numberReady'),
           num(o, 'status', 'updatedNumberScheduled'),
           num(o, 'status', 'numberAvailable'),
-          Object.entries((get(o, 'spec', 'template', 'spec', 'nodeSelector') as Obj | undefined) ?? {})
-            .map(([k, v]) => `${k}=${String(v)}`)
-            .join(',') || '<none>',
+          selectorText(get(o, 'spec', 'template', 'spec', 'nodeSelector')),
           age(o),
         ],
       };
@@ -419,6 +417,7 @@ function printerFor(rt: ResourceType): Printer {
     case 'roles.rbac.authorization.k8s.io':
     case 'clusterroles.rbac.authorization.k8s.io':
     case 'limitranges':
+    case 'customresourcedefinitions.apiextensions.k8s.io':
       return {
         columns: [nameColumn, col('Created At', 'date')],
         cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
@@ -452,11 +451,6 @@ function printerFor(rt: ResourceType): Printer {
           `${String(get(o, 'involvedObject', 'kind')).toLowerCase()}/${String(get(o, 'involvedObject', 'name'))}`,
           String(o.message ?? ''),
         ],
-      };
-    case 'customresourcedefinitions.apiextensions.k8s.io':
-      return {
-        columns: [nameColumn, col('Created At', 'date')],
-        cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
       };
     default:
       return (
@@ -571,36 +565,6 @@ const v128Printers: Record<string, PrinterFactory> = {
       str(get(o, 'spec', 'volumeMode'), 'Filesystem'),
     ],
   }),
-  'daemonsets.apps': (name, age) => ({
-    columns: [
-      nameColumn,
-      col('Desired', 'integer'),
-      col('Current', 'integer'),
-      col('Ready', 'integer'),
-      col('Up-to-date', 'integer'),
-      col('Available', 'integer'),
-      col('Node Selector'),
-      ageColumn,
-    ],
-    cells: (o) => [
-      name(o),
-      (get(o, 'status', 'desiredNumberScheduled') as number) ?? 0,
-      (get(o, 'status', 'currentNumberScheduled') as number) ?? 0,
-      (get(o, 'status', 'numberReady') as number) ?? 0,
-      (get(o, 'status', 'updatedNumberScheduled') as number) ?? 0,
-      (get(o, 'status', 'numberAvailable') as number) ?? 0,
-      selectorText(get(o, 'spec', 'template', 'spec', 'nodeSelector')),
-      age(o),
-    ],
-  }),
-  'statefulsets.apps': (name, age) => ({
-    columns: [nameColumn, col('Ready'), ageColumn],
-    cells: (o) => [
-      name(o),
-      `${(get(o, 'status', 'readyReplicas') as number) ?? 0}/${(get(o, 'spec', 'replicas') as number) ?? 1}`,
-      age(o),
-    ],
-  }),
   'controllerrevisions.apps': (name, age) => ({
     columns: [nameColumn, col('Controller'), col('Revision', 'integer'), ageColumn],
     cells: (o) => {
@@ -633,10 +597,6 @@ const v128Printers: Record<string, PrinterFactory> = {
       (get(o, 'status', 'readyReplicas') as number) ?? 0,
       age(o),
     ],
-  }),
-  limitranges: (name) => ({
-    columns: [nameColumn, col('Created At', 'date')],
-    cells: (o) => [name(o), (get(o, 'metadata', 'creationTimestamp') as string) ?? null],
   }),
   resourcequotas: (name, age) => ({
     columns: [nameColumn, ageColumn, col('Request'), col('Limit')],

@@ -5,14 +5,14 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeconfigYaml, writeKubeconfig } from '../kubeconfig.js';
+import { kubeconfigYaml } from '../kubeconfig.js';
+import { kubectlFor, type Kubectl } from '../kubectl-support.js';
 import { startClusterServer, type ClusterServer } from '../server.js';
 
 const run = promisify(execFile);
@@ -25,43 +25,20 @@ const sim = {
   serviceCIDR: '10.100.0.0/16',
 } as const;
 
-function kubectlDir(): string {
-  const which = (process.env.PATH ?? '')
-    .split(':')
-    .map((d) => join(d, 'kubectl'))
-    .find((p) => existsSync(p));
-  if (!which)
-    throw new Error('kubectl is not on PATH: the test needs kubectl.1.28 and kubectl.1.33 beside it');
-  return dirname(realpathSync(which));
-}
-
 describe.each(['1.28', '1.33'])('kubectl %s', (version) => {
   let server: ClusterServer;
+  let kubectl: Kubectl;
   let dir: string;
-  const k = async (...args: string[]): Promise<string> => {
-    const bin = join(kubectlDir(), `kubectl.${version}`);
-    const r = await run(
-      bin,
-      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
-      {
-        timeout: 30_000,
-      },
-    );
-    return r.stdout;
-  };
+  const k = (...args: string[]): Promise<string> => kubectl.out(...args);
 
   beforeAll(async () => {
     server = await startClusterServer({ tls: true, ...sim });
-    dir = await mkdtemp(join(tmpdir(), 'kubeperf-kubectl-kinds-'));
-    await writeKubeconfig(join(dir, 'kubeconfig'), {
-      server: server.url,
-      token: server.token,
-      caPem: server.caPem,
-    });
+    kubectl = await kubectlFor(version, server);
+    dir = kubectl.dir;
   });
   afterAll(async () => {
     await server?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await kubectl?.cleanup();
   });
 
   it("applies kro's examples (Deployment, Service, Ingress, Job, Namespace, ResourceQuota, NetworkPolicy, RBAC)", async () => {

@@ -6,7 +6,7 @@
  */
 import type { ApiContext } from '../api/context.js';
 import type { ResourceType } from '../api/resources.js';
-import { WorkQueue, remove, update } from '../sim/controller-kit.js';
+import { WorkQueue, remove, stopper, update } from '../sim/controller-kit.js';
 import type { KubeObject, StoreEvent } from '../store/store.js';
 
 type Obj = Record<string, unknown>;
@@ -112,9 +112,5 @@ export function startGarbageCollector(ctx: ApiContext): () => void {
   };
 
   const queue = new WorkQueue(work, ctx.controllers?.controller('garbagecollector'));
-  const unsubscribe = ctx.store.subscribeAll(track);
-  return () => {
-    queue.stop();
-    unsubscribe();
-  };
+  return stopper(queue, [ctx.store.subscribeAll(track)]);
 }

@@ -7,7 +7,7 @@ import { deleteObject, insertNew, writeUpdate } from '../api/handlers.js';
 import { clone, nowSeconds } from '../api/objects.js';
 import type { ResourceType } from '../api/resources.js';
 import { ApiError } from '../api/status.js';
-import { objectKey, type KubeObject } from '../store/store.js';
+import { objectKey, type KubeObject, type StoreEvent } from '../store/store.js';
 import type { ControllerMeter } from '../../metrics/controller-runtime.js';
 
 export function req(
@@ -141,4 +141,16 @@ export class WorkQueue {
   stop(): void {
     this.stopped = true;
   }
+}
+
+/** Whether an event changes what a controller acts on: its own status and metadata writes do not. */
+export const specChanged = (e: StoreEvent): boolean =>
+  e.type !== 'MODIFIED' || !e.prev || JSON.stringify(e.prev.obj.spec) !== JSON.stringify(e.cur.obj.spec);
+
+/** A controller's stop function: its queue stops, then its store subscriptions end. */
+export function stopper(queue: WorkQueue, unsubscribe: (() => void)[]): () => void {
+  return () => {
+    queue.stop();
+    for (const u of unsubscribe) u();
+  };
 }

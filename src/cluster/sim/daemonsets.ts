@@ -6,10 +6,10 @@
  */
 import type { ApiContext } from '../api/context.js';
 import type { KubeObject } from '../store/store.js';
-import { create, remove, update } from './controller-kit.js';
+import { create, remove } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
-import { activePod } from './replicasets.js';
 import {
+  activePod,
   controllerManager,
   isReady,
   isTerminating,
@@ -21,6 +21,7 @@ import {
   revisionLabel,
   scaled,
   templateHash,
+  updateStatus,
 } from './workloads.js';
 
 type Obj = Record<string, unknown>;
@@ -129,30 +130,24 @@ export function startDaemonSetController(ctx: ApiContext, events: EventRecorder)
       const current = [...byNode.values()];
       const ready = current.filter(isReady).length;
       const updatedCount = current.filter((p) => p.metadata.labels?.[revisionLabel] === hash).length;
-      update(
-        ctx,
-        dsRt,
-        s.ns,
-        s.name,
-        controllerManager,
-        (o) => {
-          o.status = {
-            currentNumberScheduled: current.length,
-            numberMisscheduled: 0,
-            desiredNumberScheduled: nodes.length,
-            numberReady: ready,
-            observedGeneration: ds.metadata.generation,
-            ...(updatedCount ? { updatedNumberScheduled: updatedCount } : {}),
-            ...(ready ? { numberAvailable: ready } : {}),
-            ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
-          };
-        },
-        'status',
-      );
+      updateStatus(ctx, dsRt, s.ns, s.name, (o) => {
+        o.status = {
+          currentNumberScheduled: current.length,
+          numberMisscheduled: 0,
+          desiredNumberScheduled: nodes.length,
+          numberReady: ready,
+          observedGeneration: ds.metadata.generation,
+          ...(updatedCount ? { updatedNumberScheduled: updatedCount } : {}),
+          ...(ready ? { numberAvailable: ready } : {}),
+          ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
+        };
+      });
     },
-    (queue) =>
-      ctx.store.subscribe('nodes', () => {
-        for (const k of ctx.store.sortedKeys('daemonsets.apps')) queue.add(k);
-      }),
+    {
+      also: (queue) =>
+        ctx.store.subscribe('nodes', () => {
+          for (const k of ctx.store.sortedKeys('daemonsets.apps')) queue.add(k);
+        }),
+    },
   );
 }

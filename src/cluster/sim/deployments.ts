@@ -9,18 +9,19 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { jsonEqual, nowSeconds } from '../api/objects.js';
-import type { KubeObject, StoreEvent } from '../store/store.js';
-import { create, remove, update, WorkQueue } from './controller-kit.js';
+import type { KubeObject } from '../store/store.js';
+import { create, remove, update } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
-import { activePod } from './replicasets.js';
 import {
+  activePod,
   controllerManager,
-  controllerUid,
   isTerminating,
   owned,
+  ownerController,
   ownerRef,
   scaled,
   templateHash,
+  updateStatus,
 } from './workloads.js';
 
 type Obj = Record<string, unknown>;
@@ -47,8 +48,6 @@ export function startDeploymentController(
 ): () => void {
   const deployRt = ctx.registry.get('apps/v1', 'deployments')!;
   const rsRt = ctx.registry.get('apps/v1', 'replicasets')!;
-  /** deployment uid → "ns/name". */
-  const byUid = new Map<string, string>();
 
   const sync = (key: string): void => {
     const s = ctx.store.get('deployments.apps', key);
@@ -57,7 +56,6 @@ export function startDeploymentController(
     if (isTerminating(d)) return;
     const meta = d.metadata as Obj;
     const uid = meta.uid as string;
-    byUid.set(uid, key);
     const spec = (d.spec as Obj) ?? {};
     const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
     const tpl = (spec.template as Obj) ?? {};
@@ -204,75 +202,47 @@ export function startDeploymentController(
     progressing ??= complete
       ? ['NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`]
       : ['ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`];
-    update(
-      ctx,
-      deployRt,
-      s.ns,
-      s.name,
-      controllerManager,
-      (o) => {
-        const now = nowSeconds();
-        const prevConds = (((o.status as Obj) ?? {}).conditions as Obj[] | undefined) ?? [];
-        const cond = (type: string, status: string, reason: string, message: string): Obj => {
-          const before = prevConds.find((c) => c.type === type);
-          const same = before && before.status === status;
-          return {
-            type,
-            status,
-            lastUpdateTime: same && before.reason === reason ? before.lastUpdateTime : now,
-            lastTransitionTime: same ? before.lastTransitionTime : now,
-            reason,
-            message,
-          };
+    updateStatus(ctx, deployRt, s.ns, s.name, (o) => {
+      const now = nowSeconds();
+      const prevConds = (((o.status as Obj) ?? {}).conditions as Obj[] | undefined) ?? [];
+      const cond = (type: string, status: string, reason: string, message: string): Obj => {
+        const before = prevConds.find((c) => c.type === type);
+        const same = before && before.status === status;
+        return {
+          type,
+          status,
+          lastUpdateTime: same && before.reason === reason ? before.lastUpdateTime : now,
+          lastTransitionTime: same ? before.lastTransitionTime : now,
+          reason,
+          message,
         };
-        const isAvailable = available >= replicas - maxUnavailable;
-        const status: Obj = { observedGeneration: meta.generation };
-        if (sum('replicas')) status.replicas = sum('replicas');
-        if (updated) status.updatedReplicas = updated;
-        if (sum('readyReplicas')) status.readyReplicas = sum('readyReplicas');
-        if (available) status.availableReplicas = available;
-        if (specTotal - available > 0) status.unavailableReplicas = specTotal - available;
-        status.conditions = [
-          cond(
-            'Available',
-            isAvailable ? 'True' : 'False',
-            isAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-            isAvailable
-              ? 'Deployment has minimum availability.'
-              : 'Deployment does not have minimum availability.',
-          ),
-          cond('Progressing', 'True', progressing![0], progressing![1]),
-        ];
-        o.status = status;
-      },
-      'status',
-    );
+      };
+      const isAvailable = available >= replicas - maxUnavailable;
+      const status: Obj = { observedGeneration: meta.generation };
+      if (sum('replicas')) status.replicas = sum('replicas');
+      if (updated) status.updatedReplicas = updated;
+      if (sum('readyReplicas')) status.readyReplicas = sum('readyReplicas');
+      if (available) status.availableReplicas = available;
+      if (specTotal - available > 0) status.unavailableReplicas = specTotal - available;
+      status.conditions = [
+        cond(
+          'Available',
+          isAvailable ? 'True' : 'False',
+          isAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          isAvailable
+            ? 'Deployment has minimum availability.'
+            : 'Deployment does not have minimum availability.',
+        ),
+        cond('Progressing', 'True', progressing![0], progressing![1]),
+      ];
+      o.status = status;
+    });
   };
 
-  const queue = new WorkQueue(sync, ctx.controllers?.controller('deployment'));
-  const unsubs = [
-    ctx.store.subscribe('deployments.apps', (e: StoreEvent) => {
-      if (e.type === 'DELETED') {
-        byUid.delete(e.cur.obj.metadata.uid as string);
-        return;
-      }
-      // Own status and annotation writes need no resync.
-      if (
-        e.type === 'MODIFIED' &&
-        e.prev &&
-        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
-      )
-        return;
-      queue.add(e.cur.key, syncDelayMs());
-    }),
-    ctx.store.subscribe('replicasets.apps', (e: StoreEvent) => {
-      const uid = controllerUid(e.cur.obj);
-      const key = uid && byUid.get(uid);
-      if (key) queue.add(key);
-    }),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+  // A replica set's changes resync its deployment.
+  return ownerController(ctx, 'deployments.apps', sync, {
+    owns: 'replicasets.apps',
+    meter: ctx.controllers?.controller('deployment'),
+    syncDelayMs,
+  });
 }

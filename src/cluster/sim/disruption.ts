@@ -8,8 +8,8 @@ import type { ApiContext } from '../api/context.js';
 import { nowSeconds } from '../api/objects.js';
 import type { StoreEvent } from '../store/store.js';
 import { selectorMatches } from '../validation/selector.js';
-import { update, WorkQueue } from './controller-kit.js';
-import { controllerManager, isReady, isTerminating, scaled } from './workloads.js';
+import { specChanged, stopper, WorkQueue } from './controller-kit.js';
+import { isReady, isTerminating, scaled, updateStatus } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
@@ -38,48 +38,33 @@ export function startDisruptionController(ctx: ApiContext): () => void {
           ? Math.max(0, expected - scaled(spec.maxUnavailable, expected, true))
           : 0;
     const allowed = Math.max(0, healthy - desired);
-    update(
-      ctx,
-      pdbRt,
-      s.ns,
-      s.name,
-      controllerManager,
-      (o) => {
-        const prev = (((o.status as Obj) ?? {}).conditions as Obj[] | undefined)?.[0];
-        const status = allowed > 0 ? 'True' : 'False';
-        o.status = {
-          observedGeneration: s.obj.metadata.generation,
-          disruptionsAllowed: allowed,
-          currentHealthy: healthy,
-          desiredHealthy: desired,
-          expectedPods: expected,
-          conditions: [
-            {
-              type: 'DisruptionAllowed',
-              status,
-              observedGeneration: s.obj.metadata.generation,
-              lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : nowSeconds(),
-              reason: allowed > 0 ? 'SufficientPods' : 'InsufficientPods',
-              message: '',
-            },
-          ],
-        };
-      },
-      'status',
-    );
+    updateStatus(ctx, pdbRt, s.ns, s.name, (o) => {
+      const prev = (((o.status as Obj) ?? {}).conditions as Obj[] | undefined)?.[0];
+      const status = allowed > 0 ? 'True' : 'False';
+      o.status = {
+        observedGeneration: s.obj.metadata.generation,
+        disruptionsAllowed: allowed,
+        currentHealthy: healthy,
+        desiredHealthy: desired,
+        expectedPods: expected,
+        conditions: [
+          {
+            type: 'DisruptionAllowed',
+            status,
+            observedGeneration: s.obj.metadata.generation,
+            lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : nowSeconds(),
+            reason: allowed > 0 ? 'SufficientPods' : 'InsufficientPods',
+            message: '',
+          },
+        ],
+      };
+    });
   };
 
   const queue = new WorkQueue(sync);
-  const unsubs = [
+  return stopper(queue, [
     ctx.store.subscribe('poddisruptionbudgets.policy', (e: StoreEvent) => {
-      if (e.type === 'DELETED') return;
-      if (
-        e.type === 'MODIFIED' &&
-        e.prev &&
-        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
-      )
-        return;
-      queue.add(e.cur.key);
+      if (e.type !== 'DELETED' && specChanged(e)) queue.add(e.cur.key);
     }),
     ctx.store.subscribe('pods', (e: StoreEvent) => {
       const prefix = `${e.cur.ns}/`;
@@ -95,9 +80,5 @@ export function startDisruptionController(ctx: ApiContext): () => void {
           queue.add(k);
       }
     }),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+  ]);
 }

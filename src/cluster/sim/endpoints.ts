@@ -6,7 +6,7 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { objectKey, type KubeObject, type StoreEvent } from '../store/store.js';
-import { create, update, WorkQueue } from './controller-kit.js';
+import { create, stopper, update, WorkQueue } from './controller-kit.js';
 import { ownerRef } from './workloads.js';
 
 type Obj = Record<string, unknown>;
@@ -141,7 +141,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
   };
 
   const queue = new WorkQueue(sync, ctx.controllers?.controller('endpoint'));
-  const unsubs = [
+  return stopper(queue, [
     ctx.store.subscribe('services', (e: StoreEvent) => {
       if (e.type !== 'DELETED') queue.add(e.cur.key);
     }),
@@ -162,9 +162,5 @@ export function startEndpointsController(ctx: ApiContext): () => void {
         if (matches(labels) || matches(prevLabels)) queue.add(k);
       }
     }),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+  ]);
 }

@@ -6,19 +6,19 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { nowSeconds } from '../api/objects.js';
-import type { KubeObject, StoreEvent } from '../store/store.js';
-import { create, remove, update, WorkQueue } from './controller-kit.js';
+import type { KubeObject } from '../store/store.js';
+import { remove } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
-import { activePod } from './replicasets.js';
 import {
-  controllerManager,
-  controllerUid,
+  activePod,
+  createPodsFromTemplate,
   isReady,
   isTerminating,
   owned,
+  ownerController,
   ownerRef,
-  podFromTemplate,
   podPhase,
+  updateStatus,
 } from './workloads.js';
 
 type Obj = Record<string, unknown>;
@@ -31,7 +31,6 @@ const conditionTrue = (job: KubeObject, type: string): boolean =>
 export function startJobController(ctx: ApiContext, events: EventRecorder): () => void {
   const jobRt = ctx.registry.get('batch/v1', 'jobs')!;
   const podRt = ctx.registry.get('v1', 'pods')!;
-  const byUid = new Map<string, string>();
 
   const sync = (key: string): void => {
     const s = ctx.store.get('jobs.batch', key);
@@ -39,7 +38,6 @@ export function startJobController(ctx: ApiContext, events: EventRecorder): () =
     const job = s.obj;
     if (isTerminating(job)) return;
     const uid = job.metadata.uid as string;
-    byUid.set(uid, key);
     if (conditionTrue(job, 'Complete') || conditionTrue(job, 'Failed')) return;
     const spec = (job.spec as Obj) ?? {};
     const completions = typeof spec.completions === 'number' ? spec.completions : undefined;
@@ -52,80 +50,45 @@ export function startJobController(ctx: ApiContext, events: EventRecorder): () =
     const done = completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0;
     if (!done && spec.suspend !== true) {
       const want = Math.min(parallelism, completions !== undefined ? completions - succeeded : parallelism);
-      const ref = ownerRef(job, 'batch/v1', 'Job');
-      for (let i = active.length; i < want; i++) {
-        const pod = create(
+      active = [
+        ...active,
+        ...createPodsFromTemplate(
           ctx,
-          podRt,
-          s.ns,
-          controllerManager,
-          podFromTemplate(spec.template as Obj, ref, { generateName: `${s.name}-` }),
-        );
-        if (!pod) break;
-        active = [...active, pod];
-        events.event(
-          { component: 'job-controller' },
-          involved,
-          'Normal',
-          'SuccessfulCreate',
-          `Created pod: ${pod.metadata.name}`,
-        );
-      }
+          events,
+          {
+            ns: s.ns,
+            name: s.name,
+            template: spec.template as Obj,
+            owner: ownerRef(job, 'batch/v1', 'Job'),
+            involved,
+            component: 'job-controller',
+          },
+          want - active.length,
+        ),
+      ];
     } else if (spec.suspend === true) {
       for (const p of active) remove(ctx, podRt, s.ns, p.metadata.name);
       active = [];
     }
     const now = nowSeconds();
-    update(
-      ctx,
-      jobRt,
-      s.ns,
-      s.name,
-      controllerManager,
-      (o) => {
-        const prev = (o.status as Obj) ?? {};
-        const status: Obj = {};
-        if (done)
-          status.conditions = [
-            { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now },
-          ];
-        status.startTime = prev.startTime ?? now;
-        if (done) status.completionTime = now;
-        if (!done && active.length) status.active = active.length;
-        if (succeeded) status.succeeded = succeeded;
-        if (failed) status.failed = failed;
-        status.uncountedTerminatedPods = {};
-        status.ready = done ? 0 : active.filter(isReady).length;
-        o.status = status;
-      },
-      'status',
-    );
+    updateStatus(ctx, jobRt, s.ns, s.name, (o) => {
+      const prev = (o.status as Obj) ?? {};
+      const status: Obj = {};
+      if (done)
+        status.conditions = [
+          { type: 'Complete', status: 'True', lastProbeTime: now, lastTransitionTime: now },
+        ];
+      status.startTime = prev.startTime ?? now;
+      if (done) status.completionTime = now;
+      if (!done && active.length) status.active = active.length;
+      if (succeeded) status.succeeded = succeeded;
+      if (failed) status.failed = failed;
+      status.uncountedTerminatedPods = {};
+      status.ready = done ? 0 : active.filter(isReady).length;
+      o.status = status;
+    });
     if (done) events.event({ component: 'job-controller' }, involved, 'Normal', 'Completed', 'Job completed');
   };
 
-  const queue = new WorkQueue(sync);
-  const unsubs = [
-    ctx.store.subscribe('jobs.batch', (e: StoreEvent) => {
-      if (e.type === 'DELETED') {
-        byUid.delete(e.cur.obj.metadata.uid as string);
-        return;
-      }
-      if (
-        e.type === 'MODIFIED' &&
-        e.prev &&
-        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
-      )
-        return;
-      queue.add(e.cur.key);
-    }),
-    ctx.store.subscribe('pods', (e: StoreEvent) => {
-      const uid = controllerUid(e.cur.obj);
-      const key = uid && byUid.get(uid);
-      if (key) queue.add(key);
-    }),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+  return ownerController(ctx, 'jobs.batch', sync);
 }

@@ -6,9 +6,8 @@
 import type { ApiContext } from '../api/context.js';
 import type { StoreEvent } from '../store/store.js';
 import { parseQuantity } from '../validation/quantity.js';
-import { update, WorkQueue } from './controller-kit.js';
-import { activePod } from './replicasets.js';
-import { controllerManager } from './workloads.js';
+import { specChanged, stopper, WorkQueue } from './controller-kit.js';
+import { activePod, updateStatus } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
@@ -86,15 +85,7 @@ export function startQuotaController(ctx: ApiContext): () => void {
         used[name] = res === 'cpu' ? formatCpu(sum(kind, res)) : formatBytes(sum(kind, res));
       } else used[name] = '0';
     }
-    update(
-      ctx,
-      rt,
-      s.ns,
-      s.name,
-      controllerManager,
-      (o) => (o.status = { hard: { ...hard }, used }),
-      'status',
-    );
+    updateStatus(ctx, rt, s.ns, s.name, (o) => (o.status = { hard: { ...hard }, used }));
   };
 
   const queue = new WorkQueue(sync);
@@ -102,16 +93,9 @@ export function startQuotaController(ctx: ApiContext): () => void {
     const prefix = `${e.cur.ns}/`;
     for (const k of ctx.store.sortedKeys('resourcequotas')) if (k.startsWith(prefix)) queue.add(k);
   };
-  const unsubs = [
+  return stopper(queue, [
     ctx.store.subscribe('resourcequotas', (e: StoreEvent) => {
-      if (e.type === 'DELETED') return;
-      if (
-        e.type === 'MODIFIED' &&
-        e.prev &&
-        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
-      )
-        return;
-      queue.add(e.cur.key);
+      if (e.type !== 'DELETED' && specChanged(e)) queue.add(e.cur.key);
     }),
     // Pod churn changes usage; other counted objects only on add and delete.
     ctx.store.subscribeAll((e: StoreEvent) => {
@@ -124,9 +108,5 @@ export function startQuotaController(ctx: ApiContext): () => void {
         return;
       if (e.storageKey === 'pods' || e.type !== 'MODIFIED') resyncNamespace(e);
     }),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+  ]);
 }

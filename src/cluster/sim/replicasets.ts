@@ -5,18 +5,19 @@
  * the SuccessfulCreate/SuccessfulDelete events of the real controller.
  */
 import type { ApiContext } from '../api/context.js';
-import type { KubeObject, StoreEvent } from '../store/store.js';
-import { create, remove, update, WorkQueue } from './controller-kit.js';
+import type { KubeObject } from '../store/store.js';
+import { remove } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
 import {
-  controllerManager,
-  controllerUid,
+  activePod,
+  createPodsFromTemplate,
   isReady,
   isTerminating,
   owned,
+  ownerController,
   ownerRef,
-  podFromTemplate,
   podPhase,
+  updateStatus,
 } from './workloads.js';
 
 type Obj = Record<string, unknown>;
@@ -37,9 +38,6 @@ function deletionOrder(a: KubeObject, b: KubeObject): number {
   return String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp));
 }
 
-export const activePod = (p: KubeObject): boolean =>
-  !isTerminating(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed';
-
 export function startReplicaSetController(
   ctx: ApiContext,
   events: EventRecorder,
@@ -47,8 +45,6 @@ export function startReplicaSetController(
 ): () => void {
   const rsRt = ctx.registry.get('apps/v1', 'replicasets')!;
   const podRt = ctx.registry.get('v1', 'pods')!;
-  /** replica set uid → "ns/name". */
-  const byUid = new Map<string, string>();
   const involved = (rs: KubeObject) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', obj: rs });
 
   const sync = (key: string): void => {
@@ -58,31 +54,26 @@ export function startReplicaSetController(
     if (isTerminating(rs)) return;
     const meta = rs.metadata as Obj;
     const uid = meta.uid as string;
-    byUid.set(uid, key);
     const spec = (rs.spec as Obj) ?? {};
     const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
     const tpl = spec.template as Obj | undefined;
     let pods = owned(ctx, 'pods', s.ns, uid).filter(activePod);
     if (pods.length < replicas) {
-      const ref = ownerRef(rs, 'apps/v1', 'ReplicaSet');
-      for (let i = pods.length; i < replicas; i++) {
-        const pod = create(
+      pods.push(
+        ...createPodsFromTemplate(
           ctx,
-          podRt,
-          s.ns,
-          controllerManager,
-          podFromTemplate(tpl, ref, { generateName: `${s.name}-` }),
-        );
-        if (!pod) break;
-        pods.push(pod);
-        events.event(
-          { component: 'replicaset-controller' },
-          involved(rs),
-          'Normal',
-          'SuccessfulCreate',
-          `Created pod: ${pod.metadata.name}`,
-        );
-      }
+          events,
+          {
+            ns: s.ns,
+            name: s.name,
+            template: tpl,
+            owner: ownerRef(rs, 'apps/v1', 'ReplicaSet'),
+            involved: involved(rs),
+            component: 'replicaset-controller',
+          },
+          replicas - pods.length,
+        ),
+      );
     } else if (pods.length > replicas) {
       const extra = [...pods].sort(deletionOrder).slice(0, pods.length - replicas);
       for (const p of extra) {
@@ -104,48 +95,15 @@ export function startReplicaSetController(
       Object.entries(tplLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
     ).length;
     const ready = pods.filter(isReady).length;
-    update(
-      ctx,
-      rsRt,
-      s.ns,
-      s.name,
-      controllerManager,
-      (o) => {
-        const status: Obj = { replicas: pods.length };
-        if (labelled) status.fullyLabeledReplicas = labelled;
-        if (ready) status.readyReplicas = ready;
-        if (ready) status.availableReplicas = ready;
-        status.observedGeneration = meta.generation;
-        o.status = status;
-      },
-      'status',
-    );
+    updateStatus(ctx, rsRt, s.ns, s.name, (o) => {
+      const status: Obj = { replicas: pods.length };
+      if (labelled) status.fullyLabeledReplicas = labelled;
+      if (ready) status.readyReplicas = ready;
+      if (ready) status.availableReplicas = ready;
+      status.observedGeneration = meta.generation;
+      o.status = status;
+    });
   };
 
-  const queue = new WorkQueue(sync);
-  const unsubs = [
-    ctx.store.subscribe('replicasets.apps', (e: StoreEvent) => {
-      if (e.type === 'DELETED') {
-        byUid.delete(e.cur.obj.metadata.uid as string);
-        return;
-      }
-      // Own status writes need no resync.
-      if (
-        e.type === 'MODIFIED' &&
-        e.prev &&
-        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
-      )
-        return;
-      queue.add(e.cur.key, syncDelayMs());
-    }),
-    ctx.store.subscribe('pods', (e: StoreEvent) => {
-      const uid = controllerUid(e.cur.obj);
-      const key = uid && byUid.get(uid);
-      if (key) queue.add(key);
-    }),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+  return ownerController(ctx, 'replicasets.apps', sync, { syncDelayMs });
 }

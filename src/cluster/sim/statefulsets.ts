@@ -5,10 +5,10 @@
  * the highest ordinal. Status fields and events follow kube-controller-manager's.
  */
 import type { ApiContext } from '../api/context.js';
-import { create, remove, update } from './controller-kit.js';
+import { create, remove } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
-import { activePod } from './replicasets.js';
 import {
+  activePod,
   controllerManager,
   isReady,
   ownerController,
@@ -18,6 +18,7 @@ import {
   podFromTemplate,
   revisionLabel,
   templateHash,
+  updateStatus,
 } from './workloads.js';
 
 type Obj = Record<string, unknown>;
@@ -102,26 +103,18 @@ export function startStatefulSetController(ctx: ApiContext, events: EventRecorde
     const pods = [...byName.values()];
     const updated = pods.filter((p) => p.metadata.labels?.[revisionLabel] === revision).length;
     const ready = pods.filter(isReady).length;
-    update(
-      ctx,
-      ssRt,
-      s.ns,
-      s.name,
-      controllerManager,
-      (o) => {
-        o.status = {
-          observedGeneration: ss.metadata.generation,
-          replicas: pods.length,
-          ...(ready ? { readyReplicas: ready } : {}),
-          currentReplicas: updated,
-          updatedReplicas: updated,
-          currentRevision: revision,
-          updateRevision: revision,
-          collisionCount: 0,
-          availableReplicas: ready,
-        };
-      },
-      'status',
-    );
+    updateStatus(ctx, ssRt, s.ns, s.name, (o) => {
+      o.status = {
+        observedGeneration: ss.metadata.generation,
+        replicas: pods.length,
+        ...(ready ? { readyReplicas: ready } : {}),
+        currentReplicas: updated,
+        updatedReplicas: updated,
+        currentRevision: revision,
+        updateRevision: revision,
+        collisionCount: 0,
+        availableReplicas: ready,
+      };
+    });
   });
 }

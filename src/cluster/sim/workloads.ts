@@ -1,10 +1,14 @@
 /**
  * What the simulated workload controllers share: controller references, pods owned by an object,
- * readiness, pods from a template, and kube-controller-manager's pod-template-hash.
+ * readiness, pods from a template, their status writes, kube-controller-manager's pod-template-hash,
+ * and the owner-controller loop (resync on spec changes and on owned objects' changes).
  */
 import type { ApiContext } from '../api/context.js';
+import type { ResourceType } from '../api/resources.js';
 import type { KubeObject, StoreEvent } from '../store/store.js';
-import { WorkQueue } from './controller-kit.js';
+import type { ControllerMeter } from '../../metrics/controller-runtime.js';
+import { create, specChanged, stopper, update, WorkQueue } from './controller-kit.js';
+import type { EventRecorder, Involved } from './events.js';
 
 type Obj = Record<string, unknown>;
 
@@ -36,6 +40,21 @@ export const isTerminating = (o: KubeObject): boolean => !!(o.metadata as Obj).d
 
 export const podPhase = (pod: KubeObject): string =>
   String((pod.status as Obj | undefined)?.phase ?? 'Pending');
+
+/** Neither terminating nor finished: a pod that counts towards its controller's replicas. */
+export const activePod = (p: KubeObject): boolean =>
+  !isTerminating(p) && podPhase(p) !== 'Succeeded' && podPhase(p) !== 'Failed';
+
+/** kube-controller-manager's write of an object's status subresource; false when it is gone. */
+export function updateStatus(
+  ctx: ApiContext,
+  rt: ResourceType,
+  ns: string,
+  name: string,
+  mutate: (o: KubeObject) => void,
+): boolean {
+  return update(ctx, rt, ns, name, controllerManager, mutate, 'status');
+}
 
 /** Objects of a collection in `ns` controlled by `uid`, in key order. */
 export function owned(ctx: ApiContext, storageKey: string, ns: string, uid: string): KubeObject[] {
@@ -74,6 +93,46 @@ export function podFromTemplate(
   };
 }
 
+/**
+ * Creates `count` pods `<name>-xxxxx` from the template, each with the controller's SuccessfulCreate
+ * event; stops at the first create the server refuses. Returns the pods created.
+ */
+export function createPodsFromTemplate(
+  ctx: ApiContext,
+  events: EventRecorder,
+  o: {
+    ns: string;
+    name: string;
+    template: Obj | undefined;
+    owner: Obj;
+    involved: Involved;
+    component: string;
+  },
+  count: number,
+): KubeObject[] {
+  const podRt = ctx.registry.get('v1', 'pods')!;
+  const out: KubeObject[] = [];
+  for (let i = 0; i < count; i++) {
+    const pod = create(
+      ctx,
+      podRt,
+      o.ns,
+      controllerManager,
+      podFromTemplate(o.template, o.owner, { generateName: `${o.name}-` }),
+    );
+    if (!pod) break;
+    out.push(pod);
+    events.event(
+      { component: o.component },
+      o.involved,
+      'Normal',
+      'SuccessfulCreate',
+      `Created pod: ${pod.metadata.name}`,
+    );
+  }
+  return out;
+}
+
 const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** controller.ComputeHash: FNV-32a of the template, printed with rand.SafeEncodeString. */
@@ -110,42 +169,39 @@ export function pinnedNode(spec: Obj): string | undefined {
   return undefined;
 }
 
-/** A controller over one workload kind: resyncs on spec changes and on its pods' changes. */
+/**
+ * A controller over one workload kind: `sync` runs for an object's key when its spec changes (after
+ * `syncDelayMs`, when given) and when an object it controls (`owns`, pods by default) changes; `also`
+ * adds more triggers. Returns its stop function.
+ */
 export function ownerController(
   ctx: ApiContext,
   storageKey: string,
   sync: (key: string) => void,
-  also?: (queue: WorkQueue) => () => void,
+  o: {
+    owns?: string;
+    meter?: ControllerMeter;
+    syncDelayMs?: () => number;
+    also?: (queue: WorkQueue) => () => void;
+  } = {},
 ): () => void {
+  /** owner uid → "ns/name". */
   const byUid = new Map<string, string>();
   const queue = new WorkQueue((key) => {
     const s = ctx.store.get(storageKey, key);
     if (s) byUid.set(s.obj.metadata.uid as string, key);
     sync(key);
-  });
-  const unsubs = [
+  }, o.meter);
+  return stopper(queue, [
     ctx.store.subscribe(storageKey, (e: StoreEvent) => {
-      if (e.type === 'DELETED') {
-        byUid.delete(e.cur.obj.metadata.uid as string);
-        return;
-      }
-      if (
-        e.type === 'MODIFIED' &&
-        e.prev &&
-        JSON.stringify(e.prev.obj.spec) === JSON.stringify(e.cur.obj.spec)
-      )
-        return;
-      queue.add(e.cur.key);
+      if (e.type === 'DELETED') byUid.delete(e.cur.obj.metadata.uid as string);
+      else if (specChanged(e)) queue.add(e.cur.key, o.syncDelayMs?.() ?? 0);
     }),
-    ctx.store.subscribe('pods', (e: StoreEvent) => {
+    ctx.store.subscribe(o.owns ?? 'pods', (e: StoreEvent) => {
       const uid = controllerUid(e.cur.obj);
       const key = uid && byUid.get(uid);
       if (key) queue.add(key);
     }),
-    ...(also ? [also(queue)] : []),
-  ];
-  return () => {
-    queue.stop();
-    for (const u of unsubs) u();
-  };
+    ...(o.also ? [o.also(queue)] : []),
+  ]);
 }

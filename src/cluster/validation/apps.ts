@@ -16,20 +16,18 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { fieldImmutable, nonNegative, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { isValidPercent, nameIsDNSSubdomain } from './names.js';
+import { builtinMeta, nonNegative, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { isValidPercent } from './names.js';
 import { validatePodTemplateSpec } from './pod.js';
-import { selectorEmpty, selectorMatches, selectorParseable, validateLabelSelector } from './selector.js';
+import {
+  selectorEmpty,
+  selectorImmutable,
+  selectorMatches,
+  selectorParseable,
+  validateLabelSelector,
+} from './selector.js';
 import { jsonEqual } from '../api/objects.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const spec = (o: Obj): Obj => (isObj(o.spec) ? o.spec : {});
-const templateLabels = (s: Obj): Record<string, string> | undefined =>
-  ((s.template as Obj | undefined)?.metadata as Obj | undefined)?.labels as
-    Record<string, string> | undefined;
-
-const workloadMeta = { namespaced: true, nameFn: nameIsDNSSubdomain, kubeFinalizers: true };
+import { isObj, type Obj, specOf, templateLabels } from './values.js';
 
 /** `%#v` of an intstr.IntOrString. */
 export function goIntOrString(v: unknown): GoText {
@@ -139,8 +137,8 @@ function validateDeploymentStrategy(strategy: unknown): ErrorList {
 }
 
 function validateDeployment(o: Obj): ErrorList {
-  const s = spec(o);
-  const errs = validateObjectMeta(o.metadata as Obj, workloadMeta);
+  const s = specOf(o);
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   errs.push(...nonNegative(s.replicas, 'spec.replicas'));
   errs.push(...validateSelectorAndTemplate(s, 'deployment'));
   if (selectorParseable(s.selector)) errs.push(...validateReplicaSetTemplate(s, 'ReplicaSet'));
@@ -161,14 +159,6 @@ function validateDeployment(o: Obj): ErrorList {
   return errs;
 }
 
-const selectorImmutable = (o: Obj, old: Obj): ErrorList =>
-  jsonEqual(spec(o).selector ?? null, spec(old).selector ?? null)
-    ? []
-    : [invalid('spec.selector', goLabelSelector(spec(o).selector), fieldImmutable)];
-
-const metaUpdate = (o: Obj, old: Obj): ErrorList =>
-  validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
-
 function statusCounts(o: Obj, fields: string[]): ErrorList {
   const st = isObj(o.status) ? o.status : {};
   return fields.flatMap((f) => nonNegative(st[f], `status.${f}`));
@@ -176,9 +166,9 @@ function statusCounts(o: Obj, fields: string[]): ErrorList {
 
 export const deployments: KindValidator = {
   create: validateDeployment,
-  update: (o, old) => [...metaUpdate(o, old), ...validateDeployment(o), ...selectorImmutable(o, old)],
+  update: (o, old) => [...validateMetaUpdate(o, old), ...validateDeployment(o), ...selectorImmutable(o, old)],
   status: (o, old) => [
-    ...metaUpdate(o, old),
+    ...validateMetaUpdate(o, old),
     ...statusCounts(o, [
       'observedGeneration',
       'replicas',
@@ -191,8 +181,8 @@ export const deployments: KindValidator = {
 };
 
 function validateReplicaSet(o: Obj): ErrorList {
-  const s = spec(o);
-  const errs = validateObjectMeta(o.metadata as Obj, workloadMeta);
+  const s = specOf(o);
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   errs.push(...nonNegative(s.replicas, 'spec.replicas'));
   errs.push(...nonNegative(s.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateSelectorAndTemplate(s, 'deployment'));
@@ -202,9 +192,9 @@ function validateReplicaSet(o: Obj): ErrorList {
 
 export const replicaSets: KindValidator = {
   create: validateReplicaSet,
-  update: (o, old) => [...metaUpdate(o, old), ...validateReplicaSet(o), ...selectorImmutable(o, old)],
+  update: (o, old) => [...validateMetaUpdate(o, old), ...validateReplicaSet(o), ...selectorImmutable(o, old)],
   status: (o, old) => [
-    ...metaUpdate(o, old),
+    ...validateMetaUpdate(o, old),
     ...statusCounts(o, [
       'replicas',
       'fullyLabeledReplicas',
@@ -216,8 +206,8 @@ export const replicaSets: KindValidator = {
 };
 
 function validateStatefulSet(o: Obj): ErrorList {
-  const s = spec(o);
-  const errs = validateObjectMeta(o.metadata as Obj, workloadMeta);
+  const s = specOf(o);
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   const pmp = s.podManagementPolicy;
   if (!pmp) errs.push(required('spec.podManagementPolicy'));
   else if (pmp !== 'OrderedReady' && pmp !== 'Parallel')
@@ -275,7 +265,7 @@ function validateStatefulSet(o: Obj): ErrorList {
 export const statefulSets: KindValidator = {
   create: validateStatefulSet,
   update(o, old) {
-    const errs = [...validateStatefulSet(o), ...metaUpdate(o, old)];
+    const errs = [...validateStatefulSet(o), ...validateMetaUpdate(o, old)];
     const strip = (x: Obj): Obj => {
       const {
         replicas: _r,
@@ -285,7 +275,7 @@ export const statefulSets: KindValidator = {
         minReadySeconds: _m,
         persistentVolumeClaimRetentionPolicy: _p,
         ...rest
-      } = spec(x);
+      } = specOf(x);
       return rest;
     };
     if (!jsonEqual(strip(o), strip(old)))
@@ -300,8 +290,8 @@ export const statefulSets: KindValidator = {
 };
 
 function validateDaemonSet(o: Obj): ErrorList {
-  const s = spec(o);
-  const errs = validateObjectMeta(o.metadata as Obj, workloadMeta);
+  const s = specOf(o);
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   errs.push(...validateLabelSelector(s.selector, 'spec.selector'));
   const labels = templateLabels(s);
   if (selectorParseable(s.selector) && !selectorMatches(s.selector ?? null, labels))
@@ -327,5 +317,5 @@ function validateDaemonSet(o: Obj): ErrorList {
 
 export const daemonSets: KindValidator = {
   create: validateDaemonSet,
-  update: (o, old) => [...metaUpdate(o, old), ...validateDaemonSet(o), ...selectorImmutable(o, old)],
+  update: (o, old) => [...validateMetaUpdate(o, old), ...validateDaemonSet(o), ...selectorImmutable(o, old)],
 };

@@ -15,16 +15,12 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { fieldImmutable, nonNegative, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import { isDNS1123Label, nameIsDNSSubdomain } from './names.js';
+import { builtinMeta, fieldImmutable, nonNegative, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { isDNS1123Label } from './names.js';
 import { validatePodTemplateSpec } from './pod.js';
-import { selectorMatches, selectorParseable, validateLabelSelector } from './selector.js';
+import { selectorImmutable, selectorMatches, selectorParseable, validateLabelSelector } from './selector.js';
 import { jsonEqual } from '../api/objects.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const meta = { namespaced: true, nameFn: nameIsDNSSubdomain, kubeFinalizers: true };
+import { isObj, type Obj, specOf, templateLabels } from './values.js';
 
 /** The job's own spec checks, reused for a CronJob's jobTemplate (prefix `spec.jobTemplate.spec`). */
 function validateJobSpecBody(s: Obj, path: string): ErrorList {
@@ -53,10 +49,9 @@ function validateJobSpecBody(s: Obj, path: string): ErrorList {
 
 function validateJob(o: Obj): ErrorList {
   const m = o.metadata as Obj;
-  const s = isObj(o.spec) ? o.spec : {};
-  const errs = validateObjectMeta(m, meta);
-  const labels = ((s.template as Obj | undefined)?.metadata as Obj | undefined)?.labels as
-    Record<string, string> | undefined;
+  const s = specOf(o);
+  const errs = validateObjectMeta(m, builtinMeta());
+  const labels = templateLabels(s);
   if (s.manualSelector !== true) {
     const uid = String(m.uid ?? '');
     const name = String(m.name ?? '');
@@ -93,12 +88,11 @@ function validateJob(o: Obj): ErrorList {
 export const jobs: KindValidator = {
   create: validateJob,
   update(o, old) {
-    const errs = validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+    const errs = validateMetaUpdate(o, old);
     errs.push(...validateJob(o));
-    const s = isObj(o.spec) ? o.spec : {};
-    const os = isObj(old.spec) ? old.spec : {};
-    if (!jsonEqual(s.selector ?? null, os.selector ?? null))
-      errs.push(invalid('spec.selector', goLabelSelector(s.selector), fieldImmutable));
+    errs.push(...selectorImmutable(o, old));
+    const s = specOf(o);
+    const os = specOf(old);
     if (!jsonEqual(s.template ?? null, os.template ?? null))
       errs.push(invalid('spec.template', new GoText('core.PodTemplateSpec{…}'), fieldImmutable));
     if (s.completionMode !== 'Indexed' && !jsonEqual(s.completions ?? null, os.completions ?? null))
@@ -163,8 +157,8 @@ export function cronError(schedule: string): string | undefined {
 
 function validateCronJob(o: Obj): ErrorList {
   const m = o.metadata as Obj;
-  const s = isObj(o.spec) ? o.spec : {};
-  const errs = validateObjectMeta(m, meta);
+  const s = specOf(o);
+  const errs = validateObjectMeta(m, builtinMeta());
   if (typeof m.name === 'string' && m.name.length > 52)
     errs.push(invalid('metadata.name', m.name, 'must be no more than 52 characters'));
   const schedule = typeof s.schedule === 'string' ? s.schedule : '';
@@ -202,8 +196,5 @@ function validateCronJob(o: Obj): ErrorList {
 
 export const cronJobs: KindValidator = {
   create: validateCronJob,
-  update: (o, old) => [
-    ...validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true }),
-    ...validateCronJob(o),
-  ],
+  update: (o, old) => [...validateMetaUpdate(o, old), ...validateCronJob(o)],
 };

@@ -14,24 +14,21 @@ import {
   tooLong,
   type ErrorList,
 } from './field.js';
-import { validateObjectMeta, validateObjectMetaUpdate, fieldImmutable } from './meta.js';
+import { builtinMeta, fieldImmutable, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import {
+  byteLength,
   isConfigMapKey,
+  isDNS1123Label,
   isQualifiedName,
   isValidIP,
-  isDNS1123Label,
   isValidPortNum,
-  nameIsDNSSubdomain,
   validateNamespaceName,
-  byteLength,
 } from './names.js';
 import { jsonEqual } from '../api/objects.js';
 import { errors } from '../api/status.js';
 import { parseQuantity, quantityText } from './quantity.js';
 import type { KindValidator } from './kind.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObj, type Obj, specOf } from './values.js';
 
 /** core.MaxSecretSize: the data of a ConfigMap or Secret. */
 export const maxDataSize = 1024 * 1024;
@@ -44,14 +41,8 @@ const decodedLength = (b64: unknown): number => {
 
 const immutableSet = 'field is immutable when `immutable` is set';
 
-const coreMeta = (namespaced = true, nameFn = nameIsDNSSubdomain) => ({
-  namespaced,
-  nameFn,
-  kubeFinalizers: true,
-});
-
 function validateConfigMap(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, coreMeta());
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   let size = 0;
   const data = isObj(o.data) ? o.data : {};
   const binary = isObj(o.binaryData) ? o.binaryData : {};
@@ -72,7 +63,7 @@ function validateConfigMap(o: Obj): ErrorList {
 export const configMaps: KindValidator = {
   create: validateConfigMap,
   update(o, old) {
-    const errs = validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+    const errs = validateMetaUpdate(o, old);
     if (old.immutable === true) {
       if (o.immutable !== true) errs.push(forbidden('immutable', immutableSet));
       if (!jsonEqual(o.data ?? {}, old.data ?? {})) errs.push(forbidden('data', immutableSet));
@@ -103,7 +94,7 @@ function jsonError(b64: unknown): string | undefined {
 
 function validateSecret(o: Obj): ErrorList {
   const meta = o.metadata as Obj;
-  const errs = validateObjectMeta(meta, coreMeta());
+  const errs = validateObjectMeta(meta, builtinMeta());
   const data = isObj(o.data) ? o.data : {};
   let size = 0;
   for (const [k, v] of Object.entries(data)) {
@@ -151,7 +142,7 @@ function validateSecret(o: Obj): ErrorList {
 export const secrets: KindValidator = {
   create: validateSecret,
   update(o, old) {
-    const errs = validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+    const errs = validateMetaUpdate(o, old);
     if (o.type !== old.type) errs.push(invalid('type', o.type ?? '', fieldImmutable));
     if (old.immutable === true) {
       if (o.immutable !== true) errs.push(forbidden('immutable', immutableSet));
@@ -169,7 +160,7 @@ function validateFinalizerName(f: string, path: string): ErrorList {
 }
 
 function validateNamespace(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, coreMeta(false, validateNamespaceName));
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta(false, validateNamespaceName));
   const fins = (o.spec as Obj | undefined)?.finalizers;
   if (Array.isArray(fins))
     for (const f of fins) errs.push(...validateFinalizerName(String(f), 'spec.finalizers'));
@@ -179,12 +170,12 @@ function validateNamespace(o: Obj): ErrorList {
 export const namespaces: KindValidator = {
   create: validateNamespace,
   update(o, old) {
-    return validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+    return validateMetaUpdate(o, old);
   },
 };
 
 function validateEndpoints(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, coreMeta());
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   const subsets = Array.isArray(o.subsets) ? (o.subsets as Obj[]) : [];
   subsets.forEach((ss, i) => {
     const p = index('subsets', i);
@@ -217,9 +208,7 @@ function validateEndpoints(o: Obj): ErrorList {
 export const endpoints: KindValidator = {
   create: validateEndpoints,
   update(o, old) {
-    return validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true }).concat(
-      validateEndpoints(o),
-    );
+    return validateMetaUpdate(o, old).concat(validateEndpoints(o));
   },
 };
 
@@ -234,7 +223,7 @@ export function validateProtocol(p: unknown, path: string): ErrorList {
 /** core/v1 and events.k8s.io/v1 Events: the involved object must sit in the event's namespace. */
 function validateEvent(o: Obj): ErrorList {
   const meta = o.metadata as Obj;
-  const errs = validateObjectMeta(meta, coreMeta());
+  const errs = validateObjectMeta(meta, builtinMeta());
   const involved = (o.involvedObject ?? o.regarding) as Obj | undefined;
   const path = o.regarding !== undefined ? 'regarding.namespace' : 'involvedObject.namespace';
   if (
@@ -274,8 +263,8 @@ function validateResourceList(list: unknown, path: string, errs: ErrorList): voi
 }
 
 function validateResourceQuota(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, coreMeta());
-  const spec = isObj(o.spec) ? o.spec : {};
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
+  const spec = specOf(o);
   validateResourceList(spec.hard, 'spec.hard', errs);
   (Array.isArray(spec.scopes) ? spec.scopes : []).forEach((sc, i) => {
     if (!quotaScopes.includes(String(sc))) errs.push(notSupported(index('spec.scopes', i), sc, quotaScopes));
@@ -288,7 +277,7 @@ export const resourceQuotas: KindValidator = { create: validateResourceQuota };
 const limitTypes = ['Container', 'PersistentVolumeClaim', 'Pod'];
 
 function validateLimitRange(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, coreMeta());
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   const limits = Array.isArray((o.spec as Obj | undefined)?.limits) ? ((o.spec as Obj).limits as Obj[]) : [];
   limits.forEach((l, i) => {
     const p = index('spec.limits', i);

@@ -17,12 +17,9 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { validateObjectMeta, validateObjectMetaUpdate, fieldImmutable } from './meta.js';
+import { fieldImmutable, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from './names.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+import { isObj, type Obj, specOf, str } from './values.js';
 
 const schemaTypes = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 
@@ -108,7 +105,7 @@ function validateNames(n: Obj, errs: ErrorList): void {
 }
 
 function validateCrd(o: Obj): ErrorList {
-  const spec = isObj(o.spec) ? o.spec : {};
+  const spec = specOf(o);
   const names = isObj(spec.names) ? spec.names : {};
   const group = str(spec.group);
   const requiredName = `${str(names.plural)}.${group}`;
@@ -161,9 +158,9 @@ function validateCrd(o: Obj): ErrorList {
 export const customResourceDefinitions: KindValidator = {
   create: validateCrd,
   update(o, old) {
-    const errs = validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: false });
-    const s = isObj(o.spec) ? o.spec : {};
-    const os = isObj(old.spec) ? old.spec : {};
+    const errs = validateMetaUpdate(o, old, false);
+    const s = specOf(o);
+    const os = specOf(old);
     if (s.group !== os.group) errs.push(invalid('spec.group', s.group ?? '', fieldImmutable));
     return errs.concat(validateCrd(o));
   },

@@ -25,8 +25,7 @@ import { pods } from './pod.js';
 import { endpointSlices, horizontalPodAutoscalers, leases, podDisruptionBudgets } from './policy.js';
 import { clusterRoleBindings, clusterRoles, roleBindings, roles } from './rbac.js';
 import { services } from './service.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from './values.js';
 
 /** Validators by storage key; kinds not listed get the generic metadata checks. */
 const validators: Record<string, KindValidator> = {

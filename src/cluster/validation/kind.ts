@@ -3,8 +3,7 @@
  * status ValidateUpdate (pkg/registry/<group>/<kind>/strategy.go).
  */
 import type { ErrorList } from './field.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from './values.js';
 
 export interface KindValidator {
   /** Strategy.Validate: a new object, after defaulting and name generation. */

@@ -21,13 +21,11 @@ import {
   isQualifiedName,
   isValidLabelValue,
   validateNamespaceName,
+  nameIsDNSSubdomain,
   validatePathSegmentName,
   type NameFn,
 } from './names.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+import { isObj, type Obj, str } from './values.js';
 
 export const fieldImmutable = 'field is immutable';
 export const isNegativeErrorMsg = 'must be greater than or equal to 0';
@@ -157,6 +155,13 @@ export interface MetaRules {
   kubeFinalizers: boolean;
 }
 
+/** The rules of most built-in kinds: DNS-subdomain names, standard finalizer names checked. */
+export const builtinMeta = (namespaced = true, nameFn: NameFn = nameIsDNSSubdomain): MetaRules => ({
+  namespaced,
+  nameFn,
+  kubeFinalizers: true,
+});
+
 /** ValidateObjectMeta on create (after name generation). */
 export function validateObjectMeta(meta: Obj, rules: MetaRules, path = 'metadata'): ErrorList {
   const errs: ErrorList = [];
@@ -223,6 +228,10 @@ export function validateObjectMetaUpdate(
     errs.push(...validateKubeFinalizerNames(meta.finalizers, child(path, 'finalizers')));
   return errs;
 }
+
+/** ValidateObjectMetaUpdate of two whole objects. */
+export const validateMetaUpdate = (o: Obj, old: Obj, kubeFinalizers = true): ErrorList =>
+  validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers });
 
 /**
  * The registry's own checks after a kind's create validation passed (names must sit in a URL path).

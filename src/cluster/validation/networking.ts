@@ -15,27 +15,18 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { builtinMeta, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import {
   byteLength,
   isDNS1035Label,
   isDNS1123Subdomain,
   isValidPortName,
   isValidPortNum,
-  nameIsDNSSubdomain,
   parseIp,
 } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import { validateProtocol } from './core.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]).map((x) => (isObj(x) ? x : {})) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-const meta = (namespaced: boolean) => ({ namespaced, nameFn: nameIsDNSSubdomain, kubeFinalizers: true });
-const metaUpdate = (o: Obj, old: Obj): ErrorList =>
-  validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+import { arr, isObj, type Obj, specOf, str } from './values.js';
 
 const wildcardRe = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -125,18 +116,18 @@ function validateIngressSpec(s: Obj): ErrorList {
 }
 
 const validateIngress = (o: Obj): ErrorList => [
-  ...validateObjectMeta(o.metadata as Obj, meta(true)),
-  ...validateIngressSpec(isObj(o.spec) ? o.spec : {}),
+  ...validateObjectMeta(o.metadata as Obj, builtinMeta()),
+  ...validateIngressSpec(specOf(o)),
 ];
 
 export const ingresses: KindValidator = {
   create: validateIngress,
-  update: (o, old) => [...metaUpdate(o, old), ...validateIngressSpec(isObj(o.spec) ? o.spec : {})],
+  update: (o, old) => [...validateMetaUpdate(o, old), ...validateIngressSpec(specOf(o))],
 };
 
 function validateIngressClass(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, meta(false));
-  const s = isObj(o.spec) ? o.spec : {};
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta(false));
+  const s = specOf(o);
   const controller = str(s.controller);
   if (!controller) errs.push(required('spec.controller'));
   else {
@@ -160,7 +151,7 @@ function validateIngressClass(o: Obj): ErrorList {
 export const ingressClasses: KindValidator = {
   create: validateIngressClass,
   update(o, old) {
-    const errs = metaUpdate(o, old).concat(validateIngressClass(o));
+    const errs = validateMetaUpdate(o, old).concat(validateIngressClass(o));
     const c = (o.spec as Obj | undefined)?.controller;
     if (c !== (old.spec as Obj | undefined)?.controller)
       errs.push(invalid('spec.controller', c ?? '', 'field is immutable'));
@@ -235,8 +226,8 @@ function validatePolicyPorts(ports: Obj[], path: string): ErrorList {
 }
 
 function validateNetworkPolicy(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, meta(true));
-  const s = isObj(o.spec) ? o.spec : {};
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
+  const s = specOf(o);
   errs.push(...validateLabelSelector(s.podSelector, 'spec.podSelector'));
   arr(s.ingress).forEach((r, i) => {
     const p = index('spec.ingress', i);
@@ -260,7 +251,7 @@ function validateNetworkPolicy(o: Obj): ErrorList {
 export const networkPolicies: KindValidator = {
   create: validateNetworkPolicy,
   update: (o, old) => [
-    ...metaUpdate(o, old),
+    ...validateMetaUpdate(o, old),
     ...validateNetworkPolicy(o).filter((e) => !e.field.startsWith('metadata.')),
   ],
 };

@@ -23,11 +23,12 @@ import {
 import { validateProtocol } from './core.js';
 import type { KindValidator } from './kind.js';
 import {
+  builtinMeta,
   nonNegative,
   validateAnnotations,
   validateLabels,
+  validateMetaUpdate,
   validateObjectMeta,
-  validateObjectMetaUpdate,
 } from './meta.js';
 import {
   inclusiveRangeError,
@@ -36,15 +37,10 @@ import {
   isEnvVarName,
   isValidPortName,
   isValidPortNum,
-  nameIsDNSSubdomain,
 } from './names.js';
 import { parseQuantity, quantityFormatError, quantityText } from './quantity.js';
 import { jsonEqual } from '../api/objects.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]).map((x) => (isObj(x) ? x : {})) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+import { arr, isObj, type Obj, specOf, str } from './values.js';
 
 /** Volume sources in the order validateVolumeSource checks them (and its path names, typo included). */
 const volumeSources: [string, string][] = [
@@ -320,11 +316,7 @@ export function validatePodTemplateSpec(tpl: unknown, path: string): ErrorList {
 }
 
 function validatePodMetadataAndSpec(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, {
-    namespaced: true,
-    nameFn: nameIsDNSSubdomain,
-    kubeFinalizers: true,
-  });
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   return errs.concat(validatePodSpec(o.spec, 'spec'));
 }
 
@@ -374,10 +366,10 @@ function containerUpdates(cur: Obj[], old: Obj[], path: string): { errs: ErrorLi
 }
 
 function validatePodUpdate(o: Obj, old: Obj): ErrorList {
-  const errs = validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+  const errs = validateMetaUpdate(o, old);
   errs.push(...validatePodMetadataAndSpec(o));
-  const spec = isObj(o.spec) ? o.spec : {};
-  const oldSpec = isObj(old.spec) ? old.spec : {};
+  const spec = specOf(o);
+  const oldSpec = specOf(old);
   for (const f of ['containers', 'initContainers']) {
     const r = containerUpdates(arr(spec[f]), arr(oldSpec[f]), child('spec', f));
     errs.push(...r.errs);
@@ -442,7 +434,7 @@ function validatePodUpdate(o: Obj, old: Obj): ErrorList {
 export const pods: KindValidator = {
   create(o) {
     const errs = validatePodMetadataAndSpec(o);
-    const spec = isObj(o.spec) ? o.spec : {};
+    const spec = specOf(o);
     if (arr(spec.ephemeralContainers).length)
       errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
     return errs;

@@ -13,28 +13,16 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { nonNegative, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
-import {
-  isDNS1123Subdomain,
-  isValidIP,
-  isValidPortNum,
-  nameIsDNSSubdomain,
-  isDNS1123Label,
-} from './names.js';
+import { builtinMeta, nonNegative, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './apps.js';
 import { validateProtocol } from './core.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]).map((x) => (isObj(x) ? x : {})) : []);
-const meta = { namespaced: true, nameFn: nameIsDNSSubdomain, kubeFinalizers: true };
-const metaUpdate = (o: Obj, old: Obj): ErrorList =>
-  validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true });
+import { arr, isObj, type Obj, specOf } from './values.js';
 
 function validatePdb(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, meta);
-  const s = isObj(o.spec) ? o.spec : {};
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
+  const s = specOf(o);
   if (s.minAvailable !== undefined && s.maxUnavailable !== undefined)
     errs.push(
       invalid(
@@ -58,13 +46,13 @@ function validatePdb(o: Obj): ErrorList {
 export const podDisruptionBudgets: KindValidator = {
   create: validatePdb,
   update: (o, old) => [
-    ...metaUpdate(o, old),
+    ...validateMetaUpdate(o, old),
     ...validatePdb(o).filter((e) => !e.field.startsWith('metadata.')),
   ],
   status: (o, old) => {
     const st = isObj(o.status) ? o.status : {};
     return [
-      ...metaUpdate(o, old),
+      ...validateMetaUpdate(o, old),
       ...['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'].flatMap((f) =>
         nonNegative(st[f], `status.${f}`),
       ),
@@ -73,8 +61,8 @@ export const podDisruptionBudgets: KindValidator = {
 };
 
 function validateHpa(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, meta);
-  const s = isObj(o.spec) ? o.spec : {};
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
+  const s = specOf(o);
   const ref = isObj(s.scaleTargetRef) ? s.scaleTargetRef : {};
   if (!ref.kind) errs.push(required('spec.scaleTargetRef.kind'));
   if (!ref.name) errs.push(required('spec.scaleTargetRef.name'));
@@ -96,14 +84,14 @@ function validateHpa(o: Obj): ErrorList {
 export const horizontalPodAutoscalers: KindValidator = {
   create: validateHpa,
   update: (o, old) => [
-    ...metaUpdate(o, old),
+    ...validateMetaUpdate(o, old),
     ...validateHpa(o).filter((e) => !e.field.startsWith('metadata.')),
   ],
 };
 
 function validateLease(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, meta);
-  const s = isObj(o.spec) ? o.spec : {};
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
+  const s = specOf(o);
   if (typeof s.leaseDurationSeconds === 'number' && s.leaseDurationSeconds <= 0)
     errs.push(invalid('spec.leaseDurationSeconds', s.leaseDurationSeconds, 'must be greater than 0'));
   errs.push(...nonNegative(s.leaseTransitions, 'spec.leaseTransitions'));
@@ -112,13 +100,13 @@ function validateLease(o: Obj): ErrorList {
 
 export const leases: KindValidator = {
   create: validateLease,
-  update: (o, old) => [...metaUpdate(o, old), ...validateLease(o)],
+  update: (o, old) => [...validateMetaUpdate(o, old), ...validateLease(o)],
 };
 
 const addressTypes = ['FQDN', 'IPv4', 'IPv6'];
 
 function validateEndpointSlice(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, meta);
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta());
   const at = o.addressType;
   if (!at) errs.push(required('addressType'));
   else if (!addressTypes.includes(String(at))) errs.push(notSupported('addressType', at, addressTypes));
@@ -147,7 +135,7 @@ function validateEndpointSlice(o: Obj): ErrorList {
 export const endpointSlices: KindValidator = {
   create: validateEndpointSlice,
   update(o, old) {
-    const errs = [...metaUpdate(o, old), ...validateEndpointSlice(o)];
+    const errs = [...validateMetaUpdate(o, old), ...validateEndpointSlice(o)];
     if (o.addressType !== old.addressType)
       errs.push(invalid('addressType', o.addressType ?? '', 'field is immutable'));
     return errs;

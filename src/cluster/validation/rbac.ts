@@ -15,16 +15,11 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { validateMetaUpdate, validateObjectMeta } from './meta.js';
 import { isDNS1123Subdomain, validatePathSegmentName } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import { jsonEqual } from '../api/objects.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]).map((x) => (isObj(x) ? x : {})) : []);
-const len = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+import { arr, isObj, len, type Obj, str } from './values.js';
 
 export const rbacGroup = 'rbac.authorization.k8s.io';
 
@@ -121,18 +116,15 @@ const goRoleRef = (r: unknown): GoText => {
   );
 };
 
-const metaUpdate = (o: Obj, old: Obj): ErrorList =>
-  validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: false });
-
 const role = (namespaced: boolean): KindValidator => ({
   create: (o) => validateRole(o, namespaced),
-  update: (o, old) => [...validateRole(o, namespaced), ...metaUpdate(o, old)],
+  update: (o, old) => [...validateRole(o, namespaced), ...validateMetaUpdate(o, old, false)],
 });
 
 const binding = (namespaced: boolean): KindValidator => ({
   create: (o) => validateBinding(o, namespaced),
   update(o, old) {
-    const errs = [...validateBinding(o, namespaced), ...metaUpdate(o, old)];
+    const errs = [...validateBinding(o, namespaced), ...validateMetaUpdate(o, old, false)];
     if (!jsonEqual(o.roleRef ?? null, old.roleRef ?? null))
       errs.push(invalid('roleRef', goRoleRef(o.roleRef), 'cannot change roleRef'));
     return errs;

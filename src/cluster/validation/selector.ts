@@ -2,12 +2,26 @@
  * metav1.LabelSelector: validation (ValidateLabelSelector) and matching against a label set, as
  * workload validation uses them (a nil selector matches nothing, an empty one everything).
  */
-import { child, eachInvalid, forbidden, index, invalid, required, type ErrorList } from './field.js';
-import { validateLabels } from './meta.js';
+import { jsonEqual } from '../api/objects.js';
+import {
+  child,
+  eachInvalid,
+  forbidden,
+  goLabelSelector,
+  index,
+  invalid,
+  required,
+  type ErrorList,
+} from './field.js';
+import { fieldImmutable, validateLabels } from './meta.js';
 import { isQualifiedName, isValidLabelValue } from './names.js';
+import { isObj, specOf, type Obj } from './values.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** spec.selector is immutable (workloads and Jobs). */
+export const selectorImmutable = (o: Obj, old: Obj): ErrorList =>
+  jsonEqual(specOf(o).selector ?? null, specOf(old).selector ?? null)
+    ? []
+    : [invalid('spec.selector', goLabelSelector(specOf(o).selector), fieldImmutable)];
 
 export function validateLabelSelector(sel: unknown, path: string): ErrorList {
   if (!isObj(sel)) return [];

@@ -19,7 +19,7 @@ import {
 } from './field.js';
 import { validateProtocol } from './core.js';
 import type { KindValidator } from './kind.js';
-import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { builtinMeta, validateLabels, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import {
   isDNS1123Label,
   isDNS1123Subdomain,
@@ -30,12 +30,7 @@ import {
   nameIsDNS1035Label,
   parseIp,
 } from './names.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]).map((x) => (isObj(x) ? x : {})) : []);
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-const specOf = (o: Obj): Obj => (isObj(o.spec) ? o.spec : {});
+import { arr, type Obj, specOf, strs } from './values.js';
 
 export const isHeadless = (s: Obj): boolean => strs(s.clusterIPs)[0] === 'None' || s.clusterIP === 'None';
 
@@ -140,11 +135,7 @@ function validateServicePort(p: Obj, requireName: boolean, names: Set<string>, p
 }
 
 function validateService(o: Obj): ErrorList {
-  const errs = validateObjectMeta(o.metadata as Obj, {
-    namespaced: true,
-    nameFn: nameIsDNS1035Label,
-    kubeFinalizers: true,
-  });
+  const errs = validateObjectMeta(o.metadata as Obj, builtinMeta(true, nameIsDNS1035Label));
   const s = specOf(o);
   const ports = arr(s.ports);
   const ips = strs(s.clusterIPs);
@@ -250,7 +241,7 @@ function upgradeDowngradeClusterIPs(s: Obj, old: Obj): ErrorList {
 export const services: KindValidator = {
   create: validateService,
   update: (o, old) => [
-    ...validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers: true }),
+    ...validateMetaUpdate(o, old),
     ...upgradeDowngradeClusterIPs(specOf(o), specOf(old)),
     ...validateService(o),
   ],
