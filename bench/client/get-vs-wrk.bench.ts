@@ -12,7 +12,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function ensureWrk(): boolean {
   if (spawnSync('wrk', ['--version']).error === undefined) return true;
   log('wrk not found: installing the Debian package');
-  spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq wrk'], { stdio: 'inherit' });
+  spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq wrk'], {
+    stdio: ['ignore', process.stderr, 'inherit'],
+  });
   return spawnSync('wrk', ['--version']).error === undefined;
 }
 
