@@ -5,20 +5,11 @@
  */
 import { KubeperfError } from '../core/errors.js';
 import type { KubeClient } from '../kube/client.js';
-import { UnknownKindError, type ResourceMapping } from '../kube/discovery.js';
+import { crdMapping, UnknownKindError } from '../kube/discovery.js';
 import { describeResponse } from '../kube/response.js';
 import { sleep } from '../load/sleep.js';
 import { gatewayApiCrds } from './crds.js';
 import { gatewayClassMapping, gatewayMapping, httpRouteMapping, referenceGrantMapping } from './resources.js';
-
-export const crdMapping: ResourceMapping = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  resource: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-};
 
 export interface CrdInstall {
   /** CRD names created by this call. */

@@ -10,7 +10,8 @@ import { DynamicController } from './dynamic-controller.js';
 import { kroMetrics } from './metrics.js';
 import { KroControllerOptions } from './options.js';
 import { RgdController } from './rgd-controller.js';
-import { crdMapping, rgdCrd, rgdMapping } from './rgd-crd.js';
+import { rgdCrd, rgdMapping } from './rgd-crd.js';
+import { crdMapping } from '../../kube/discovery.js';
 import { sleep } from '../../load/sleep.js';
 
 export const kroController: ControllerDefinition<KroControllerOptions> = {
