@@ -62,6 +62,22 @@ export async function runAttachedRoutes(phase: Record<string, unknown>): Promise
 }
 
 export const r1 = (x: number | undefined) => (x === undefined ? -1 : Math.round(x * 10) / 10);
+/** A duration (ms) that must stay under a limit (kgateway's for setup and teardown). */
+export const msUnder = (name: string, ms: number | undefined, limitS: number) => ({
+  name,
+  value: r1(ms),
+  unit: 'ms',
+  target: `< ${limitS} s`,
+  pass: ms !== undefined && ms < limitS * 1000,
+});
+/** The run's exit code, which must be 0. */
+export const exitedZero = (name: string, r: GatewayBenchRun) => ({
+  name,
+  value: r.exitCode,
+  unit: '',
+  target: '0',
+  pass: r.exitCode === 0,
+});
 export const loadNote = (r: GatewayBenchRun) =>
   `machine load (1/5/15 min) before ${r.loadBefore.map((x) => x.toFixed(2)).join('/')}, after ${r.loadAfter.map((x) => x.toFixed(2)).join('/')}`;
 
