@@ -4,7 +4,7 @@
  * numbers both projects report (setup, teardown, add-all, remove-all, status writes) and kgateway's
  * limits for 1,000 routes (setup < 30 s, teardown < 10 s).
  */
-import { finish, loadNote, r1, runAttachedRoutes } from './lib.js';
+import { exitedZero, finish, loadNote, msUnder, r1, runAttachedRoutes } from './lib.js';
 
 const inc = await runAttachedRoutes({ routes: 1000 });
 const bulk = await runAttachedRoutes({ routes: 1000, methodology: 'bulk' });
@@ -13,22 +13,10 @@ const b = bulk.data;
 finish(
   'gateway/baseline',
   [
-    { name: 'incremental.exitCode', value: inc.exitCode, unit: '', target: '0', pass: inc.exitCode === 0 },
-    {
-      name: 'setup',
-      value: r1(d.setupMs),
-      unit: 'ms',
-      target: '< 30 s',
-      pass: d.setupMs !== undefined && d.setupMs < 30_000,
-    },
+    exitedZero('incremental.exitCode', inc),
+    msUnder('setup', d.setupMs, 30),
     { name: 'setup.kgateway1sPoll', value: r1(d.kgatewayPoll?.setupMs), unit: 'ms' },
-    {
-      name: 'teardown',
-      value: r1(d.teardownMs),
-      unit: 'ms',
-      target: '< 10 s',
-      pass: d.teardownMs !== undefined && d.teardownMs < 10_000,
-    },
+    msUnder('teardown', d.teardownMs, 10),
     { name: 'teardown.kgateway100msPoll', value: r1(d.kgatewayPoll?.teardownMs), unit: 'ms' },
     { name: 'baselineTranslation', value: r1(d.translationMs), unit: 'ms' },
     { name: 'incremental.gatewayStatusWrites', value: d.writes.gateway, unit: 'writes' },
@@ -37,7 +25,7 @@ finish(
     { name: 'timeToAccepted.p50', value: r1(inc.ops['route-accepted']?.latencyMs.p50), unit: 'ms' },
     { name: 'timeToAccepted.p99', value: r1(inc.ops['route-accepted']?.latencyMs.p99), unit: 'ms' },
     { name: 'incremental.runSeconds', value: r1(inc.wallSeconds), unit: 's' },
-    { name: 'bulk.exitCode', value: bulk.exitCode, unit: '', target: '0', pass: bulk.exitCode === 0 },
+    exitedZero('bulk.exitCode', bulk),
     { name: 'addAll', value: r1(b.addAllMs), unit: 'ms' },
     { name: 'removeAll', value: r1(b.removeAllMs), unit: 'ms' },
     {

@@ -1,69 +1,42 @@
 /**
- * Runs one `attached-routes` phase on the embedded control plane through the normal run lifecycle
- * (control plane and simulated controller each in their own process) and returns its data, the wall
- * time, this process's CPU, and the machine load (the box is shared: read numbers beside it).
+ * Runs one `attached-routes` phase on the embedded control plane (bench/run-phase.ts) and returns its
+ * data with the wall time, this process's CPU and the machine load.
  */
-import { loadavg } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '../../src/core/logger.js';
-import { runStudyObject } from '../../src/run/run-study.js';
 import type { AttachedRoutesData } from '../../src/phases/attached-routes/run.js';
-import type { OpStats, PhaseResult } from '../../src/results/types.js';
+import type { OpStats } from '../../src/results/types.js';
+import { runOnePhase, type PhaseBenchRun } from '../run-phase.js';
 
-export interface GatewayBenchRun {
-  phase: PhaseResult;
+export { loadNote } from '../run-phase.js';
+
+export interface GatewayBenchRun extends PhaseBenchRun {
   data: AttachedRoutesData;
   ops: Record<string, OpStats>;
-  exitCode: number;
-  /** The whole run: control plane start, phase (setup, measurement, cleanup), stop. */
-  wallSeconds: number;
-  loadBefore: number[];
-  loadAfter: number[];
-  /** The load generator (this process). */
-  generatorCpuSeconds: number;
 }
 
 export async function runAttachedRoutes(phase: Record<string, unknown>): Promise<GatewayBenchRun> {
-  const out = mkdtempSync(join(tmpdir(), 'kubeperf-gateway-bench-'));
-  const loadBefore = loadavg();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  try {
-    const outcome = await runStudyObject(
-      {
-        name: 'gateway-bench',
-        phases: [{ type: 'attached-routes', name: 'attached-routes', ...phase }],
-        output: { formats: ['json'] },
-      },
-      {
-        source: 'bench/gateway',
-        out,
-        log: createLogger({ level: 'warn' }),
-        progress: () => ({ start() {}, advance() {}, status() {}, finish() {} }) as never,
-      },
-    );
-    const cpu = process.cpuUsage(cpu0);
-    const p = outcome.results.phases[0]!;
-    return {
-      phase: p,
-      data: (p.data as { attachedRoutes: AttachedRoutesData }).attachedRoutes,
-      ops: p.ops,
-      exitCode: outcome.exitCode,
-      wallSeconds: (performance.now() - t0) / 1000,
-      loadBefore,
-      loadAfter: loadavg(),
-      generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
-    };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  const run = await runOnePhase('gateway', 'attached-routes', phase);
+  const p = run.phase;
+  return { ...run, data: (p.data as { attachedRoutes: AttachedRoutesData }).attachedRoutes, ops: p.ops };
 }
 
 export const r1 = (x: number | undefined) => (x === undefined ? -1 : Math.round(x * 10) / 10);
-export const loadNote = (r: GatewayBenchRun) =>
-  `machine load (1/5/15 min) before ${r.loadBefore.map((x) => x.toFixed(2)).join('/')}, after ${r.loadAfter.map((x) => x.toFixed(2)).join('/')}`;
+
+/** A duration (ms) that must stay under a limit (kgateway's for setup and teardown). */
+export const msUnder = (name: string, ms: number | undefined, limitS: number) => ({
+  name,
+  value: r1(ms),
+  unit: 'ms',
+  target: `< ${limitS} s`,
+  pass: ms !== undefined && ms < limitS * 1000,
+});
+/** The run's exit code, which must be 0. */
+export const exitedZero = (name: string, r: GatewayBenchRun) => ({
+  name,
+  value: r.exitCode,
+  unit: '',
+  target: '0',
+  pass: r.exitCode === 0,
+});
 
 export function finish(
   bench: string,

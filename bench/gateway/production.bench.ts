@@ -3,7 +3,7 @@
  * simulated backends, 5,000 routes in batches of 500, setup and teardown of one more, cleanup) on the
  * embedded control plane completes in ≤ 60 s, with kgateway's limits met (setup < 90 s, teardown < 20 s).
  */
-import { finish, loadNote, r1, runAttachedRoutes } from './lib.js';
+import { exitedZero, finish, loadNote, msUnder, r1, runAttachedRoutes } from './lib.js';
 
 const run = await runAttachedRoutes({ preset: 'production' });
 const d = run.data;
@@ -18,21 +18,9 @@ finish(
       target: '≤ 60 s',
       pass: run.wallSeconds <= 60,
     },
-    { name: 'exitCode', value: run.exitCode, unit: '', target: '0', pass: run.exitCode === 0 },
-    {
-      name: 'setup',
-      value: r1(d.setupMs),
-      unit: 'ms',
-      target: '< 90 s',
-      pass: d.setupMs !== undefined && d.setupMs < 90_000,
-    },
-    {
-      name: 'teardown',
-      value: r1(d.teardownMs),
-      unit: 'ms',
-      target: '< 20 s',
-      pass: d.teardownMs !== undefined && d.teardownMs < 20_000,
-    },
+    exitedZero('exitCode', run),
+    msUnder('setup', d.setupMs, 90),
+    msUnder('teardown', d.teardownMs, 20),
     { name: 'baselineTranslation', value: r1(d.translationMs), unit: 'ms' },
     { name: 'phaseSeconds', value: r1(run.phase.durationMs / 1000), unit: 's' },
     { name: 'backendsSetup', value: r1(d.backends?.setupMs), unit: 'ms' },

@@ -34,9 +34,9 @@ const results = [
   { name: 'instancesPerSec', value: r2(r.shaper.throughput), unit: 'instances/s' },
   { name: 'controllerMaxRss', value: mb(run.controllerMaxRssBytes), unit: 'MB' },
   { name: 'apiServerMaxRss', value: mb(run.apiServerMaxRssBytes), unit: 'MB' },
-  { name: 'generatorMaxRss', value: mb(run.generator.maxRssBytes), unit: 'MB' },
+  { name: 'generatorMaxRss', value: mb(run.generatorMaxRssBytes), unit: 'MB' },
   { name: 'controllerCpuSeconds', value: r2(r.controller?.cpuSeconds), unit: 's' },
-  { name: 'generatorCpuSeconds', value: r2(run.generator.cpuSeconds), unit: 's' },
+  { name: 'generatorCpuSeconds', value: r2(run.generatorCpuSeconds), unit: 's' },
   { name: 'exitCode', value: run.exitCode, unit: '', target: '= 0', pass: run.exitCode === 0 },
 ];
 process.stdout.write(

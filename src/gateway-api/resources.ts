@@ -5,6 +5,9 @@
  */
 import type { KubeObject } from '../kube/client.js';
 import type { ResourceMapping } from '../kube/discovery.js';
+import type { Condition, LabelSelector } from '../kube/meta.js';
+
+export type { Condition, LabelSelector };
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
@@ -49,24 +52,6 @@ export const deploymentMapping: ResourceMapping = {
   namespaced: true,
   verbs,
 };
-
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: {
-    key: string;
-    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-    values?: string[];
-  }[];
-}
 
 export interface RouteGroupKind {
   group?: string;

@@ -26,6 +26,16 @@ interface ApiResource {
 
 export class UnknownKindError extends Error {}
 
+/** CustomResourceDefinitions: every API server serves them, so installers need no discovery. */
+export const crdMapping: ResourceMapping = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+};
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
   return i < 0

@@ -6,19 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { analyzeAst } from '../ast.js';
 import { CelEngine } from '../engine.js';
 import { fromCelValue } from '../values.js';
+import { errorOf } from './test-support.js';
 
 const kro = new CelEngine({ cache: false });
 const kube = new CelEngine({ cache: false, profile: 'kubernetes' });
 const ev = (expr: string, act: Record<string, unknown> = {}, engine = kro) =>
   fromCelValue(engine.compile(expr).evaluate(act));
-function err(expr: string, engine = kro): string {
-  try {
-    engine.compile(expr).evaluate({});
-  } catch (e) {
-    return (e as Error).message.split('\n')[0]!;
-  }
-  throw new Error(`expected ${expr} to fail`);
-}
+const err = (expr: string, engine = kro): string => errorOf(engine, expr);
 
 describe('two-variable comprehensions', () => {
   it("evaluates cel-go's documented examples", () => {

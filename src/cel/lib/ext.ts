@@ -6,6 +6,7 @@
  */
 import { Optional, type Environment } from '@marcbachmann/cel-js';
 import { DurationCtor, UIntCtor, celEquals, isMapValue } from './compare.js';
+import { goEscapes } from './go.js';
 import {
   registerNamespaced,
   registerOptionalMacros,
@@ -66,24 +67,11 @@ export function formatString(fmt: string, args: readonly unknown[]): string {
   });
 }
 
-const QUOTE_ESCAPES: Record<string, string> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-};
-
-/** cel-go strings.quote: only these escapes; other characters are written as they are. */
+/** cel-go strings.quote: only the escapes of goEscapes; other characters are written as they are. */
 export function celQuote(s: string): string {
   let out = '"';
   // A lone surrogate is invalid UTF-8 in Go: cel-go writes U+FFFD for it.
-  for (const ch of s)
-    out += QUOTE_ESCAPES[ch] ?? (ch.length === 1 && /[\ud800-\udfff]/.test(ch) ? '\ufffd' : ch);
+  for (const ch of s) out += goEscapes[ch] ?? (ch.length === 1 && /[\ud800-\udfff]/.test(ch) ? '\ufffd' : ch);
   return out + '"';
 }
 

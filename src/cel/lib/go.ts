@@ -3,7 +3,8 @@
  * messages and results, so kubeperf reports the same text kro and kube-apiserver would.
  */
 
-const ESCAPES: Record<string, string> = {
+/** The escapes of strconv.Quote that have a letter (cel-go's strings.quote uses the same). */
+export const goEscapes: Readonly<Record<string, string>> = {
   '"': '\\"',
   '\\': '\\\\',
   '\x07': '\\a',
@@ -19,7 +20,7 @@ const ESCAPES: Record<string, string> = {
 export function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
-    const esc = ESCAPES[ch];
+    const esc = goEscapes[ch];
     if (esc) out += esc;
     else {
       const c = ch.codePointAt(0)!;

@@ -6,17 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { analyzeAst } from '../ast.js';
 import { CelEngine } from '../engine.js';
 import { fromCelValue } from '../values.js';
+import { errorOf } from './test-support.js';
 
 const kro = new CelEngine({ cache: false });
 const ev = (expr: string, act: Record<string, unknown> = {}) => fromCelValue(kro.compile(expr).evaluate(act));
-function err(expr: string, act: Record<string, unknown> = {}): string {
-  try {
-    kro.compile(expr).evaluate(act);
-  } catch (e) {
-    return (e as Error).message.split('\n')[0]!;
-  }
-  throw new Error(`expected ${expr} to fail`);
-}
+const err = (expr: string, act: Record<string, unknown> = {}): string => errorOf(kro, expr, act);
 
 describe('random (random.go)', () => {
   it("seededString takes 4-byte windows of sha256(seed) mod 36, so it repeats every 8 characters as kro's does", () => {

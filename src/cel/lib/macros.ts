@@ -325,6 +325,28 @@ export function registerTwoVarComprehensions(env: Environment): void {
   }
 }
 
+/**
+ * Type-checks the receiver of `target.fn(v, …)`, which must be a `kind` or dyn, and returns its type
+ * with the scope in which `v` stands for one of its values.
+ */
+function receiverScope(
+  checker: Checker,
+  ctx: Ctx,
+  target: Node,
+  fn: string,
+  kind: 'list' | 'optional',
+  v: string,
+): { rt: CelType; scope: Ctx } {
+  const rt = checker.check(target, ctx);
+  if (rt.kind !== kind && rt.kind !== 'dyn')
+    throw checker.createError(
+      'no_matching_overload',
+      `found no matching overload for '${fn}' applied to '${checker.formatType(rt)}'`,
+      target,
+    );
+  return { rt, scope: ctx.forkWithVariable(v, rt.kind === kind ? rt.valueType : checker.dynType) };
+}
+
 /** ext.Lists `sortBy(e, key)`: a stable sort by a comparable key of one type. */
 export function registerSortBy(env: Environment): void {
   env.registerFunction('dyn.sortBy(ast, ast): list<dyn>', (({
@@ -340,16 +362,9 @@ export function registerSortBy(env: Environment): void {
       ast,
       async: false,
       typeCheck(checker, macro, ctx) {
-        const rt = checker.check(target, ctx);
-        if (rt.kind !== 'list' && rt.kind !== 'dyn') {
-          throw checker.createError(
-            'no_matching_overload',
-            `found no matching overload for 'sortBy' applied to '${checker.formatType(rt)}'`,
-            target,
-          );
-        }
-        macro.c = ctx.forkWithVariable(v, rt.kind === 'list' ? rt.valueType : checker.dynType);
-        checker.check(key, macro.c as Ctx);
+        const { rt, scope } = receiverScope(checker, ctx, target, 'sortBy', 'list', v);
+        macro.c = scope;
+        checker.check(key, scope);
         ast.setMeta('async', false);
         return rt.kind === 'list' ? rt : checker.registry.getListType(checker.dynType);
       },
@@ -396,15 +411,7 @@ export function registerOptionalMacros(env: Environment): void {
         ast,
         async: false,
         typeCheck(checker, macro, ctx) {
-          const rt = checker.check(target, ctx);
-          if (rt.kind !== 'optional' && rt.kind !== 'dyn') {
-            throw checker.createError(
-              'no_matching_overload',
-              `found no matching overload for '${fn}' applied to '${checker.formatType(rt)}'`,
-              target,
-            );
-          }
-          macro.c = ctx.forkWithVariable(v, rt.kind === 'optional' ? rt.valueType : checker.dynType);
+          macro.c = receiverScope(checker, ctx, target, fn, 'optional', v).scope;
           const bt = checker.check(body, macro.c as Ctx);
           ast.setMeta('async', false);
           if (flat) {

@@ -41,6 +41,8 @@ const col = (name: string, type = 'string', description = '', priority = 0): Col
   description,
   priority,
 });
+/** The replica counts of ReplicaSets, ReplicationControllers and DaemonSets, in kubectl's order. */
+const replicaColumns = [col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer')];
 
 /** kubectl's short human durations (apimachinery duration.HumanDuration). */
 export function humanAge(createdAt: unknown, now = Date.now()): string {
@@ -257,13 +259,7 @@ function printerFor(rt: ResourceType): Printer {
       };
     case 'replicasets.apps':
       return {
-        columns: [
-          nameColumn,
-          col('Desired', 'integer'),
-          col('Current', 'integer'),
-          col('Ready', 'integer'),
-          ageColumn,
-        ],
+        columns: [nameColumn, ...replicaColumns, ageColumn],
         cells: (o) => [
           name(o),
           num(o, 'spec', 'replicas'),
@@ -281,9 +277,7 @@ function printerFor(rt: ResourceType): Printer {
       return {
         columns: [
           nameColumn,
-          col('Desired', 'integer'),
-          col('Current', 'integer'),
-          col('Ready', 'integer'),
+          ...replicaColumns,
           col('Up-to-date', 'integer'),
           col('Available', 'integer'),
           col('Node Selector'),
@@ -583,13 +577,7 @@ const v128Printers: Record<string, PrinterFactory> = {
     },
   }),
   replicationcontrollers: (name, age) => ({
-    columns: [
-      nameColumn,
-      col('Desired', 'integer'),
-      col('Current', 'integer'),
-      col('Ready', 'integer'),
-      ageColumn,
-    ],
+    columns: [nameColumn, ...replicaColumns, ageColumn],
     cells: (o) => [
       name(o),
       (get(o, 'spec', 'replicas') as number) ?? 1,

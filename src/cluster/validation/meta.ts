@@ -234,6 +234,17 @@ export const validateMetaUpdate = (o: Obj, old: Obj, kubeFinalizers = true): Err
   validateObjectMetaUpdate(o.metadata as Obj, old.metadata as Obj, { kubeFinalizers });
 
 /**
+ * An update validator from a create one that checks metadata too: the update rules replace its
+ * metadata errors (a kind whose ValidateUpdate is ObjectMetaUpdate plus the spec checks).
+ */
+export const metaUpdateThen =
+  (validate: (o: Obj) => ErrorList) =>
+  (o: Obj, old: Obj): ErrorList => [
+    ...validateMetaUpdate(o, old),
+    ...validate(o).filter((e) => !e.field.startsWith('metadata.')),
+  ];
+
+/**
  * The registry's own checks after a kind's create validation passed (names must sit in a URL path).
  */
 export function commonCreate(meta: Obj): ErrorList {

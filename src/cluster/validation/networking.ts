@@ -15,7 +15,7 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { builtinMeta, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { builtinMeta, metaUpdateThen, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import {
   byteLength,
   isDNS1035Label,
@@ -250,8 +250,5 @@ function validateNetworkPolicy(o: Obj): ErrorList {
 
 export const networkPolicies: KindValidator = {
   create: validateNetworkPolicy,
-  update: (o, old) => [
-    ...validateMetaUpdate(o, old),
-    ...validateNetworkPolicy(o).filter((e) => !e.field.startsWith('metadata.')),
-  ],
+  update: metaUpdateThen(validateNetworkPolicy),
 };

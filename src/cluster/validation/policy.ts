@@ -13,7 +13,7 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { builtinMeta, nonNegative, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { builtinMeta, nonNegative, metaUpdateThen, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './apps.js';
@@ -45,10 +45,7 @@ function validatePdb(o: Obj): ErrorList {
 
 export const podDisruptionBudgets: KindValidator = {
   create: validatePdb,
-  update: (o, old) => [
-    ...validateMetaUpdate(o, old),
-    ...validatePdb(o).filter((e) => !e.field.startsWith('metadata.')),
-  ],
+  update: metaUpdateThen(validatePdb),
   status: (o, old) => {
     const st = isObj(o.status) ? o.status : {};
     return [
@@ -83,10 +80,7 @@ function validateHpa(o: Obj): ErrorList {
 
 export const horizontalPodAutoscalers: KindValidator = {
   create: validateHpa,
-  update: (o, old) => [
-    ...validateMetaUpdate(o, old),
-    ...validateHpa(o).filter((e) => !e.field.startsWith('metadata.')),
-  ],
+  update: metaUpdateThen(validateHpa),
 };
 
 function validateLease(o: Obj): ErrorList {

@@ -518,3 +518,18 @@ describe('CustomResourceDefinitions and custom resources', () => {
     });
   });
 });
+
+describe('updates', () => {
+  it('a PodDisruptionBudget update passes the metadata update rules, then its spec checks', async () => {
+    const pdbs = '/apis/policy/v1/namespaces/default/poddisruptionbudgets';
+    const created = await c.req('POST', pdbs, { metadata: { name: 'upd' }, spec: { minAvailable: 1 } });
+    expect(created.status, created.text).toBe(201);
+    const labelled = await c.req('PATCH', `${pdbs}/upd`, { metadata: { labels: { a: 'b' } } }, merge);
+    expect(labelled.status, labelled.text).toBe(200);
+    const both = await c.req('PATCH', `${pdbs}/upd`, { spec: { maxUnavailable: 1 } }, merge);
+    expectInvalid(
+      both,
+      'PodDisruptionBudget.policy "upd" is invalid: spec: Invalid value: policy.PodDisruptionBudgetSpec{…}: minAvailable and maxUnavailable cannot be both set',
+    );
+  });
+});

@@ -3,7 +3,7 @@
  * conditions keep their lastTransitionTime while they hold (then an unchanged status is a no-op and
  * is not written). Entries of other controllers in an HTTPRoute's status.parents are kept as they are.
  */
-import { setCondition, type Condition as RuntimeCondition } from '../runtime/objects.js';
+import { setCondition } from '../runtime/objects.js';
 import {
   GATEWAY_GROUP,
   type Condition,
@@ -24,13 +24,13 @@ import {
 type Cond = Omit<Condition, 'lastTransitionTime'> & { reason: string; message: string };
 
 function setAll(current: Condition[] | undefined, next: Cond[], generation: number | undefined): Condition[] {
-  let out = (current ?? []) as RuntimeCondition[];
+  let out = current ?? [];
   for (const c of next)
     out = setCondition(out, {
       ...c,
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
     });
-  return out as Condition[];
+  return out;
 }
 
 export function gatewayClassStatus(gc: GatewayClass): GatewayClass['status'] {

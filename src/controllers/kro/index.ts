@@ -4,14 +4,13 @@
  * kro's throughput shapers (see options.ts) and kro's metric names. What it does and does not do
  * like kro is in docs/kro.md.
  */
-import { isConflict } from '../runtime/client.js';
 import type { ControllerDefinition } from '../runtime/types.js';
 import { DynamicController } from './dynamic-controller.js';
 import { kroMetrics } from './metrics.js';
 import { KroControllerOptions } from './options.js';
 import { RgdController } from './rgd-controller.js';
-import { crdMapping, rgdCrd, rgdMapping } from './rgd-crd.js';
-import { sleep } from '../../load/sleep.js';
+import { rgdCrd, rgdMapping } from './rgd-crd.js';
+import { installCrds, waitServed } from '../../kube/crd-install.js';
 
 export const kroController: ControllerDefinition<KroControllerOptions> = {
   name: 'kro',
@@ -21,27 +20,11 @@ export const kroController: ControllerDefinition<KroControllerOptions> = {
   async start(o, ctx) {
     const client = await ctx.connect({ qps: o.clientQps, burst: o.clientBurst });
     if (o.installCrd) {
-      const existing = await client.tryGet(crdMapping, undefined, rgdCrd.metadata.name);
-      if (!existing) {
-        try {
-          await client.createObject(crdMapping, undefined, rgdCrd);
-          ctx.log.info(`installed CRD ${rgdCrd.metadata.name}`);
-        } catch (e) {
-          if (!isConflict(e)) throw e;
-        }
-      }
-      // Discovery serves the kind once the CRD is Established.
-      const deadline = performance.now() + 30_000;
-      for (;;) {
-        client.mapper.invalidate();
-        try {
-          await client.mapper.resolve('kro.run/v1alpha1', rgdMapping.kind);
-          break;
-        } catch (e) {
-          if (performance.now() > deadline) throw e;
-          await sleep(50);
-        }
-      }
+      const r = await installCrds(client, [rgdCrd], {
+        hint: `create ${rgdCrd.metadata.name} yourself (kro's Helm chart installs it) or use credentials that may create CRDs`,
+      });
+      if (r.installed.length) ctx.log.info(`installed CRD ${rgdCrd.metadata.name}`);
+      await waitServed(client, [rgdMapping], { what: `the CRD ${rgdCrd.metadata.name} exists` });
     }
     const metrics = kroMetrics(ctx.metrics);
     const dynamic = new DynamicController(client, o, ctx.metrics, metrics, ctx.log);

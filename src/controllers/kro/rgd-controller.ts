@@ -10,7 +10,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { KubeObject } from '../../kube/client.js';
-import { UnknownKindError, type ResourceMapping } from '../../kube/discovery.js';
+import { crdMapping, UnknownKindError, type ResourceMapping } from '../../kube/discovery.js';
 import { sleep } from '../../load/sleep.js';
 import { compileRgd, RgdError } from '../../rgd/build.js';
 import type { CompiledRgd } from '../../rgd/types.js';
@@ -33,7 +33,7 @@ import type { DynamicController } from './dynamic-controller.js';
 import { gvrKey, makeGraph } from './graph.js';
 import { instanceCrd } from './instance-crd.js';
 import type { KroControllerOptions } from './options.js';
-import { crdMapping, rgdMapping } from './rgd-crd.js';
+import { rgdMapping } from './rgd-crd.js';
 
 const RGD_CHILDREN = ['GraphRevisionsResolved', 'GraphAccepted', 'KindReady', 'ControllerReady'] as const;
 type RgdCondition = (typeof RGD_CHILDREN)[number];

@@ -15,15 +15,6 @@ export const rgdMapping: ResourceMapping = {
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
 };
 
-export const crdMapping: ResourceMapping = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  resource: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-};
-
 const schemaless = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 const strings = { type: 'array', items: { type: 'string' } };
 

@@ -1,12 +1,7 @@
 /** metav1.LabelSelector: its query-string form and matching it against an object's labels. */
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: {
-    key: string;
-    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-    values?: string[];
-  }[];
-}
+import type { LabelSelector } from '../../kube/meta.js';
+
+export type { LabelSelector };
 
 export function selectorString(sel: LabelSelector): string {
   const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);

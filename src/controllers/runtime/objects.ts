@@ -4,15 +4,9 @@
  * owner references and labels. Pure functions on plain objects; writing them is the client's job.
  */
 import type { KubeObject } from '../../kube/client.js';
+import type { Condition } from '../../kube/meta.js';
 
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
-}
+export type { Condition };
 
 /** Kubernetes timestamps have second precision (RFC 3339 without fractions). */
 export function nowRfc3339(date = new Date()): string {

@@ -6,7 +6,7 @@ import type { ApiserverLatency, ApiserverMetricsData } from '../../measurements/
 import type { PhaseResult } from '../../results/types.js';
 import type { ChartSpec } from '../chart-spec.js';
 import { escapeHtml as e, formatValue, mdTable, num } from '../format.js';
-import { instanceLabel, measurementsOf, statusNote } from './measurement-data.js';
+import { htmlHeading, mdHeading, measurementsOf } from './measurement-data.js';
 import type { PhaseSection } from './types.js';
 
 /** Client op → the server verbs that count it (SSA patches are APPLY on the server). */
@@ -103,9 +103,7 @@ export const apiserverMetricsSection: PhaseSection = {
     const parts: string[] = [];
     const charts: ChartSpec[] = [];
     for (const [name, m, d] of measurementsOf<ApiserverMetricsData>(p, 'apiserverMetrics')) {
-      parts.push(`<h3>API server view${e(instanceLabel(name, 'apiserverMetrics'))}</h3>`);
-      const note = statusNote(m);
-      if (note) parts.push(`<p class="muted">${e(note)}</p>`);
+      parts.push(htmlHeading('API server view', name, m));
       if (!d) continue;
       const gaps = latencyGaps(p, d);
       if (gaps.length) {
@@ -156,9 +154,7 @@ export const apiserverMetricsSection: PhaseSection = {
   markdown(p) {
     const out: string[] = [];
     for (const [name, m, d] of measurementsOf<ApiserverMetricsData>(p, 'apiserverMetrics')) {
-      out.push(`## API server view (${p.name})${instanceLabel(name, 'apiserverMetrics')}`, '');
-      const note = statusNote(m);
-      if (note) out.push(`_${note}_`, '');
+      out.push(...mdHeading('API server view', p, name, m));
       if (!d) continue;
       const gaps = latencyGaps(p, d);
       if (gaps.length)

@@ -3,7 +3,7 @@ import type { ContainerSnapshot, ContainerUsageData } from '../../measurements/c
 import type { PhaseResult } from '../../results/types.js';
 import type { ChartSpec } from '../chart-spec.js';
 import { escapeHtml as e, formatValue, mdTable } from '../format.js';
-import { instanceLabel, measurementsOf, statusNote } from './measurement-data.js';
+import { htmlHeading, instanceLabel, mdHeading, measurementsOf } from './measurement-data.js';
 import type { PhaseSection } from './types.js';
 
 const cores = (v: number | undefined) => (v === undefined ? '–' : formatValue(v, 'cores'));
@@ -69,9 +69,7 @@ export const containerUsageSection: PhaseSection = {
     const parts: string[] = [];
     const charts: ChartSpec[] = [];
     for (const [name, m, d] of measurementsOf<ContainerUsageData>(p, 'containerUsage')) {
-      parts.push(`<h3>Container CPU and memory${e(instanceLabel(name, 'containerUsage'))}</h3>`);
-      const note = statusNote(m);
-      if (note) parts.push(`<p class="muted">${e(note)}</p>`);
+      parts.push(htmlHeading('Container CPU and memory', name, m));
       if (!d?.snapshots.length) continue;
       parts.push(
         `<table><thead><tr><th>Component</th><th>Snapshot</th><th>At (UTC)</th><th class="n">Window</th><th class="n">CPU</th><th class="n">Memory</th><th>Series</th></tr></thead><tbody>${rows(
@@ -98,9 +96,7 @@ export const containerUsageSection: PhaseSection = {
   markdown(p) {
     const out: string[] = [];
     for (const [name, m, d] of measurementsOf<ContainerUsageData>(p, 'containerUsage')) {
-      out.push(`## Container CPU and memory (${p.name})${instanceLabel(name, 'containerUsage')}`, '');
-      const note = statusNote(m);
-      if (note) out.push(`_${note}_`, '');
+      out.push(...mdHeading('Container CPU and memory', p, name, m));
       if (!d?.snapshots.length) continue;
       out.push(
         mdTable(

@@ -1,7 +1,7 @@
 /** A controller's reconcile percentiles and work queues over a phase (controllerMetrics). */
 import type { ControllerMetricsData } from '../../measurements/controller-metrics.js';
 import { escapeHtml as e, formatValue, mdTable, num } from '../format.js';
-import { instanceLabel, measurementsOf, statusNote } from './measurement-data.js';
+import { htmlHeading, mdHeading, measurementsOf } from './measurement-data.js';
 import type { PhaseSection } from './types.js';
 
 const ms = (v: number | null) => (v === null ? '–' : formatValue(v, 'ms'));
@@ -54,9 +54,7 @@ export const controllerMetricsSection: PhaseSection = {
   html(p) {
     const parts: string[] = [];
     for (const [name, m, d] of measurementsOf<ControllerMetricsData>(p, 'controllerMetrics')) {
-      parts.push(`<h3>Controller${e(instanceLabel(name, 'controllerMetrics'))}</h3>`);
-      const note = statusNote(m);
-      if (note) parts.push(`<p class="muted">${e(note)}</p>`);
+      parts.push(htmlHeading('Controller', name, m));
       if (!d) continue;
       const t = tables(d);
       if (t.reconcile.rows.length) parts.push(htmlTable(t.reconcile));
@@ -70,9 +68,7 @@ export const controllerMetricsSection: PhaseSection = {
   markdown(p) {
     const out: string[] = [];
     for (const [name, m, d] of measurementsOf<ControllerMetricsData>(p, 'controllerMetrics')) {
-      out.push(`## Controller (${p.name})${instanceLabel(name, 'controllerMetrics')}`, '');
-      const note = statusNote(m);
-      if (note) out.push(`_${note}_`, '');
+      out.push(...mdHeading('Controller', p, name, m));
       if (!d) continue;
       const t = tables(d);
       if (t.reconcile.rows.length)

@@ -2,7 +2,7 @@
 import type { PromQueryData, PromQueryResult } from '../../measurements/prom-query.js';
 import type { InstantSample } from '../../metrics/promql-client.js';
 import { escapeHtml as e, formatValue, mdTable } from '../format.js';
-import { instanceLabel, measurementsOf, statusNote } from './measurement-data.js';
+import { htmlHeading, mdHeading, measurementsOf } from './measurement-data.js';
 import type { PhaseSection } from './types.js';
 
 /** At most 4 series as `{labels} value`; the rest counted. */
@@ -38,9 +38,7 @@ export const promQuerySection: PhaseSection = {
   html(p) {
     const parts: string[] = [];
     for (const [name, m, d] of measurementsOf<PromQueryData>(p, 'promQuery')) {
-      parts.push(`<h3>PromQL${e(instanceLabel(name, 'promQuery'))}</h3>`);
-      const note = statusNote(m);
-      if (note) parts.push(`<p class="muted">${e(note)}</p>`);
+      parts.push(htmlHeading('PromQL', name, m));
       if (!d) continue;
       parts.push(
         `<table><thead><tr><th>Query</th><th>At start</th><th>At end</th><th>Over the phase</th></tr></thead><tbody>${d.queries
@@ -56,9 +54,7 @@ export const promQuerySection: PhaseSection = {
   markdown(p) {
     const out: string[] = [];
     for (const [name, m, d] of measurementsOf<PromQueryData>(p, 'promQuery')) {
-      out.push(`## PromQL (${p.name})${instanceLabel(name, 'promQuery')}`, '');
-      const note = statusNote(m);
-      if (note) out.push(`_${note}_`, '');
+      out.push(...mdHeading('PromQL', p, name, m));
       if (!d) continue;
       out.push(
         mdTable(
