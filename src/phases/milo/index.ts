@@ -104,8 +104,11 @@ async function snapshot(r: Run, src: MetricsSource, name: SnapshotName): Promise
   const s = await takeSnapshot(src, r.o, r.ctx.signal);
   (r.data.snapshots ??= {})[name] = s;
   if (s.status === 'missing' && src.endpoint) r.warnings.push(`snapshot ${name} missing: ${s.reason}`);
+  const cores = (v: number | null | undefined) => (v == null ? '–' : v.toFixed(3));
+  const mb = (v: number | null | undefined) => (v == null ? '–' : (v / 1e6).toFixed(1));
+  const v = s.status === 'ok' ? s.values : undefined;
   r.ctx.log.info(
-    `snapshot ${name}: ${s.status === 'ok' ? `apiserver ${s.values.apiserver_cpu_cores ?? '–'} cores, ${s.values.apiserver_mem_bytes ?? '–'} B; etcd ${s.values.etcd_cpu_cores ?? '–'} cores (${s.variant})` : `missing (${s.reason})`}`,
+    `snapshot ${name}: ${v ? `apiserver ${cores(v.apiserver_cpu_cores)} cores, ${mb(v.apiserver_mem_bytes)} MB; etcd ${cores(v.etcd_cpu_cores)} cores, ${mb(v.etcd_mem_bytes)} MB (${s.variant})` : `missing (${s.reason})`}`,
   );
   return s;
 }
