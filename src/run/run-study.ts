@@ -118,7 +118,6 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
   // The results folder exists once the target is open: a run that never started writes nothing.
   let started = false;
   const save = () => started && writeResultsFile(resultsPath, results);
-  log.info(`run ${runId}: ${loaded.study.name}, ${plan.phases.length} phase(s) → ${outDir}`);
 
   let open: OpenTarget | undefined;
   /** What the phase in progress measured so far (for a second Ctrl-C). */
@@ -166,6 +165,8 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     interrupts.dispose();
     throw e;
   }
+  // Named once the target is open: a run that cannot reach its target writes no folder to point at.
+  log.info(`run ${runId}: ${loaded.study.name}, ${plan.phases.length} phase(s) → ${outDir}`);
   if (!interrupts.signal.aborted) {
     // The metrics stack and exporter come up before the run counts as started: one that cannot start
     // (a missing Prometheus binary, a taken port) leaves no results folder behind.
