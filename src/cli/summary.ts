@@ -6,6 +6,8 @@ import { readAnalysis } from '../analysis/types.js';
 import { formatAttachedRoutes } from '../phases/attached-routes/format.js';
 import { formatCelTable } from '../phases/cel/format.js';
 import { formatGraphTable } from '../phases/graph/format.js';
+import { formatKroRounds } from '../phases/kro/format.js';
+import { formatMilo } from '../phases/milo/format.js';
 import { sweepShownNote } from '../report/format.js';
 import type { ReportFiles } from '../report/write.js';
 import type { PhaseResult, Results } from '../results/types.js';
@@ -18,17 +20,18 @@ function ms(x: number): string {
   return `${(x / 1000).toFixed(2)}s`;
 }
 
-/** The typed records of the cel and graph phases, as their own tables. */
+/** What a phase type records beyond its ops, in its own lines. */
+const DATA_FORMATS: Record<string, (data: Record<string, unknown>) => string> = {
+  cel: formatCelTable,
+  graph: formatGraphTable,
+  'attached-routes': formatAttachedRoutes,
+  kro: formatKroRounds,
+  milo: formatMilo,
+};
+
 function dataLines(p: PhaseResult): string[] {
   if (!p.data) return [];
-  const table =
-    p.type === 'cel'
-      ? formatCelTable(p.data)
-      : p.type === 'graph'
-        ? formatGraphTable(p.data)
-        : p.type === 'attached-routes'
-          ? formatAttachedRoutes(p.data)
-          : '';
+  const table = DATA_FORMATS[p.type]?.(p.data) ?? '';
   return table ? table.split('\n').map((l) => `    ${l}`) : [];
 }
 
