@@ -60,7 +60,8 @@ export async function waitServed(
         await client.mapper.resolve(`${m.group}/${m.version}`, m.kind);
         break;
       } catch (e) {
-        if (!(e instanceof UnknownKindError) || performance.now() > deadline)
+        if (!(e instanceof UnknownKindError)) throw e;
+        if (performance.now() > deadline)
           throw new KubeperfError(`${o.what} but ${m.kind} is not served after ${timeoutMs / 1000} s`);
         client.mapper.invalidate();
         await sleep(50);
