@@ -132,6 +132,16 @@ export function describeLoad(o: LoadModelOptions, defaultConcurrency: number): s
   return `${o.concurrency ?? defaultConcurrency} workers${q}`;
 }
 
+/**
+ * The least time `requests` requests take behind the client-side limiter (the bucket starts full, so
+ * the first `burst` pass at once), for the plan; undefined without a qps limit or an open model.
+ */
+export function qpsFloorSeconds(o: LoadModelOptions, requests: number): number | undefined {
+  if (!o.qps || arrivalSpec(o)) return undefined;
+  const burst = o.burst ?? Math.max(1, Math.ceil(o.qps));
+  return Math.max(0, requests - burst) / o.qps;
+}
+
 /** A schedule whose rate changes on purpose (ramp, steps): low-rate stretches are not warm-up. */
 export function hasVaryingRate(o: LoadModelOptions): boolean {
   const a = arrivalSpec(o);

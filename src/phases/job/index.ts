@@ -10,7 +10,7 @@ import { connect } from '../../kube/connect.js';
 import { UnknownKindError } from '../../kube/discovery.js';
 import { LABEL_JOB, LABEL_RUN_ID, labelSafe } from '../../kube/labels.js';
 import { celPredicate } from '../../kube/readiness.js';
-import { describeLoad, roundsFor, scheduleFit } from '../../load/model.js';
+import { describeLoad, qpsFloorSeconds, roundsFor, scheduleFit } from '../../load/model.js';
 import { coalescedProgress } from '../../load/progress.js';
 import { sleep } from '../../load/sleep.js';
 import { loadObjectTemplate, type CompiledTemplate } from '../../templates/objects.js';
@@ -68,6 +68,11 @@ function checkRender(
   return total;
 }
 
+const fmtSeconds = (s: number) => (s < 60 ? `${+s.toFixed(1)} s` : `${+(s / 60).toFixed(1)} min`);
+/** The qps limit's floor on the phase's duration, when it is worth saying (a second or more). */
+const floor = (s: number | undefined) =>
+  s !== undefined && s >= 1 ? `at least ${fmtSeconds(s)} at this qps` : '';
+
 export const jobPhase: PhaseType<JobOptions> = {
   type: 'job',
   description:
@@ -96,6 +101,7 @@ export const jobPhase: PhaseType<JobOptions> = {
         o.preLoadImages ? 'preLoadImages: not done (note in results)' : '',
         o.gc ? 'gc after' : '',
         fit ?? '',
+        floor(qpsFloorSeconds(o, objects)),
       ].filter(Boolean);
       return {
         steps: [
@@ -113,7 +119,11 @@ export const jobPhase: PhaseType<JobOptions> = {
             Object.entries(x.labelSelector)
               .map(([k, v]) => `${k}=${v}`)
               .join(',') || 'run label'
-          }${o.jobType === 'delete' ? '' : ` × ${o.jobIterations} iterations`}; ${load}`,
+          }${o.jobType === 'delete' ? '' : ` × ${o.jobIterations} iterations`}; ${load}${
+            o.qps && o.jobType !== 'delete'
+              ? `; at least ${fmtSeconds(o.jobIterations / o.qps)} per selected object at qps ${o.qps}`
+              : ''
+          }`,
       ),
       needsCluster: true,
     };
