@@ -8,7 +8,7 @@ import { celCompare, celEquals, celTypeName, DurationCtor, UIntCtor } from './co
 import { INT64_MAX, INT64_MIN, goQuote } from './go.js';
 import { registerNamespaced } from './macros.js';
 import { Addr, Prefix, parseAddr, parsePrefix } from './netip.js';
-import { Quantity, isQuantity, parseQuantity } from './quantity.js';
+import { Quantity, parseQuantity } from './quantity.js';
 import { findAllString, findString } from './regex.js';
 import { Semver, normalizeAndParseSemver, parseSemver } from './semver.js';
 import { GoURL, parseRequestURI, parseURL } from './url.js';
@@ -78,12 +78,22 @@ function typed(
   env.registerOperator(`${name} == ${name}`, (a: { equals(o: unknown): boolean }, b: unknown) => a.equals(b));
 }
 
+/** The `isX(string)` checks: whether the `x(string)` conversion would succeed. */
+const succeeds = (f: () => unknown) => {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 function registerQuantity(env: Environment): void {
   typed(env, Q, QuantityValue);
   const cmp = (a: QuantityValue, b: QuantityValue) => a.q.cmp(b.q);
   env
     .registerFunction(`quantity(string): ${Q}`, (s: string) => new QuantityValue(parseQuantity(s)))
-    .registerFunction('isQuantity(string): bool', (s: string) => isQuantity(s))
+    .registerFunction('isQuantity(string): bool', (s: string) => succeeds(() => parseQuantity(s)))
     // Kubernetes declares sign as a global overload (cel.Overload), so it is `sign(q)`, not `q.sign()`.
     .registerFunction(`sign(${Q}): int`, (a: QuantityValue) => a.q.sign())
     .registerFunction(
@@ -128,14 +138,7 @@ function registerURL(env: Environment): void {
         throw new Error(`URL parse error during conversion from string: ${(e as Error).message}`);
       }
     })
-    .registerFunction('isURL(string): bool', (s: string) => {
-      try {
-        parseRequestURI(s);
-        return true;
-      } catch {
-        return false;
-      }
-    })
+    .registerFunction('isURL(string): bool', (s: string) => succeeds(() => parseRequestURI(s)))
     .registerFunction(`${URL_T}.getScheme(): string`, (u: URLValue) => u.url.scheme)
     .registerFunction(`${URL_T}.getHost(): string`, (u: URLValue) => u.url.host)
     .registerFunction(`${URL_T}.getHostname(): string`, (u: URLValue) => u.url.hostname())
@@ -180,15 +183,6 @@ function stringToCIDR(raw: string): Prefix {
     throw new Error(`network address parse error during conversion from string: ${(e as Error).message}`);
   }
 }
-
-const succeeds = (f: () => unknown) => {
-  try {
-    f();
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function registerIP(env: Environment): void {
   typed(env, IP_T, IPValue);

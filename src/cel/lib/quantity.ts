@@ -260,12 +260,3 @@ export function parseQuantity(str: string): Quantity {
   const tiny = s.format === 'BinarySI' && unscaled !== 0n && unscaled < 10n ** BigInt(-exp);
   return new Quantity(m[1] === '-' ? -unscaled : unscaled, exp, true, tiny ? 'DecimalSI' : s.format);
 }
-
-export function isQuantity(s: string): boolean {
-  try {
-    parseQuantity(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
