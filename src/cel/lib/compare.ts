@@ -12,7 +12,7 @@ const DurationCtor = (probe.evaluate("duration('1s')") as object).constructor;
 interface Equatable {
   equals(o: unknown): boolean;
 }
-interface DurationLike {
+export interface DurationLike {
   seconds: bigint | number;
   nanos: number;
 }
@@ -29,7 +29,8 @@ function numCompare(a: number | bigint, b: number | bigint): number {
   return a < b ? -1 : a > b ? 1 : a == b ? 0 : NaN;
 }
 
-const durationNs = (d: DurationLike) => BigInt(d.seconds) * 1_000_000_000n + BigInt(d.nanos);
+/** A cel-js duration in nanoseconds. */
+export const durationNs = (d: DurationLike) => BigInt(d.seconds) * 1_000_000_000n + BigInt(d.nanos);
 
 export function isMapValue(v: unknown): v is Record<string, unknown> | Map<unknown, unknown> {
   return v instanceof Map || (v !== null && typeof v === 'object' && (v as object).constructor === Object);

@@ -4,7 +4,15 @@
  * Semantics come from the ports in quantity.ts, url.ts, netip.ts, semver.ts and regex.ts.
  */
 import type { Environment } from '@marcbachmann/cel-js';
-import { celCompare, celEquals, celTypeName, DurationCtor, UIntCtor } from './compare.js';
+import {
+  celCompare,
+  celEquals,
+  celTypeName,
+  DurationCtor,
+  durationNs,
+  UIntCtor,
+  type DurationLike,
+} from './compare.js';
 import { INT64_MAX, INT64_MIN, goQuote } from './go.js';
 import { registerNamespaced } from './macros.js';
 import { Addr, Prefix, parseAddr, parsePrefix } from './netip.js';
@@ -301,9 +309,7 @@ function sum(l: unknown[]): unknown {
         (acc as { valueOf(): bigint }).valueOf() + (x as { valueOf(): bigint }).valueOf(),
       );
     } else if (acc instanceof DurationCtor && x instanceof DurationCtor) {
-      const ns = (d: unknown) =>
-        BigInt((d as { seconds: number }).seconds) * 1_000_000_000n + BigInt((d as { nanos: number }).nanos);
-      const total = ns(acc) + ns(x);
+      const total = durationNs(acc as DurationLike) + durationNs(x as DurationLike);
       acc = new (DurationCtor as new (s: bigint, n: number) => unknown)(
         total / 1_000_000_000n,
         Number(total % 1_000_000_000n),
