@@ -1,20 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../phases/builtin.js';
+import { yamlFiles } from '../rgd/yardstick.js';
 import { buildPlan, formatPlan } from './plan.js';
 import { loadStudyFile } from './load.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(name) ? [p] : [];
-  });
-}
 
 /** Study files are the YAML files with a top-level `phases:`; the rest are templates and RGDs. */
 const studies = [...yamlFiles(join(root, 'examples')), ...yamlFiles(join(root, 'studies'))].filter((f) => {
