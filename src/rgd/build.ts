@@ -389,16 +389,11 @@ function compileOne(
   checker: CelTypeChecker | undefined,
   unchecked: UncheckedExpression[],
 ): CompiledExpression | undefined {
-  const where = { resource, kind: f.kind, path: f.path, expression: f.raw };
   if (checker && f.references.includes('schema')) {
     // Typed against the instance schema, as kro checks against the CRD's OpenAPI (resources stay dyn).
     const r = checker.check(f.expression);
     if (!r.valid) {
-      const reason = kubeperfLimitation(f.expression, r.error);
-      if (reason) {
-        unchecked.push({ ...where, reason });
-        return undefined;
-      }
+      if (recordLimitation(unchecked, resource, f, r.error)) return undefined;
       throw new RgdError(
         `failed to type-check ${f.kind} expression "${f.raw}" in resource "${resource}" at path "${f.path}": ${r.error}`,
       );
@@ -418,15 +413,26 @@ function compileOne(
     };
   } catch (e) {
     const msg = e instanceof CelCompileError ? celErrorSummary(e) : String(e);
-    const reason = kubeperfLimitation(f.expression, msg);
-    if (reason) {
-      unchecked.push({ ...where, reason });
-      return undefined;
-    }
+    if (recordLimitation(unchecked, resource, f, msg)) return undefined;
     throw new RgdError(
       `failed to compile ${f.kind} expression "${f.raw}" in resource "${resource}" at path "${f.path}": ${msg}`,
     );
   }
+}
+
+/**
+ * When `error` comes from kubeperf's CEL gaps (kubeperfLimitation), records the expression as
+ * unchecked and returns true; false when kro would report the error too.
+ */
+function recordLimitation(
+  unchecked: UncheckedExpression[],
+  resource: string,
+  f: { kind: ExpressionKind; path: string; raw: string; expression: string },
+  error: string,
+): boolean {
+  const reason = kubeperfLimitation(f.expression, error);
+  if (reason) unchecked.push({ resource, kind: f.kind, path: f.path, expression: f.raw, reason });
+  return reason !== undefined;
 }
 
 /**
@@ -447,9 +453,8 @@ function parseReferences(
   try {
     facts = engine.parseOnly(f.expression).facts;
   } catch (e) {
-    const reason = kubeperfLimitation(f.expression, celErrorSummary(e));
-    if (!reason) throw new RgdError(messages.parse(celErrorSummary(e)));
-    unchecked.push({ ...where, reason });
+    const msg = celErrorSummary(e);
+    if (!recordLimitation(unchecked, resource, f, msg)) throw new RgdError(messages.parse(msg));
     return { references: scanReferences(f.expression, names), unchecked: true };
   }
   const fns = classifyUnknownFunctions(facts.functions, engine.knownFunctions());
