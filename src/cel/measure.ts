@@ -129,7 +129,7 @@ export async function timeInterleaved(
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 export function timeBatched(fn: () => unknown, options: BatchOptions = {}): BatchTiming {
-  const samples = new Samples(fn, calibrate(fn, options));
+  const samples = Samples.calibrated(fn, options);
   const budgetNs = BigInt(Math.round((options.budgetMs ?? 150) * 1e6));
   const minSamples = options.minSamples ?? 20;
   const start = now();
