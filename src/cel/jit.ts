@@ -228,7 +228,7 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
         const maps = iteratesStringKeys(target0);
         const isObj = `${l} !== null && typeof ${l} === 'object' && ${l}.constructor === Object`;
         const ks = `ks${counter.n++}`;
-        const len = twoVar ? `(${ks} === null ? ${l}.length : ${ks}.length)` : `${l}.length`;
+        const len = twoVar && maps ? `(${ks} === null ? ${l}.length : ${ks}.length)` : `${l}.length`;
         const head = !maps
           ? `if (!Array.isArray(${l})) H.fail(); `
           : twoVar
@@ -239,8 +239,7 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
           : maps
             ? `const ${k} = ${ks} === null ? BigInt(${i}) : ${ks}[${i}]; const ${v} = ${ks} === null ? ${l}[${i}] : ${l}[${k}]; `
             : `const ${v} = ${l}[${i}]; const ${k} = BigInt(${i}); `;
-        const loop = (inside: string) =>
-          `for (let ${i} = 0; ${i} < ${twoVar && !maps ? `${l}.length` : len}; ${i}++) { ${bind}${inside} }`;
+        const loop = (inside: string) => `for (let ${i} = 0; ${i} < ${len}; ${i}++) { ${bind}${inside} }`;
         const pred = (x: ASTNode) =>
           `const ${r} = ${body(x)}; if (${r} !== true && ${r} !== false) H.fail();`;
         let code: string;
@@ -260,7 +259,7 @@ function gen(n: ASTNode, scope: Map<string, string>, counter: GenState): string 
           default:
             code =
               rest.length === 1
-                ? `${head}const out = new Array(${twoVar && !maps ? `${l}.length` : len}); ${loop(`out[${i}] = ${body(rest[0]!)};`)} return out;`
+                ? `${head}const out = new Array(${len}); ${loop(`out[${i}] = ${body(rest[0]!)};`)} return out;`
                 : `${head}const out = []; ${loop(`${pred(rest[0]!)} if (${r}) out.push(${body(rest[1]!)});`)} return out;`;
         }
         const locals = counter.scopes.pop()!;
