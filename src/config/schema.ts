@@ -145,19 +145,21 @@ export const DeployRuleSchema = z
   })
   .describe('An RBAC rule the in-cluster run needs beyond what its phases declare.');
 
+/** Environment variables of the run's container: NAME → value. */
+const EnvVarsSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+  z.string(),
+);
+
 export const DeploySchema = z
   .strictObject({
     rules: z
       .array(DeployRuleSchema)
       .default([])
       .describe('Extra RBAC rules for the run’s service account (kubeperf deploy).'),
-    env: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
-        z.string(),
-      )
-      .default({})
-      .describe('Environment of the run’s container (the study’s ${VAR} knobs); --env overrides.'),
+    env: EnvVarsSchema.default({}).describe(
+      'Environment of the run’s container (the study’s ${VAR} knobs); --env overrides.',
+    ),
     kubeconfigSecret: z
       .strictObject({
         name: z.string().min(1),
@@ -185,12 +187,7 @@ export const DeploySchema = z
       ),
     cleanup: z
       .strictObject({
-        env: z
-          .record(
-            z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
-            z.string(),
-          )
-          .refine((e) => Object.keys(e).length > 0, 'name at least one variable'),
+        env: EnvVarsSchema.refine((e) => Object.keys(e).length > 0, 'name at least one variable'),
       })
       .optional()
       .describe(
