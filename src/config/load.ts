@@ -106,15 +106,6 @@ export function loadStudyText(
   const configForResults = redact(src.doc.toJS());
 
   const problems: string[] = [];
-  const referenced = new Set<string>();
-  visit(src.doc, {
-    Scalar(_key, node: Scalar) {
-      if (typeof node.value === 'string') for (const n of envRefs(node.value)) referenced.add(n);
-    },
-  });
-  const known = [...referenced].sort();
-  problems.push(...variableProblems('--set', variableSets, file, known));
-  problems.push(...variableProblems('--env', options.envFlags ?? [], file, known));
   const env = variableSets.length ? { ...(options.env ?? process.env), ...variables } : options.env;
   const locator: Locator = (path, key) => {
     const o = overrideCovering(overrides, path, key);
@@ -123,9 +114,12 @@ export function loadStudyText(
     return `${file}:${p.line}:${p.col}`;
   };
 
+  // One pass over the scalars: the variables the study references (before expansion), then expansion.
+  const referenced = new Set<string>();
   visit(src.doc, {
     Scalar(_key, node: Scalar) {
       if (typeof node.value !== 'string') return;
+      for (const n of envRefs(node.value)) referenced.add(n);
       const { value, missing } = expandEnv(node.value, env);
       for (const name of missing) {
         const pos = src.lineCounter.linePos(node.range?.[0] ?? 0);
@@ -139,6 +133,9 @@ export function loadStudyText(
         node.type === 'PLAIN' && /^\$\{[^}]+\}$/.test(node.value.trim()) ? parseScalar(value) : value;
     },
   });
+  const known = [...referenced].sort();
+  problems.push(...variableProblems('--set', variableSets, file, known));
+  problems.push(...variableProblems('--env', options.envFlags ?? [], file, known));
 
   return validate(src.doc.toJS(), { source: file, baseDir, locator, problems, configForResults, options });
 }
