@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYamlValue, visit, type Scalar } from 'yaml';
+import type { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { builtinMeasurements } from '../measurements/builtin.js';
 import type { MeasurementRegistry } from '../measurements/registry.js';
@@ -217,16 +218,8 @@ function validate(
       );
       return;
     }
-    const own: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(e))
-      if (!(PhaseCommonKeys as readonly string[]).includes(k)) own[k] = v;
-    const r = phaseType.options.safeParse(own);
-    if (!r.success) {
-      problems.push(
-        ...issuesToProblems(r.error.issues, phaseType.options, locator, ['phases', i], PhaseCommonKeys),
-      );
-      return;
-    }
+    const r = ownOptions(e, phaseType.options, PhaseCommonKeys, ['phases', i], locator, problems);
+    if (!r) return;
     const base = typeof e.name === 'string' ? e.name : phaseType.type;
     const seen = names.get(base) ?? 0;
     if (typeof e.name === 'string' && seen > 0) {
@@ -255,6 +248,26 @@ function validate(
     measurements,
     configForResults: ctx.configForResults,
   };
+}
+
+/**
+ * A phase's or measurement's own options (the entry without its common keys) parsed by its type's
+ * schema; undefined, with the problems at the entry's field paths, when they do not fit.
+ */
+function ownOptions(
+  entry: Record<string, unknown>,
+  schema: z.ZodType,
+  commonKeys: readonly string[],
+  path: (string | number)[],
+  locator: Locator,
+  problems: string[],
+): { data: unknown } | undefined {
+  const own: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) if (!commonKeys.includes(k)) own[k] = v;
+  const r = schema.safeParse(own);
+  if (r.success) return { data: r.data };
+  problems.push(...issuesToProblems(r.error.issues, schema, locator, path, commonKeys));
+  return undefined;
 }
 
 /**
@@ -301,22 +314,15 @@ function resolveMeasurements(
           (hint ? ` (did you mean "${hint}"?)` : `; phases: ${phaseNames.join(', ')}`),
       );
     });
-    const own: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(e))
-      if (!(MeasurementCommonKeys as readonly string[]).includes(k)) own[k] = v;
-    const r = measurement.options.safeParse(own);
-    if (!r.success) {
-      problems.push(
-        ...issuesToProblems(
-          r.error.issues,
-          measurement.options,
-          locator,
-          ['measurements', i],
-          MeasurementCommonKeys,
-        ),
-      );
-      return;
-    }
+    const r = ownOptions(
+      e,
+      measurement.options,
+      MeasurementCommonKeys,
+      ['measurements', i],
+      locator,
+      problems,
+    );
+    if (!r) return;
     const name = typeof e.name === 'string' ? e.name : measurement.type;
     if (seen.has(name)) {
       problems.push(
