@@ -13,7 +13,7 @@ import {
   UIntCtor,
   type DurationLike,
 } from './compare.js';
-import { INT64_MAX, INT64_MIN, goQuote } from './go.js';
+import { goQuote, inInt64 } from './go.js';
 import { registerNamespaced } from './macros.js';
 import { Addr, Prefix, parseAddr, parsePrefix } from './netip.js';
 import { Quantity, parseQuantity } from './quantity.js';
@@ -302,7 +302,7 @@ function sum(l: unknown[]): unknown {
     const x = l[i];
     if (typeof acc === 'bigint' && typeof x === 'bigint') {
       acc = acc + x;
-      if ((acc as bigint) > INT64_MAX || (acc as bigint) < INT64_MIN) throw new Error('integer overflow');
+      if (!inInt64(acc as bigint)) throw new Error('integer overflow');
     } else if (typeof acc === 'number' && typeof x === 'number') acc = acc + x;
     else if (acc instanceof UIntCtor && x instanceof UIntCtor) {
       acc = new (UIntCtor as new (v: bigint) => unknown)(

@@ -5,7 +5,7 @@
  * `asInteger()` only succeed on the int64 form with a non-negative scale, so `quantity("1000m")`
  * is not an integer in Kubernetes and is not one here either. Values are exact (bigint mantissa).
  */
-import { INT64_MAX, INT64_MIN, inInt64, pow10 } from './go.js';
+import { INT64_MAX, inInt64, pow10 } from './go.js';
 
 const SPLIT_RE = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 export const ERR_FORMAT_WRONG = `quantities must match the regular expression '${SPLIT_RE}'`;
@@ -200,7 +200,7 @@ function interpret(suffix: string): { base: 10 | 2; exponent: number; format: Fo
     const rest = suffix.slice(1);
     if (!/^[+-]?[0-9]+$/.test(rest)) return undefined;
     const n = BigInt(rest);
-    if (n > INT64_MAX || n < INT64_MIN) return undefined;
+    if (!inInt64(n)) return undefined;
     // Go stores it in an int32 (wrapping).
     return { base: 10, exponent: Number(BigInt.asIntN(32, n)), format: 'DecimalExponent' };
   }
