@@ -122,13 +122,18 @@ export function scheduleFit(o: LoadModelOptions, tasks: number): string | undefi
   return `the schedule holds ${fmt(total)} arrivals but there are ${fmt(tasks)} objects: each op runs out of objects ${where}; set objects: ${total} to run the whole schedule`;
 }
 
+/** The limiter's bucket size: `burst`, else ceil(qps) (at least 1), as kubeperf defaults it. */
+function burstOf(o: LoadModelOptions): number {
+  return o.burst ?? Math.max(1, Math.ceil(o.qps ?? 1));
+}
+
 /** One line for plans and logs, e.g. "16 workers, qps 50 burst 50" or "open 200/s poisson". */
 export function describeLoad(o: LoadModelOptions, defaultConcurrency: number): string {
   const a = arrivalSpec(o);
   if (a?.kind === 'constant' || a?.kind === 'poisson') return `open model ${a.rate}/s ${a.kind}`;
   if (a?.kind === 'ramp') return `open model ramp ${a.from}→${a.to}/s over ${o.ramp!.duration}`;
   if (a?.kind === 'steps') return `open model ${a.steps.map((s) => `${s.rate}/s`).join('→')}`;
-  const q = o.qps ? `, qps ${o.qps} burst ${o.burst ?? Math.max(1, Math.ceil(o.qps))}` : '';
+  const q = o.qps ? `, qps ${o.qps} burst ${burstOf(o)}` : '';
   return `${o.concurrency ?? defaultConcurrency} workers${q}`;
 }
 
@@ -138,8 +143,7 @@ export function describeLoad(o: LoadModelOptions, defaultConcurrency: number): s
  */
 export function qpsFloorSeconds(o: LoadModelOptions, requests: number): number | undefined {
   if (!o.qps || arrivalSpec(o)) return undefined;
-  const burst = o.burst ?? Math.max(1, Math.ceil(o.qps));
-  return Math.max(0, requests - burst) / o.qps;
+  return Math.max(0, requests - burstOf(o)) / o.qps;
 }
 
 /** A schedule whose rate changes on purpose (ramp, steps): low-rate stretches are not warm-up. */
@@ -168,7 +172,7 @@ export function roundSlices(total: number, rounds: number): [number, number][] {
 
 /** The client-go token bucket of a closed model; share one across rounds so bursts are not refilled. */
 export function limiterFor(o: LoadModelOptions): TokenBucket {
-  return new TokenBucket(o.qps ?? 0, o.burst ?? Math.max(1, Math.ceil(o.qps ?? 1)));
+  return new TokenBucket(o.qps ?? 0, burstOf(o));
 }
 
 /** Pacing facts of several runs added up (max lag: the largest). */
