@@ -26,6 +26,7 @@ import {
 } from '../../gateway-api/resources.js';
 import type { KubeObject } from '../../kube/client.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
+import { namespaceMapping } from '../../kube/namespaces.js';
 import { isConflict, isNotFound, type ControllerClient } from '../runtime/client.js';
 import { ControllerLoop } from '../runtime/controller.js';
 import { Informer, keyOf } from '../runtime/informer.js';
@@ -44,15 +45,6 @@ import {
 import { gatewayMetrics, type GatewayMetrics } from './metrics.js';
 import type { GatewayControllerOptions } from './options.js';
 import { gatewayClassStatus, gatewayStatus, routeParents } from './status.js';
-
-const namespaceMapping: ResourceMapping = {
-  group: '',
-  version: 'v1',
-  resource: 'namespaces',
-  kind: 'Namespace',
-  namespaced: false,
-  verbs: ['get', 'list', 'watch'],
-};
 
 interface RouteDesired {
   ours: { ref: ParentReference; attachment: ParentAttachment }[];
