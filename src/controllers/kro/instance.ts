@@ -91,7 +91,8 @@ function canonical(v: unknown): string {
     .join(',')}}`;
 }
 
-const isSuspended = (inst: KubeObject) => {
+/** The kro.run/reconcile annotation suspends reconciliation (`suspended`, legacy `disabled`). */
+export const isSuspended = (inst: KubeObject) => {
   const v = String(
     (inst.metadata.annotations as Record<string, string> | undefined)?.[ANNOTATION_RECONCILE] ?? '',
   );
