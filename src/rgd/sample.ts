@@ -72,7 +72,8 @@ function setAt(obj: Record<string, unknown>, path: string, value: unknown): void
   cur[segs[segs.length - 1]!] = value;
 }
 
-function cartesian(dims: { name: string; values: unknown[] }[]): Record<string, unknown>[] {
+/** Every combination of the forEach dimensions' values (kro's collection items), in order. */
+export function cartesian(dims: { name: string; values: unknown[] }[]): Record<string, unknown>[] {
   let out: Record<string, unknown>[] = [{}];
   for (const d of dims) out = out.flatMap((combo) => d.values.map((v) => ({ ...combo, [d.name]: v })));
   return out;

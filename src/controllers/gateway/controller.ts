@@ -26,6 +26,7 @@ import {
 } from '../../gateway-api/resources.js';
 import type { KubeObject } from '../../kube/client.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
+import { namespaceMapping } from '../../kube/namespaces.js';
 import { isConflict, isNotFound, type ControllerClient } from '../runtime/client.js';
 import { ControllerLoop } from '../runtime/controller.js';
 import { Informer, keyOf } from '../runtime/informer.js';
@@ -45,15 +46,6 @@ import { gatewayMetrics, type GatewayMetrics } from './metrics.js';
 import type { GatewayControllerOptions } from './options.js';
 import { gatewayClassStatus, gatewayStatus, routeParents } from './status.js';
 
-const namespaceMapping: ResourceMapping = {
-  group: '',
-  version: 'v1',
-  resource: 'namespaces',
-  kind: 'Namespace',
-  namespaced: false,
-  verbs: ['get', 'list', 'watch'],
-};
-
 interface RouteDesired {
   ours: { ref: ParentReference; attachment: ParentAttachment }[];
   refs: RefsResolution;
@@ -71,6 +63,24 @@ function removeFrom(index: Map<string, Set<string>>, k: string, v: string): void
   if (!s) return;
   s.delete(v);
   if (!s.size) index.delete(k);
+}
+
+/**
+ * Gives `key` the values `after` in a two-way index (forward: key → values, reverse: value → keys);
+ * returns the values it had before.
+ */
+function reindex(
+  forward: Map<string, Set<string>>,
+  reverse: Map<string, Set<string>>,
+  key: string,
+  after: Set<string>,
+): Set<string> {
+  const before = forward.get(key) ?? new Set<string>();
+  for (const v of before) if (!after.has(v)) removeFrom(reverse, v, key);
+  for (const v of after) addTo(reverse, v, key);
+  if (after.size) forward.set(key, after);
+  else forward.delete(key);
+  return before;
 }
 
 const split = (key: string): [string, string] => {
@@ -271,22 +281,10 @@ export class GatewayController {
 
   private onRoute(r: HTTPRoute, deleted = false): void {
     const key = keyOf(r);
-    const before = this.gatewaysOfRoute.get(key) ?? new Set<string>();
-    const after = deleted ? new Set<string>() : routeGatewayKeys(r);
-    for (const g of before) if (!after.has(g)) removeFrom(this.routesByGateway, g, key);
-    for (const g of after) addTo(this.routesByGateway, g, key);
-    if (after.size) this.gatewaysOfRoute.set(key, after);
-    else this.gatewaysOfRoute.delete(key);
-    for (const g of before) this.recount.add(g);
-    for (const g of after) this.recount.add(g);
-
-    const bBefore = this.backendsOfRoute.get(key) ?? new Set<string>();
-    const bAfter = deleted ? new Set<string>() : routeBackendKeys(r);
-    for (const b of bBefore) if (!bAfter.has(b)) removeFrom(this.routesByBackend, b, key);
-    for (const b of bAfter) addTo(this.routesByBackend, b, key);
-    if (bAfter.size) this.backendsOfRoute.set(key, bAfter);
-    else this.backendsOfRoute.delete(key);
-
+    const gateways = deleted ? new Set<string>() : routeGatewayKeys(r);
+    for (const g of reindex(this.gatewaysOfRoute, this.routesByGateway, key, gateways)) this.recount.add(g);
+    for (const g of gateways) this.recount.add(g);
+    reindex(this.backendsOfRoute, this.routesByBackend, key, deleted ? new Set() : routeBackendKeys(r));
     this.dirtyRoutes.add(key);
     this.touch();
   }

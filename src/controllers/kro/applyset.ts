@@ -59,12 +59,3 @@ export function parentMetadata(
     },
   };
 }
-
-export function sameParentMetadata(instance: KubeObject, want: ReturnType<typeof parentMetadata>): boolean {
-  const l = instance.metadata.labels ?? {};
-  const a = (instance.metadata.annotations ?? {}) as Record<string, string>;
-  return (
-    Object.entries(want.labels).every(([k, v]) => l[k] === v) &&
-    Object.entries(want.annotations).every(([k, v]) => a[k] === v)
-  );
-}

@@ -1,6 +1,5 @@
 /** kro's names on the wire (pkg/metadata, api/v1alpha1), so cluster state looks like real kro's. */
 export const KRO_VERSION = 'v0.9.3-kubeperf';
-export const KRO_GROUP = 'kro.run';
 
 export const FINALIZER = 'kro.run/finalizer';
 

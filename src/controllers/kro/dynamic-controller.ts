@@ -14,10 +14,10 @@ import { Informer } from '../runtime/informer.js';
 import type { ControllerMetrics } from '../runtime/metrics.js';
 import { controllerRateLimiter } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/workqueue.js';
-import { ANNOTATION_RECONCILE, QUEUE_NAME } from './constants.js';
+import { QUEUE_NAME } from './constants.js';
 import { Coordinator } from './coordinator.js';
 import type { Graph } from './graph.js';
-import { InstanceReconciler } from './instance.js';
+import { InstanceReconciler, isSuspended } from './instance.js';
 import type { KroMetrics } from './metrics.js';
 import type { KroControllerOptions } from './options.js';
 
@@ -26,11 +26,6 @@ interface Registration {
   reconciler: InstanceReconciler;
   informer: Informer;
 }
-
-const suspended = (o: KubeObject) =>
-  /^(suspended|disabled)$/i.test(
-    String((o.metadata.annotations as Record<string, string> | undefined)?.[ANNOTATION_RECONCILE] ?? ''),
-  );
 
 /** Queue keys: `<gvrKey>|<namespace>|<name>`. */
 export function instanceKey(gvr: string, namespace: string | undefined, name: string): string {
@@ -123,7 +118,7 @@ export class DynamicController {
       onAdd: (o) => this.event(graph.gvrKey, 'add', o),
       onDelete: (o) => this.event(graph.gvrKey, 'delete', o),
       onUpdate: (old, o) => {
-        const unsuspended = suspended(old) && !suspended(o);
+        const unsuspended = isSuspended(old) && !isSuspended(o);
         if (old.metadata.generation === o.metadata.generation && !unsuspended) return;
         this.event(graph.gvrKey, 'update', o);
       },

@@ -17,7 +17,7 @@ import type { ResourceMapping } from '../../kube/discovery.js';
 import { isConflict, type ControllerClient } from '../runtime/client.js';
 import type { ReconcileResult } from '../runtime/controller.js';
 import { matchesSelector, selectorString, type LabelSelector } from '../runtime/label-selector.js';
-import { hasFinalizer, withoutFinalizer, type Condition } from '../runtime/objects.js';
+import { hasFinalizer, hasLabels, withoutFinalizer, type Condition } from '../runtime/objects.js';
 import { applySetId, inventoryOf, parentMetadata, union, type Inventory } from './applyset.js';
 import {
   ANNOTATION_APPLY_ORDER,
@@ -91,7 +91,8 @@ function canonical(v: unknown): string {
     .join(',')}}`;
 }
 
-const isSuspended = (inst: KubeObject) => {
+/** The kro.run/reconcile annotation suspends reconciliation (`suspended`, legacy `disabled`). */
+export const isSuspended = (inst: KubeObject) => {
   const v = String(
     (inst.metadata.annotations as Record<string, string> | undefined)?.[ANNOTATION_RECONCILE] ?? '',
   );
@@ -200,8 +201,7 @@ export class InstanceReconciler {
       [LABEL_RGD_ID]: g.rgdUid,
       [LABEL_RGD_NAME]: g.rgdName,
     };
-    const have = inst.metadata.labels ?? {};
-    if (hasFinalizer(inst, FINALIZER) && Object.entries(want).every(([k, v]) => have[k] === v)) return inst;
+    if (hasFinalizer(inst, FINALIZER) && hasLabels(inst, want)) return inst;
     return this.d.client.applyObject(
       g.instance,
       {

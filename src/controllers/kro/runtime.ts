@@ -9,6 +9,7 @@
 import { fromCelValue, toCelValue } from '../../cel/values.js';
 import type { KubeObject } from '../../kube/client.js';
 import { pathSegments } from '../../rgd/extract.js';
+import { cartesian } from '../../rgd/sample.js';
 import type { CompiledExpression, CompiledResource } from '../../rgd/types.js';
 import type { Graph } from './graph.js';
 
@@ -42,12 +43,6 @@ function setAt(obj: Record<string, unknown>, path: string, value: unknown): void
     cur = cur[segs[i]!] as Record<string | number, unknown>;
   }
   cur[segs[segs.length - 1]!] = value;
-}
-
-function cartesian(dims: { name: string; values: unknown[] }[]): Record<string, unknown>[] {
-  let out: Record<string, unknown>[] = [{}];
-  for (const d of dims) out = out.flatMap((combo) => d.values.map((v) => ({ ...combo, [d.name]: v })));
-  return out;
 }
 
 export class GraphRuntime {

@@ -32,7 +32,6 @@ const core = (resource: string, kind: string, namespaced: boolean): ResourceMapp
 
 export const organizations = milo('organizations', 'Organization');
 export const projects = milo('projects', 'Project');
-export const namespaces = core('namespaces', 'Namespace', false);
 export const secrets = core('secrets', 'Secret', true);
 export const configmaps = core('configmaps', 'ConfigMap', true);
 

@@ -13,6 +13,7 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { KubeObject } from '../../kube/client.js';
+import { namespaceMapping } from '../../kube/namespaces.js';
 import { RestClient } from '../../kube/rest.js';
 import { ApiError, ControllerClient, isConflict, isNotFound } from '../runtime/client.js';
 import { ControllerLoop, type ReconcileResult } from '../runtime/controller.js';
@@ -27,7 +28,7 @@ import {
 } from '../runtime/objects.js';
 import { controllerRateLimiter, defaultRateLimiterOptions } from '../runtime/rate-limiter.js';
 import { WorkQueue } from '../runtime/workqueue.js';
-import { namespaces, PROJECT_DEFAULT_LABEL, PROJECT_FINALIZER, projects, projectScope } from './api.js';
+import { PROJECT_DEFAULT_LABEL, PROJECT_FINALIZER, projects, projectScope } from './api.js';
 import type { ProjectControllerOptions } from './options.js';
 
 export class ProjectController {
@@ -136,9 +137,9 @@ export class ProjectController {
 
   private async ensureDefaultNamespace(project: string): Promise<void> {
     const c = this.projectClient(project);
-    if (await c.tryGet(namespaces, undefined, 'default')) return;
+    if (await c.tryGet(namespaceMapping, undefined, 'default')) return;
     try {
-      await c.createObject(namespaces, undefined, {
+      await c.createObject(namespaceMapping, undefined, {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: 'default', labels: { [PROJECT_DEFAULT_LABEL]: 'true' } },
@@ -153,13 +154,14 @@ export class ProjectController {
     const c = this.projectClient(project);
     let left: KubeObject[];
     try {
-      left = await c.listObjects(namespaces, undefined);
+      left = await c.listObjects(namespaceMapping, undefined);
     } catch (e) {
       if (isNotFound(e)) return true;
       throw e;
     }
     for (const ns of left) {
-      if (!ns.metadata.deletionTimestamp) await c.deleteObject(namespaces, undefined, ns.metadata.name!);
+      if (!ns.metadata.deletionTimestamp)
+        await c.deleteObject(namespaceMapping, undefined, ns.metadata.name!);
     }
     return left.length === 0;
   }

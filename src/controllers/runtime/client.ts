@@ -5,7 +5,7 @@
  * and preconditioned deletes. Errors are ApiError with the Status reason, so reconcilers can branch
  * on NotFound / Conflict like apierrors.IsNotFound.
  */
-import { KubeClient, type KubeObject, type ListOptions } from '../../kube/client.js';
+import { KubeClient, patchContentType, type KubeObject, type ListOptions } from '../../kube/client.js';
 import { credentialsFromKubeConfig, type Credentials } from '../../kube/credentials.js';
 import { objectPath, type ResourceMapping } from '../../kube/discovery.js';
 import { loadKubeConfig } from '../../kube/kubeconfig.js';
@@ -150,21 +150,15 @@ export class ControllerClient extends KubeClient {
     );
   }
 
-  /** Server-side apply with this field manager (force: take ownership on conflicts). */
-  async applyObject<T = KubeObject>(
-    m: ResourceMapping,
-    obj: KubeObject,
-    fieldManager: string,
-    o: { force?: boolean; subresource?: 'status' } = {},
-  ): Promise<T> {
+  /** Server-side apply with this field manager, forced (takes ownership on conflicts). */
+  async applyObject<T = KubeObject>(m: ResourceMapping, obj: KubeObject, fieldManager: string): Promise<T> {
     const ns = m.namespaced ? obj.metadata.namespace : undefined;
-    const q = `?fieldManager=${encodeURIComponent(fieldManager)}${o.force === false ? '' : '&force=true'}`;
-    const path = objectPath(m, ns, obj.metadata.name!) + (o.subresource ? `/${o.subresource}` : '') + q;
+    const path = `${objectPath(m, ns, obj.metadata.name!)}?fieldManager=${encodeURIComponent(fieldManager)}&force=true`;
     const r = await this.send('apply', {
       method: 'PATCH',
       path,
       body: JSON.stringify(obj),
-      contentType: 'application/apply-patch+yaml',
+      contentType: patchContentType.apply,
     });
     return json<T>(check(`apply ${m.resource} ${ns ?? ''}/${obj.metadata.name}`, r));
   }
@@ -174,15 +168,8 @@ export class ControllerClient extends KubeClient {
     ns: string | undefined,
     name: string,
     patch: unknown,
-    subresource?: 'status',
   ): Promise<T> {
-    const path = objectPath(m, ns, name) + (subresource ? `/${subresource}` : '');
-    const r = await this.send('patch', {
-      method: 'PATCH',
-      path,
-      body: JSON.stringify(patch),
-      contentType: 'application/merge-patch+json',
-    });
+    const r = await this.patch(m, ns, name, JSON.stringify(patch), 'merge');
     return json<T>(check(`patch ${m.resource} ${ns ?? ''}/${name}`, r));
   }
 
