@@ -31,7 +31,7 @@ export interface LatencyGap {
 }
 
 /** Pairs each client op with the server row of its verb that carried the most requests. */
-export function latencyGaps(p: PhaseResult, d: ApiserverMetricsData): LatencyGap[] {
+function latencyGaps(p: PhaseResult, d: ApiserverMetricsData): LatencyGap[] {
   const out: LatencyGap[] = [];
   for (const [op, st] of Object.entries(p.ops)) {
     const verbs = VERBS[op];
