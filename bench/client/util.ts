@@ -21,6 +21,16 @@ export function emit(bench: string, results: BenchResult[], notes?: string): voi
 
 export const log = (msg: string) => process.stderr.write(msg + '\n');
 
+/** Prints the one JSON document and exits, non-zero when a result missed its target (`pass: false`). */
+export function finish(
+  bench: string,
+  results: { name: string; value: number; unit: string; target?: string | number; pass?: boolean }[],
+  notes: string,
+): never {
+  process.stdout.write(JSON.stringify({ bench, results, notes }) + '\n');
+  process.exit(results.every((x) => x.pass !== false) ? 0 : 1);
+}
+
 export async function startCluster(): Promise<{ cluster: EmbeddedCluster; target: Target }> {
   const cluster = await launchEmbeddedCluster({});
   return {
