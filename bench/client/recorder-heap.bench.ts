@@ -2,28 +2,17 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Recorder } from '../../src/metrics/recorder.js';
-import { emit, log } from './util.js';
+import { emit, log, recordSynthetic } from './util.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const OPS = 100_000;
-const names = ['create', 'get', 'update', 'patch', 'list', 'delete'];
 gc();
 const before = process.memoryUsage().heapUsed;
 const rec = new Recorder(0);
 const t0 = process.hrtime.bigint();
-// Ops spread over 10 minutes of windows, 2% errors, latencies 0.5–500 ms: a long, realistic run.
-for (let i = 0; i < OPS; i++) {
-  const start = (i / OPS) * 600_000;
-  const lat = 0.5 + ((i * 7919) % 5000) / 10;
-  rec.record(
-    names[i % names.length]!,
-    start,
-    start + lat,
-    i % 50 === 0 ? { reason: 'TooManyRequests', code: 429 } : undefined,
-  );
-}
+recordSynthetic(rec, OPS);
 const cpuNsPerRecord = Number(process.hrtime.bigint() - t0) / OPS;
 gc();
 const after = process.memoryUsage().heapUsed;

@@ -21,6 +21,16 @@ export function emit(bench: string, results: BenchResult[], notes?: string): voi
 
 export const log = (msg: string) => process.stderr.write(msg + '\n');
 
+/** Prints the one JSON document and exits, non-zero when a result missed its target (`pass: false`). */
+export function finish(
+  bench: string,
+  results: { name: string; value: number; unit: string; target?: string | number; pass?: boolean }[],
+  notes: string,
+): never {
+  process.stdout.write(JSON.stringify({ bench, results, notes }) + '\n');
+  process.exit(results.every((x) => x.pass !== false) ? 0 : 1);
+}
+
 export async function startCluster(): Promise<{ cluster: EmbeddedCluster; target: Target }> {
   const cluster = await launchEmbeddedCluster({});
   return {
@@ -65,6 +75,25 @@ export async function closedLoop(
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return { requests, seconds, cpuUs: cpu.user + cpu.system };
+}
+
+const SYNTHETIC_OPS = ['create', 'get', 'update', 'patch', 'list', 'delete'];
+
+/**
+ * `n` synthetic records: six ops spread over 10 minutes of windows, 2% errors (429s), latencies
+ * 0.5–500 ms: a long, realistic run for the recorder and exporter benches.
+ */
+export function recordSynthetic(rec: Recorder, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const start = (i / n) * 600_000;
+    const lat = 0.5 + ((i * 7919) % 5000) / 10;
+    rec.record(
+      SYNTHETIC_OPS[i % SYNTHETIC_OPS.length]!,
+      start,
+      start + lat,
+      i % 50 === 0 ? { reason: 'TooManyRequests', code: 429 } : undefined,
+    );
+  }
 }
 
 export { connect, Recorder };

@@ -7,6 +7,7 @@ import type { OpStats } from '../../src/results/types.js';
 import { runOnePhase, type PhaseBenchRun } from '../run-phase.js';
 
 export { loadNote } from '../run-phase.js';
+export { finish } from '../client/util.js';
 
 export interface GatewayBenchRun extends PhaseBenchRun {
   data: AttachedRoutesData;
@@ -37,12 +38,3 @@ export const exitedZero = (name: string, r: GatewayBenchRun) => ({
   target: '0',
   pass: r.exitCode === 0,
 });
-
-export function finish(
-  bench: string,
-  results: { name: string; value: number; unit: string; target?: string; pass?: boolean }[],
-  notes: string,
-): never {
-  process.stdout.write(JSON.stringify({ bench, results, notes }) + '\n');
-  process.exit(results.every((x) => x.pass !== false) ? 0 : 1);
-}

@@ -8,6 +8,7 @@
  * is not the binding shaper. The run reports the requeues that went through it.)
  */
 import { loadNote, r2, runKro } from './lib.js';
+import { finish } from '../client/util.js';
 
 const run = await runKro({
   generate: { resources: 1, deps: 0, shape: 'random', kinds: ['ConfigMap'] },
@@ -53,7 +54,4 @@ const results = [
   { name: 'timeToActive.p50', value: r2(run.ops['instance-ready']!.latencyMs.p50), unit: 'ms' },
   { name: 'timeToActive.p99', value: r2(run.ops['instance-ready']!.latencyMs.p99), unit: 'ms' },
 ];
-process.stdout.write(
-  JSON.stringify({ bench: 'kro/defaults', results, notes: `${r.shaper.text} ${loadNote(run)}` }) + '\n',
-);
-process.exit(results.every((x) => x.pass !== false) ? 0 : 1);
+finish('kro/defaults', results, `${r.shaper.text} ${loadNote(run)}`);

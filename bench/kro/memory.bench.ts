@@ -4,6 +4,7 @@
  * server from its /metrics, the load generator from getrusage).
  */
 import { loadNote, mb, r2, runKro } from './lib.js';
+import { finish } from '../client/util.js';
 
 const run = await runKro({
   generate: { resources: 3, deps: 1, shape: 'chain', kinds: ['ConfigMap', 'Secret', 'Service'] },
@@ -39,7 +40,4 @@ const results = [
   { name: 'generatorCpuSeconds', value: r2(run.generatorCpuSeconds), unit: 's' },
   { name: 'exitCode', value: run.exitCode, unit: '', target: '= 0', pass: run.exitCode === 0 },
 ];
-process.stdout.write(
-  JSON.stringify({ bench: 'kro/memory', results, notes: `${r.shaper.text} ${loadNote(run)}` }) + '\n',
-);
-process.exit(results.every((x) => x.pass !== false) ? 0 : 1);
+finish('kro/memory', results, `${r.shaper.text} ${loadNote(run)}`);

@@ -5,6 +5,7 @@
  * QPS limit. Reports instances/s and API requests/s, and the CPU of each process.
  */
 import { loadNote, mb, r2, runKro } from './lib.js';
+import { finish } from '../client/util.js';
 
 const run = await runKro({
   generate: { resources: 5, deps: 0, shape: 'random', kinds: ['ConfigMap', 'Secret', 'Service'] },
@@ -43,7 +44,4 @@ const results = [
   { name: 'cpuMsPerInstance', value: r2((cpuTotal * 1000) / Math.max(1, r.active)), unit: 'ms' },
   { name: 'controllerMaxRss', value: mb(run.controllerMaxRssBytes), unit: 'MB' },
 ];
-process.stdout.write(
-  JSON.stringify({ bench: 'kro/throughput', results, notes: `${r.shaper.text} ${loadNote(run)}` }) + '\n',
-);
-process.exit(results.every((x) => x.pass !== false) ? 0 : 1);
+finish('kro/throughput', results, `${r.shaper.text} ${loadNote(run)}`);

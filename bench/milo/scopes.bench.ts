@@ -7,6 +7,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startClusterServer } from '../../src/cluster/server.js';
+import { finish } from '../client/util.js';
 
 const SCOPES = 500;
 const CREATES = 3000;
@@ -92,11 +93,8 @@ const results = [
     pass: scoped / root <= 1.2,
   },
 ];
-process.stdout.write(
-  JSON.stringify({
-    bench: 'milo/scopes',
-    results,
-    notes: `${SCOPES} project scopes, ${CREATES} creates each way, 16 in flight, in-process server (CPU of server and client); load average ${loadavg()[0]!.toFixed(1)}`,
-  }) + '\n',
+finish(
+  'milo/scopes',
+  results,
+  `${SCOPES} project scopes, ${CREATES} creates each way, 16 in flight, in-process server (CPU of server and client); load average ${loadavg()[0]!.toFixed(1)}`,
 );
-process.exit(results.every((x) => x.pass !== false) ? 0 : 1);

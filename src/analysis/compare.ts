@@ -192,12 +192,12 @@ export function compareRunSets(
         ops: ps.map((p) => p.ops[op]).filter((x): x is OpStats => !!x),
         repeats: ps.map((p) => p.repeats?.map((r) => r.ops[op]).filter((x): x is OpStats => !!x) ?? []),
       });
-      const { tested, errorRate } = compareOp(bp.name, op, side(bps), side(cps), tolerancePct, alpha);
+      const { tested, errorRate } = compareOp(bp.name, op, side(bps), side(cps), alpha);
       add(...tested);
       slots.push(errorRate);
     }
     slots.push(...compareScalars(bp, cp, tolerancePct));
-    add(...compareSweeps(bp, cp, tolerancePct, alpha));
+    add(...compareSweeps(bp, cp, alpha));
   }
   const results = settle(pending, tolerancePct, alpha);
   const settled = new Map(pending.map((x, i) => [x, results[i]!]));
@@ -324,7 +324,6 @@ function compareOp(
   op: string,
   b: Side,
   c: Side,
-  tol: number,
   alpha: number,
 ): { tested: Pending[]; errorRate: MetricDelta } {
   const tested: Pending[] = [];
@@ -475,7 +474,7 @@ function compareScalars(bp: PhaseResult, cp: PhaseResult, tol: number): MetricDe
 }
 
 /** Sweep points present in both runs (same parameter and x): p50, p99 and throughput of each op. */
-function compareSweeps(bp: PhaseResult, cp: PhaseResult, tol: number, alpha: number): Pending[] {
+function compareSweeps(bp: PhaseResult, cp: PhaseResult, alpha: number): Pending[] {
   const out: Pending[] = [];
   for (const bs of bp.sweeps ?? []) {
     const cs = cp.sweeps?.find((s) => s.parameter === bs.parameter);
@@ -489,9 +488,10 @@ function compareSweeps(bp: PhaseResult, cp: PhaseResult, tol: number, alpha: num
         const scope = `${bp.name}@${bs.parameter}=${bpt.x}`;
         const side = (s: OpStats): Side => ({ ops: [s], repeats: [[]] });
         out.push(
-          ...compareOp(scope, op, side(bo), side(co), tol, alpha)
-            .tested.filter((m) => /\.(p50|p99|throughput)$/.test(m.delta.metric))
-            .map((m) => ({ ...m, delta: { ...m.delta, phase: bp.name } })),
+          ...compareOp(scope, op, side(bo), side(co), alpha).tested.map((m) => ({
+            ...m,
+            delta: { ...m.delta, phase: bp.name },
+          })),
         );
       }
     }

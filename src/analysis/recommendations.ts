@@ -2,6 +2,7 @@
  * Recommendations are sentences generated from the measured numbers (fits, thresholds, errors,
  * CIs); each cites the numbers it rests on. Nothing here is canned: no data, no sentence.
  */
+import { impossibleCores } from '../metrics/control-plane-usage.js';
 import type { Results } from '../results/types.js';
 import { costCauses } from './cel-insight.js';
 import { growthClass } from './scaling.js';
@@ -137,7 +138,7 @@ function resourceRecommendations(results: Results): Recommendation[] {
   for (const p of results.phases) {
     if (!p.resources) continue;
     const { rssBytes, sampling } = p.resources;
-    const samples = p.resources.samples.filter((s) => !cpus || s.cpuCores <= cpus * 1.05 + 0.05);
+    const samples = p.resources.samples.filter((s) => !cpus || !impossibleCores(s.cpuCores, cpus));
     const dropped = (p.resources.dropped?.length ?? 0) + p.resources.samples.length - samples.length;
     const cpu = samples.map((s) => s.cpuCores);
     const mean = cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined;

@@ -2,6 +2,9 @@
 import { deltaPct, runRef, type LabeledResults, type RunRef } from './compare.js';
 import { celExpressions } from './select.js';
 
+const byTime = (a: LabeledResults, b: LabeledResults) =>
+  a.results.startedAt.localeCompare(b.results.startedAt);
+
 export interface Trend {
   runs: RunRef[];
   metrics: {
@@ -15,7 +18,7 @@ export interface Trend {
 
 /** Metric values of every run in time order, keyed like MetricDelta.key. */
 export function trend(runs: LabeledResults[]): Trend {
-  const sorted = [...runs].sort((a, b) => a.results.startedAt.localeCompare(b.results.startedAt));
+  const sorted = [...runs].sort(byTime);
   const keys = new Map<string, { unit: string; better: 'lower' | 'higher' }>();
   const perRun = sorted.map((r) => {
     const m = new Map<string, number>();
@@ -61,9 +64,6 @@ export interface RunSelection {
   /** What was dropped or is doubtful, said once each (they become comparison warnings). */
   notes: string[];
 }
-
-const byTime = (a: LabeledResults, b: LabeledResults) =>
-  a.results.startedAt.localeCompare(b.results.startedAt);
 
 /**
  * Which runs `kubeperf compare` compares. The baseline is the first argument (a folder: its oldest

@@ -8,7 +8,7 @@
  *   sum(avg_over_time(container_memory_working_set_bytes{…}[W]))
  * with its fallback for older cAdvisor label sets: `pod` then `pod_name`, each with and then without
  * the container filter; the first variant with a non-zero value wins, and which one is recorded.
- * `snapshotContainerUsage` is exported so a study's own phases (the Milo runner) take the same snapshots.
+ * `usageQueries` is exported so the Milo phase queries the same label variants.
  */
 import { z } from 'zod';
 import { DurationString, parseDuration } from '../config/duration.js';
@@ -98,7 +98,7 @@ async function firstNonZero(
 }
 
 /** One snapshot of every target at `timeSec` (unix seconds). Throws PromQueryError. */
-export async function snapshotContainerUsage(
+async function snapshotContainerUsage(
   ep: PromEndpoint,
   targets: readonly ContainerTarget[],
   timeSec: number,

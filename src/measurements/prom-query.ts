@@ -89,7 +89,7 @@ const ProfileSchema = z.array(
   }),
 );
 
-export function loadProfile(file: string): ResolvedQuery[] {
+function loadProfile(file: string): ResolvedQuery[] {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
@@ -112,7 +112,7 @@ export function loadProfile(file: string): ResolvedQuery[] {
   }));
 }
 
-export function resolveQueries(o: Options, baseDir: string): ResolvedQuery[] {
+function resolveQueries(o: Options, baseDir: string): ResolvedQuery[] {
   const own = (o.queries ?? []).map((q) => ({
     name: q.name,
     query: q.query,

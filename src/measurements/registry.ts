@@ -2,7 +2,7 @@
  * The measurement registry. Built-ins are listed explicitly in builtin.ts (no side-effect
  * registration); registering a name twice is a bug and throws.
  */
-import { editDistance } from '../phases/registry.js';
+import { closest } from '../config/problems.js';
 import type { Measurement } from './types.js';
 
 export class MeasurementRegistry {
@@ -24,12 +24,6 @@ export class MeasurementRegistry {
 
   /** "did you mean" for an unknown type. */
   suggest(type: string): string | undefined {
-    let best: string | undefined;
-    let bestD = Infinity;
-    for (const c of this.byType.keys()) {
-      const d = editDistance(type.toLowerCase(), c.toLowerCase());
-      if (d < bestD) [best, bestD] = [c, d];
-    }
-    return best !== undefined && bestD <= Math.max(2, Math.floor(type.length / 3)) ? best : undefined;
+    return closest(type, [...this.byType.keys()]);
   }
 }

@@ -177,6 +177,9 @@ const REUSE_WITHIN_MS = 1000;
 /** A rate spanning more than this many intervals follows a gap in sampling. */
 const GAP_INTERVALS = 2.5;
 
+/** The sanity rule's bound: more cores than a `maxCores` machine has (beyond 5% + 0.05 of slack) cannot be true. */
+export const impossibleCores = (cores: number, maxCores: number) => cores > maxCores * 1.05 + 0.05;
+
 /**
  * The sanity rule: rates between consecutive readings, each kept or dropped with a reason. Dropped:
  * more cores than the machine has, a gap in sampling (more than 2.5 intervals between readings), or
@@ -199,7 +202,7 @@ export function usageRates(
     const cores = round(Math.max(0, b.cpuSeconds - a.cpuSeconds) / dt, 3);
     const t = round(b.t, 2);
     let reason: string | undefined;
-    if (o.maxCores !== undefined && cores > o.maxCores * 1.05 + 0.05)
+    if (o.maxCores !== undefined && impossibleCores(cores, o.maxCores))
       reason = `${cores} cores on a ${o.maxCores}-core machine`;
     else if (dt * 1000 > GAP_INTERVALS * o.intervalMs)
       reason = `after a ${dt.toFixed(1)} s gap in sampling (interval ${o.intervalMs / 1000} s)`;

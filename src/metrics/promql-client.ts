@@ -46,7 +46,7 @@ export interface RangeSeries {
 }
 
 /** Prometheus' sample value strings: numbers, "NaN", "+Inf", "-Inf". */
-export function promValue(s: string): number {
+function promValue(s: string): number {
   if (s === '+Inf' || s === 'Inf') return Infinity;
   if (s === '-Inf') return -Infinity;
   return Number(s);

@@ -49,6 +49,14 @@ export function mdTable(header: string[], rows: string[][], align?: ('l' | 'r')[
   return [header, sep, ...rows].map((r) => `| ${r.map(mdCell).join(' | ')} |`).join('\n');
 }
 
+/** HTML table from a header row and rows of already-formatted cells (escaped here); 'r' columns get class "n". */
+export function htmlTable(header: string[], rows: string[][], align?: ('l' | 'r')[]): string {
+  const cls = (i: number) => (align?.[i] === 'r' ? ' class="n"' : '');
+  return `<table><thead><tr>${header.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
 export function verdictWord(v: string): string {
   return v === 'pass' ? 'PASS' : v === 'fail' ? 'FAIL' : 'INVALID';
 }

@@ -5,7 +5,7 @@
 import type { ApiserverLatency, ApiserverMetricsData } from '../../measurements/apiserver-metrics.js';
 import type { PhaseResult } from '../../results/types.js';
 import type { ChartSpec } from '../chart-spec.js';
-import { escapeHtml as e, formatValue, mdTable, num } from '../format.js';
+import { bytes, escapeHtml as e, mdTable, ms, num } from '../format.js';
 import { htmlHeading, mdHeading, measurementsOf } from './measurement-data.js';
 import type { PhaseSection } from './types.js';
 
@@ -31,7 +31,7 @@ export interface LatencyGap {
 }
 
 /** Pairs each client op with the server row of its verb that carried the most requests. */
-export function latencyGaps(p: PhaseResult, d: ApiserverMetricsData): LatencyGap[] {
+function latencyGaps(p: PhaseResult, d: ApiserverMetricsData): LatencyGap[] {
   const out: LatencyGap[] = [];
   for (const [op, st] of Object.entries(p.ops)) {
     const verbs = VERBS[op];
@@ -52,7 +52,6 @@ export function latencyGaps(p: PhaseResult, d: ApiserverMetricsData): LatencyGap
   return out;
 }
 
-const ms = (v: number) => formatValue(v, 'ms');
 const bucket = (l: ApiserverLatency) =>
   `${ms(l.p99BucketMs[0])}–${l.p99BucketMs[1] === null ? '∞' : ms(l.p99BucketMs[1])}`;
 /** `POST configmaps`, `PUT deployments.apps/status`, or `GET /metrics` for a non-resource path. */
@@ -78,7 +77,7 @@ function storageRows(d: ApiserverMetricsData) {
 }
 
 function costLine(d: ApiserverMetricsData): string {
-  const kb = d.cost.bytes.map((b) => formatValue(b, 'B')).join(' / ');
+  const kb = d.cost.bytes.map(bytes).join(' / ');
   return `Scrape cost (before / after): ${kb}, fetch ${d.cost.fetchMs.map(ms).join(' / ')}, parse ${d.cost.parseMs.map(ms).join(' / ')}.`;
 }
 

@@ -1,6 +1,6 @@
 /** A controller's reconcile percentiles and work queues over a phase (controllerMetrics). */
 import type { ControllerMetricsData } from '../../measurements/controller-metrics.js';
-import { escapeHtml as e, formatValue, mdTable, num } from '../format.js';
+import { escapeHtml as e, formatValue, htmlTable, mdTable, num } from '../format.js';
 import { htmlHeading, mdHeading, measurementsOf } from './measurement-data.js';
 import type { PhaseSection } from './types.js';
 
@@ -42,13 +42,6 @@ function tables(d: ControllerMetricsData) {
   };
 }
 
-function htmlTable(t: { header: string[]; rows: string[][]; align: ('l' | 'r')[] }): string {
-  const cls = (i: number) => (t.align[i] === 'r' ? ' class="n"' : '');
-  return `<table><thead><tr>${t.header.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join('')}</tr></thead><tbody>${t.rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${e(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-}
-
 export const controllerMetricsSection: PhaseSection = {
   name: 'controllerMetrics',
   html(p) {
@@ -57,8 +50,9 @@ export const controllerMetricsSection: PhaseSection = {
       parts.push(htmlHeading('Controller', name, m));
       if (!d) continue;
       const t = tables(d);
-      if (t.reconcile.rows.length) parts.push(htmlTable(t.reconcile));
-      if (t.queues.rows.length) parts.push(htmlTable(t.queues));
+      if (t.reconcile.rows.length)
+        parts.push(htmlTable(t.reconcile.header, t.reconcile.rows, t.reconcile.align));
+      if (t.queues.rows.length) parts.push(htmlTable(t.queues.header, t.queues.rows, t.queues.align));
       parts.push(
         `<p class="muted">${e(d.source)}: reconcile percentiles from controller_runtime_reconcile_time_seconds bucket diffs; ${num(d.cost.scrapes)} scrapes, ${e(formatValue(d.cost.bytes, 'B'))}.</p>`,
       );

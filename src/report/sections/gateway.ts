@@ -9,7 +9,7 @@ import { attachedRoutesData, duration, headlines } from '../../phases/attached-r
 import type { AttachedRoutesData } from '../../phases/attached-routes/run.js';
 import type { PhaseResult } from '../../results/types.js';
 import type { ChartSpec } from '../chart-spec.js';
-import { escapeHtml as e, mdTable, num } from '../format.js';
+import { escapeHtml as e, htmlTable, mdTable, num } from '../format.js';
 import { shareHistogram } from './distribution.js';
 import type { PhaseSection } from './types.js';
 
@@ -190,10 +190,13 @@ function charts(p: PhaseResult, d: AttachedRoutesData, idx: number): ChartSpec[]
   return out;
 }
 
+/** HTML: the first column is text, the rest numbers. */
 const table = (header: string[], body: string[][]) =>
-  `<table><thead><tr>${header.map((h, i) => `<th${i ? ' class="n"' : ''}>${e(h)}</th>`).join('')}</tr></thead><tbody>${body
-    .map((r) => `<tr>${r.map((c, i) => `<td${i ? ' class="n"' : ''}>${e(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+  htmlTable(
+    header,
+    body,
+    header.map((_, i) => (i ? 'r' : 'l')),
+  );
 
 export const gatewaySection: PhaseSection = {
   name: 'gateway',

@@ -10,7 +10,7 @@ import type { ScalingFit } from '../../analysis/types.js';
 import type { RoundResult } from '../../phases/kro/round.js';
 import type { OpStats, PhaseResult } from '../../results/types.js';
 import { wantsLog, type ChartSpec } from '../chart-spec.js';
-import { bytes, escapeHtml as e, formatValue, mdTable, num } from '../format.js';
+import { bytes, escapeHtml as e, formatValue, htmlTable, mdTable, num } from '../format.js';
 import { shareHistogram } from './distribution.js';
 import type { PhaseSection } from './types.js';
 
@@ -249,6 +249,9 @@ function charts(p: PhaseResult, idx: number, k: KroData, fits: ScalingFit[]): Ch
   return out;
 }
 
+/** HTML: Round, Resources / depth and Limiting shaper are text, the rest numbers. */
+const HTML_ALIGN = HEADER.map((_, i): 'l' | 'r' => (i && i !== 2 && i !== 11 ? 'r' : 'l'));
+
 const FITTED = new Set(['instance-ready.p99', 'instancesPerSec', 'rssBytes']);
 const METRIC_TITLE: Record<string, string> = {
   'instance-ready.p99': 'time to ACTIVE p99 (ms)',
@@ -261,15 +264,7 @@ export const kroSection: PhaseSection = {
   html(p, ctx) {
     const k = kroData(p);
     if (!k) return undefined;
-    const table = `<table><thead><tr>${HEADER.map((h, i) => `<th${i && i !== 2 && i !== 11 ? ' class="n"' : ''}>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows(
-      p,
-      k,
-    )
-      .map(
-        (r) =>
-          `<tr>${r.map((c, i) => `<td${i && i !== 2 && i !== 11 ? ' class="n"' : ''}>${e(c)}</td>`).join('')}</tr>`,
-      )
-      .join('')}</tbody></table>`;
+    const table = htmlTable(HEADER, rows(p, k), HTML_ALIGN);
     const shapers = k.rounds
       .map((r) => `<li>${k.rounds.length > 1 ? `round ${r.index + 1}: ` : ''}${e(r.shaper.text)}</li>`)
       .join('');

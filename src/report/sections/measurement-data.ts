@@ -16,7 +16,7 @@ export function measurementsOf<T>(
 export const instanceLabel = (name: string, type: string) => (name === type ? '' : ` (${name})`);
 
 /** "missing: why" for a measurement without data, for HTML and Markdown alike. */
-export function statusNote(m: MeasurementResult): string | undefined {
+function statusNote(m: MeasurementResult): string | undefined {
   if (m.status === 'ok') return undefined;
   return `${m.status}${m.message ? `: ${m.message}` : ''}`;
 }

@@ -40,10 +40,11 @@ export const promQuerySection: PhaseSection = {
     for (const [name, m, d] of measurementsOf<PromQueryData>(p, 'promQuery')) {
       parts.push(htmlHeading('PromQL', name, m));
       if (!d) continue;
+      const rs = rows(d);
       parts.push(
         `<table><thead><tr><th>Query</th><th>At start</th><th>At end</th><th>Over the phase</th></tr></thead><tbody>${d.queries
           .map((q, i) => {
-            const [n, err, s, en, r] = rows(d)[i]!;
+            const [n, err, s, en, r] = rs[i]!;
             return `<tr><td><b>${e(n!)}</b><br><code class="muted">${e(q.query)}</code>${err ? `<br><span class="muted">${e(err)}</span>` : ''}</td><td>${e(s!)}</td><td>${e(en!)}</td><td>${e(r!)}</td></tr>`;
           })
           .join('')}</tbody></table><p class="muted">From ${e(d.url)}.</p>`,
