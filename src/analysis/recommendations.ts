@@ -8,6 +8,7 @@ import { costCauses } from './cel-insight.js';
 import { growthClass } from './scaling.js';
 import { celExpressions } from './select.js';
 import { sloFor } from './slo.js';
+import { intervalUnits } from './stats.js';
 import { formatValue } from './thresholds.js';
 import type { PhaseAnalysis, Recommendation, ScalingFit } from './types.js';
 
@@ -88,7 +89,7 @@ export function recommend(
       if (ci && ci.estimate > 0 && (ci.high - ci.low) / 2 / ci.estimate > 0.1) {
         out.push({
           area: 'noise',
-          text: `${label} throughput is noisy: ${n(ci.estimate, '/s')} with a 95% CI of ${n(ci.low, '/s')}–${n(ci.high, '/s')} (±${pct((ci.high - ci.low) / 2 / ci.estimate)}) over ${ci.n} ${ci.method === 'bootstrap-repeats' ? 'repeats' : ci.method === 'bootstrap-rounds' ? 'rounds' : 'windows'}; run longer or on a quieter machine before comparing.`,
+          text: `${label} throughput is noisy: ${n(ci.estimate, '/s')} with a 95% CI of ${n(ci.low, '/s')}–${n(ci.high, '/s')} (±${pct((ci.high - ci.low) / 2 / ci.estimate)}) over ${ci.n} ${intervalUnits(ci.method)}; run longer or on a quieter machine before comparing.`,
         });
       }
       const rule = sloFor(op);

@@ -16,6 +16,17 @@ export interface Interval {
   confidence: number;
 }
 
+/** What an interval's `n` counts, in words (a throughput CI is over windows, rounds or repeats). */
+export function intervalUnits(method: Interval['method']): string {
+  return method === 'bootstrap-repeats'
+    ? 'repeats'
+    : method === 'bootstrap-rounds'
+      ? 'rounds'
+      : method === 'bootstrap-windows'
+        ? 'windows'
+        : 'values';
+}
+
 export function mean(xs: number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
 }

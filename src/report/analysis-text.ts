@@ -4,6 +4,7 @@
  */
 import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
 import type { Analysis } from '../analysis/types.js';
+import { intervalUnits } from '../analysis/stats.js';
 import type { Results } from '../results/types.js';
 import { formatValue, ms, num, perSec, sweepShownNote, verdictWord } from './format.js';
 
@@ -31,7 +32,7 @@ export function renderAnalysisText(r: Results, analysis: Analysis): string {
       out.push(
         `    throughput ${perSec(a.throughput)}` +
           (t
-            ? `; steady ${perSec(t.estimate)} (95% CI ${perSec(t.low)}–${perSec(t.high)} over ${t.n} ${t.method === 'bootstrap-repeats' ? 'repeats' : 'windows'})`
+            ? `; steady ${perSec(t.estimate)} (95% CI ${perSec(t.low)}–${perSec(t.high)} over ${t.n} ${intervalUnits(t.method)})`
             : '') +
           `; ${a.steadyState.note}`,
       );

@@ -22,6 +22,10 @@ describe('Markdown report', () => {
     expect(md).toMatch(/\| 1,000 \| 2,000 \| 39\.9 ms \|/);
   });
 
+  it('says what a confidence interval was computed over (rounds here, not windows)', () => {
+    expect(md).toMatch(/crud create: steady throughput [\d,.]+ \/s \(95% CI .* over 4 rounds\)/);
+  });
+
   it('writes every table with as many cells per row as header cells (GitHub drops ragged tables)', () => {
     const withBaseline = structuredClone(results);
     const cel = withBaseline.phases.find((p) => p.type === 'cel')!;

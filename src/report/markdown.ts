@@ -5,6 +5,7 @@
  */
 import { isHeadlineMetric, unitOfMetric } from '../analysis/recommendations.js';
 import { phaseRequests } from '../analysis/select.js';
+import { intervalUnits } from '../analysis/stats.js';
 import type { Results } from '../results/types.js';
 import {
   bytes,
@@ -174,7 +175,7 @@ export function renderMarkdown(results: Results): string {
       const p99 = a.ci.p99;
       const parts = [
         t
-          ? `steady throughput ${perSec(t.estimate)} (95% CI ${perSec(t.low)}–${perSec(t.high)} over ${t.n} ${t.method === 'bootstrap-repeats' ? 'repeats' : 'windows'})`
+          ? `steady throughput ${perSec(t.estimate)} (95% CI ${perSec(t.low)}–${perSec(t.high)} over ${t.n} ${intervalUnits(t.method)})`
           : '',
         p99
           ? `p99 ${ms(a.latencyMs.p99)} (95% CI ${ms(p99.low)}–${ms(p99.high)})`
