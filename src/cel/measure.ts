@@ -91,6 +91,17 @@ export class Samples {
     this.total += n;
     this.perBatch.push(Number(dt) / n);
   }
+
+  /** One case's slice of a round: at least `min` batches and `sliceNs` of time (at most 20,001 batches). */
+  takeFor(sliceNs: bigint, min: number): void {
+    const start = now();
+    let k = 0;
+    while (k < min || now() - start < sliceNs) {
+      this.take();
+      k++;
+      if (k > 20_000) break;
+    }
+  }
 }
 
 /**
@@ -111,13 +122,7 @@ export async function timeInterleaved(
   const minPerRound = Math.ceil((options.minSamples ?? 20) / rounds);
   for (let r = 0; r < rounds && !options.signal?.aborted; r++) {
     for (const s of samplers) {
-      const start = now();
-      let k = 0;
-      while (k < minPerRound || now() - start < sliceNs) {
-        s.take();
-        k++;
-        if (k > 20_000) break;
-      }
+      s.takeFor(sliceNs, minPerRound);
       // Between slices the event loop gets a turn: SIGINT and progress are not held up.
       await yieldToLoop();
     }
@@ -140,7 +145,8 @@ export function timeBatched(fn: () => unknown, options: BatchOptions = {}): Batc
   return summarize(samples);
 }
 
-function summarize(s: Samples): BatchTiming {
+/** Median, spread, interval and rate of a case's batch means. */
+export function summarize(s: Samples): BatchTiming {
   const perBatch = [...s.perBatch].sort((x, y) => x - y);
   const meanNs = Number(s.totalNs) / s.total;
   const q = (f: number) => perBatch[Math.min(perBatch.length - 1, Math.floor(perBatch.length * f))]!;

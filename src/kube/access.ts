@@ -3,6 +3,8 @@
  * apiVersion, in a namespace or across namespaces. `kubeperf deploy` resolves these through
  * discovery or the built-in kind table into least-privilege Role/ClusterRole rules.
  */
+import type { KubeObject } from './client.js';
+
 export interface ApiAccess {
   /** `v1`, `apps/v1`, `example.com/v1alpha1`. */
   apiVersion: string;
@@ -57,3 +59,26 @@ export function namespaceAccess(reason: string, whenNamespaced?: ApiAccess['only
 
 /** Deleting by label selector (cleanup, gc): list, then delete one by one or by collection. */
 export const cleanupVerbs = ['list', 'delete', 'deletecollection'];
+
+/**
+ * The `defines` of a CustomResourceDefinition object (its group, versions, names and scope);
+ * undefined for any other object or a CRD without group, kind or plural.
+ */
+export function crdDefines(o: KubeObject): ApiAccess['defines'] {
+  if (o.kind !== 'CustomResourceDefinition') return undefined;
+  const spec = (o.spec ?? {}) as {
+    group?: string;
+    scope?: string;
+    names?: { kind?: string; plural?: string; singular?: string };
+    versions?: { name?: string }[];
+  };
+  if (!spec.group || !spec.names?.kind || !spec.names.plural) return undefined;
+  return {
+    group: spec.group,
+    versions: (spec.versions ?? []).map((v) => v.name ?? '').filter(Boolean),
+    kind: spec.names.kind,
+    plural: spec.names.plural,
+    ...(spec.names.singular ? { singular: spec.names.singular } : {}),
+    namespaced: spec.scope !== 'Cluster',
+  };
+}

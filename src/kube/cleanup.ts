@@ -190,7 +190,8 @@ export async function cleanupWith(
   return { deleted, byResource };
 }
 
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+/** Runs fn over items with at most n (≥ 1) in flight. */
+export async function pool<T>(items: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   let i = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {

@@ -5,9 +5,8 @@
  * rollout-restarts when asked. (The simulated controller, when it runs in the cluster too, also
  * writes the status subresources of those kinds: grant `…/status` update with deploy.rules.)
  */
-import { cleanupVerbs, namespaceAccess, type ApiAccess } from '../../kube/access.js';
+import { cleanupVerbs, crdDefines, namespaceAccess, type ApiAccess } from '../../kube/access.js';
 import { gatewayApiCrds } from '../../gateway-api/crds.js';
-import { GATEWAY_GROUP } from '../../gateway-api/resources.js';
 import { backendsAccess } from '../simulate-backends/access.js';
 import type { AttachedRoutesOptions } from './options.js';
 
@@ -23,25 +22,14 @@ export function attachedRoutesAccess(o: AttachedRoutesOptions): ApiAccess[] {
       reason: 'attached-routes: the Gateway API CRDs, installed when absent',
     },
     ...gatewayApiCrds.map((crd): ApiAccess => {
-      const spec = crd.spec as {
-        names: { kind: string; plural: string; singular: string };
-        scope: string;
-        versions: { name: string }[];
-      };
+      const d = crdDefines(crd)!;
       return {
-        apiVersion: `${GATEWAY_GROUP}/${spec.versions[0]!.name}`,
-        kind: spec.names.plural,
-        verbs: spec.names.kind === 'GatewayClass' ? ['get', 'create', ...cleanupVerbs] : watchers,
-        namespace: spec.scope === 'Namespaced' ? ns : '*',
-        reason: `attached-routes: ${spec.names.kind} objects it creates, watches and deletes`,
-        defines: {
-          group: GATEWAY_GROUP,
-          versions: spec.versions.map((v) => v.name),
-          kind: spec.names.kind,
-          plural: spec.names.plural,
-          singular: spec.names.singular,
-          namespaced: spec.scope === 'Namespaced',
-        },
+        apiVersion: `${d.group}/${d.versions[0]}`,
+        kind: d.plural,
+        verbs: d.kind === 'GatewayClass' ? ['get', 'create', ...cleanupVerbs] : watchers,
+        namespace: d.namespaced ? ns : '*',
+        reason: `attached-routes: ${d.kind} objects it creates, watches and deletes`,
+        defines: d,
       };
     }),
     {

@@ -10,13 +10,7 @@
  * overlapping intervals are flagged as too noisy to order.
  */
 import { CelEngine } from '../../cel/engine.js';
-import {
-  bytesPerObject,
-  medianInterval,
-  Samples,
-  unorderedPairs,
-  type BatchOptions,
-} from '../../cel/measure.js';
+import { bytesPerObject, Samples, summarize, unorderedPairs, type BatchOptions } from '../../cel/measure.js';
 import { round } from '../../cel/benchmark.js';
 import type { Complexity } from '../../cel/complexity.js';
 import { Dag } from '../../graph/dag.js';
@@ -104,14 +98,6 @@ class SizeBench {
   }
 }
 
-function sample(s: Samples, sliceNs: bigint, min: number): void {
-  const start = process.hrtime.bigint();
-  for (let k = 0; k < min || process.hrtime.bigint() - start < sliceNs; k++) {
-    s.take();
-    if (k > 20_000) break;
-  }
-}
-
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
 const spreadPct = (xs: number[]) => {
@@ -164,16 +150,15 @@ export async function benchmarkGraph(o: GraphBenchOptions): Promise<{
       const repeats = b.n <= 30 ? 15 : b.n <= 100 ? 7 : b.n <= 1000 ? 5 : 1;
       const perRound = Math.ceil(repeats / rounds);
       for (let k = 0; k < perRound && b.builds.length < repeats; k++) b.build();
-      sample(b.sort, sliceNs, minPerRound);
-      sample(b.traversal, sliceNs, minPerRound);
-      sample(b.path, sliceNs, minPerRound);
+      b.sort.takeFor(sliceNs, minPerRound);
+      b.traversal.takeFor(sliceNs, minPerRound);
+      b.path.takeFor(sliceNs, minPerRound);
       await yieldToLoop();
     }
     o.onProgress?.(`graph: round ${r + 1}/${rounds}`);
   }
   const sizes: GraphSizeResult[] = benches.map((b) => {
-    const sortBatches = sorted(b.sort.perBatch);
-    const ci = medianInterval(sortBatches);
+    const sort = summarize(b.sort);
     const copies = Math.max(1, Math.floor(200_000 / Math.max(1, b.n)));
     const bytes = bytesPerObject(() => new Dag(b.ids, b.edges), copies) / Math.max(1, b.n);
     return {
@@ -181,12 +166,12 @@ export async function benchmarkGraph(o: GraphBenchOptions): Promise<{
       edges: b.dag.edgeCount,
       buildMs: round(median(b.builds) / 1e6, 3),
       buildSpreadPct: round(spreadPct(b.builds), 1),
-      topoSortUs: round(median(sortBatches) / 1000, 3),
-      topoSortSpreadPct: round(spreadPct(sortBatches), 1),
-      topoSortLowUs: round(ci.low / 1000, 3),
-      topoSortHighUs: round(ci.high / 1000, 3),
-      traversalOpsPerSec: Math.round(1e9 / median(b.traversal.perBatch)),
-      pathFindingOpsPerSec: Math.round(1e9 / median(b.path.perBatch)),
+      topoSortUs: round(sort.p50Ns / 1000, 3),
+      topoSortSpreadPct: round(sort.spreadPct, 1),
+      topoSortLowUs: round(sort.ciLowNs / 1000, 3),
+      topoSortHighUs: round(sort.ciHighNs / 1000, 3),
+      traversalOpsPerSec: Math.round(summarize(b.traversal).opsPerSec),
+      pathFindingOpsPerSec: Math.round(summarize(b.path).opsPerSec),
       bytesPerNode: round(bytes, 1),
       depth: b.dag.depth(),
       expressions: b.expressions,

@@ -3,8 +3,7 @@
  * templates render (iteration 0), or the kinds it selects, with the verbs the job type, its waits,
  * measurements, gc and the run's cleanup use.
  */
-import { cleanupVerbs, namespaceAccess, type ApiAccess } from '../../kube/access.js';
-import type { KubeObject } from '../../kube/client.js';
+import { cleanupVerbs, crdDefines, namespaceAccess, type ApiAccess } from '../../kube/access.js';
 import type { CompiledTemplate } from '../../templates/objects.js';
 import type { PlanContext } from '../types.js';
 import type { JobOptions } from './options.js';
@@ -25,26 +24,6 @@ const measured: Record<string, { apiVersion: string; kind: string }[]> = {
     { apiVersion: 'v1', kind: 'Endpoints' },
   ],
 };
-
-/** A rendered CustomResourceDefinition's group, names and scope. */
-function crdOf(o: KubeObject): ApiAccess['defines'] {
-  if (o.kind !== 'CustomResourceDefinition') return undefined;
-  const spec = (o.spec ?? {}) as {
-    group?: string;
-    scope?: string;
-    names?: { kind?: string; plural?: string; singular?: string };
-    versions?: { name?: string }[];
-  };
-  if (!spec.group || !spec.names?.kind || !spec.names.plural) return undefined;
-  return {
-    group: spec.group,
-    versions: (spec.versions ?? []).map((v) => v.name ?? '').filter(Boolean),
-    kind: spec.names.kind,
-    plural: spec.names.plural,
-    ...(spec.names.singular ? { singular: spec.names.singular } : {}),
-    namespaced: spec.scope !== 'Cluster',
-  };
-}
 
 export function jobAccess(
   o: JobOptions,
@@ -81,7 +60,7 @@ export function jobAccess(
       if (spec.wait || o.verifyObjects) verbs.push('list');
       if (spec.wait) verbs.push('watch');
       if (!obj.metadata.namespace) namespaced ??= { apiVersion: obj.apiVersion!, kind: obj.kind! };
-      const defines = crdOf(obj);
+      const defines = crdDefines(obj);
       out.push({
         apiVersion: obj.apiVersion!,
         kind: obj.kind!,

@@ -47,8 +47,11 @@ export interface ControllerRound {
   rssBytes?: number;
 }
 
-const diff = (a: number | undefined, b: number | undefined) =>
-  a === undefined ? undefined : Math.max(0, a - (b ?? 0));
+/** A summed counter's growth between two scrapes (never negative); undefined when `after` lacks it. */
+const growth = (before: Scrape, after: Scrape, name: string, match: Record<string, string> = {}) => {
+  const a = sumOf(after, name, match);
+  return a === undefined ? undefined : Math.max(0, a - (sumOf(before, name, match) ?? 0));
+};
 
 export function controllerRound(before: Scrape, after: Scrape): ControllerRound {
   const h = histogramBuckets(after, 'dynamic_controller_reconcile_duration_seconds', [], {}, before)
@@ -65,35 +68,19 @@ export function controllerRound(before: Scrape, after: Scrape): ControllerRound 
   ]).values())
     requeues[labels.type!] = value;
   return {
-    reconciles:
-      diff(
-        sumOf(after, 'dynamic_controller_reconcile_total'),
-        sumOf(before, 'dynamic_controller_reconcile_total'),
-      ) ?? 0,
+    reconciles: growth(before, after, 'dynamic_controller_reconcile_total') ?? 0,
     reconcileSeconds: {
-      sum: round(
-        diff(
-          sumOf(after, 'dynamic_controller_reconcile_duration_seconds_sum'),
-          sumOf(before, 'dynamic_controller_reconcile_duration_seconds_sum'),
-        ) ?? 0,
-        4,
-      ),
+      sum: round(growth(before, after, 'dynamic_controller_reconcile_duration_seconds_sum') ?? 0, 4),
       p50: q(0.5),
       p90: q(0.9),
       p99: q(0.99),
       buckets: buckets.bounds.map((le, i) => ({ le, count: buckets.counts[i]! })),
     },
     requeues,
-    queueRetries: diff(
-      sumOf(after, 'workqueue_retries_total', QUEUE),
-      sumOf(before, 'workqueue_retries_total', QUEUE),
-    ),
-    requests: diff(sumOf(after, 'rest_client_requests_total'), sumOf(before, 'rest_client_requests_total')),
-    limiterWaitSeconds: diff(
-      sumOf(after, 'rest_client_rate_limiter_duration_seconds_sum'),
-      sumOf(before, 'rest_client_rate_limiter_duration_seconds_sum'),
-    ),
-    cpuSeconds: diff(sumOf(after, 'process_cpu_seconds_total'), sumOf(before, 'process_cpu_seconds_total')),
+    queueRetries: growth(before, after, 'workqueue_retries_total', QUEUE),
+    requests: growth(before, after, 'rest_client_requests_total'),
+    limiterWaitSeconds: growth(before, after, 'rest_client_rate_limiter_duration_seconds_sum'),
+    cpuSeconds: growth(before, after, 'process_cpu_seconds_total'),
     rssBytes: sumOf(after, 'process_resident_memory_bytes'),
   };
 }
@@ -116,10 +103,7 @@ export function apiServerRound(before: Scrape, after: Scrape): ApiServerRound {
   return {
     requests,
     byVerb,
-    watchEvents: diff(
-      sumOf(after, 'apiserver_watch_events_total'),
-      sumOf(before, 'apiserver_watch_events_total'),
-    ),
+    watchEvents: growth(before, after, 'apiserver_watch_events_total'),
   };
 }
 

@@ -32,7 +32,6 @@ import {
   type RgdSource,
 } from './rgd-source.js';
 import { applyRgd, runRound, type RoundEnv, type RoundResult } from './round.js';
-import type { ShaperSettings } from './shaper.js';
 
 interface RoundPlan {
   x?: number;
@@ -68,9 +67,15 @@ function plans(o: KroOptions, ctx: { baseDir: string }, phaseName: string, runId
 const controllerMode = (o: KroOptions, kind: string) =>
   o.controller ?? (kind === 'embedded' ? 'simulated' : 'external');
 
+/** The simulated controller's options: the study's, with a workers-sweep point's workers. */
+const simulatedOptions = (o: KroOptions, workers?: number) => ({
+  ...(o.controllerOptions ?? {}),
+  ...(workers ? { workers } : {}),
+});
+
 function describeController(o: KroOptions, mode: string, workers?: number): string {
   if (mode === 'external') return "the target's own kro controller";
-  const s = KroControllerOptions.parse({ ...(o.controllerOptions ?? {}), ...(workers ? { workers } : {}) });
+  const s = KroControllerOptions.parse(simulatedOptions(o, workers));
   return `simulated kro controller (${s.workers} worker${s.workers === 1 ? '' : 's'}, queue ${s.queueQps || '∞'}/s burst ${s.queueBurst}, client qps ${s.clientQps || '∞'} burst ${s.clientBurst}, requeue ${s.requeueAfterMs / 1000} s)`;
 }
 
@@ -171,7 +176,7 @@ export const kroPhase: PhaseType<KroOptions> = {
     const startController = async (workers?: number) => {
       if (controller && controllerWorkers === workers) return;
       await controller?.stop();
-      const options = { ...(o.controllerOptions ?? {}), ...(workers ? { workers } : {}) };
+      const options = simulatedOptions(o, workers);
       ctx.log.info(`starting ${describeController(o, 'simulated', workers)}`);
       controller = await launchController('kro', {
         kubeconfig: ctx.target.kubeconfigPath!,
@@ -205,12 +210,6 @@ export const kroPhase: PhaseType<KroOptions> = {
         rgdNames.add(name);
         const m = await applyRgd(env, source, noProgressMs);
         lastMapping = m;
-        const settingsOf = (): ShaperSettings =>
-          KroControllerOptions.parse(
-            mode === 'simulated'
-              ? { ...(o.controllerOptions ?? {}), ...(plan.workers ? { workers: plan.workers } : {}) }
-              : {},
-          );
         const recorder = list.length > 1 ? new Recorder(ctx.clock.nowMs()) : ctx.recorder;
         const proc = controller;
         const result = await runRound(
@@ -220,7 +219,9 @@ export const kroPhase: PhaseType<KroOptions> = {
             x: plan.x,
             source,
             instances: plan.instances,
-            settings: settingsOf(),
+            settings: KroControllerOptions.parse(
+              mode === 'simulated' ? simulatedOptions(o, plan.workers) : {},
+            ),
             settingsAssumed: mode === 'external',
             controllerMetrics:
               mode === 'simulated'
@@ -290,7 +291,7 @@ export const kroPhase: PhaseType<KroOptions> = {
         kro: {
           controller: mode,
           controllerDescription: describeController(o, mode),
-          settings: mode === 'simulated' ? KroControllerOptions.parse(o.controllerOptions ?? {}) : undefined,
+          settings: mode === 'simulated' ? KroControllerOptions.parse(simulatedOptions(o)) : undefined,
           rounds,
         },
         recommendations: rounds.map((r) =>

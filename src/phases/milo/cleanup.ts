@@ -11,13 +11,13 @@ import { InputError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { configmaps, organizations, projects, secrets } from '../../controllers/project/api.js';
 import type { KubeClient, KubeObject } from '../../kube/client.js';
+import { pool } from '../../kube/cleanup.js';
 import { objectPath } from '../../kube/discovery.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
 import { describeResponse } from '../../kube/response.js';
 import { sleep } from '../../load/sleep.js';
 import type { MiloApi } from './clients.js';
 import type { CleanupReport } from './data.js';
-import { pool } from './objects.js';
 import { deleteResultsConfigMap, readResultsConfigMap, RESULTS_CONFIGMAP } from './results-configmap.js';
 
 export interface CleanupOptions {

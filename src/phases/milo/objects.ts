@@ -9,6 +9,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { ProgressReporter } from '../../core/progress.js';
 import { configmaps, secrets } from '../../controllers/project/api.js';
+import { pool } from '../../kube/cleanup.js';
 import { collectionPath } from '../../kube/discovery.js';
 import { describeResponse } from '../../kube/response.js';
 import type { Recorder } from '../../metrics/recorder.js';
@@ -28,15 +29,6 @@ export interface ObjectsRun {
   signal: AbortSignal;
   log: Logger;
   progress: ProgressReporter;
-}
-
-/** Runs fn over items with at most n in flight (ThreadPoolExecutor.map). */
-export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
 }
 
 const pad = (i: number) => String(i).padStart(3, '0');
