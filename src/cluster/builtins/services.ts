@@ -90,14 +90,7 @@ export class ServiceAllocator {
     )
       this.allocateNodePorts(s, key, name, own);
     if (needsHealthCheckPort(s) && !s.healthCheckNodePort) {
-      const p = this.nextNodePort(new Set(ports(s).map((x) => x.nodePort as number)));
-      if (p === undefined)
-        throw new ApiError(
-          500,
-          'InternalError',
-          'Internal error occurred: failed to allocate a nodePort: range is full',
-        );
-      s.healthCheckNodePort = p;
+      s.healthCheckNodePort = this.nextNodePort(new Set(ports(s).map((x) => x.nodePort as number)));
     }
     obj.spec = inGoOrder(s);
   }
@@ -160,9 +153,17 @@ export class ServiceAllocator {
     s.clusterIPs = [s.clusterIP];
   }
 
-  private nextNodePort(inService: Set<number>): number | undefined {
+  /** A free node port, not one this service already uses; a 500 when the range is full. */
+  private nextNodePort(inService: Set<number>): number {
     const taken = (p: number) => this.nodePorts.has(p) || inService.has(p);
-    return pickFree(nodePortRange.min, nodePortRange.max + 1, taken);
+    const p = pickFree(nodePortRange.min, nodePortRange.max + 1, taken);
+    if (p === undefined)
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: failed to allocate a nodePort: range is full',
+      );
+    return p;
   }
 
   private allocateNodePorts(s: Obj, key: string, name: string, own: (p: number) => boolean): void {
@@ -191,12 +192,6 @@ export class ServiceAllocator {
       }
       if (!needsNodePorts(s)) return;
       const np = this.nextNodePort(used);
-      if (np === undefined)
-        throw new ApiError(
-          500,
-          'InternalError',
-          'Internal error occurred: failed to allocate a nodePort: range is full',
-        );
       p.nodePort = np;
       used.add(np);
       byPort.set(Number(p.port), np);
