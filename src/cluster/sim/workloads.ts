@@ -31,10 +31,13 @@ export function ownerRef(owner: KubeObject, apiVersion: string, kind: string): O
   };
 }
 
-export function isReady(pod: KubeObject): boolean {
-  const conds = ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
-  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+/** Whether the object's status has condition `type` with status True. */
+export function conditionTrue(o: KubeObject, type: string): boolean {
+  const conds = ((o.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
+  return conds.some((c) => c.type === type && c.status === 'True');
 }
+
+export const isReady = (pod: KubeObject): boolean => conditionTrue(pod, 'Ready');
 
 export const isTerminating = (o: KubeObject): boolean => !!(o.metadata as Obj).deletionTimestamp;
 
