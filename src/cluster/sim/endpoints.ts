@@ -7,7 +7,7 @@
 import type { ApiContext } from '../api/context.js';
 import { objectKey, type KubeObject, type StoreEvent } from '../store/store.js';
 import { create, stopper, update, WorkQueue } from './controller-kit.js';
-import { controllerManager, isReady, ownerRef } from './workloads.js';
+import { controllerManager, hasLabels, isReady, ownerRef } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
@@ -85,8 +85,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
     for (const k of ctx.store.sortedKeys('pods')) {
       if (!k.startsWith(prefix)) continue;
       const p = objects.get(k)!.obj;
-      const labels = p.metadata.labels ?? {};
-      if (!Object.entries(selector).every(([lk, lv]) => labels[lk] === lv)) continue;
+      if (!hasLabels(p.metadata.labels, selector)) continue;
       const ip = (p.status as Obj | undefined)?.podIP as string | undefined;
       if (!ip || (p.metadata as Obj).deletionTimestamp) continue;
       const addr = {
@@ -152,8 +151,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
           string
         >;
         const prevLabels = e.prev?.obj.metadata.labels ?? {};
-        const matches = (l: Record<string, string>) =>
-          Object.keys(sel).length > 0 && Object.entries(sel).every(([a, b]) => l[a] === b);
+        const matches = (l: Record<string, string>) => Object.keys(sel).length > 0 && hasLabels(l, sel);
         if (matches(labels) || matches(prevLabels)) queue.add(k);
       }
     }),

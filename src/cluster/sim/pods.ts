@@ -16,7 +16,7 @@ import type { KubeObject, StoreEvent } from '../store/store.js';
 import { remove, update } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
 import { nodeIp } from './nodes.js';
-import { pinnedNode } from './workloads.js';
+import { hasLabels, pinnedNode } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
@@ -160,9 +160,7 @@ export function startPodLifecycle(
       return unschedulable(cur.obj, '0/0 nodes are available: no nodes available to schedule pods.');
     const pinned = pinnedNode(spec);
     const selector = (spec.nodeSelector as Record<string, string> | undefined) ?? {};
-    const fits = (n: string) =>
-      (pinned === undefined || pinned === n) &&
-      Object.entries(selector).every(([k, v]) => nodeLabels(n)[k] === v);
+    const fits = (n: string) => (pinned === undefined || pinned === n) && hasLabels(nodeLabels(n), selector);
     let node: string | undefined;
     for (let i = 0; i < nodes.length && node === undefined; i++) {
       const n = nodes[(nextNode + i) % nodes.length]!;

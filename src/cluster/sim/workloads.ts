@@ -39,6 +39,12 @@ export function conditionTrue(o: KubeObject, type: string): boolean {
 
 export const isReady = (pod: KubeObject): boolean => conditionTrue(pod, 'Ready');
 
+/** Whether `labels` carry every key and value of `want` (a map selector: an empty one matches all). */
+export const hasLabels = (
+  labels: Record<string, string> | undefined,
+  want: Record<string, string>,
+): boolean => Object.entries(want).every(([k, v]) => labels?.[k] === v);
+
 export const isTerminating = (o: KubeObject): boolean => !!(o.metadata as Obj).deletionTimestamp;
 
 export const podPhase = (pod: KubeObject): string =>
