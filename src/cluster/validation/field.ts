@@ -181,12 +181,6 @@ export const tooMany = (field: string, actual: number, max: number): FieldError 
   value: actual >= 0 ? actual : omit,
   detail: max >= 0 ? `must have at most ${max} items` : 'has too many items',
 });
-export const typeInvalid = (field: string, value: unknown, detail: string): FieldError => ({
-  type: 'FieldValueTypeInvalid',
-  field,
-  value,
-  detail,
-});
 
 /** `fldPath: Invalid value: …` for each message of a name/format check. */
 export function eachInvalid(field: string, value: unknown, msgs: string[]): ErrorList {
