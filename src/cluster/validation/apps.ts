@@ -16,7 +16,7 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { builtinMeta, nonNegative, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { builtinMeta, nonNegative, statusCounts, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import { isValidPercent } from './names.js';
 import { validatePodTemplateSpec } from './pod.js';
 import {
@@ -157,11 +157,6 @@ function validateDeployment(o: Obj): ErrorList {
       );
   }
   return errs;
-}
-
-function statusCounts(o: Obj, fields: string[]): ErrorList {
-  const st = isObj(o.status) ? o.status : {};
-  return fields.flatMap((f) => nonNegative(st[f], `status.${f}`));
 }
 
 export const deployments: KindValidator = {

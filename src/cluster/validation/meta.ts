@@ -297,3 +297,9 @@ export function validateFieldManager(fieldManager: string, path = 'fieldManager'
 export function nonNegative(v: unknown, path: string): ErrorList {
   return typeof v === 'number' && v < 0 ? [invalid(path, v, isNegativeErrorMsg)] : [];
 }
+
+/** The status counts a status strategy checks: each of `fields` of `o.status` non-negative. */
+export function statusCounts(o: Obj, fields: string[]): ErrorList {
+  const st = isObj(o.status) ? o.status : {};
+  return fields.flatMap((f) => nonNegative(st[f], `status.${f}`));
+}
