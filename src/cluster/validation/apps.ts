@@ -7,6 +7,7 @@ import {
   child,
   forbidden,
   goLabelSelector,
+  goIntOrString,
   goQuote,
   goStringMap,
   GoText,
@@ -28,13 +29,6 @@ import {
 } from './selector.js';
 import { jsonEqual } from '../api/objects.js';
 import { isObj, type Obj, specOf, templateLabels } from './values.js';
-
-/** `%#v` of an intstr.IntOrString. */
-export function goIntOrString(v: unknown): GoText {
-  return typeof v === 'string'
-    ? new GoText(`intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(v)}}`)
-    : new GoText(`intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`);
-}
 
 export function validatePositiveIntOrPercent(v: unknown, path: string): ErrorList {
   if (typeof v === 'string') return isValidPercent(v).map((m) => invalid(path, goIntOrString(v), m));

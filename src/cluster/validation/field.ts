@@ -78,6 +78,13 @@ export function goStringMap(m: unknown): GoText {
   return new GoText(`map[string]string{${parts.join(', ')}}`);
 }
 
+/** `%#v` of an intstr.IntOrString. */
+export function goIntOrString(v: unknown): GoText {
+  return typeof v === 'string'
+    ? new GoText(`intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(v)}}`)
+    : new GoText(`intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`);
+}
+
 /** `%#v` of a []string. */
 export function goStringSlice(xs: unknown): GoText {
   if (!Array.isArray(xs)) return new GoText('[]string(nil)');
