@@ -41,6 +41,8 @@ export class ServiceAllocator {
   /** ip → owning service key, node port → owning service key. */
   private ips = new Map<string, string>();
   private nodePorts = new Map<number, string>();
+  /** service key → what `track` recorded for it, so an update or delete releases it without a scan. */
+  private held = new Map<string, { ips: string[]; ports: number[] }>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -56,13 +58,22 @@ export class ServiceAllocator {
 
   private track(e: StoreEvent): void {
     const key = e.cur.key;
-    for (const [ip, k] of this.ips) if (k === key) this.ips.delete(ip);
-    for (const [p, k] of this.nodePorts) if (k === key) this.nodePorts.delete(p);
+    const had = this.held.get(key);
+    if (had) {
+      for (const ip of had.ips) if (this.ips.get(ip) === key) this.ips.delete(ip);
+      for (const p of had.ports) if (this.nodePorts.get(p) === key) this.nodePorts.delete(p);
+      this.held.delete(key);
+    }
     if (e.type === 'DELETED') return;
     const s = (e.cur.obj.spec ?? {}) as Obj;
-    for (const ip of strs(s.clusterIPs)) if (ip !== 'None') this.ips.set(ip, key);
-    for (const p of ports(s)) if (typeof p.nodePort === 'number') this.nodePorts.set(p.nodePort, key);
-    if (typeof s.healthCheckNodePort === 'number') this.nodePorts.set(s.healthCheckNodePort, key);
+    const ips = strs(s.clusterIPs).filter((ip) => ip !== 'None');
+    const nodePorts = ports(s)
+      .map((p) => p.nodePort)
+      .filter((p): p is number => typeof p === 'number');
+    if (typeof s.healthCheckNodePort === 'number') nodePorts.push(s.healthCheckNodePort);
+    for (const ip of ips) this.ips.set(ip, key);
+    for (const p of nodePorts) this.nodePorts.set(p, key);
+    this.held.set(key, { ips, ports: nodePorts });
   }
 
   /** Runs before validation on create (old undefined) and update; throws the real 422s. */
@@ -90,14 +101,7 @@ export class ServiceAllocator {
     )
       this.allocateNodePorts(s, key, name, own);
     if (needsHealthCheckPort(s) && !s.healthCheckNodePort) {
-      const p = this.nextNodePort(new Set(ports(s).map((x) => x.nodePort as number)));
-      if (p === undefined)
-        throw new ApiError(
-          500,
-          'InternalError',
-          'Internal error occurred: failed to allocate a nodePort: range is full',
-        );
-      s.healthCheckNodePort = p;
+      s.healthCheckNodePort = this.nextNodePort(new Set(ports(s).map((x) => x.nodePort as number)));
     }
     obj.spec = inGoOrder(s);
   }
@@ -160,9 +164,17 @@ export class ServiceAllocator {
     s.clusterIPs = [s.clusterIP];
   }
 
-  private nextNodePort(inService: Set<number>): number | undefined {
+  /** A free node port, not one this service already uses; a 500 when the range is full. */
+  private nextNodePort(inService: Set<number>): number {
     const taken = (p: number) => this.nodePorts.has(p) || inService.has(p);
-    return pickFree(nodePortRange.min, nodePortRange.max + 1, taken);
+    const p = pickFree(nodePortRange.min, nodePortRange.max + 1, taken);
+    if (p === undefined)
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: failed to allocate a nodePort: range is full',
+      );
+    return p;
   }
 
   private allocateNodePorts(s: Obj, key: string, name: string, own: (p: number) => boolean): void {
@@ -191,12 +203,6 @@ export class ServiceAllocator {
       }
       if (!needsNodePorts(s)) return;
       const np = this.nextNodePort(used);
-      if (np === undefined)
-        throw new ApiError(
-          500,
-          'InternalError',
-          'Internal error occurred: failed to allocate a nodePort: range is full',
-        );
       p.nodePort = np;
       used.add(np);
       byPort.set(Number(p.port), np);

@@ -16,14 +16,14 @@ import { registerSubresource } from '../api/subresources.js';
 import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
 import {
   errorText,
+  index,
   invalid,
   invalidError,
   notSupported,
   required,
   type ErrorList,
 } from '../validation/field.js';
-import { validateObjectMetaUpdate } from '../validation/meta.js';
-import { isQualifiedName } from '../validation/names.js';
+import { validateFinalizerName, validateObjectMetaUpdate } from '../validation/meta.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -203,17 +203,7 @@ function finalize(ctx: ApiContext, req: ApiRequest): ApiResult {
   const errs = validateObjectMetaUpdate({ ...meta, name: req.name } as Obj, cur.obj.metadata as Obj, {
     kubeFinalizers: true,
   });
-  fins.forEach((f, i) => {
-    for (const m of isQualifiedName(f)) errs.push(invalid(`spec.finalizers[${i}]`, f, m));
-    if (!f.includes('/') && !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f))
-      errs.push(
-        invalid(
-          `spec.finalizers[${i}]`,
-          f,
-          'name is neither a standard finalizer name nor is it fully qualified',
-        ),
-      );
-  });
+  fins.forEach((f, i) => errs.push(...validateFinalizerName(f, index('spec.finalizers', i))));
   if (errs.length) throw invalidError(rt.kind, '', req.name!, errs);
   result.spec = { ...((result.spec as Obj) ?? {}), finalizers: fins };
   if (!fins.length) delete (result.spec as Obj).finalizers;

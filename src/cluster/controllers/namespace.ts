@@ -5,9 +5,9 @@
  * left (other spec finalizers are someone else's to remove through namespaces/finalize).
  */
 import type { ApiContext } from '../api/context.js';
-import { deleteObject, removeNow, writeUpdate } from '../api/handlers.js';
-import { clone } from '../api/objects.js';
+import { deleteObject, removeNow } from '../api/handlers.js';
 import { ApiError } from '../api/status.js';
+import { update } from '../sim/controller-kit.js';
 import type { StoreEvent } from '../store/store.js';
 
 export function startNamespaceController(ctx: ApiContext): () => void {
@@ -46,22 +46,17 @@ export function startNamespaceController(ctx: ApiContext): () => void {
         const specFins = ((nsObj.obj.spec as { finalizers?: string[] } | undefined)?.finalizers ??
           []) as string[];
         if (specFins.includes('kubernetes')) {
-          const next = clone(nsObj.obj);
           const rest = specFins.filter((f) => f !== 'kubernetes');
-          next.spec = { ...((next.spec as object) ?? {}), finalizers: rest.length ? rest : undefined };
-          writeUpdate(
+          update(
             ctx,
-            {
-              method: 'PUT',
-              rt: nsType,
-              ns: '',
-              name: ns,
-              subresource: 'finalize',
-              query: new URLSearchParams(),
+            nsType,
+            '',
+            ns,
+            'kube-controller-manager',
+            (next) => {
+              next.spec = { ...((next.spec as object) ?? {}), finalizers: rest.length ? rest : undefined };
             },
-            nsObj,
-            next,
-            { manager: 'kube-controller-manager' },
+            'finalize',
           );
           continue;
         }

@@ -11,6 +11,7 @@ import type { EventRecorder } from './events.js';
 import {
   activePod,
   controllerManager,
+  hasLabels,
   isReady,
   isTerminating,
   owned,
@@ -53,7 +54,7 @@ export function startDaemonSetController(ctx: ApiContext, events: EventRecorder)
       const nodes = ctx.store
         .sortedKeys('nodes')
         .map((k) => ctx.store.get('nodes', k)!.obj)
-        .filter((n) => Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v))
+        .filter((n) => hasLabels(n.metadata.labels, selector))
         .map((n) => n.metadata.name);
       const hash = templateHash(tpl);
       const involved = { apiVersion: 'apps/v1', kind: 'DaemonSet', obj: ds };

@@ -7,15 +7,9 @@
 import type { ApiContext } from '../api/context.js';
 import { objectKey, type KubeObject, type StoreEvent } from '../store/store.js';
 import { create, stopper, update, WorkQueue } from './controller-kit.js';
-import { ownerRef } from './workloads.js';
+import { controllerManager, hasLabels, isReady, ownerRef } from './workloads.js';
 
 type Obj = Record<string, unknown>;
-const manager = 'kube-controller-manager';
-
-function isReady(pod: KubeObject): boolean {
-  const conds = ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
-  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
-}
 
 export function startEndpointsController(ctx: ApiContext): () => void {
   const epRt = ctx.registry.get('v1', 'endpoints')!;
@@ -91,8 +85,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
     for (const k of ctx.store.sortedKeys('pods')) {
       if (!k.startsWith(prefix)) continue;
       const p = objects.get(k)!.obj;
-      const labels = p.metadata.labels ?? {};
-      if (!Object.entries(selector).every(([lk, lv]) => labels[lk] === lv)) continue;
+      if (!hasLabels(p.metadata.labels, selector)) continue;
       const ip = (p.status as Obj | undefined)?.podIP as string | undefined;
       if (!ip || (p.metadata as Obj).deletionTimestamp) continue;
       const addr = {
@@ -105,8 +98,9 @@ export function startEndpointsController(ctx: ApiContext): () => void {
           uid: p.metadata.uid,
         },
       };
-      (isReady(p) ? ready : notReady).push(addr);
-      entries.push({ ip, ready: isReady(p), pod: p });
+      const up = isReady(p);
+      (up ? ready : notReady).push(addr);
+      entries.push({ ip, ready: up, pod: p });
     }
     const ports = (((spec.ports as Obj[] | undefined) ?? []) as Obj[]).map((sp) => ({
       ...(sp.name ? { name: sp.name } : {}),
@@ -126,7 +120,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
     syncSlice(svc.obj, svc.ns, entries, ports);
     const existing = ctx.store.get('endpoints', objectKey(svc.ns, svc.name));
     if (!existing) {
-      create(ctx, epRt, svc.ns, manager, {
+      create(ctx, epRt, svc.ns, controllerManager, {
         apiVersion: 'v1',
         kind: 'Endpoints',
         metadata: { name: svc.name, namespace: svc.ns, labels: { ...(svc.obj.metadata.labels ?? {}) } },
@@ -134,7 +128,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
       });
       return;
     }
-    update(ctx, epRt, svc.ns, svc.name, manager, (o) => {
+    update(ctx, epRt, svc.ns, svc.name, controllerManager, (o) => {
       if (subsets) o.subsets = subsets;
       else delete o.subsets;
     });
@@ -157,8 +151,7 @@ export function startEndpointsController(ctx: ApiContext): () => void {
           string
         >;
         const prevLabels = e.prev?.obj.metadata.labels ?? {};
-        const matches = (l: Record<string, string>) =>
-          Object.keys(sel).length > 0 && Object.entries(sel).every(([a, b]) => l[a] === b);
+        const matches = (l: Record<string, string>) => Object.keys(sel).length > 0 && hasLabels(l, sel);
         if (matches(labels) || matches(prevLabels)) queue.add(k);
       }
     }),

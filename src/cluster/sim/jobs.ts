@@ -6,11 +6,11 @@
  */
 import type { ApiContext } from '../api/context.js';
 import { nowSeconds } from '../api/objects.js';
-import type { KubeObject } from '../store/store.js';
 import { remove } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
 import {
   activePod,
+  conditionTrue,
   createPodsFromTemplate,
   isReady,
   isTerminating,
@@ -22,11 +22,6 @@ import {
 } from './workloads.js';
 
 type Obj = Record<string, unknown>;
-
-const conditionTrue = (job: KubeObject, type: string): boolean =>
-  (((job.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? []).some(
-    (c) => c.type === type && c.status === 'True',
-  );
 
 export function startJobController(ctx: ApiContext, events: EventRecorder): () => void {
   const jobRt = ctx.registry.get('batch/v1', 'jobs')!;

@@ -16,7 +16,7 @@ import type { KubeObject, StoreEvent } from '../store/store.js';
 import { remove, update } from './controller-kit.js';
 import type { EventRecorder } from './events.js';
 import { nodeIp } from './nodes.js';
-import { pinnedNode } from './workloads.js';
+import { hasLabels, pinnedNode } from './workloads.js';
 
 type Obj = Record<string, unknown>;
 
@@ -54,6 +54,10 @@ export function startPodLifecycle(
     timers.add(t);
   };
 
+  /** The kubelet's write of a pod's status; false when the pod is gone. */
+  const kubeletStatus = (ns: string, name: string, mutate: (p: KubeObject) => void): boolean =>
+    update(ctx, rt, ns, name, 'kubelet', mutate, 'status');
+
   const kubeletEvent = (pod: KubeObject, node: string, reason: string, message: string, container: string) =>
     events.event(
       { component: 'kubelet', host: node },
@@ -63,39 +67,38 @@ export function startPodLifecycle(
       message,
     );
 
+  /** Statuses of the pod's containers, running or (a pod that does not restart) exited 0. */
   const containerStatuses = (
     pod: KubeObject,
-    state: 'waiting' | 'running' | 'terminated',
+    state: 'running' | 'terminated',
     ready: boolean,
     startedAt: string,
   ): Obj[] =>
-    containersOf(pod).map((c) => ({
-      name: c.name,
-      state:
-        state === 'running'
-          ? { running: { startedAt } }
-          : state === 'terminated'
-            ? {
+    containersOf(pod).map((c) => {
+      const containerID = `kubeperf://${String(pod.metadata.uid)}/${String(c.name)}`;
+      return {
+        name: c.name,
+        state:
+          state === 'running'
+            ? { running: { startedAt } }
+            : {
                 terminated: {
                   exitCode: 0,
                   reason: 'Completed',
                   startedAt,
                   finishedAt: nowSeconds(),
-                  containerID: `kubeperf://${String(pod.metadata.uid)}/${String(c.name)}`,
+                  containerID,
                 },
-              }
-            : { waiting: { reason: 'ContainerCreating' } },
-      lastState: {},
-      ready,
-      restartCount: 0,
-      image: c.image,
-      imageID: `kubeperf://${String(c.image)}`,
-      ...(state === 'running'
-        ? { containerID: `kubeperf://${String(pod.metadata.uid)}/${String(c.name)}`, started: true }
-        : state === 'terminated'
-          ? { containerID: `kubeperf://${String(pod.metadata.uid)}/${String(c.name)}`, started: false }
-          : { started: false }),
-    }));
+              },
+        lastState: {},
+        ready,
+        restartCount: 0,
+        image: c.image,
+        imageID: `kubeperf://${String(c.image)}`,
+        containerID,
+        started: state === 'running',
+      };
+    });
 
   const condition = (type: string, status: string, now: string, reason?: string): Obj => ({
     type,
@@ -132,9 +135,7 @@ export function startPodLifecycle(
         p.status = {
           ...((p.status as Obj) ?? {}),
           phase: 'Pending',
-          conditions: [
-            { ...condition('PodScheduled', 'False', nowSeconds()), reason: 'Unschedulable', message },
-          ],
+          conditions: [{ ...condition('PodScheduled', 'False', nowSeconds(), 'Unschedulable'), message }],
         };
       },
       'status',
@@ -159,9 +160,7 @@ export function startPodLifecycle(
       return unschedulable(cur.obj, '0/0 nodes are available: no nodes available to schedule pods.');
     const pinned = pinnedNode(spec);
     const selector = (spec.nodeSelector as Record<string, string> | undefined) ?? {};
-    const fits = (n: string) =>
-      (pinned === undefined || pinned === n) &&
-      Object.entries(selector).every(([k, v]) => nodeLabels(n)[k] === v);
+    const fits = (n: string) => (pinned === undefined || pinned === n) && hasLabels(nodeLabels(n), selector);
     let node: string | undefined;
     for (let i = 0; i < nodes.length && node === undefined; i++) {
       const n = nodes[(nextNode + i) % nodes.length]!;
@@ -199,32 +198,24 @@ export function startPodLifecycle(
     later(delays.running, () => {
       const now = nowSeconds();
       let pod: KubeObject | undefined;
-      const ok = update(
-        ctx,
-        rt,
-        ns,
-        name,
-        'kubelet',
-        (p) => {
-          p.status = {
-            ...((p.status as Obj) ?? {}),
-            phase: 'Running',
-            hostIP: nodeIp(nodeIndex),
-            podIP: podIp,
-            podIPs: [{ ip: podIp }],
-            startTime: now,
-            conditions: [
-              condition('Initialized', 'True', now),
-              condition('Ready', 'False', now),
-              condition('ContainersReady', 'False', now),
-              condition('PodScheduled', 'True', now),
-            ],
-            containerStatuses: containerStatuses(p, 'running', false, now),
-          };
-          pod = p;
-        },
-        'status',
-      );
+      const ok = kubeletStatus(ns, name, (p) => {
+        p.status = {
+          ...((p.status as Obj) ?? {}),
+          phase: 'Running',
+          hostIP: nodeIp(nodeIndex),
+          podIP: podIp,
+          podIPs: [{ ip: podIp }],
+          startTime: now,
+          conditions: [
+            condition('Initialized', 'True', now),
+            condition('Ready', 'False', now),
+            condition('ContainersReady', 'False', now),
+            condition('PodScheduled', 'True', now),
+          ],
+          containerStatuses: containerStatuses(p, 'running', false, now),
+        };
+        pod = p;
+      });
       if (!ok) return;
       for (const c of containersOf(pod!)) {
         const cn = String(c.name);
@@ -240,20 +231,12 @@ export function startPodLifecycle(
       }
       later(delays.ready, () => {
         let restarts = true;
-        update(
-          ctx,
-          rt,
-          ns,
-          name,
-          'kubelet',
-          (p) => {
-            const ready = nowSeconds();
-            const st = setReadiness(p, 'True', ready);
-            st.containerStatuses = containerStatuses(p, 'running', true, (st.startTime as string) ?? ready);
-            restarts = ((p.spec as Obj | undefined)?.restartPolicy ?? 'Always') === 'Always';
-          },
-          'status',
-        );
+        kubeletStatus(ns, name, (p) => {
+          const ready = nowSeconds();
+          const st = setReadiness(p, 'True', ready);
+          st.containerStatuses = containerStatuses(p, 'running', true, (st.startTime as string) ?? ready);
+          restarts = ((p.spec as Obj | undefined)?.restartPolicy ?? 'Always') === 'Always';
+        });
         if (!restarts) later(delays.complete, () => complete(ns, name));
       });
     });
@@ -261,21 +244,13 @@ export function startPodLifecycle(
 
   /** Containers of a pod that does not restart exit 0: the pod Succeeded. */
   const complete = (ns: string, name: string): void => {
-    update(
-      ctx,
-      rt,
-      ns,
-      name,
-      'kubelet',
-      (p) => {
-        if (p.metadata.deletionTimestamp) return;
-        const done = nowSeconds();
-        const st = setReadiness(p, 'False', done, 'PodCompleted');
-        st.phase = 'Succeeded';
-        st.containerStatuses = containerStatuses(p, 'terminated', false, (st.startTime as string) ?? done);
-      },
-      'status',
-    );
+    kubeletStatus(ns, name, (p) => {
+      if (p.metadata.deletionTimestamp) return;
+      const done = nowSeconds();
+      const st = setReadiness(p, 'False', done, 'PodCompleted');
+      st.phase = 'Succeeded';
+      st.containerStatuses = containerStatuses(p, 'terminated', false, (st.startTime as string) ?? done);
+    });
   };
 
   /** Kubelet: a terminating pod on one of our nodes stops its containers, then is removed. */
@@ -285,17 +260,9 @@ export function startPodLifecycle(
     const node = String((cur.obj.spec as Obj).nodeName);
     for (const c of containersOf(cur.obj))
       kubeletEvent(cur.obj, node, 'Killing', `Stopping container ${String(c.name)}`, String(c.name));
-    update(
-      ctx,
-      rt,
-      ns,
-      name,
-      'kubelet',
-      (p) => {
-        setReadiness(p, 'False', nowSeconds());
-      },
-      'status',
-    );
+    kubeletStatus(ns, name, (p) => {
+      setReadiness(p, 'False', nowSeconds());
+    });
     remove(ctx, rt, ns, name, 'Background', 0);
   };
 

@@ -11,6 +11,7 @@ import type { EventRecorder } from './events.js';
 import {
   activePod,
   createPodsFromTemplate,
+  hasLabels,
   isReady,
   isTerminating,
   owned,
@@ -91,9 +92,7 @@ export function startReplicaSetController(
     }
     const tplLabels =
       ((tpl?.metadata as Obj | undefined)?.labels as Record<string, string> | undefined) ?? {};
-    const labelled = pods.filter((p) =>
-      Object.entries(tplLabels).every(([k, v]) => p.metadata.labels?.[k] === v),
-    ).length;
+    const labelled = pods.filter((p) => hasLabels(p.metadata.labels, tplLabels)).length;
     const ready = pods.filter(isReady).length;
     updateStatus(ctx, rsRt, s.ns, s.name, (o) => {
       const status: Obj = { replicas: pods.length };

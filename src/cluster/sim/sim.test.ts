@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCluster, type TestCluster } from '../test-support.js';
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { testCluster, until, type TestCluster } from '../test-support.js';
 
 const deployment = (name: string, replicas: number, image = 'nginx:1.25') => ({
   apiVersion: 'apps/v1',

@@ -5,17 +5,10 @@
  * the Events of scheduler/kubelet/controllers, and the kinds that are stored with their defaults.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCluster, type TestCluster } from '../test-support.js';
+import { testCluster, until as untilWithin, type TestCluster } from '../test-support.js';
 
-async function until<T>(fn: () => Promise<T | undefined>, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Workloads take several simulated steps: 8 s rather than the helper's 5. */
+const until = <T>(fn: () => Promise<T | undefined>): Promise<T> => untilWithin(fn, 8000);
 
 type Obj = Record<string, any>;
 const ns = '/namespaces/default';

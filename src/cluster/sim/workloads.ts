@@ -31,10 +31,19 @@ export function ownerRef(owner: KubeObject, apiVersion: string, kind: string): O
   };
 }
 
-export function isReady(pod: KubeObject): boolean {
-  const conds = ((pod.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
-  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+/** Whether the object's status has condition `type` with status True. */
+export function conditionTrue(o: KubeObject, type: string): boolean {
+  const conds = ((o.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? [];
+  return conds.some((c) => c.type === type && c.status === 'True');
 }
+
+export const isReady = (pod: KubeObject): boolean => conditionTrue(pod, 'Ready');
+
+/** Whether `labels` carry every key and value of `want` (a map selector: an empty one matches all). */
+export const hasLabels = (
+  labels: Record<string, string> | undefined,
+  want: Record<string, string>,
+): boolean => Object.entries(want).every(([k, v]) => labels?.[k] === v);
 
 export const isTerminating = (o: KubeObject): boolean => !!(o.metadata as Obj).deletionTimestamp;
 

@@ -7,6 +7,7 @@ import {
   child,
   forbidden,
   goLabelSelector,
+  goIntOrString,
   goQuote,
   goStringMap,
   GoText,
@@ -16,7 +17,7 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { builtinMeta, nonNegative, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import { builtinMeta, nonNegative, statusCounts, validateMetaUpdate, validateObjectMeta } from './meta.js';
 import { isValidPercent } from './names.js';
 import { validatePodTemplateSpec } from './pod.js';
 import {
@@ -28,13 +29,6 @@ import {
 } from './selector.js';
 import { jsonEqual } from '../api/objects.js';
 import { isObj, type Obj, specOf, templateLabels } from './values.js';
-
-/** `%#v` of an intstr.IntOrString. */
-export function goIntOrString(v: unknown): GoText {
-  return typeof v === 'string'
-    ? new GoText(`intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(v)}}`)
-    : new GoText(`intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`);
-}
 
 export function validatePositiveIntOrPercent(v: unknown, path: string): ErrorList {
   if (typeof v === 'string') return isValidPercent(v).map((m) => invalid(path, goIntOrString(v), m));
@@ -157,11 +151,6 @@ function validateDeployment(o: Obj): ErrorList {
       );
   }
   return errs;
-}
-
-function statusCounts(o: Obj, fields: string[]): ErrorList {
-  const st = isObj(o.status) ? o.status : {};
-  return fields.flatMap((f) => nonNegative(st[f], `status.${f}`));
 }
 
 export const deployments: KindValidator = {

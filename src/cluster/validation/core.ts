@@ -14,7 +14,13 @@ import {
   tooLong,
   type ErrorList,
 } from './field.js';
-import { builtinMeta, fieldImmutable, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import {
+  builtinMeta,
+  fieldImmutable,
+  validateFinalizerName,
+  validateMetaUpdate,
+  validateObjectMeta,
+} from './meta.js';
 import {
   byteLength,
   isConfigMapKey,
@@ -151,13 +157,6 @@ export const secrets: KindValidator = {
     return errs.concat(validateSecret(o));
   },
 };
-
-function validateFinalizerName(f: string, path: string): ErrorList {
-  const errs = eachInvalid(path, f, isQualifiedName(f));
-  if (!f.includes('/') && !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f))
-    errs.push(invalid(path, f, 'name is neither a standard finalizer name nor is it fully qualified'));
-  return errs;
-}
 
 function validateNamespace(o: Obj): ErrorList {
   const errs = validateObjectMeta(o.metadata as Obj, builtinMeta(false, validateNamespaceName));

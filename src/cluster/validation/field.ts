@@ -78,6 +78,13 @@ export function goStringMap(m: unknown): GoText {
   return new GoText(`map[string]string{${parts.join(', ')}}`);
 }
 
+/** `%#v` of an intstr.IntOrString. */
+export function goIntOrString(v: unknown): GoText {
+  return typeof v === 'string'
+    ? new GoText(`intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(v)}}`)
+    : new GoText(`intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`);
+}
+
 /** `%#v` of a []string. */
 export function goStringSlice(xs: unknown): GoText {
   if (!Array.isArray(xs)) return new GoText('[]string(nil)');
@@ -180,12 +187,6 @@ export const tooMany = (field: string, actual: number, max: number): FieldError 
   field,
   value: actual >= 0 ? actual : omit,
   detail: max >= 0 ? `must have at most ${max} items` : 'has too many items',
-});
-export const typeInvalid = (field: string, value: unknown, detail: string): FieldError => ({
-  type: 'FieldValueTypeInvalid',
-  field,
-  value,
-  detail,
 });
 
 /** `fldPath: Invalid value: …` for each message of a name/format check. */

@@ -135,18 +135,21 @@ function validateFinalizers(finalizers: unknown, path: string): ErrorList {
 const standardFinalizers = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);
 
 /** Core kinds only: a finalizer without a '/' must be one of the standard ones. */
+const kubeFinalizerName = (f: string, path: string): ErrorList =>
+  !f.includes('/') && !standardFinalizers.has(f)
+    ? [invalid(path, f, 'name is neither a standard finalizer name nor is it fully qualified')]
+    : [];
+
 function validateKubeFinalizerNames(finalizers: unknown, path: string): ErrorList {
-  const errs: ErrorList = [];
-  if (!Array.isArray(finalizers)) return errs;
-  finalizers.forEach((f, i) => {
-    const s = String(f);
-    if (!s.includes('/') && !standardFinalizers.has(s))
-      errs.push(
-        invalid(index(path, i), s, 'name is neither a standard finalizer name nor is it fully qualified'),
-      );
-  });
-  return errs;
+  if (!Array.isArray(finalizers)) return [];
+  return finalizers.flatMap((f, i) => kubeFinalizerName(String(f), index(path, i)));
 }
+
+/** validateFinalizerName (namespaces/finalize): a qualified name, and a standard one without a '/'. */
+export const validateFinalizerName = (f: string, path: string): ErrorList => [
+  ...eachInvalid(path, f, isQualifiedName(f)),
+  ...kubeFinalizerName(f, path),
+];
 
 export interface MetaRules {
   namespaced: boolean;
@@ -293,4 +296,10 @@ export function validateFieldManager(fieldManager: string, path = 'fieldManager'
 /** ValidateNonnegativeField. */
 export function nonNegative(v: unknown, path: string): ErrorList {
   return typeof v === 'number' && v < 0 ? [invalid(path, v, isNegativeErrorMsg)] : [];
+}
+
+/** The status counts a status strategy checks: each of `fields` of `o.status` non-negative. */
+export function statusCounts(o: Obj, fields: string[]): ErrorList {
+  const st = isObj(o.status) ? o.status : {};
+  return fields.flatMap((f) => nonNegative(st[f], `status.${f}`));
 }

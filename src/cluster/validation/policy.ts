@@ -13,7 +13,14 @@ import {
   type ErrorList,
 } from './field.js';
 import type { KindValidator } from './kind.js';
-import { builtinMeta, nonNegative, metaUpdateThen, validateMetaUpdate, validateObjectMeta } from './meta.js';
+import {
+  builtinMeta,
+  nonNegative,
+  metaUpdateThen,
+  statusCounts,
+  validateMetaUpdate,
+  validateObjectMeta,
+} from './meta.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidIP, isValidPortNum } from './names.js';
 import { validateLabelSelector } from './selector.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './apps.js';
@@ -46,15 +53,10 @@ function validatePdb(o: Obj): ErrorList {
 export const podDisruptionBudgets: KindValidator = {
   create: validatePdb,
   update: metaUpdateThen(validatePdb),
-  status: (o, old) => {
-    const st = isObj(o.status) ? o.status : {};
-    return [
-      ...validateMetaUpdate(o, old),
-      ...['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'].flatMap((f) =>
-        nonNegative(st[f], `status.${f}`),
-      ),
-    ];
-  },
+  status: (o, old) => [
+    ...validateMetaUpdate(o, old),
+    ...statusCounts(o, ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods']),
+  ],
 };
 
 function validateHpa(o: Obj): ErrorList {

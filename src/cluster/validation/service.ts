@@ -8,6 +8,7 @@ import {
   duplicate,
   eachInvalid,
   forbidden,
+  goIntOrString,
   goQuote,
   goStringSlice,
   GoText,
@@ -106,11 +107,6 @@ export function validateClusterIPFields(s: Obj): ErrorList {
   return errs;
 }
 
-const goIntOrString = (v: unknown): string =>
-  typeof v === 'string'
-    ? `intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(v)}}`
-    : `intstr.IntOrString{Type:0, IntVal:${Number(v ?? 0)}, StrVal:""}`;
-
 function validateServicePort(p: Obj, requireName: boolean, names: Set<string>, path: string): ErrorList {
   const errs: ErrorList = [];
   const name = typeof p.name === 'string' ? p.name : '';
@@ -198,7 +194,7 @@ function validateService(o: Obj): ErrorList {
         duplicate(
           index('spec.ports', i),
           new GoText(
-            `core.ServicePort{Name:"", Protocol:${goQuote(String(p.protocol ?? ''))}, AppProtocol:(*string)(nil), Port:${Number(p.port ?? 0)}, TargetPort:${goIntOrString(0)}, NodePort:0}`,
+            `core.ServicePort{Name:"", Protocol:${goQuote(String(p.protocol ?? ''))}, AppProtocol:(*string)(nil), Port:${Number(p.port ?? 0)}, TargetPort:${goIntOrString(0).text}, NodePort:0}`,
           ),
         ),
       );
