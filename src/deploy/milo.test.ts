@@ -12,7 +12,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { runCli } from '../cli/test-support.js';
 import { MILO_API_VERSION, projects } from '../controllers/project/api.js';
 import { launchController, type ControllerProcess } from '../controllers/runtime/launch.js';
@@ -28,7 +27,7 @@ import type { MiloData } from '../phases/milo/data.js';
 import type { Results } from '../results/types.js';
 import { KUBECONFIG_MOUNT, type Manifest } from './manifests.js';
 import type { PolicyRule } from './rbac.js';
-import { kubectlApplyDryRun, runJobLocally } from './testing.js';
+import { kubectlApplyDryRun, ofKind, parseManifests, runJobLocally } from './testing.js';
 
 let infra: TestCluster;
 let milo: TestCluster;
@@ -90,9 +89,6 @@ afterAll(async () => {
   await Promise.all([infra?.stop(), milo?.stop()]);
 });
 
-const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
-const ofKind = (list: Manifest[], kind: string) =>
-  list.find((m) => m.kind === kind) as Manifest & Record<string, any>;
 const podOf = (list: Manifest[]) => ofKind(list, 'Job').spec.template.spec;
 const envOf = (list: Manifest[]) =>
   Object.fromEntries(
@@ -186,7 +182,7 @@ describe('kubeperf deploy milo --dry-run', () => {
       'NUM_PROJECTS=500',
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const list = docs(r.stdout);
+    const list = parseManifests(r.stdout);
     expect(list.map((m) => m.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
     expect(list.every((m) => m.metadata.namespace === NS)).toBe(true);
     expect(ofKind(list, 'Role').rules).toEqual(runRole);
@@ -230,7 +226,7 @@ describe('kubeperf deploy milo --dry-run', () => {
       `MILO_KUBECONFIG_SECRET_NAME=other-kubeconfig`,
     ]);
     expect(c.status, c.stderr).toBe(0);
-    const cl = docs(c.stdout);
+    const cl = parseManifests(c.stdout);
     expect(ofKind(cl, 'Role').rules).toEqual(cleanupRole);
     expect(envOf(cl)).toEqual({
       CI: 'true',
@@ -250,7 +246,7 @@ describe('kubeperf deploy milo --dry-run', () => {
     );
 
     // NS picks the namespace; --namespace sets NS.
-    const perf = docs(
+    const perf = parseManifests(
       (await runCli(['deploy', 'milo', '--dry-run', '--run-id', 'm2', '--namespace', 'perf'])).stdout,
     );
     expect(ofKind(perf, 'Job').metadata.namespace).toBe('perf');
@@ -263,7 +259,7 @@ describe('kubeperf deploy milo --dry-run', () => {
       writeFileSync(file, yaml);
       const r = await runCli(['deploy', file, '--dry-run', '--namespace', NS]);
       expect(r.status, r.stderr).toBe(0);
-      const list = docs(r.stdout);
+      const list = parseManifests(r.stdout);
       return { role: ofKind(list, 'Role').rules, cluster: ofKind(list, 'ClusterRole')?.rules };
     };
     // Milo is the target: its two kinds (resolved without discovery), the project-scoped objects.
