@@ -31,25 +31,28 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/** What deploy renders for a study on the Job's own cluster, in order. */
+const KINDS = [
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Job',
+];
+/** The Role in the deploy namespace: the results ConfigMap, nothing else. */
+const resultsRule = { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] };
+
 describe('kubeperf deploy --dry-run', () => {
   it('crud-configmaps: least-privilege rules, and the YAML applies with kubectl --dry-run=server', async () => {
     const r = await runCli(['deploy', 'examples/crud-configmaps.yaml', '--dry-run', '--run-id', 'crud-1']);
     expect(r.status, r.stderr).toBe(0);
     const list = parseManifests(r.stdout);
-    expect(list.map((m) => m.kind)).toEqual([
-      'ServiceAccount',
-      'Role',
-      'RoleBinding',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'ConfigMap',
-      'Job',
-    ]);
+    expect(list.map((m) => m.kind)).toEqual(KINDS);
     // The study's own namespace (kubeperf-crud) is created at run time, so its ConfigMaps and the
     // namespace itself are cluster-scoped grants; the deploy namespace holds only the results.
-    expect(ofKind(list, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
-    ]);
+    expect(ofKind(list, 'Role').rules).toEqual([resultsRule]);
     expect(ofKind(list, 'ClusterRole').rules).toEqual([
       {
         apiGroups: [''],
@@ -82,18 +85,8 @@ describe('kubeperf deploy --dry-run', () => {
     const r = await runCli(['deploy', 'examples/kro/webapp-200.yaml', '--dry-run', '--run-id', 'kro-1']);
     expect(r.status, r.stderr).toBe(0);
     const list = parseManifests(r.stdout);
-    expect(list.map((m) => m.kind)).toEqual([
-      'ServiceAccount',
-      'Role',
-      'RoleBinding',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'ConfigMap',
-      'Job',
-    ]);
-    expect(ofKind(list, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
-    ]);
+    expect(list.map((m) => m.kind)).toEqual(KINDS);
+    expect(ofKind(list, 'Role').rules).toEqual([resultsRule]);
     // WebApp instances in 4 namespaces it creates, updated and deleted; children counted by label
     // across namespaces; the RGD (cluster-scoped); the API server's /metrics (requests per instance).
     expect(ofKind(list, 'ClusterRole').rules).toEqual([
@@ -217,7 +210,7 @@ describe('kubeperf deploy --dry-run', () => {
     const list = parseManifests(r.stdout);
     expect(list.map((m) => m.kind)).not.toContain('ClusterRole');
     expect(ofKind(list, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+      resultsRule,
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['milo-kubeconfig'], verbs: ['get'] },
     ]);
     const pod = ofKind(list, 'Job').spec.template.spec;
