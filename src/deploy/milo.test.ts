@@ -138,6 +138,20 @@ function requestsBetween(before: Scrape, after: Scrape): Request[] {
   return out;
 }
 
+/** Runs Job NS/name as its pod would; with the requests it sent to the Job's cluster meanwhile. */
+async function runJobCountingRequests(name: string, podDir: string) {
+  let before: Scrape | undefined;
+  const pod = await runJobLocally({
+    cluster: infra,
+    client: infraClient,
+    namespace: NS,
+    name,
+    dir: join(dir, podDir),
+    beforeRun: async () => void (before = await requestCounts(infraClient)),
+  });
+  return { ...pod, sent: requestsBetween(before!, await requestCounts(infraClient)) };
+}
+
 const show = (r: Request) => `${r.verb} ${r.resource}${r.group ? `.${r.group}` : ''}`;
 
 /** The requests a Role with these rules would refuse. */
@@ -336,16 +350,7 @@ describe('kubeperf deploy milo: the Job in the cluster, then the cleanup Job', (
       ],
     ]);
     expect(deployed.status, deployed.stderr).toBe(0);
-    let before: Scrape | undefined;
-    const { result, mounts } = await runJobLocally({
-      cluster: infra,
-      client: infraClient,
-      namespace: NS,
-      name: 'kubeperf-milo-ic',
-      dir: join(dir, 'pod-run'),
-      beforeRun: async () => void (before = await requestCounts(infraClient)),
-    });
-    const sent = requestsBetween(before!, await requestCounts(infraClient));
+    const { result, mounts, sent } = await runJobCountingRequests('kubeperf-milo-ic', 'pod-run');
     expect(result.status, result.stderr.slice(-4000)).toBe(0);
     // perf-results read, created and replaced; kubeperf's results applied: all within the Role.
     expect(sent.map(show)).toEqual(
@@ -432,16 +437,7 @@ describe('kubeperf deploy milo: the Job in the cluster, then the cleanup Job', (
       '--cleanup',
     ]);
     expect(deployed.status, deployed.stderr).toBe(0);
-    let before: Scrape | undefined;
-    const { result, mounts } = await runJobLocally({
-      cluster: infra,
-      client: infraClient,
-      namespace: NS,
-      name: 'kubeperf-milo-ic-clean',
-      dir: join(dir, 'pod-cleanup'),
-      beforeRun: async () => void (before = await requestCounts(infraClient)),
-    });
-    const sent = requestsBetween(before!, await requestCounts(infraClient));
+    const { result, mounts, sent } = await runJobCountingRequests('kubeperf-milo-ic-clean', 'pod-cleanup');
     expect(result.status, result.stderr.slice(-4000)).toBe(0);
     expect(sent.map(show)).toEqual(expect.arrayContaining(['GET configmaps', 'DELETE configmaps']));
     expect(ungranted(sent, cleanupRole)).toEqual([]);
