@@ -95,6 +95,20 @@ export async function fetchResults(
   return { source: 'log', parts, warnings };
 }
 
+/**
+ * What `kubeperf collect` and `deploy --wait` do: the run's results fetched, their warnings logged,
+ * and written to `out` (default kubeperf-results/<run-id>).
+ */
+export async function collectInto(
+  client: KubeClient,
+  o: { namespace: string; runId: string; name?: string; out?: string; log: Logger },
+): Promise<{ source: Collected['source']; out: string; results: Results; files: string[] }> {
+  const c = await fetchResults(client, o);
+  for (const w of c.warnings) o.log.warn(w);
+  const out = o.out ?? `kubeperf-results/${o.runId}`;
+  return { source: c.source, out, ...(await writeCollected(c, out)) };
+}
+
 function parseResults(buf: Buffer, what: string): Results {
   let raw: unknown;
   try {
