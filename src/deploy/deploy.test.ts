@@ -10,14 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { runCli, spawnCli } from '../cli/test-support.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { connect } from '../kube/connect.js';
 import { launchTestCluster, type TestCluster } from '../kube/testing.js';
-import type { Manifest } from './manifests.js';
 import { STUDY_MOUNT, RESULTS_DIR } from './manifests.js';
-import { kubectlApplyDryRun, runJobLocally } from './testing.js';
+import { kubectlApplyDryRun, ofKind, parseManifests, runJobLocally } from './testing.js';
 
 let cluster: TestCluster;
 let client: KubeClient;
@@ -33,30 +31,29 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
-const byKind = (list: Manifest[], kind: string) =>
-  list.find((m) => m.kind === kind) as Manifest & Record<string, any>;
+/** What deploy renders for a study on the Job's own cluster, in order. */
+const KINDS = [
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Job',
+];
+/** The Role in the deploy namespace: the results ConfigMap, nothing else. */
+const resultsRule = { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] };
 
 describe('kubeperf deploy --dry-run', () => {
   it('crud-configmaps: least-privilege rules, and the YAML applies with kubectl --dry-run=server', async () => {
     const r = await runCli(['deploy', 'examples/crud-configmaps.yaml', '--dry-run', '--run-id', 'crud-1']);
     expect(r.status, r.stderr).toBe(0);
-    const list = docs(r.stdout);
-    expect(list.map((m) => m.kind)).toEqual([
-      'ServiceAccount',
-      'Role',
-      'RoleBinding',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'ConfigMap',
-      'Job',
-    ]);
+    const list = parseManifests(r.stdout);
+    expect(list.map((m) => m.kind)).toEqual(KINDS);
     // The study's own namespace (kubeperf-crud) is created at run time, so its ConfigMaps and the
     // namespace itself are cluster-scoped grants; the deploy namespace holds only the results.
-    expect(byKind(list, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
-    ]);
-    expect(byKind(list, 'ClusterRole').rules).toEqual([
+    expect(ofKind(list, 'Role').rules).toEqual([resultsRule]);
+    expect(ofKind(list, 'ClusterRole').rules).toEqual([
       {
         apiGroups: [''],
         resources: ['configmaps'],
@@ -65,7 +62,7 @@ describe('kubeperf deploy --dry-run', () => {
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'delete'] },
       { nonResourceURLs: ['/metrics'], verbs: ['get'] },
     ]);
-    const job = byKind(list, 'Job');
+    const job = ofKind(list, 'Job');
     expect(job.spec.template.spec.containers[0].args).toEqual([
       'run',
       `${STUDY_MOUNT}/crud-configmaps.yaml`,
@@ -87,22 +84,12 @@ describe('kubeperf deploy --dry-run', () => {
   it('a kro study: the RGD, its instances (a kind kro generates), their namespaces and children; the YAML applies with kubectl --dry-run=server', async () => {
     const r = await runCli(['deploy', 'examples/kro/webapp-200.yaml', '--dry-run', '--run-id', 'kro-1']);
     expect(r.status, r.stderr).toBe(0);
-    const list = docs(r.stdout);
-    expect(list.map((m) => m.kind)).toEqual([
-      'ServiceAccount',
-      'Role',
-      'RoleBinding',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'ConfigMap',
-      'Job',
-    ]);
-    expect(byKind(list, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
-    ]);
+    const list = parseManifests(r.stdout);
+    expect(list.map((m) => m.kind)).toEqual(KINDS);
+    expect(ofKind(list, 'Role').rules).toEqual([resultsRule]);
     // WebApp instances in 4 namespaces it creates, updated and deleted; children counted by label
     // across namespaces; the RGD (cluster-scoped); the API server's /metrics (requests per instance).
-    expect(byKind(list, 'ClusterRole').rules).toEqual([
+    expect(ofKind(list, 'ClusterRole').rules).toEqual([
       { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ['list'] },
       { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'delete'] },
       { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] },
@@ -124,8 +111,8 @@ describe('kubeperf deploy --dry-run', () => {
     );
 
     // kro's /metrics through a service proxy; with the simulated controller in the pod, what it does.
-    const real = docs((await runCli(['deploy', 'examples/kro/real-kro.yaml', '--dry-run'])).stdout);
-    expect(byKind(real, 'ClusterRole').rules).toContainEqual({
+    const real = parseManifests((await runCli(['deploy', 'examples/kro/real-kro.yaml', '--dry-run'])).stdout);
+    expect(ofKind(real, 'ClusterRole').rules).toContainEqual({
       apiGroups: [''],
       resources: ['services/proxy'],
       verbs: ['get'],
@@ -138,7 +125,7 @@ describe('kubeperf deploy --dry-run', () => {
       'phases.0.controller=simulated',
     ]);
     expect(sim.status, sim.stderr).toBe(0);
-    const simRules = byKind(docs(sim.stdout), 'ClusterRole').rules as {
+    const simRules = ofKind(parseManifests(sim.stdout), 'ClusterRole').rules as {
       resources?: string[];
       verbs: string[];
     }[];
@@ -167,8 +154,8 @@ describe('kubeperf deploy --dry-run', () => {
       'perf',
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const list = docs(r.stdout);
-    const job = byKind(list, 'Job');
+    const list = parseManifests(r.stdout);
+    const job = ofKind(list, 'Job');
     expect(job.spec).toMatchObject({
       completionMode: 'Indexed',
       completions: 3,
@@ -177,7 +164,7 @@ describe('kubeperf deploy --dry-run', () => {
     });
     const args: string[] = job.spec.template.spec.containers[0].args;
     expect(args.join(' ')).toContain('--worker $(JOB_COMPLETION_INDEX)/3 --barrier-namespace perf');
-    expect(byKind(list, 'Role').rules).toContainEqual({
+    expect(ofKind(list, 'Role').rules).toContainEqual({
       apiGroups: ['coordination.k8s.io'],
       resources: ['leases'],
       verbs: ['list', 'watch', 'create', 'delete'],
@@ -220,13 +207,13 @@ describe('kubeperf deploy --dry-run', () => {
       'OBJECTS=20',
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const list = docs(r.stdout);
+    const list = parseManifests(r.stdout);
     expect(list.map((m) => m.kind)).not.toContain('ClusterRole');
-    expect(byKind(list, 'Role').rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'patch'] },
+    expect(ofKind(list, 'Role').rules).toEqual([
+      resultsRule,
       { apiGroups: [''], resources: ['secrets'], resourceNames: ['milo-kubeconfig'], verbs: ['get'] },
     ]);
-    const pod = byKind(list, 'Job').spec.template.spec;
+    const pod = ofKind(list, 'Job').spec.template.spec;
     expect(pod.containers[0].args.join(' ')).toContain(
       '--kubeconfig /etc/kubeperf/kubeconfig/kubeconfig --run-id m1',
     );

@@ -7,6 +7,7 @@
  * Every object carries `kubeperf.io/deploy=<run-id>` and not the run label, so the run's own cleanup
  * never deletes the Job that runs it.
  */
+import { isUtf8 } from 'node:buffer';
 import { stringify } from 'yaml';
 import type { RbacPlan } from './rbac.js';
 import { LABEL_DEPLOY } from './results/collect.js';
@@ -121,8 +122,7 @@ export function renderManifests(s: DeploySpec): Manifest[] {
     const data: Record<string, string> = {};
     const binaryData: Record<string, string> = {};
     for (const f of s.study.bundle.files) {
-      const text = f.content.toString('utf8');
-      if (Buffer.from(text, 'utf8').equals(f.content)) data[f.key] = text;
+      if (isUtf8(f.content)) data[f.key] = f.content.toString('utf8');
       else binaryData[f.key] = f.content.toString('base64');
     }
     out.push({

@@ -12,7 +12,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { runCli } from '../cli/test-support.js';
 import { MILO_API_VERSION, projects } from '../controllers/project/api.js';
 import { launchController, type ControllerProcess } from '../controllers/runtime/launch.js';
@@ -28,7 +27,7 @@ import type { MiloData } from '../phases/milo/data.js';
 import type { Results } from '../results/types.js';
 import { KUBECONFIG_MOUNT, type Manifest } from './manifests.js';
 import type { PolicyRule } from './rbac.js';
-import { kubectlApplyDryRun, runJobLocally } from './testing.js';
+import { kubectlApplyDryRun, ofKind, parseManifests, runJobLocally } from './testing.js';
 
 let infra: TestCluster;
 let milo: TestCluster;
@@ -90,9 +89,6 @@ afterAll(async () => {
   await Promise.all([infra?.stop(), milo?.stop()]);
 });
 
-const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
-const ofKind = (list: Manifest[], kind: string) =>
-  list.find((m) => m.kind === kind) as Manifest & Record<string, any>;
 const podOf = (list: Manifest[]) => ofKind(list, 'Job').spec.template.spec;
 const envOf = (list: Manifest[]) =>
   Object.fromEntries(
@@ -142,6 +138,20 @@ function requestsBetween(before: Scrape, after: Scrape): Request[] {
   return out;
 }
 
+/** Runs Job NS/name as its pod would; with the requests it sent to the Job's cluster meanwhile. */
+async function runJobCountingRequests(name: string, podDir: string) {
+  let before: Scrape | undefined;
+  const pod = await runJobLocally({
+    cluster: infra,
+    client: infraClient,
+    namespace: NS,
+    name,
+    dir: join(dir, podDir),
+    beforeRun: async () => void (before = await requestCounts(infraClient)),
+  });
+  return { ...pod, sent: requestsBetween(before!, await requestCounts(infraClient)) };
+}
+
 const show = (r: Request) => `${r.verb} ${r.resource}${r.group ? `.${r.group}` : ''}`;
 
 /** The requests a Role with these rules would refuse. */
@@ -186,7 +196,7 @@ describe('kubeperf deploy milo --dry-run', () => {
       'NUM_PROJECTS=500',
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const list = docs(r.stdout);
+    const list = parseManifests(r.stdout);
     expect(list.map((m) => m.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
     expect(list.every((m) => m.metadata.namespace === NS)).toBe(true);
     expect(ofKind(list, 'Role').rules).toEqual(runRole);
@@ -230,7 +240,7 @@ describe('kubeperf deploy milo --dry-run', () => {
       `MILO_KUBECONFIG_SECRET_NAME=other-kubeconfig`,
     ]);
     expect(c.status, c.stderr).toBe(0);
-    const cl = docs(c.stdout);
+    const cl = parseManifests(c.stdout);
     expect(ofKind(cl, 'Role').rules).toEqual(cleanupRole);
     expect(envOf(cl)).toEqual({
       CI: 'true',
@@ -250,7 +260,7 @@ describe('kubeperf deploy milo --dry-run', () => {
     );
 
     // NS picks the namespace; --namespace sets NS.
-    const perf = docs(
+    const perf = parseManifests(
       (await runCli(['deploy', 'milo', '--dry-run', '--run-id', 'm2', '--namespace', 'perf'])).stdout,
     );
     expect(ofKind(perf, 'Job').metadata.namespace).toBe('perf');
@@ -263,7 +273,7 @@ describe('kubeperf deploy milo --dry-run', () => {
       writeFileSync(file, yaml);
       const r = await runCli(['deploy', file, '--dry-run', '--namespace', NS]);
       expect(r.status, r.stderr).toBe(0);
-      const list = docs(r.stdout);
+      const list = parseManifests(r.stdout);
       return { role: ofKind(list, 'Role').rules, cluster: ofKind(list, 'ClusterRole')?.rules };
     };
     // Milo is the target: its two kinds (resolved without discovery), the project-scoped objects.
@@ -340,16 +350,7 @@ describe('kubeperf deploy milo: the Job in the cluster, then the cleanup Job', (
       ],
     ]);
     expect(deployed.status, deployed.stderr).toBe(0);
-    let before: Scrape | undefined;
-    const { result, mounts } = await runJobLocally({
-      cluster: infra,
-      client: infraClient,
-      namespace: NS,
-      name: 'kubeperf-milo-ic',
-      dir: join(dir, 'pod-run'),
-      beforeRun: async () => void (before = await requestCounts(infraClient)),
-    });
-    const sent = requestsBetween(before!, await requestCounts(infraClient));
+    const { result, mounts, sent } = await runJobCountingRequests('kubeperf-milo-ic', 'pod-run');
     expect(result.status, result.stderr.slice(-4000)).toBe(0);
     // perf-results read, created and replaced; kubeperf's results applied: all within the Role.
     expect(sent.map(show)).toEqual(
@@ -436,16 +437,7 @@ describe('kubeperf deploy milo: the Job in the cluster, then the cleanup Job', (
       '--cleanup',
     ]);
     expect(deployed.status, deployed.stderr).toBe(0);
-    let before: Scrape | undefined;
-    const { result, mounts } = await runJobLocally({
-      cluster: infra,
-      client: infraClient,
-      namespace: NS,
-      name: 'kubeperf-milo-ic-clean',
-      dir: join(dir, 'pod-cleanup'),
-      beforeRun: async () => void (before = await requestCounts(infraClient)),
-    });
-    const sent = requestsBetween(before!, await requestCounts(infraClient));
+    const { result, mounts, sent } = await runJobCountingRequests('kubeperf-milo-ic-clean', 'pod-cleanup');
     expect(result.status, result.stderr.slice(-4000)).toBe(0);
     expect(sent.map(show)).toEqual(expect.arrayContaining(['GET configmaps', 'DELETE configmaps']));
     expect(ungranted(sent, cleanupRole)).toEqual([]);

@@ -3,18 +3,19 @@
  * applied, done locally — the pod's ConfigMap and Secret volumes projected into folders, the
  * service account's token, CA and namespace written where `--kubeconfig in-cluster` reads them,
  * KUBERNETES_SERVICE_HOST/PORT pointing at the cluster — then the container's own arguments run
- * (through the real CLI), and `kubectl apply --dry-run=server` of rendered manifests.
+ * (through the real CLI), `kubectl apply --dry-run=server` of rendered manifests, and reading them.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { kubectlDir } from '../cluster/kubectl-support.js';
 import { runCli, type CliResult } from '../cli/test-support.js';
 import type { KubeClient } from '../kube/client.js';
 import type { TestCluster } from '../kube/testing.js';
 import { sleep } from '../load/sleep.js';
+import type { Manifest } from './manifests.js';
 
 interface PodSpec {
   containers: {
@@ -143,3 +144,10 @@ export async function kubectlApplyDryRun(cluster: TestCluster, file: string): Pr
   });
   return r.stdout;
 }
+
+/** The manifests of a multi-document YAML (what `deploy --dry-run` prints). */
+export const parseManifests = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS() as Manifest);
+
+/** The first manifest of this kind (undefined when none is), its fields open to the test. */
+export const ofKind = (list: Manifest[], kind: string) =>
+  list.find((m) => m.kind === kind) as Manifest & Record<string, any>;

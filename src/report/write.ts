@@ -1,6 +1,6 @@
 /** Writes the reports of a run beside results.json (or wherever `kubeperf report` is told to). */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Results } from '../results/types.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
@@ -10,6 +10,11 @@ export interface ReportFiles {
   html?: string;
   md?: string;
   junit?: string;
+}
+
+/** Every report, under its usual name, in one folder (beside its results.json). */
+export function reportFilesIn(dir: string): Required<ReportFiles> {
+  return { html: join(dir, 'report.html'), md: join(dir, 'report.md'), junit: join(dir, 'junit.xml') };
 }
 
 export async function writeReports(results: Results, files: ReportFiles): Promise<void> {

@@ -157,20 +157,15 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
     interrupts.dispose();
     throw e;
   }
+  // Until the run counts as started, a failure or an interrupt stops the target and writes nothing.
   try {
     // Checked up front: a results cluster that cannot be reached is bad input before anything is sent.
     resultsTarget = await options.resultsTarget?.();
-  } catch (e) {
-    await open.stop().catch(() => {});
-    interrupts.dispose();
-    throw e;
-  }
-  // Named once the target is open: a run that cannot reach its target writes no folder to point at.
-  log.info(`run ${runId}: ${loaded.study.name}, ${plan.phases.length} phase(s) → ${outDir}`);
-  if (!interrupts.signal.aborted) {
+    // Named once the target is open: a run that cannot reach its target writes no folder to point at.
+    log.info(`run ${runId}: ${loaded.study.name}, ${plan.phases.length} phase(s) → ${outDir}`);
     // The metrics stack and exporter come up before the run counts as started: one that cannot start
     // (a missing Prometheus binary, a taken port) leaves no results folder behind.
-    try {
+    if (!interrupts.signal.aborted) {
       obs = await openObservability(loaded, open, {
         runId,
         metricsPort: options.metricsPort,
@@ -178,17 +173,17 @@ export async function executeStudy(loaded: LoadedStudy, options: RunStudyOptions
         log,
         signal: interrupts.signal,
       });
-    } catch (e) {
-      await open.stop().catch(() => {});
-      interrupts.dispose();
-      throw e;
     }
-  }
-  if (interrupts.signal.aborted || !obs) {
-    await obs?.stop();
+    if (interrupts.signal.aborted || !obs) {
+      await obs?.stop();
+      throw new InterruptedError(
+        'interrupted before the first phase started: nothing was measured or written',
+      );
+    }
+  } catch (e) {
     await open.stop().catch(() => {});
     interrupts.dispose();
-    throw new InterruptedError('interrupted before the first phase started: nothing was measured or written');
+    throw e;
   }
   mkdirSync(outDir, { recursive: true });
   started = true;

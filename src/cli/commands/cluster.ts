@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { collect, printHuman } from '../io.js';
+import { serveUntilSignal } from '../serve.js';
 
 interface StartFlags {
   host: string;
@@ -89,15 +90,7 @@ async function start(flags: StartFlags): Promise<void> {
     lines.push('note: plain HTTP without authentication: anyone who reaches the port is cluster admin');
   lines.push('(Ctrl-C to stop)');
   printHuman(lines.join('\n'));
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void (controller?.stop() ?? Promise.resolve()).then(() => server.close()).then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await serveUntilSignal(() => (controller?.stop() ?? Promise.resolve()).then(() => server.close()));
 }
 
 export function clusterCommand(): Command {

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { exitCodeForVerdict } from '../../analysis/analyze.js';
 import { InputError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
-import { fetchResults, writeCollected } from '../../deploy/results/collect.js';
+import { collectInto } from '../../deploy/results/collect.js';
 import { connect } from '../../kube/connect.js';
 import { resolveKubeconfigTarget } from '../../kube/target.js';
 import { printHuman, writeStdout } from '../io.js';
@@ -49,12 +49,15 @@ export async function collectRun(f: CollectFlags): Promise<{ exitCode: number }>
   const target = await resolveKubeconfigTarget({ kubeconfig: f.kubeconfig, context: f.context });
   const client = await connect(target, { connections: 2 });
   try {
-    const c = await fetchResults(client, { namespace: f.namespace!, runId: f.runId!, name: f.name, log });
-    for (const w of c.warnings) log.warn(w);
-    const out = f.out ?? `kubeperf-results/${f.runId}`;
-    const { results, files } = await writeCollected(c, out);
+    const { source, out, results, files } = await collectInto(client, {
+      namespace: f.namespace!,
+      runId: f.runId!,
+      name: f.name,
+      out: f.out,
+      log,
+    });
     await printHuman(
-      `collected run ${f.runId} from ${c.source === 'configmap' ? 'its results ConfigMap(s)' : 'its pods’ logs'}: ${files.length} files in ${out}`,
+      `collected run ${f.runId} from ${source === 'configmap' ? 'its results ConfigMap(s)' : 'its pods’ logs'}: ${files.length} files in ${out}`,
       f.json,
     );
     await writeStdout(formatOutcome({ results, outDir: out }, f.json));

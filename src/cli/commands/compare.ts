@@ -59,9 +59,9 @@ Examples:
         results: await loadResults(r.path),
         fromFolder: r.fromFolder,
       });
+      const bases = await Promise.all((await expandRunPaths(args.slice(0, 1))).map(load));
+      const cands = await Promise.all((await expandRunPaths(args.slice(1))).map(load));
       if (opts.sets) {
-        const bases = await Promise.all((await expandRunPaths(args.slice(0, 1))).map(load));
-        const cands = await Promise.all((await expandRunPaths(args.slice(1))).map(load));
         if (!bases.length || !cands.length)
           throw new InputError('--sets needs runs of the baseline and runs of the candidate', {
             hint: 'kubeperf compare BASE-RUNS/ CANDIDATE-RUNS/ --sets',
@@ -70,10 +70,7 @@ Examples:
         return finish(comparison, opts, bases[0]!, cands[cands.length - 1]!, tolerancePct);
       }
       // The first argument is the baseline (a folder: its oldest run, the others join the candidates).
-      const selection = selectRuns(
-        await Promise.all((await expandRunPaths(args.slice(0, 1))).map(load)),
-        await Promise.all((await expandRunPaths(args.slice(1))).map(load)),
-      );
+      const selection = selectRuns(bases, cands);
       if (!selection)
         throw new InputError(
           'nothing to compare: give a baseline and at least one other run of the same study',

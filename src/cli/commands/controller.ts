@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { printHuman } from '../io.js';
+import { serveUntilSignal } from '../serve.js';
 
 interface ControllerFlags {
   kubeconfig?: string;
@@ -101,14 +102,6 @@ Examples:
       printHuman(
         `controller ${name} running against ${kubeconfig}\nmetrics: ${hosted.metricsUrl}\n(Ctrl-C to stop)`,
       );
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void hosted.stop().then(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await serveUntilSignal(() => hosted.stop());
     });
 }

@@ -10,7 +10,7 @@ import { InputError, KubeperfError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { applyDeploy, parseEnvFlags, planDeploy, waitDeployed } from '../../deploy/deploy.js';
 import { deployName } from '../../deploy/manifests.js';
-import { fetchResults, writeCollected } from '../../deploy/results/collect.js';
+import { collectInto } from '../../deploy/results/collect.js';
 import type { KubeClient } from '../../kube/client.js';
 import { connect } from '../../kube/connect.js';
 import { resolveKubeconfigTarget } from '../../kube/target.js';
@@ -156,14 +156,12 @@ Exit codes: 0 ok, 1 tool failure, 2 bad input, 3 threshold failed, 4 run invalid
           });
         if (job.state === 'failed')
           log.warn(`job failed: ${job.message ?? 'see kubectl describe job'}; collecting what it wrote`);
-        const c = await fetchResults(client!, {
+        const { results, out } = await collectInto(client!, {
           namespace: plan.spec.namespace,
           runId: plan.spec.runId,
+          out: f.out,
           log,
         });
-        for (const w of c.warnings) log.warn(w);
-        const out = f.out ?? `kubeperf-results/${plan.spec.runId}`;
-        const { results } = await writeCollected(c, out);
         await writeStdout(formatOutcome({ results, outDir: out }, f.json));
         process.exitCode = exitCodeForVerdict(results.verdict);
       } finally {

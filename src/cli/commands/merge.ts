@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { exitCodeForVerdict } from '../../analysis/analyze.js';
 import { mergeWorkerResults, parseTolerance } from '../../deploy/workers/merge.js';
-import { writeReports } from '../../report/write.js';
+import { reportFilesIn, writeReports } from '../../report/write.js';
 import { readResultsFile, writeResultsFile } from '../../results/file.js';
 import { formatOutcome } from '../summary.js';
 import { writeStdout } from '../io.js';
@@ -43,11 +43,7 @@ Examples:
       const out = f.out ?? join('kubeperf-results', `${merged.runId}-merged`);
       mkdirSync(out, { recursive: true });
       writeResultsFile(join(out, 'results.json'), merged);
-      await writeReports(merged, {
-        html: join(out, 'report.html'),
-        md: join(out, 'report.md'),
-        junit: join(out, 'junit.xml'),
-      });
+      await writeReports(merged, reportFilesIn(out));
       await writeStdout(formatOutcome({ results: merged, outDir: out }, f.json));
       process.exitCode = exitCodeForVerdict(merged.verdict);
     });

@@ -8,6 +8,7 @@ import { parseDuration } from '../../config/duration.js';
 import { InputError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
 import { collect, printHuman } from '../io.js';
+import { serveUntilSignal } from '../serve.js';
 
 interface UpFlags {
   backend: 'prometheus' | 'victoriametrics';
@@ -77,15 +78,7 @@ async function up(flags: UpFlags): Promise<void> {
       '(Ctrl-C to stop; its data is removed)',
     ].join('\n'),
   );
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void stack.stop().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await serveUntilSignal(() => stack.stop());
 }
 
 export function metricsCommand(): Command {

@@ -1,7 +1,7 @@
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { loadResults } from '../../report/load-results.js';
-import { writeReports, type ReportFiles } from '../../report/write.js';
+import { reportFilesIn, writeReports, type ReportFiles } from '../../report/write.js';
 import { printHuman } from '../io.js';
 
 interface ReportOptions {
@@ -19,11 +19,10 @@ export function reportCommand(): Command {
     .option('--junit <file>', 'write JUnit XML (one testcase per threshold and SLO check)')
     .action(async (path: string, opts: ReportOptions) => {
       const results = await loadResults(path);
-      const dir = dirname(path);
       const files: ReportFiles =
         opts.html || opts.md || opts.junit
           ? { html: opts.html, md: opts.md, junit: opts.junit }
-          : { html: join(dir, 'report.html'), md: join(dir, 'report.md'), junit: join(dir, 'junit.xml') };
+          : reportFilesIn(dirname(path));
       await writeReports(results, files);
       for (const f of [files.html, files.md, files.junit]) if (f) await printHuman(`wrote ${f}`);
     });

@@ -10,7 +10,7 @@ import { InputError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KubeClient } from '../../kube/client.js';
 import { ResultsSchema, type Results } from '../../results/types.js';
-import { writeReports } from '../../report/write.js';
+import { reportFilesIn, writeReports } from '../../report/write.js';
 import { writeResultsFile } from '../../results/file.js';
 import { mergeWorkerResults } from '../workers/merge.js';
 import { decodeResults, LABEL_RESULTS_OF, type Manifest, type ReadConfigMap } from './layout.js';
@@ -95,6 +95,20 @@ export async function fetchResults(
   return { source: 'log', parts, warnings };
 }
 
+/**
+ * What `kubeperf collect` and `deploy --wait` do: the run's results fetched, their warnings logged,
+ * and written to `out` (default kubeperf-results/<run-id>).
+ */
+export async function collectInto(
+  client: KubeClient,
+  o: { namespace: string; runId: string; name?: string; out?: string; log: Logger },
+): Promise<{ source: Collected['source']; out: string; results: Results; files: string[] }> {
+  const c = await fetchResults(client, o);
+  for (const w of c.warnings) o.log.warn(w);
+  const out = o.out ?? `kubeperf-results/${o.runId}`;
+  return { source: c.source, out, ...(await writeCollected(c, out)) };
+}
+
 function parseResults(buf: Buffer, what: string): Results {
   let raw: unknown;
   try {
@@ -119,17 +133,11 @@ export async function writeCollected(
     writeFileSync(join(dir, 'results.json'), part.results);
     files.push(join(dir, 'results.json'));
     const results = parseResults(part.results, join(dir, 'results.json'));
-    if (part.report) {
-      writeFileSync(join(dir, 'report.html'), part.report);
-      await writeReports(results, { md: join(dir, 'report.md'), junit: join(dir, 'junit.xml') });
-    } else {
-      await writeReports(results, {
-        html: join(dir, 'report.html'),
-        md: join(dir, 'report.md'),
-        junit: join(dir, 'junit.xml'),
-      });
-    }
-    files.push(join(dir, 'report.html'));
+    const reports = reportFilesIn(dir);
+    // The run's own report.html when it was collected; the others rendered here.
+    if (part.report) writeFileSync(reports.html, part.report);
+    await writeReports(results, part.report ? { md: reports.md, junit: reports.junit } : reports);
+    files.push(reports.html);
     return results;
   };
   const distributed = c.parts.length > 1 || c.parts.some((p) => p.index !== undefined);
@@ -139,11 +147,7 @@ export async function writeCollected(
     parts.push(await write(join(out, `worker-${p.index ?? 0}`), p));
   const merged = mergeWorkerResults(parts, { sources: parts.map((p) => `worker ${p.worker?.index ?? '?'}`) });
   writeResultsFile(join(out, 'results.json'), merged);
-  await writeReports(merged, {
-    html: join(out, 'report.html'),
-    md: join(out, 'report.md'),
-    junit: join(out, 'junit.xml'),
-  });
+  await writeReports(merged, reportFilesIn(out));
   files.push(join(out, 'results.json'), join(out, 'report.html'));
   return { results: merged, files };
 }

@@ -9,6 +9,7 @@
  * every chunk with its ConfigMap and key, and the sha256 of each file, so a missing or stale part is
  * detected rather than silently reassembled.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { InputError } from '../../core/errors.js';
@@ -71,7 +72,7 @@ export function encodeResults(
   const used = [0];
   const entries: Record<string, FileEntry> = {};
   const plainTotal = Object.entries(files).reduce((a, [k, v]) => a + k.length + v.length, 0);
-  if (plainTotal <= budget && Object.values(files).every((v) => isUtf8(v))) {
+  if (plainTotal <= budget && Object.values(files).every(isUtf8)) {
     for (const [k, v] of Object.entries(files)) {
       maps[0]!.data[k] = v.toString('utf8');
       entries[k] = {
@@ -111,10 +112,6 @@ export function encodeResults(
   maps[0]!.data.verdict = meta.verdict;
   maps[0]!.data.phase = meta.phase;
   return maps;
-}
-
-function isUtf8(b: Buffer): boolean {
-  return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 }
 
 /** The ConfigMaps' content as read back from the API (`data`, `binaryData` base64). */

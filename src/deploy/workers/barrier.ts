@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { RunInvalidError } from '../../core/errors.js';
 import type { KubeClient, KubeObject } from '../../kube/client.js';
 import type { ResourceMapping } from '../../kube/discovery.js';
-import { runLabels } from '../../kube/labels.js';
+import { LABEL_RUN_ID, runLabels, selectorFor } from '../../kube/labels.js';
 import { describeResponse } from '../../kube/response.js';
 import { watch } from '../../kube/watch.js';
 import { LABEL_WORKER, type WorkerShare } from '../../load/share.js';
@@ -68,7 +68,7 @@ export async function arriveAndWait(o: BarrierOptions): Promise<BarrierRelease> 
   // Watch first (listing what is there), then arrive: our own arrival is then never missed.
   const w = await watch(o.client, leaseMapping, {
     namespace: o.namespace,
-    labelSelector: `kubeperf.io/run-id=${o.runId},${LABEL_BARRIER}=${o.name}`,
+    labelSelector: selectorFor({ [LABEL_RUN_ID]: o.runId, [LABEL_BARRIER]: o.name }),
     initialEvents: true,
     onEvent: (e) => e.type !== 'DELETED' && note(e.object),
   });

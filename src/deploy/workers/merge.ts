@@ -156,16 +156,10 @@ function mergePhase(list: { part: Part; ph: PhaseResult }[]): PhaseResult {
   const status = (['failed', 'interrupted', 'ok', 'skipped'] as const).find((s) =>
     list.some((x) => x.ph.status === s),
   )!;
-  const opNames = [...new Set(list.flatMap((x) => Object.keys(x.ph.ops)))];
-  const ops: Record<string, OpStats> = {};
-  for (const op of opNames) {
-    ops[op] = mergeOps(
-      list.flatMap((x) =>
-        x.ph.ops[op] ? [{ s: x.ph.ops[op], phaseStartMs: Date.parse(x.ph.startedAt) }] : [],
-      ),
-      startMs,
-    );
-  }
+  const ops = mergeOpMapsAt(
+    list.map((x) => ({ ops: x.ph.ops, start: Date.parse(x.ph.startedAt) })),
+    startMs,
+  );
   const out: PhaseResult = {
     ...base,
     startedAt: new Date(startMs).toISOString(),
