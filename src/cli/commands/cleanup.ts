@@ -139,9 +139,9 @@ async function miloCleanup(f: CleanupFlags): Promise<void> {
     const api = await connectMilo(target, results, o);
     try {
       const r = await cleanupMilo(api, results, { ...test, namespace: o.namespace, waitMs, log });
-      if (f.json) printJson(r);
+      if (f.json) await printJson(r);
       else {
-        printHuman(
+        await printHuman(
           `cleanup of Milo test ${r.testId} (organization ${r.orgName}, from ${r.from}): deleted ${r.deleted.secrets} Secrets, ${r.deleted.configmaps} ConfigMaps, ${r.deleted.projects} Projects, organization: ${r.deleted.organization ? 'yes' : 'no'}, perf-results: ${r.deleted.configMap ? 'yes' : 'no'}` +
             (r.remainingProjects.length ? `\nstill terminating: ${r.remainingProjects.join(', ')}` : '') +
             (r.skipped.length ? `\nleft alone (not this test's): ${r.skipped.join(', ')}` : ''),
