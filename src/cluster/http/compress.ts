@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { endWithBackpressure } from '../api/backpressure.js';
 
 /** defaultGzipThresholdBytes in k8s.io/apiserver/pkg/endpoints/handlers/responsewriters. */
-export const gzipThresholdBytes = 128 * 1024;
+const gzipThresholdBytes = 128 * 1024;
 
 function acceptsGzip(req: IncomingMessage | Http2ServerRequest): boolean {
   const ae = req.headers['accept-encoding'];
