@@ -352,13 +352,7 @@ function printerFor(rt: ResourceType): Printer {
     case 'networkpolicies.networking.k8s.io':
       return {
         columns: [nameColumn, col('Pod-Selector'), ageColumn],
-        cells: (o) => [
-          name(o),
-          Object.entries((get(o, 'spec', 'podSelector', 'matchLabels') as Obj | undefined) ?? {})
-            .map(([k, v]) => `${k}=${String(v)}`)
-            .join(',') || '<none>',
-          age(o),
-        ],
+        cells: (o) => [name(o), selectorText(get(o, 'spec', 'podSelector', 'matchLabels')), age(o)],
       };
     case 'poddisruptionbudgets.policy':
       return {
