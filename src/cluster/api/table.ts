@@ -248,13 +248,7 @@ function printerFor(rt: ResourceType): Printer {
                 eps.push(p.port ? `${String(a.ip)}:${String(p.port)}` : String(a.ip));
             }
           }
-          return [
-            name(o),
-            eps.length
-              ? eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '')
-              : '<none>',
-            age(o),
-          ];
+          return [name(o), firstThree(eps, '<none>'), age(o)];
         },
       };
     case 'replicasets.apps':
@@ -422,9 +416,7 @@ function printerFor(rt: ResourceType): Printer {
             name(o),
             String(o.addressType ?? ''),
             ports.join(',') || '<unset>',
-            addrs.length
-              ? addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '')
-              : '<unset>',
+            firstThree(addrs, '<unset>'),
             age(o),
           ];
         },
@@ -452,6 +444,9 @@ function printerFor(rt: ResourceType): Printer {
 
 const str = (v: unknown, none = '<none>'): string =>
   v === undefined || v === null || v === '' ? none : String(v);
+/** kubectl's endpoint lists: the first three, then ` + N more...`; `none` when empty. */
+const firstThree = (list: string[], none: string): string =>
+  list.length ? list.slice(0, 3).join(',') + (list.length > 3 ? ` + ${list.length - 3} more...` : '') : none;
 const countOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 const selectorText = (v: unknown): string =>
   Object.entries((v as Obj | undefined) ?? {})
