@@ -15,7 +15,6 @@ import { encodeEnvelope, hasProtobuf, protobufBody, protobufContentType } from '
 import { ApiError, errors } from './api/status.js';
 import { ResourceRegistry, inBuiltinGroup, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
-import { insertNew } from './api/handlers.js';
 import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
@@ -34,8 +33,7 @@ import { Store } from './store/store.js';
 import { ScopeRouter } from './scopes/router.js';
 import { installMilo } from './milo/install.js';
 import { encodeYaml } from './api/codec.js';
-import { nowSeconds } from './api/objects.js';
-import { bootstrapV128 } from './api/bootstrap.js';
+import { bootstrapV128, createAsApiServer } from './api/bootstrap.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
 import { metricPath, metricVerb, readBody } from './http/request-kit.js';
@@ -140,22 +138,12 @@ export class ApiServer {
   }
 
   private bootstrap(): void {
-    const nsType = this.ctx.registry.get('v1', 'namespaces')!;
-    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-      insertNew(
-        this.ctx,
-        {
-          method: 'POST',
-          rt: nsType,
-          ns: '',
-          query: new URLSearchParams(),
-          userAgent: 'kube-apiserver/v1.28.7',
-        },
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-        nowSeconds(),
-        'Update',
-      );
-    }
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      createAsApiServer(this.ctx, 'v1', 'namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      });
     this.builtins.bootstrap();
   }
 

@@ -11,10 +11,8 @@
  * The root also gets the `milo-system` namespace, where Milo's runner keeps its `perf-results`.
  */
 import type { ApiContext, ApiRequest } from '../api/context.js';
-import { insertNew } from '../api/handlers.js';
-import { nowSeconds } from '../api/objects.js';
+import { createAsApiServer } from '../api/bootstrap.js';
 import type { ScopeRouter } from '../scopes/router.js';
-import type { KubeObject } from '../store/store.js';
 import { installProjectAdmission } from './admission.js';
 import { MILO_GROUP, ORGANIZATION_NAME_LABEL, organizationCrd, projectCrd } from './crds.js';
 
@@ -51,26 +49,20 @@ function constrainProjectList(req: ApiRequest, org: string): void {
   req.query.set('labelSelector', [`${ORGANIZATION_NAME_LABEL}=${org}`, ...kept].join(','));
 }
 
-function create(ctx: ApiContext, groupVersion: string, plural: string, obj: Record<string, unknown>): void {
-  insertNew(
-    ctx,
-    {
-      method: 'POST',
-      rt: ctx.registry.get(groupVersion, plural)!,
-      ns: '',
-      query: new URLSearchParams(),
-      userAgent: 'kube-apiserver/v1.28.7',
-    },
-    obj as KubeObject,
-    nowSeconds(),
-    'Update',
-  );
-}
-
 export function installMilo(root: ApiContext, scopes: ScopeRouter): void {
-  create(root, 'apiextensions.k8s.io/v1', 'customresourcedefinitions', structuredClone(organizationCrd));
-  create(root, 'apiextensions.k8s.io/v1', 'customresourcedefinitions', structuredClone(projectCrd));
-  create(root, 'v1', 'namespaces', {
+  createAsApiServer(
+    root,
+    'apiextensions.k8s.io/v1',
+    'customresourcedefinitions',
+    structuredClone(organizationCrd),
+  );
+  createAsApiServer(
+    root,
+    'apiextensions.k8s.io/v1',
+    'customresourcedefinitions',
+    structuredClone(projectCrd),
+  );
+  createAsApiServer(root, 'v1', 'namespaces', {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: 'milo-system' },

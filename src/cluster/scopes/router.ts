@@ -13,8 +13,7 @@
  * isolated store.
  */
 import type { ApiContext, ApiRequest } from '../api/context.js';
-import { insertNew } from '../api/handlers.js';
-import { nowSeconds } from '../api/objects.js';
+import { createAsApiServer } from '../api/bootstrap.js';
 import { errors, type ApiError } from '../api/status.js';
 import { startGarbageCollector } from '../controllers/gc.js';
 import { startNamespaceController } from '../controllers/namespace.js';
@@ -156,22 +155,12 @@ export class ScopeRouter {
       hooks: this.root.hooks,
       controllers: this.root.controllers,
     };
-    const nsType = ctx.registry.get('v1', 'namespaces')!;
-    for (const ns of def.namespaces ?? []) {
-      insertNew(
-        ctx,
-        {
-          method: 'POST',
-          rt: nsType,
-          ns: '',
-          query: new URLSearchParams(),
-          userAgent: 'kube-apiserver/v1.28.7',
-        },
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-        nowSeconds(),
-        'Update',
-      );
-    }
+    for (const ns of def.namespaces ?? [])
+      createAsApiServer(ctx, 'v1', 'namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+      });
     const stops = [startNamespaceController(ctx), startGarbageCollector(ctx)];
     const watches = new Set<() => void>();
     iso = {
