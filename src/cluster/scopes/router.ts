@@ -14,7 +14,7 @@
  */
 import type { ApiContext, ApiRequest } from '../api/context.js';
 import { createAsApiServer } from '../api/bootstrap.js';
-import { errors, type ApiError } from '../api/status.js';
+import { errors, qualified, type ApiError } from '../api/status.js';
 import { startGarbageCollector } from '../controllers/gc.js';
 import { startNamespaceController } from '../controllers/namespace.js';
 import { Store, type StoreEvent } from '../store/store.js';
@@ -84,11 +84,7 @@ export class ScopeRouter {
     const after = def.prefix.slice(at + '{name}'.length).replace(/\/+$/, '');
     if (before === '/' || !before.endsWith('/') || (after && !after.startsWith('/')))
       throw new Error(`scope prefix ${def.prefix}: {name} must be a whole path segment`);
-    const ownerKey = def.owner
-      ? def.owner.group
-        ? `${def.owner.plural}.${def.owner.group}`
-        : def.owner.plural
-      : undefined;
+    const ownerKey = def.owner ? qualified(def.owner) : undefined;
     this.kinds.push({ def, before, after, ownerKey });
     if (ownerKey && def.storage === 'isolated') {
       this.unsubscribe.push(
