@@ -12,6 +12,7 @@
  */
 import type { ApiContext, ApiRequest } from '../api/context.js';
 import { createAsApiServer } from '../api/bootstrap.js';
+import { splitTopLevel } from '../api/selectors.js';
 import type { ScopeRouter } from '../scopes/router.js';
 import { installProjectAdmission } from './admission.js';
 import { MILO_GROUP, ORGANIZATION_NAME_LABEL, organizationCrd, projectCrd } from './crds.js';
@@ -19,33 +20,15 @@ import { MILO_GROUP, ORGANIZATION_NAME_LABEL, organizationCrd, projectCrd } from
 export const ORG_SCOPE_PREFIX = `/apis/${MILO_GROUP}/v1alpha1/organizations/{name}/control-plane`;
 export const PROJECT_SCOPE_PREFIX = `/apis/${MILO_GROUP}/v1alpha1/projects/{name}/control-plane`;
 
-/** Splits a label selector into requirements at top-level commas (`in (a,b)` stays whole). */
-function requirements(selector: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(selector.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(selector.slice(from));
-  return out.map((r) => r.trim()).filter(Boolean);
-}
-
 /** Milo's OrganizationProjectListConstraintDecorator: lists of projects only see the org's. */
 function constrainProjectList(req: ApiRequest, org: string): void {
   const watch = req.query.get('watch');
   if (req.rt.storageKey !== `projects.${MILO_GROUP}` || req.method !== 'GET' || req.name) return;
   if (watch === 'true' || watch === '1') return;
   const keyOf = (r: string) => /^!?\s*([^\s=!<>(]+)/.exec(r)?.[1];
-  const kept = requirements(req.query.get('labelSelector') ?? '').filter(
-    (r) => keyOf(r) !== ORGANIZATION_NAME_LABEL,
-  );
+  const kept = splitTopLevel(req.query.get('labelSelector') ?? '')
+    .map((r) => r.trim())
+    .filter((r) => r && keyOf(r) !== ORGANIZATION_NAME_LABEL);
   req.query.set('labelSelector', [`${ORGANIZATION_NAME_LABEL}=${org}`, ...kept].join(','));
 }
 
