@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { escapeLabel } from './metrics.js';
 
 export const ApiserverContainerSchema = z
   .strictObject({
@@ -69,8 +70,6 @@ export function readProcStats(
   }
 }
 
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-
 export class ContainerMetrics {
   readonly node: string;
   private readonly procs = new Map<number, ContainerProcess>();
@@ -121,7 +120,7 @@ export class ContainerMetrics {
       }
       bootSec ??= bootTimeSec();
       rows.push({
-        labels: `container="${esc(p.container)}",id="/proc/${p.pid}",namespace="${esc(p.namespace)}",pod="${esc(p.pod)}"`,
+        labels: `container="${escapeLabel(p.container)}",id="/proc/${p.pid}",namespace="${escapeLabel(p.namespace)}",pod="${escapeLabel(p.pod)}"`,
         cpu: s.cpuSeconds,
         rss: s.rssBytes,
         start: bootSec === undefined ? NaN : bootSec + s.startTicks / USER_HZ,
