@@ -70,13 +70,18 @@ export function readProcStats(
   }
 }
 
+/** The node's cAdvisor metrics through the API server (what the usual Prometheus scrape config reads). */
+export const cadvisorProxyPath = (node: string): string => `/api/v1/nodes/${node}/proxy/metrics/cadvisor`;
+
 export class ContainerMetrics {
   readonly node: string;
+  private readonly proxyPath: string;
   private readonly procs = new Map<number, ContainerProcess>();
 
   constructor(opts: ApiserverContainerInput = {}) {
     const o = ApiserverContainerSchema.parse(opts);
     this.node = o.node;
+    this.proxyPath = cadvisorProxyPath(o.node);
     this.register({
       pid: process.pid,
       namespace: o.namespace,
@@ -103,9 +108,9 @@ export class ContainerMetrics {
     return [...this.procs.values()];
   }
 
-  /** `/api/v1/nodes/<this node>/proxy/metrics/cadvisor` → true. */
+  /** `/api/v1/nodes/<this node>/proxy/metrics/cadvisor` → true (asked of every request). */
   isNodeProxyPath(pathname: string): boolean {
-    return pathname === `/api/v1/nodes/${this.node}/proxy/metrics/cadvisor`;
+    return pathname === this.proxyPath;
   }
 
   render(): string {
