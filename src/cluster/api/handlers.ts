@@ -155,15 +155,20 @@ export function ok(code: number, s: Stored | string, warnings?: string[]): ApiRe
   return typeof s === 'string' ? { code, body: s, warnings } : { code, body: s.json, warnings, stored: s };
 }
 
-export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+/** The stored object a request names, or its 404. */
+export function currentObject(ctx: ApiContext, req: ApiRequest): Stored {
   const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
   if (!s) throw errors.notFound(req.rt, req.name!);
+  return s;
+}
+
+export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const s = currentObject(ctx, req);
   return ok(200, req.rt.custom ? viewJson(req.rt, s) : s);
 }
 
 export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
-  const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
-  if (!s) throw errors.notFound(req.rt, req.name!);
+  const s = currentObject(ctx, req);
   if (req.metadataOnly) return ok(200, partialObjectMetadata(s));
   return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }, true, tableOptions(req)));
 }
