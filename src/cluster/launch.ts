@@ -11,7 +11,7 @@ import { KubeperfError } from '../core/errors.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import type { ClusterOptionsInput } from './options.js';
 import { serverVersion } from './version.js';
-import { ApiserverContainerSchema, type ContainerProcess } from './http/cadvisor.js';
+import { ApiserverContainerSchema, cadvisorProxyPath, type ContainerProcess } from './http/cadvisor.js';
 import { processClient } from './process-registry.js';
 
 export interface EmbeddedCluster {
@@ -144,7 +144,7 @@ export async function launchEmbeddedCluster(opts: LaunchOptions = {}): Promise<E
     caPem: ready.caPem,
     version: serverVersion.gitVersion,
     pid: child.pid!,
-    cadvisorPath: `/api/v1/nodes/${node}/proxy/metrics/cadvisor`,
+    cadvisorPath: cadvisorProxyPath(node),
     ...processClient(child),
     stop: () =>
       (stopping ??= (async () => {

@@ -9,13 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { collectionRequest, objectRequest } from './http/dispatch.js';
 import { Discovery, wantsAggregated } from './api/discovery.js';
 import { OpenApi } from './http/openapi.js';
-import { gzipThresholdBytes, send as sendCompressed } from './http/compress.js';
+import { send as sendCompressed } from './http/compress.js';
 import { negotiate, type Negotiated } from './api/codec.js';
 import { encodeEnvelope, hasProtobuf, protobufBody, protobufContentType } from './api/protobuf.js';
 import { ApiError, errors } from './api/status.js';
 import { ResourceRegistry, inBuiltinGroup, type ResourceType } from './api/resources.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/context.js';
-import { insertNew } from './api/handlers.js';
 import { servesSubresource } from './api/subresources.js';
 import { admit } from './crd/admission.js';
 import { startCrdController } from './crd/controller.js';
@@ -34,15 +33,14 @@ import { Store } from './store/store.js';
 import { ScopeRouter } from './scopes/router.js';
 import { installMilo } from './milo/install.js';
 import { encodeYaml } from './api/codec.js';
-import { nowSeconds } from './api/objects.js';
-import { bootstrapV128 } from './api/bootstrap.js';
+import { bootstrapV128, createAsApiServer } from './api/bootstrap.js';
 import { makeTlsMaterial } from './tls.js';
 import { handleNonResource } from './http/non-resource.js';
 import { metricPath, metricVerb, readBody } from './http/request-kit.js';
 import { attributesOf, authenticate, authorize, impersonated, isAdmin, type UserInfo } from './http/auth.js';
 import { queryBool, validateListOptions } from './api/request-options.js';
 import { parseRv } from './api/list.js';
-import { endWithBackpressure, http2Serving } from './api/backpressure.js';
+import { http2Serving } from './api/backpressure.js';
 
 export interface ClusterServer {
   url: string;
@@ -140,22 +138,12 @@ export class ApiServer {
   }
 
   private bootstrap(): void {
-    const nsType = this.ctx.registry.get('v1', 'namespaces')!;
-    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-      insertNew(
-        this.ctx,
-        {
-          method: 'POST',
-          rt: nsType,
-          ns: '',
-          query: new URLSearchParams(),
-          userAgent: 'kube-apiserver/v1.28.7',
-        },
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
-        nowSeconds(),
-        'Update',
-      );
-    }
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      createAsApiServer(this.ctx, 'v1', 'namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      });
     this.builtins.bootstrap();
   }
 
@@ -402,31 +390,27 @@ export class ApiServer {
     query: URLSearchParams,
   ): number {
     if (result.contentType)
-      return this.sendBytes(req, res, result, Buffer.from(result.body), result.contentType);
+      return this.sendBody(req, res, result, Buffer.from(result.body), result.contentType);
     if (type === 'protobuf') {
       const pb = protobufBody(result);
-      if (pb) return this.sendBytes(req, res, result, pb, protobufContentType);
+      if (pb) return this.sendBody(req, res, result, pb, protobufContentType);
     }
-    const headers: Record<string, string | string[]> = {
-      'Cache-Control': 'no-cache, private',
-      'Content-Type': type === 'yaml' ? 'application/yaml' : 'application/json',
-    };
-    if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
     let body: string;
     if (type === 'yaml') body = encodeYaml(result.body);
     else if (this.pretty(req, query)) body = JSON.stringify(JSON.parse(result.body), null, 2);
     else body = result.body + '\n';
     // A string body lets Node send headers and body in one write (a Buffer body means a writev of
     // two chunks); large ones go out in chunks that wait for 'drain'.
-    if (body.length >= gzipThresholdBytes / 4)
-      return sendCompressed(req, res, result.code, body, headers['Content-Type'] as string, headers);
-    headers['Content-Length'] = String(Buffer.byteLength(body));
-    (res as ServerResponse).writeHead(result.code, headers);
-    endWithBackpressure(res, body);
-    return result.code;
+    return this.sendBody(req, res, result, body, type === 'yaml' ? 'application/yaml' : 'application/json');
   }
 
-  private sendBytes(req: AnyReq, res: AnyRes, result: ApiResult, body: Buffer, contentType: string): number {
+  private sendBody(
+    req: AnyReq,
+    res: AnyRes,
+    result: ApiResult,
+    body: string | Buffer,
+    contentType: string,
+  ): number {
     const headers: Record<string, string | string[]> = {};
     if (result.warnings?.length) headers.Warning = result.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
     return sendCompressed(req, res, result.code, body, contentType, headers);

@@ -1,11 +1,35 @@
 /**
  * Objects a fresh kube-apiserver v1.28 holds besides its namespaces: the componentstatuses view,
- * the system PriorityClasses and one Local APIService per built-in group/version.
+ * the system PriorityClasses and one Local APIService per built-in group/version; and the way the
+ * server creates a cluster-scoped object of its own (namespaces, Milo's CRDs).
  */
 import { makeStored, type KubeObject } from '../store/store.js';
 import type { ApiContext } from './context.js';
+import { insertNew } from './handlers.js';
 import { canonicalize, newUid, nowSeconds } from './objects.js';
 import { builtinGroupVersions } from './resources.js';
+
+/** Creates a cluster-scoped object as kube-apiserver itself does (its user agent, an Update entry). */
+export function createAsApiServer(
+  ctx: ApiContext,
+  groupVersion: string,
+  plural: string,
+  obj: Record<string, unknown>,
+): void {
+  insertNew(
+    ctx,
+    {
+      method: 'POST',
+      rt: ctx.registry.get(groupVersion, plural)!,
+      ns: '',
+      query: new URLSearchParams(),
+      userAgent: 'kube-apiserver/v1.28.7',
+    },
+    obj as KubeObject,
+    nowSeconds(),
+    'Update',
+  );
+}
 
 /** kube-aggregator's apiVersionPriorities of v1.28: [groupPriorityMinimum, versionPriority]. */
 const apiServicePriorities: Record<string, [number, number]> = {

@@ -108,8 +108,13 @@ function aggregatedResource(t: ResourceType): unknown {
   return r;
 }
 
+/** kube-apiserver's hash of a served document (`%X` of sha512): discovery ETags, OpenAPI hashes. */
+export function documentHash(body: string): string {
+  return createHash('sha512').update(body).digest('hex').toUpperCase();
+}
+
 function etagOf(body: string): string {
-  return `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"`;
+  return `"${documentHash(body)}"`;
 }
 
 export class Discovery {

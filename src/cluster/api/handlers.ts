@@ -23,7 +23,6 @@ import type { ResourceType } from './resources.js';
 import { strategicMergePatch } from './strategic-merge.js';
 import { partialObjectMetadata, tableOf, tableOptions } from './table.js';
 import { errors } from './status.js';
-import { validateWriteOptions } from '../validation/index.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -156,15 +155,20 @@ export function ok(code: number, s: Stored | string, warnings?: string[]): ApiRe
   return typeof s === 'string' ? { code, body: s, warnings } : { code, body: s.json, warnings, stored: s };
 }
 
-export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+/** The stored object a request names, or its 404. */
+export function currentObject(ctx: ApiContext, req: ApiRequest): Stored {
   const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
   if (!s) throw errors.notFound(req.rt, req.name!);
+  return s;
+}
+
+export function getObject(ctx: ApiContext, req: ApiRequest): ApiResult {
+  const s = currentObject(ctx, req);
   return ok(200, req.rt.custom ? viewJson(req.rt, s) : s);
 }
 
 export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
-  const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
-  if (!s) throw errors.notFound(req.rt, req.name!);
+  const s = currentObject(ctx, req);
   if (req.metadataOnly) return ok(200, partialObjectMetadata(s));
   return ok(200, tableOf(req.rt, [s], { resourceVersion: String(s.rv) }, true, tableOptions(req)));
 }
@@ -172,7 +176,6 @@ export function getTable(ctx: ApiContext, req: ApiRequest): ApiResult {
 /** Create: POST to a collection. */
 export function createObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
-  validateWriteOptions('CreateOptions', req.query);
   const obj = decodeObject(rt, req);
   const now = nowSeconds();
   return insertNew(ctx, req, obj, now, 'Update');
@@ -350,7 +353,6 @@ export function writeUpdate(
 /** PUT on an object or its status. */
 export function updateObject(ctx: ApiContext, req: ApiRequest): ApiResult {
   const rt = req.rt;
-  validateWriteOptions('UpdateOptions', req.query);
   const next = decodeObject(rt, req);
   const meta = next.metadata as Record<string, unknown>;
   if (meta.name !== req.name) {
@@ -411,7 +413,6 @@ export function patchObject(
     }
     throw errors.unsupportedMediaType();
   }
-  validateWriteOptions('PatchOptions', req.query);
   const cur = ctx.store.get(rt.storageKey, objectKey(req.ns, req.name!));
   if (type === 'apply') return apply(ctx, req, cur);
   if (!cur) throw errors.notFound(rt, req.name!);

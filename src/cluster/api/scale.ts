@@ -2,10 +2,10 @@
  * The `scale` subresource (autoscaling/v1 Scale) of deployments and of custom resources that
  * declare it: reads project spec/status replicas, writes change only the replica count.
  */
-import { makeStored, objectKey, type KubeObject, type Stored } from '../store/store.js';
+import { makeStored, type KubeObject, type Stored } from '../store/store.js';
 import { bodyMediaType, decodeBody, decodeLoose } from './codec.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
-import { writeUpdate } from './handlers.js';
+import { currentObject, writeUpdate } from './handlers.js';
 import { clone, managerName } from './objects.js';
 import { jsonPatch, mergePatch } from './patch.js';
 import type { ResourceType } from './resources.js';
@@ -70,12 +70,6 @@ export function scaleOf(rt: ResourceType, s: Stored): Obj {
   };
 }
 
-function current(ctx: ApiContext, req: ApiRequest): Stored {
-  const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
-  if (!s) throw errors.notFound(req.rt, req.name!);
-  return s;
-}
-
 function writeScale(ctx: ApiContext, req: ApiRequest, cur: Stored, scale: unknown): ApiResult {
   if (!isObj(scale)) throw errors.badRequest('the object provided is unrecognized (must be of type Scale)');
   const meta = isObj(scale.metadata) ? scale.metadata : {};
@@ -109,7 +103,7 @@ function writeScale(ctx: ApiContext, req: ApiRequest, cur: Stored, scale: unknow
 }
 
 export function scaleRequest(ctx: ApiContext, req: ApiRequest): ApiResult {
-  const cur = current(ctx, req);
+  const cur = currentObject(ctx, req);
   switch (req.method) {
     case 'GET':
     case 'HEAD':

@@ -10,7 +10,8 @@ export type LabelMatcher = (labels: Labels) => boolean;
 const keyRe = /^([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const valueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-function splitTopLevel(s: string): string[] {
+/** A selector's requirements: split at commas outside parentheses (`env in (a,b)` stays whole). */
+export function splitTopLevel(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let cur = '';

@@ -51,7 +51,8 @@ export interface ResourceRef {
   group: string;
 }
 
-function qualified(r: ResourceRef): string {
+/** The group-qualified resource (`deployments.apps`, `pods`): errors' wording and the store's key. */
+export function qualified(r: ResourceRef): string {
   return r.group ? `${r.plural}.${r.group}` : r.plural;
 }
 

@@ -4,19 +4,13 @@
  * it, so nothing advertised answers 404. Nothing runs on the simulated nodes: logs are empty,
  * exec/attach/port-forward and proxies answer as a kubelet-less node would.
  */
-import { objectKey } from '../store/store.js';
 import type { ApiContext, ApiRequest, ApiResult } from './context.js';
+import { currentObject } from './handlers.js';
 import type { ResourceType } from './resources.js';
 import { errors, ApiError } from './status.js';
 
 type Obj = Record<string, unknown>;
 type Handler = (ctx: ApiContext, req: ApiRequest) => ApiResult;
-
-function podOf(ctx: ApiContext, req: ApiRequest) {
-  const s = ctx.store.get(req.rt.storageKey, objectKey(req.ns, req.name!));
-  if (!s) throw errors.notFound(req.rt, req.name!);
-  return s;
-}
 
 function needs(req: ApiRequest, methods: string[]): void {
   if (!methods.includes(req.method)) throw errors.methodNotAllowed();
@@ -25,7 +19,7 @@ function needs(req: ApiRequest, methods: string[]): void {
 /** exec/attach/portforward: the streaming protocols need an upgrade the simulated kubelet lacks. */
 const streaming: Handler = (ctx, req) => {
   needs(req, ['GET', 'POST']);
-  const pod = podOf(ctx, req);
+  const pod = currentObject(ctx, req);
   if (!req.upgrade) throw errors.badRequest('Upgrade request required');
   const node = ((pod.obj.spec as Obj | undefined)?.nodeName as string | undefined) ?? '';
   throw new ApiError(
@@ -37,7 +31,7 @@ const streaming: Handler = (ctx, req) => {
 
 const podLog: Handler = (ctx, req) => {
   needs(req, ['GET']);
-  const pod = podOf(ctx, req);
+  const pod = currentObject(ctx, req);
   const spec = (pod.obj.spec as Obj | undefined) ?? {};
   const containers = (spec.containers as Obj[] | undefined) ?? [];
   const wanted = req.query.get('container');
@@ -60,7 +54,7 @@ const podLog: Handler = (ctx, req) => {
 };
 
 const proxy: Handler = (ctx, req) => {
-  podOf(ctx, req);
+  currentObject(ctx, req);
   const what = req.rt.plural === 'services' ? `service "${req.name}"` : `${req.rt.singular} "${req.name}"`;
   throw new ApiError(
     503,

@@ -67,6 +67,10 @@ const get = (o: unknown, ...keys: string[]): unknown => {
   return cur;
 };
 
+const age = (o: Obj) => humanAge(get(o, 'metadata', 'creationTimestamp'));
+const num = (o: Obj, ...path: string[]): number => Number(get(o, ...path) ?? 0);
+const name = (o: Obj) => String(get(o, 'metadata', 'name'));
+
 /**
  * The JSONPath subset of additionalPrinterColumns: dotted fields with escaped dots and slashes, `[n]`,
  * `[*]` and filters `[?(@.field=='value')]` (Milo's Ready column:
@@ -136,9 +140,6 @@ function printerFor(rt: ResourceType): Printer {
       ],
     };
   }
-  const age = (o: Obj) => humanAge(get(o, 'metadata', 'creationTimestamp'));
-  const num = (o: Obj, ...path: string[]): number => Number(get(o, ...path) ?? 0);
-  const name = (o: Obj) => String(get(o, 'metadata', 'name'));
   switch (rt.storageKey) {
     case 'configmaps':
       return {
@@ -248,13 +249,7 @@ function printerFor(rt: ResourceType): Printer {
                 eps.push(p.port ? `${String(a.ip)}:${String(p.port)}` : String(a.ip));
             }
           }
-          return [
-            name(o),
-            eps.length
-              ? eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '')
-              : '<none>',
-            age(o),
-          ];
+          return [name(o), firstThree(eps, '<none>'), age(o)];
         },
       };
     case 'replicasets.apps':
@@ -352,13 +347,7 @@ function printerFor(rt: ResourceType): Printer {
     case 'networkpolicies.networking.k8s.io':
       return {
         columns: [nameColumn, col('Pod-Selector'), ageColumn],
-        cells: (o) => [
-          name(o),
-          Object.entries((get(o, 'spec', 'podSelector', 'matchLabels') as Obj | undefined) ?? {})
-            .map(([k, v]) => `${k}=${String(v)}`)
-            .join(',') || '<none>',
-          age(o),
-        ],
+        cells: (o) => [name(o), selectorText(get(o, 'spec', 'podSelector', 'matchLabels')), age(o)],
       };
     case 'poddisruptionbudgets.policy':
       return {
@@ -428,9 +417,7 @@ function printerFor(rt: ResourceType): Printer {
             name(o),
             String(o.addressType ?? ''),
             ports.join(',') || '<unset>',
-            addrs.length
-              ? addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '')
-              : '<unset>',
+            firstThree(addrs, '<unset>'),
             age(o),
           ];
         },
@@ -448,27 +435,25 @@ function printerFor(rt: ResourceType): Printer {
       };
     default:
       return (
-        v128Printers[rt.storageKey]?.(name, age) ?? {
-          columns: [nameColumn, ageColumn],
-          cells: (o) => [name(o), age(o)],
-        }
+        v128Printers[rt.storageKey] ?? { columns: [nameColumn, ageColumn], cells: (o) => [name(o), age(o)] }
       );
   }
 }
 
 const str = (v: unknown, none = '<none>'): string =>
   v === undefined || v === null || v === '' ? none : String(v);
+/** kubectl's endpoint lists: the first three, then ` + N more...`; `none` when empty. */
+const firstThree = (list: string[], none: string): string =>
+  list.length ? list.slice(0, 3).join(',') + (list.length > 3 ? ` + ${list.length - 3} more...` : '') : none;
 const countOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 const selectorText = (v: unknown): string =>
   Object.entries((v as Obj | undefined) ?? {})
     .map(([k, x]) => `${k}=${String(x)}`)
     .join(',') || '<none>';
 
-type PrinterFactory = (name: (o: Obj) => string, age: (o: Obj) => string) => Printer;
-
 /** Columns of kube-apiserver's printers (pkg/printers/internalversion) for the stored-only kinds. */
-const v128Printers: Record<string, PrinterFactory> = {
-  componentstatuses: (name) => ({
+const v128Printers: Record<string, Printer> = {
+  componentstatuses: {
     columns: [nameColumn, col('Status'), col('Message'), col('Error')],
     cells: (o) => {
       const c = ((o.conditions as Obj[] | undefined) ?? []).find((x) => x.type === 'Healthy');
@@ -479,12 +464,12 @@ const v128Printers: Record<string, PrinterFactory> = {
         str(c?.error, ''),
       ];
     },
-  }),
-  'priorityclasses.scheduling.k8s.io': (name, age) => ({
+  },
+  'priorityclasses.scheduling.k8s.io': {
     columns: [nameColumn, col('Value', 'integer'), col('Global-Default', 'boolean'), ageColumn],
     cells: (o) => [name(o), (o.value as number) ?? 0, o.globalDefault === true, age(o)],
-  }),
-  'storageclasses.storage.k8s.io': (name, age) => ({
+  },
+  'storageclasses.storage.k8s.io': {
     columns: [
       nameColumn,
       col('Provisioner'),
@@ -507,8 +492,8 @@ const v128Printers: Record<string, PrinterFactory> = {
         age(o),
       ];
     },
-  }),
-  persistentvolumes: (name, age) => ({
+  },
+  persistentvolumes: {
     columns: [
       nameColumn,
       col('Capacity'),
@@ -536,8 +521,8 @@ const v128Printers: Record<string, PrinterFactory> = {
         str(get(o, 'spec', 'volumeMode'), 'Filesystem'),
       ];
     },
-  }),
-  persistentvolumeclaims: (name, age) => ({
+  },
+  persistentvolumeclaims: {
     columns: [
       nameColumn,
       col('Status'),
@@ -558,8 +543,8 @@ const v128Printers: Record<string, PrinterFactory> = {
       age(o),
       str(get(o, 'spec', 'volumeMode'), 'Filesystem'),
     ],
-  }),
-  'controllerrevisions.apps': (name, age) => ({
+  },
+  'controllerrevisions.apps': {
     columns: [nameColumn, col('Controller'), col('Revision', 'integer'), ageColumn],
     cells: (o) => {
       const owner = ((get(o, 'metadata', 'ownerReferences') as Obj[] | undefined) ?? []).find(
@@ -575,8 +560,8 @@ const v128Printers: Record<string, PrinterFactory> = {
         age(o),
       ];
     },
-  }),
-  replicationcontrollers: (name, age) => ({
+  },
+  replicationcontrollers: {
     columns: [nameColumn, ...replicaColumns, ageColumn],
     cells: (o) => [
       name(o),
@@ -585,8 +570,8 @@ const v128Printers: Record<string, PrinterFactory> = {
       (get(o, 'status', 'readyReplicas') as number) ?? 0,
       age(o),
     ],
-  }),
-  resourcequotas: (name, age) => ({
+  },
+  resourcequotas: {
     columns: [nameColumn, ageColumn, col('Request'), col('Limit')],
     cells: (o) => {
       const hard =
@@ -602,8 +587,8 @@ const v128Printers: Record<string, PrinterFactory> = {
         fmt(keys.filter((k) => k.startsWith('limits.'))),
       ];
     },
-  }),
-  'certificatesigningrequests.certificates.k8s.io': (name, age) => ({
+  },
+  'certificatesigningrequests.certificates.k8s.io': {
     columns: [
       nameColumn,
       ageColumn,
@@ -624,20 +609,20 @@ const v128Printers: Record<string, PrinterFactory> = {
         conds.length ? conds.join(',') : 'Pending',
       ];
     },
-  }),
-  'runtimeclasses.node.k8s.io': (name, age) => ({
+  },
+  'runtimeclasses.node.k8s.io': {
     columns: [nameColumn, col('Handler'), ageColumn],
     cells: (o) => [name(o), str(o.handler, ''), age(o)],
-  }),
-  'mutatingwebhookconfigurations.admissionregistration.k8s.io': (name, age) => ({
+  },
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io': {
     columns: [nameColumn, col('Webhooks', 'integer'), ageColumn],
     cells: (o) => [name(o), countOf(o.webhooks), age(o)],
-  }),
-  'validatingwebhookconfigurations.admissionregistration.k8s.io': (name, age) => ({
+  },
+  'validatingwebhookconfigurations.admissionregistration.k8s.io': {
     columns: [nameColumn, col('Webhooks', 'integer'), ageColumn],
     cells: (o) => [name(o), countOf(o.webhooks), age(o)],
-  }),
-  'apiservices.apiregistration.k8s.io': (name, age) => ({
+  },
+  'apiservices.apiregistration.k8s.io': {
     columns: [nameColumn, col('Service'), col('Available'), ageColumn],
     cells: (o) => {
       const svc = get(o, 'spec', 'service') as Obj | undefined;
@@ -655,7 +640,7 @@ const v128Printers: Record<string, PrinterFactory> = {
         age(o),
       ];
     },
-  }),
+  },
 };
 
 /** kubectl's access mode abbreviations. */

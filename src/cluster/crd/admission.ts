@@ -60,60 +60,15 @@ function checkBuiltinTypes(rt: ResourceType, obj: KubeObject): void {
   }
 }
 
-/** Top-level fields of the built-in kinds (beyond apiVersion/kind/metadata). */
-const builtinFields: Record<string, string[]> = {
-  configmaps: ['data', 'binaryData', 'immutable'],
-  secrets: ['data', 'stringData', 'type', 'immutable'],
-  serviceaccounts: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
-  endpoints: ['subsets'],
-  events: [
-    'involvedObject',
-    'reason',
-    'message',
-    'source',
-    'firstTimestamp',
-    'lastTimestamp',
-    'count',
-    'type',
-    'eventTime',
-    'series',
-    'action',
-    'related',
-    'reportingComponent',
-    'reportingInstance',
-  ],
-  'endpointslices.discovery.k8s.io': ['addressType', 'endpoints', 'ports'],
-  'events.events.k8s.io': [
-    'eventTime',
-    'series',
-    'reportingController',
-    'reportingInstance',
-    'action',
-    'reason',
-    'regarding',
-    'related',
-    'note',
-    'type',
-    'deprecatedSource',
-    'deprecatedFirstTimestamp',
-    'deprecatedLastTimestamp',
-    'deprecatedCount',
-  ],
-  'roles.rbac.authorization.k8s.io': ['rules'],
-  'clusterroles.rbac.authorization.k8s.io': ['rules', 'aggregationRule'],
-  'rolebindings.rbac.authorization.k8s.io': ['subjects', 'roleRef'],
-  'clusterrolebindings.rbac.authorization.k8s.io': ['subjects', 'roleRef'],
-};
-
 /** Unknown top-level fields: dropped with a warning, 400 with fieldValidation=Strict (real behaviour). */
 function pruneBuiltinTopLevel(rt: ResourceType, obj: KubeObject, mode: string): string[] | undefined {
   const def = definitionFor(rt.groupVersion, rt.kind);
-  const known = builtinFields[rt.storageKey] ?? ['spec', 'status'];
-  // Nested too, along the type table (src/cluster/types); top level only for kinds it lacks.
+  // Nested too, along the type table (src/cluster/types); every built-in kind but APIService is in
+  // it, and that one has only spec and status.
   const unknown = def
     ? pruneUnknownFields(def, obj)
     : Object.keys(obj).filter(
-        (k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && !known.includes(k),
+        (k) => k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && k !== 'spec' && k !== 'status',
       );
   if (!unknown.length) return undefined;
   if (mode === 'Strict') {

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { escapeLabel } from './metrics.js';
 
 export const ApiserverContainerSchema = z
   .strictObject({
@@ -69,15 +70,18 @@ export function readProcStats(
   }
 }
 
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** The node's cAdvisor metrics through the API server (what the usual Prometheus scrape config reads). */
+export const cadvisorProxyPath = (node: string): string => `/api/v1/nodes/${node}/proxy/metrics/cadvisor`;
 
 export class ContainerMetrics {
   readonly node: string;
+  private readonly proxyPath: string;
   private readonly procs = new Map<number, ContainerProcess>();
 
   constructor(opts: ApiserverContainerInput = {}) {
     const o = ApiserverContainerSchema.parse(opts);
     this.node = o.node;
+    this.proxyPath = cadvisorProxyPath(o.node);
     this.register({
       pid: process.pid,
       namespace: o.namespace,
@@ -104,9 +108,9 @@ export class ContainerMetrics {
     return [...this.procs.values()];
   }
 
-  /** `/api/v1/nodes/<this node>/proxy/metrics/cadvisor` → true. */
+  /** `/api/v1/nodes/<this node>/proxy/metrics/cadvisor` → true (asked of every request). */
   isNodeProxyPath(pathname: string): boolean {
-    return pathname === `/api/v1/nodes/${this.node}/proxy/metrics/cadvisor`;
+    return pathname === this.proxyPath;
   }
 
   render(): string {
@@ -121,7 +125,7 @@ export class ContainerMetrics {
       }
       bootSec ??= bootTimeSec();
       rows.push({
-        labels: `container="${esc(p.container)}",id="/proc/${p.pid}",namespace="${esc(p.namespace)}",pod="${esc(p.pod)}"`,
+        labels: `container="${escapeLabel(p.container)}",id="/proc/${p.pid}",namespace="${escapeLabel(p.namespace)}",pod="${escapeLabel(p.pod)}"`,
         cpu: s.cpuSeconds,
         rss: s.rssBytes,
         start: bootSec === undefined ? NaN : bootSec + s.startTicks / USER_HZ,

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { endWithBackpressure } from '../api/backpressure.js';
 
 /** defaultGzipThresholdBytes in k8s.io/apiserver/pkg/endpoints/handlers/responsewriters. */
-export const gzipThresholdBytes = 128 * 1024;
+const gzipThresholdBytes = 128 * 1024;
 
 function acceptsGzip(req: IncomingMessage | Http2ServerRequest): boolean {
   const ae = req.headers['accept-encoding'];
@@ -30,12 +30,13 @@ export function send(
     ...extra,
   };
   let out: string | Buffer = body;
-  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  let size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (size >= gzipThresholdBytes && acceptsGzip(req)) {
     out = gzipSync(body, { level: 1 });
+    size = out.length;
     headers['Content-Encoding'] = 'gzip';
   }
-  headers['Content-Length'] = String(typeof out === 'string' ? Buffer.byteLength(out) : out.length);
+  headers['Content-Length'] = String(size);
   (res as ServerResponse).writeHead(code, headers);
   endWithBackpressure(res, out);
   return code;

@@ -26,7 +26,8 @@ interface Hist {
   count: number;
 }
 
-function esc(v: string): string {
+/** A label value in the Prometheus text format: backslash, double quote and newline escaped. */
+export function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
@@ -87,7 +88,7 @@ export class Metrics {
     return (
       `component="${l.component}",` +
       (withDry ? `dry_run="${l.dryRun ?? ''}",` : '') +
-      `group="${esc(l.group)}",resource="${esc(l.resource)}",scope="${l.scope}",subresource="${esc(l.subresource)}",verb="${l.verb}",version="${esc(l.version)}"`
+      `group="${escapeLabel(l.group)}",resource="${escapeLabel(l.resource)}",scope="${l.scope}",subresource="${escapeLabel(l.subresource)}",verb="${l.verb}",version="${escapeLabel(l.version)}"`
     );
   }
 
@@ -168,7 +169,7 @@ export class Metrics {
       'gauge',
     );
     for (const key of [...storageKeys].sort())
-      out.push(`apiserver_storage_objects{resource="${esc(key)}"} ${this.store.count(key)}`);
+      out.push(`apiserver_storage_objects{resource="${escapeLabel(key)}"} ${this.store.count(key)}`);
     family('apiserver_watch_events_sizes', '[ALPHA] Watch event size distribution in bytes', 'histogram');
     for (const [key, h] of [...this.watchSizes].sort()) {
       const [g, v, kind] = key.split('|');

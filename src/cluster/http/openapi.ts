@@ -8,7 +8,7 @@
  * published while their CRD is established (they are in the registry) and gone once it is deleted.
  * Documents are rebuilt only when the registry changes.
  */
-import { createHash } from 'node:crypto';
+import { documentHash } from '../api/discovery.js';
 import type { ResourceRegistry, ResourceType } from '../api/resources.js';
 import type { Schema as CrdSchema } from '../crd/schema.js';
 import { definitionFor, message, type FieldInfo } from '../types/index.js';
@@ -606,7 +606,7 @@ export interface OpenApiDoc {
 
 function docOf(value: unknown): OpenApiDoc {
   const body = JSON.stringify(value);
-  return { body, etag: createHash('sha512').update(body).digest('hex').toUpperCase() };
+  return { body, etag: documentHash(body) };
 }
 
 const info = { title: 'Kubernetes', version: serverVersion.gitVersion.replace(/\+.*$/, '') };

@@ -103,14 +103,17 @@ export function answerReview(ctx: ApiContext, req: ApiRequest): ApiResult {
   const meta = isObj(input.metadata) ? { ...input.metadata } : {};
   const spec = isObj(input.spec) ? input.spec : {};
   const out: Obj = { kind: rt.kind, apiVersion: rt.groupVersion, metadata: meta };
+  if (rt.kind === 'SelfSubjectReview') {
+    meta.creationTimestamp = nowSeconds();
+    out.status = { userInfo: { username: user.username, groups: user.groups } };
+    return { code: 201, body: JSON.stringify(out) };
+  }
+  // The others echo their spec beside the status.
+  meta.creationTimestamp ??= null;
+  if (rt.kind === 'LocalSubjectAccessReview') meta.namespace = req.ns;
+  out.spec = spec;
   switch (rt.kind) {
-    case 'SelfSubjectReview':
-      meta.creationTimestamp = nowSeconds();
-      out.status = { userInfo: { username: user.username, groups: user.groups } };
-      break;
     case 'TokenReview': {
-      meta.creationTimestamp ??= null;
-      out.spec = spec;
       const ok = typeof spec.token === 'string' && ctx.hooks.tokenValid?.(spec.token) === true;
       out.status = ok
         ? { authenticated: true, user: { username: adminUser.username, groups: adminUser.groups } }
@@ -118,20 +121,13 @@ export function answerReview(ctx: ApiContext, req: ApiRequest): ApiResult {
       break;
     }
     case 'SelfSubjectAccessReview':
-      meta.creationTimestamp ??= null;
-      out.spec = spec;
       out.status = accessReviewStatus(rt.kind, user, spec);
       break;
     case 'SelfSubjectRulesReview':
-      meta.creationTimestamp ??= null;
-      out.spec = spec;
       out.status = rulesReviewStatus(user);
       break;
     default: {
       // SubjectAccessReview / LocalSubjectAccessReview: the subject is whoever the spec names.
-      meta.creationTimestamp ??= null;
-      if (rt.kind === 'LocalSubjectAccessReview') meta.namespace = req.ns;
-      out.spec = spec;
       const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
       out.status = accessReviewStatus(rt.kind, { username: str(spec.user), groups }, spec);
     }

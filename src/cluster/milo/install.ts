@@ -11,33 +11,14 @@
  * The root also gets the `milo-system` namespace, where Milo's runner keeps its `perf-results`.
  */
 import type { ApiContext, ApiRequest } from '../api/context.js';
-import { insertNew } from '../api/handlers.js';
-import { nowSeconds } from '../api/objects.js';
+import { createAsApiServer } from '../api/bootstrap.js';
+import { splitTopLevel } from '../api/selectors.js';
 import type { ScopeRouter } from '../scopes/router.js';
-import type { KubeObject } from '../store/store.js';
 import { installProjectAdmission } from './admission.js';
 import { MILO_GROUP, ORGANIZATION_NAME_LABEL, organizationCrd, projectCrd } from './crds.js';
 
 export const ORG_SCOPE_PREFIX = `/apis/${MILO_GROUP}/v1alpha1/organizations/{name}/control-plane`;
 export const PROJECT_SCOPE_PREFIX = `/apis/${MILO_GROUP}/v1alpha1/projects/{name}/control-plane`;
-
-/** Splits a label selector into requirements at top-level commas (`in (a,b)` stays whole). */
-function requirements(selector: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(selector.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(selector.slice(from));
-  return out.map((r) => r.trim()).filter(Boolean);
-}
 
 /** Milo's OrganizationProjectListConstraintDecorator: lists of projects only see the org's. */
 function constrainProjectList(req: ApiRequest, org: string): void {
@@ -45,32 +26,26 @@ function constrainProjectList(req: ApiRequest, org: string): void {
   if (req.rt.storageKey !== `projects.${MILO_GROUP}` || req.method !== 'GET' || req.name) return;
   if (watch === 'true' || watch === '1') return;
   const keyOf = (r: string) => /^!?\s*([^\s=!<>(]+)/.exec(r)?.[1];
-  const kept = requirements(req.query.get('labelSelector') ?? '').filter(
-    (r) => keyOf(r) !== ORGANIZATION_NAME_LABEL,
-  );
+  const kept = splitTopLevel(req.query.get('labelSelector') ?? '')
+    .map((r) => r.trim())
+    .filter((r) => r && keyOf(r) !== ORGANIZATION_NAME_LABEL);
   req.query.set('labelSelector', [`${ORGANIZATION_NAME_LABEL}=${org}`, ...kept].join(','));
 }
 
-function create(ctx: ApiContext, groupVersion: string, plural: string, obj: Record<string, unknown>): void {
-  insertNew(
-    ctx,
-    {
-      method: 'POST',
-      rt: ctx.registry.get(groupVersion, plural)!,
-      ns: '',
-      query: new URLSearchParams(),
-      userAgent: 'kube-apiserver/v1.28.7',
-    },
-    obj as KubeObject,
-    nowSeconds(),
-    'Update',
-  );
-}
-
 export function installMilo(root: ApiContext, scopes: ScopeRouter): void {
-  create(root, 'apiextensions.k8s.io/v1', 'customresourcedefinitions', structuredClone(organizationCrd));
-  create(root, 'apiextensions.k8s.io/v1', 'customresourcedefinitions', structuredClone(projectCrd));
-  create(root, 'v1', 'namespaces', {
+  createAsApiServer(
+    root,
+    'apiextensions.k8s.io/v1',
+    'customresourcedefinitions',
+    structuredClone(organizationCrd),
+  );
+  createAsApiServer(
+    root,
+    'apiextensions.k8s.io/v1',
+    'customresourcedefinitions',
+    structuredClone(projectCrd),
+  );
+  createAsApiServer(root, 'v1', 'namespaces', {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: 'milo-system' },

@@ -13,9 +13,8 @@
  * isolated store.
  */
 import type { ApiContext, ApiRequest } from '../api/context.js';
-import { insertNew } from '../api/handlers.js';
-import { nowSeconds } from '../api/objects.js';
-import { errors, type ApiError } from '../api/status.js';
+import { createAsApiServer } from '../api/bootstrap.js';
+import { errors, qualified, type ApiError } from '../api/status.js';
 import { startGarbageCollector } from '../controllers/gc.js';
 import { startNamespaceController } from '../controllers/namespace.js';
 import { Store, type StoreEvent } from '../store/store.js';
@@ -85,11 +84,7 @@ export class ScopeRouter {
     const after = def.prefix.slice(at + '{name}'.length).replace(/\/+$/, '');
     if (before === '/' || !before.endsWith('/') || (after && !after.startsWith('/')))
       throw new Error(`scope prefix ${def.prefix}: {name} must be a whole path segment`);
-    const ownerKey = def.owner
-      ? def.owner.group
-        ? `${def.owner.plural}.${def.owner.group}`
-        : def.owner.plural
-      : undefined;
+    const ownerKey = def.owner ? qualified(def.owner) : undefined;
     this.kinds.push({ def, before, after, ownerKey });
     if (ownerKey && def.storage === 'isolated') {
       this.unsubscribe.push(
@@ -156,22 +151,12 @@ export class ScopeRouter {
       hooks: this.root.hooks,
       controllers: this.root.controllers,
     };
-    const nsType = ctx.registry.get('v1', 'namespaces')!;
-    for (const ns of def.namespaces ?? []) {
-      insertNew(
-        ctx,
-        {
-          method: 'POST',
-          rt: nsType,
-          ns: '',
-          query: new URLSearchParams(),
-          userAgent: 'kube-apiserver/v1.28.7',
-        },
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-        nowSeconds(),
-        'Update',
-      );
-    }
+    for (const ns of def.namespaces ?? [])
+      createAsApiServer(ctx, 'v1', 'namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+      });
     const stops = [startNamespaceController(ctx), startGarbageCollector(ctx)];
     const watches = new Set<() => void>();
     iso = {
