@@ -12,13 +12,7 @@ import { customResourceDefinitions } from './crd.js';
 import { daemonSets, deployments, replicaSets, statefulSets } from './apps.js';
 import { invalid, invalidError, type ErrorList } from './field.js';
 import type { KindValidator } from './kind.js';
-import {
-  commonCreate,
-  commonUpdate,
-  validateFieldManager as validateFieldManagerOption,
-  validateObjectMeta,
-  validateObjectMetaUpdate,
-} from './meta.js';
+import { commonCreate, commonUpdate, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { ingressClasses, ingresses, networkPolicies } from './networking.js';
 import { pods } from './pod.js';
@@ -137,19 +131,4 @@ export function customResourceMetaErrors(
   ];
 }
 
-export { validateFieldManager } from './meta.js';
 export { invalidError, toCauses } from './field.js';
-
-/**
- * Create/Update/PatchOptions checks of the query (ValidateCreateOptions & co.) that belong to
- * validation: the fieldManager's length and characters. 422 `CreateOptions.meta.k8s.io "" is invalid`.
- */
-export function validateWriteOptions(
-  kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
-  query: URLSearchParams,
-): void {
-  const fm = query.get('fieldManager');
-  if (!fm) return;
-  const errs = validateFieldManagerOption(fm);
-  if (errs.length) throw invalidError(kind, 'meta.k8s.io', '', errs);
-}

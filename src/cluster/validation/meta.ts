@@ -275,24 +275,6 @@ export function commonUpdate(meta: Obj, old: Obj, namespaced: boolean): ErrorLis
   ];
 }
 
-export const fieldManagerMaxLength = 128;
-
-/** ValidateFieldManager of Create/Update/PatchOptions. */
-export function validateFieldManager(fieldManager: string, path = 'fieldManager'): ErrorList {
-  const errs: ErrorList = [];
-  if (byteLength(fieldManager) > fieldManagerMaxLength) errs.push(tooLong(path, fieldManagerMaxLength));
-  let pos = 0;
-  for (const ch of fieldManager) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
-      const hex = c.toString(16).toUpperCase().padStart(4, '0');
-      errs.push(invalid(path, fieldManager, `invalid character U+${hex} (at position ${pos})`));
-    }
-    pos += byteLength(ch);
-  }
-  return errs;
-}
-
 /** ValidateNonnegativeField. */
 export function nonNegative(v: unknown, path: string): ErrorList {
   return typeof v === 'number' && v < 0 ? [invalid(path, v, isNegativeErrorMsg)] : [];
