@@ -6,8 +6,8 @@
  * so do requests when HTTP/2 is asked for explicitly (`allowH2: true`).
  *
  * Measured against @kubernetes/client-node 1.4's generated CoreV1Api on the same embedded server
- * (bench/client/official-vs-fast.bench.ts, 2 shared cores): GET ×64 workers 9,711 vs 2,161 req/s
- * (46 vs 328 µs CPU/request), create ×16 2,879 vs 933 req/s. The official client is kept only for
+ * (bench/client/official-vs-fast.bench.ts, 2 cores, quiet, 2026-12-07): GET ×64 workers 47,556 vs
+ * 5,133 req/s (13.5 vs 177 µs CPU/request), create ×16 16,453 vs 3,974 req/s (21 vs 223 µs). The official client is kept only for
  * kubeconfig loading and auth (credentials.ts). Details in docs/load-engine.md.
  */
 import { Pool } from 'undici';
