@@ -21,7 +21,7 @@ describe('kubeperf analyze', () => {
     expect(full.status).toBe(0);
     expect(full.stdout).toMatch(/^fixture-study: (PASS|FAIL|INVALID) · run kp-test-0001/);
     expect(full.stdout).toMatch(/p99 [\d.]+ (µs|ms|s) \(95% CI [\d.]+ (µs|ms|s)–/);
-    expect(full.stdout).toMatch(/steady [\d.,]+ \/s \(95% CI .* over \d+ windows\)/);
+    expect(full.stdout).toMatch(/steady [\d.,]+ \/s \(95% CI .* over \d+ rounds\)/);
     const r = await runCli(['analyze', sweepPath]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/scaling fits:\n.*throughput over concurrency 1–32: .*knee beyond 8/);
