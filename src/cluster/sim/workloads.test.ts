@@ -125,8 +125,15 @@ describe('Deployments', () => {
       return x.status?.updatedReplicas === 2 && x.status?.replicas === 2 ? x : undefined;
     });
     expect(d2.metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
+    // As in Kubernetes, the Deployment counts only pods that are not terminating: every active pod
+    // runs the new template now; the old ones may still be terminating (the kubelet removes them).
     const pods = await items(`/api/v1${ns}/pods?labelSelector=app%3Dweb`);
-    expect(pods.every((p) => p.spec.containers[0].image === 'app:2')).toBe(true);
+    const active = pods.filter((p) => !p.metadata.deletionTimestamp);
+    expect(active.map((p) => p.spec.containers[0].image)).toEqual(['app:2', 'app:2']);
+    await until(async () => {
+      const left = await items(`/api/v1${ns}/pods?labelSelector=app%3Dweb`);
+      return left.every((p) => p.spec.containers[0].image === 'app:2') ? left : undefined;
+    });
     const messages = (await eventsFor('web'))
       .filter((e) => e.reason === 'ScalingReplicaSet')
       .map((e) => e.message);
